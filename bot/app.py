@@ -1,0 +1,129 @@
+"""Assembly: the dispatcher factory used by both `main()` and the tests, and the runner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+import handlers
+from bot import commands
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.invites import InviteService
+from bot.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
+from bot.outbox import OutboxSender
+from bot.permissions import Actor
+from bot.scheduler import build_scheduler
+from storage.db import Database
+from storage.fsm import SQLStorage
+from storage.invites import InvitesRepo
+from storage.models import Role, RoleGrant
+from storage.notices import GroupNoticesRepo
+from storage.organizations import OrganizationsRepo
+from storage.outbox import OutboxRepo
+from storage.people import PeopleRepo
+
+log = logging.getLogger(__name__)
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_server))
+    return Bot(
+        settings.token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_dispatcher(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    *,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    people = PeopleRepo(db)
+    organizations = OrganizationsRepo(db)
+    dp = Dispatcher(
+        storage=storage or SQLStorage(db, DefaultKeyBuilder(with_bot_id=True, with_destiny=True)),
+        settings=settings,
+        db=db,
+        clock=clock,
+        people=people,
+        organizations=organizations,
+        outbox=OutboxRepo(db),
+        group_notices=GroupNoticesRepo(db),
+        invites=InviteService(InvitesRepo(db, people), clock, settings.invites),
+    )
+    dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
+    throttle = ThrottleMiddleware(clock, settings.throttle)
+    permission = PermissionMiddleware()
+    for observer in (dp.message, dp.edited_message, dp.callback_query):
+        observer.outer_middleware(throttle)
+        observer.middleware(permission)
+    dp.include_routers(*handlers.get_routers())
+    return dp
+
+
+async def run(settings: Settings) -> None:
+    clock = SystemClock()
+    db = await Database.open(
+        settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms
+    )
+    bot = create_bot(settings)
+    try:
+        await db.migrate()
+        dp = build_dispatcher(settings, db, clock)
+        sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox)
+        await sender.recover()
+        scheduler = build_scheduler(sender.tick, settings.outbox.tick_seconds)
+
+        async def on_startup(bot: Bot) -> None:
+            await commands.publish_default(bot)
+            for admin_id in settings.admins:
+                await commands.publish_for(bot, Actor(admin_id, None, (RoleGrant(Role.ADMIN),)))
+            scheduler.start()
+            log.info("bot started mode=%s", settings.mode)
+
+        async def on_shutdown() -> None:
+            scheduler.shutdown(wait=False)
+            log.info("bot stopped")
+
+        dp.startup.register(on_startup)
+        dp.shutdown.register(on_shutdown)
+        if settings.mode == "webhook":
+            await _run_webhook(dp, bot, settings)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+    finally:
+        await bot.session.close()
+        await db.close()
+
+
+async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    hook = settings.webhook
+    app = web.Application()
+    SimpleRequestHandler(dp, bot, secret_token=hook.secret_token).register(app, path=hook.path)
+    setup_application(app, dp, bot=bot)
+    await bot.set_webhook(
+        hook.url,
+        secret_token=hook.secret_token,
+        allowed_updates=dp.resolve_used_update_types(),
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, hook.listen_host, hook.listen_port).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,50 @@
+"""Typed callback data of every inline button (prefixes are short: 64-byte limit)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Screen(StrEnum):
+    MAIN = "main"
+    HELP = "help"
+    PROFILE = "profile"
+    DISTRICTS = "districts"
+    NEW_DISTRICT = "new_district"
+    CANCEL = "cancel"
+
+
+class MenuCb(CallbackData, prefix="m"):
+    screen: Screen
+
+
+class DistrictAction(StrEnum):
+    OPEN = "open"
+    NEW_SCHOOL = "new_school"
+    INVITE_COORDINATOR = "invite_coord"
+
+
+class DistrictCb(CallbackData, prefix="d"):
+    action: DistrictAction
+    district_id: int
+
+
+class SchoolAction(StrEnum):
+    OPEN = "open"
+    INVITE_CURATOR = "invite_curator"
+    TEACHER_LINK = "teacher_link"
+
+
+class SchoolCb(CallbackData, prefix="s"):
+    action: SchoolAction
+    school_id: int
+
+
+class TimezoneCb(CallbackData, prefix="tz"):
+    index: int
+
+
+class JoinRoleCb(CallbackData, prefix="j"):
+    role: str

@@ -1,0 +1,37 @@
+"""Command line: `nastavnik-bot [--config PATH]` runs the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.app import run
+from bot.config import ConfigError, load_settings
+from storage.db import SchemaTooNewError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="nastavnik-bot", description="nastavnik-bot")
+    parser.add_argument("--config", type=Path, default=None, help="path to config.toml")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as error:
+        print(error, file=sys.stderr)  # noqa: T201
+        return 2
+    try:
+        asyncio.run(run(settings))
+    except SchemaTooNewError as error:
+        print(  # noqa: T201
+            "База данных создана более новой версией бота; обновите бота.\n"
+            f"The database was created by a newer version of the bot; upgrade it. ({error})",
+            file=sys.stderr,
+        )
+        return 3
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,23 @@
+"""Time as a dependency: the running bot uses the system clock, tests move a fake one."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current moment, timezone-aware (UTC)."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait; a fake clock advances instead."""
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)

@@ -1,0 +1,128 @@
+"""Inline keyboards. Every screen has a way back."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.callbacks import (
+    DistrictAction,
+    DistrictCb,
+    JoinRoleCb,
+    MenuCb,
+    SchoolAction,
+    SchoolCb,
+    Screen,
+    TimezoneCb,
+)
+from bot.permissions import Action, Actor, can
+from storage.models import District, Organization, Role
+
+
+def main_menu(actor: Actor, curator_schools: list[Organization]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    if can(actor, Action.MANAGE_DISTRICTS) or can(actor, Action.MANAGE_SCHOOLS):
+        kb.button(text=texts.BTN_DISTRICTS, callback_data=MenuCb(screen=Screen.DISTRICTS))
+    for school in curator_schools:
+        kb.button(
+            text=texts.btn_school(school.name),
+            callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
+        )
+    kb.button(text=texts.BTN_PROFILE, callback_data=MenuCb(screen=Screen.PROFILE))
+    kb.button(text=texts.BTN_HELP, callback_data=MenuCb(screen=Screen.HELP))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def back_to_main() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+    return kb.as_markup()
+
+
+def cancel() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_CANCEL, callback_data=MenuCb(screen=Screen.CANCEL))
+    return kb.as_markup()
+
+
+def districts(items: list[District], may_create: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for district in items:
+        kb.button(
+            text=texts.btn_district(district.name),
+            callback_data=DistrictCb(action=DistrictAction.OPEN, district_id=district.id),
+        )
+    if may_create:
+        kb.button(text=texts.BTN_NEW_DISTRICT, callback_data=MenuCb(screen=Screen.NEW_DISTRICT))
+    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def district(
+    district_id: int, schools: list[Organization], may_invite_coordinator: bool
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for school in schools:
+        kb.button(
+            text=texts.btn_school(school.name),
+            callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
+        )
+    kb.button(
+        text=texts.BTN_NEW_SCHOOL,
+        callback_data=DistrictCb(action=DistrictAction.NEW_SCHOOL, district_id=district_id),
+    )
+    if may_invite_coordinator:
+        kb.button(
+            text=texts.BTN_INVITE_COORDINATOR,
+            callback_data=DistrictCb(
+                action=DistrictAction.INVITE_COORDINATOR, district_id=district_id
+            ),
+        )
+    kb.button(text=texts.BTN_BACK, callback_data=MenuCb(screen=Screen.DISTRICTS))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    scope = {"district_id": school.district_id, "organization_id": school.id}
+    if can(actor, Action.MANAGE_SCHOOLS, **scope):
+        kb.button(
+            text=texts.BTN_INVITE_CURATOR,
+            callback_data=SchoolCb(action=SchoolAction.INVITE_CURATOR, school_id=school.id),
+        )
+    if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
+        kb.button(
+            text=texts.BTN_TEACHER_LINK,
+            callback_data=SchoolCb(action=SchoolAction.TEACHER_LINK, school_id=school.id),
+        )
+    if can(actor, Action.MANAGE_SCHOOLS, **scope):
+        kb.button(
+            text=texts.BTN_BACK,
+            callback_data=DistrictCb(action=DistrictAction.OPEN, district_id=school.district_id),
+        )
+    else:
+        kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def timezones() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for index, (_, label) in enumerate(texts.SCHOOL_TIMEZONES):
+        kb.button(text=label, callback_data=TimezoneCb(index=index))
+    kb.button(text=texts.BTN_CANCEL, callback_data=MenuCb(screen=Screen.CANCEL))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def join_roles() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_JOIN_AS_MENTEE, callback_data=JoinRoleCb(role=Role.MENTEE.value))
+    kb.button(text=texts.BTN_JOIN_AS_MENTOR, callback_data=JoinRoleCb(role=Role.MENTOR.value))
+    kb.button(text=texts.BTN_CANCEL, callback_data=MenuCb(screen=Screen.CANCEL))
+    kb.adjust(2, 1)
+    return kb.as_markup()

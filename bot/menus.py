@@ -1,0 +1,46 @@
+"""Screens shared by several handlers: the main menu and the help."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot import keyboards, texts
+from bot.permissions import Actor
+from storage.models import Organization, Role
+from storage.organizations import OrganizationsRepo
+
+
+async def main_menu(
+    actor: Actor, organizations: OrganizationsRepo
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not actor.is_registered:
+        return texts.MENU_STRANGER, None
+    curator_schools: list[Organization] = []
+    for school_id in actor.school_ids(Role.CURATOR):
+        school = await organizations.school(school_id)
+        if school is not None:
+            curator_schools.append(school)
+    ordered = [role for role in Role if role in actor.roles]
+    return texts.main_menu(ordered), keyboards.main_menu(actor, curator_schools)
+
+
+def help_text(actor: Actor) -> str:
+    if not actor.is_registered:
+        return texts.HELP_STRANGER
+    lines = [texts.HELP_HEADER, texts.HELP_COMMON, ""]
+    lines += [texts.HELP_BY_ROLE[role] for role in Role if role in actor.roles]
+    return "\n".join(lines)
+
+
+async def profile_text(actor: Actor, organizations: OrganizationsRepo) -> str:
+    lines = [texts.PROFILE_TITLE]
+    for grant in actor.grants:
+        place = ""
+        if grant.organization_id is not None:
+            school = await organizations.school(grant.organization_id)
+            place = school.name if school else ""
+        elif grant.district_id is not None:
+            district = await organizations.district(grant.district_id)
+            place = district.name if district else ""
+        lines.append(texts.profile_line(grant.role, place))
+    return "\n".join(lines)

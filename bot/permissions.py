@@ -1,0 +1,85 @@
+"""Who may do what: the one permission check every handler goes through.
+
+Handlers declare the action they perform with `flags={"action": Action.X}`; the permission
+middleware refuses the update before the handler runs unless the actor holds a role that allows
+the action somewhere. A handler that touches a particular district or school calls `can` again
+with that scope, so a forged callback naming another school is refused too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from storage.models import Person, Role, RoleGrant
+
+
+class Action(StrEnum):
+    ANYONE = "anyone"  # strangers included: /start, /help, explanations
+    USE_MENU = "use_menu"  # any registered person
+    MANAGE_DISTRICTS = "manage_districts"
+    MANAGE_SCHOOLS = "manage_schools"  # create schools, invite curators
+    INVITE_COORDINATOR = "invite_coordinator"
+    MANAGE_TEACHER_LINK = "manage_teacher_link"
+
+
+_ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.MANAGE_DISTRICTS: frozenset({Role.ADMIN}),
+    Action.INVITE_COORDINATOR: frozenset({Role.ADMIN}),
+    Action.MANAGE_SCHOOLS: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Action.MANAGE_TEACHER_LINK: frozenset({Role.CURATOR}),
+    Action.USE_MENU: frozenset(Role),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an update, with every role they hold."""
+
+    telegram_id: int
+    person: Person | None
+    grants: tuple[RoleGrant, ...]
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.grants)
+
+    @property
+    def is_registered(self) -> bool:
+        return bool(self.grants)
+
+    def scopes(self, role: Role) -> list[RoleGrant]:
+        return [grant for grant in self.grants if grant.role == role]
+
+    def district_ids(self, role: Role) -> list[int]:
+        return [g.district_id for g in self.scopes(role) if g.district_id is not None]
+
+    def school_ids(self, role: Role) -> list[int]:
+        return [g.organization_id for g in self.scopes(role) if g.organization_id is not None]
+
+
+def can(
+    actor: Actor,
+    action: Action,
+    *,
+    district_id: int | None = None,
+    organization_id: int | None = None,
+) -> bool:
+    """True when the actor may perform the action; with a scope, in that district or school.
+
+    A school scope must come with its district, so a coordinator's right over the district's
+    schools can be checked.
+    """
+    if action is Action.ANYONE:
+        return True
+    allowed = _ALLOWED[action]
+    for grant in actor.grants:
+        if grant.role not in allowed:
+            continue
+        if grant.role is Role.ADMIN or (district_id is None and organization_id is None):
+            return True
+        if grant.role is Role.COORDINATOR and district_id == grant.district_id:
+            return True
+        if organization_id is not None and organization_id == grant.organization_id:
+            return True
+    return False

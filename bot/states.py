@@ -1,0 +1,19 @@
+"""Every FSM state of the bot, in one place. State data is JSON in the database."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class JoinStates(StatesGroup):
+    # data: invite_id
+    choosing_role = State()
+
+
+class DistrictStates(StatesGroup):
+    entering_name = State()
+
+
+class SchoolStates(StatesGroup):
+    # data: district_id
+    entering_name = State()
+    # data: district_id, name
+    choosing_timezone = State()

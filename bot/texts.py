@@ -1,0 +1,203 @@
+"""Every text a user reads, in one place. HTML parse mode: escape user-supplied values."""
+
+from __future__ import annotations
+
+from html import escape
+
+from storage.models import InviteKind, Role
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.ADMIN: "администратор",
+    Role.COORDINATOR: "координатор округа",
+    Role.CURATOR: "куратор школы",
+    Role.MENTOR: "наставник",
+    Role.MENTEE: "наставляемый",
+}
+
+# Russia's time zones, offered as buttons when a school is created.
+SCHOOL_TIMEZONES: list[tuple[str, str]] = [
+    ("Europe/Kaliningrad", "Калининград (МСК−1)"),
+    ("Europe/Moscow", "Москва (МСК)"),
+    ("Europe/Samara", "Самара (МСК+1)"),
+    ("Asia/Yekaterinburg", "Екатеринбург (МСК+2)"),
+    ("Asia/Omsk", "Омск (МСК+3)"),
+    ("Asia/Krasnoyarsk", "Красноярск (МСК+4)"),
+    ("Asia/Irkutsk", "Иркутск (МСК+5)"),
+    ("Asia/Yakutsk", "Якутск (МСК+6)"),
+    ("Asia/Vladivostok", "Владивосток (МСК+7)"),
+    ("Asia/Magadan", "Магадан (МСК+8)"),
+    ("Asia/Kamchatka", "Камчатка (МСК+9)"),
+]
+
+# --- buttons ---
+BTN_BACK = "« Назад"
+BTN_MAIN_MENU = "« Главное меню"
+BTN_CANCEL = "✖ Отмена"
+BTN_HELP = "❓ Помощь"
+BTN_PROFILE = "👤 Мои роли"
+BTN_DISTRICTS = "🏛 Округа и школы"
+BTN_NEW_DISTRICT = "➕ Новый округ"
+BTN_NEW_SCHOOL = "➕ Новая школа"
+BTN_INVITE_COORDINATOR = "✉ Пригласить координатора"
+BTN_INVITE_CURATOR = "✉ Пригласить куратора"
+BTN_TEACHER_LINK = "🔗 Новая ссылка для учителей"
+BTN_JOIN_AS_MENTEE = "Я наставляемый"
+BTN_JOIN_AS_MENTOR = "Я наставник"
+
+
+def btn_district(name: str) -> str:
+    return f"🏛 {name}"
+
+
+def btn_school(name: str) -> str:
+    return f"🏫 {name}"
+
+
+# --- start, join ---
+STRANGER_WELCOME = (
+    "Здравствуйте! Это бот программы наставничества педагогов.\n\n"
+    "Здесь учителя заполняют анкеты и согласия, наставники и наставляемые планируют "
+    "встречи и оставляют обратную связь, а куратор формирует пары и готовит отчёты.\n\n"
+    "Чтобы начать, нужна ссылка-приглашение вашей школы: попросите её у куратора "
+    "программы наставничества (обычно это заместитель директора)."
+)
+STRANGER_HINT = (
+    "Вы пока не участник программы. Откройте ссылку-приглашение от куратора вашей школы — "
+    "и бот всё покажет."
+)
+INVITE_INVALID = (
+    "Ссылка-приглашение не распознана. Проверьте, что скопировали её целиком, "
+    "или попросите у куратора новую."
+)
+INVITE_EXPIRED = "Срок действия этой ссылки истёк. Попросите у куратора новую ссылку."
+INVITE_USED = (
+    "Эта ссылка уже использована. Одноразовую ссылку нельзя открыть повторно — попросите новую."
+)
+INVITE_REVOKED = "Эта ссылка отозвана. Попросите у куратора действующую ссылку."
+INVITE_ALREADY_HELD = "Вы уже участвуете с этой ролью — ничего менять не нужно."
+JOIN_CHOOSE_ROLE = (
+    "Вы присоединяетесь к программе наставничества школы «{school}».\n\n"
+    "Кем вы хотите участвовать? Один человек может быть и наставником, и наставляемым — "
+    "вторую роль можно добавить, открыв ссылку ещё раз."
+)
+JOIN_STALE = "Это приглашение уже не действует. Откройте ссылку от куратора ещё раз."
+
+
+def joined(role: Role, place: str) -> str:
+    return f"Готово! Вы — {ROLE_NAMES[role]} ({escape(place)}).\nГлавное меню ниже."
+
+
+def join_choose_role(school: str) -> str:
+    return JOIN_CHOOSE_ROLE.format(school=escape(school))
+
+
+# --- menus ---
+MAIN_MENU = "Главное меню. Ваши роли: {roles}."
+MENU_STRANGER = STRANGER_HINT
+
+
+def main_menu(roles: list[Role]) -> str:
+    return MAIN_MENU.format(roles=", ".join(ROLE_NAMES[role] for role in roles))
+
+
+PROFILE_TITLE = "<b>Ваши роли</b>"
+HELP_HEADER = "<b>Что умеет бот</b>"
+HELP_COMMON = "/menu — главное меню\n/help — эта справка\n/cancel — прервать текущий шаг"
+HELP_BY_ROLE: dict[Role, str] = {
+    Role.ADMIN: "Администратор: создаёт округа и школы, приглашает координаторов и кураторов "
+    "(/schools).",
+    Role.COORDINATOR: "Координатор: создаёт школы своего округа и приглашает их кураторов "
+    "(/schools).",
+    Role.CURATOR: "Куратор: выдаёт учителям ссылку для присоединения к программе школы "
+    "(/teacherlink).",
+    Role.MENTOR: "Наставник: участвует в программе своей школы.",
+    Role.MENTEE: "Наставляемый: участвует в программе своей школы.",
+}
+HELP_STRANGER = (
+    "Бот ведёт программы наставничества школ. Чтобы участвовать, откройте "
+    "ссылку-приглашение от куратора вашей школы."
+)
+
+# --- districts and schools ---
+DISTRICTS_TITLE = "<b>Округа</b>\nВыберите округ или создайте новый."
+DISTRICTS_EMPTY = "<b>Округа</b>\nПока нет ни одного округа — создайте первый."
+ASK_DISTRICT_NAME = "Введите название округа (до 120 символов), например «Городской округ Самара»."
+ASK_SCHOOL_NAME = "Введите название школы (до 200 символов), например «МБОУ СОШ № 5»."
+ASK_SCHOOL_TIMEZONE = "Выберите часовой пояс школы «{name}»."
+NAME_INVALID = "Название должно быть текстом от 2 до {limit} символов. Попробуйте ещё раз."
+DISTRICT_EXISTS = "Округ с таким названием уже есть. Введите другое название."
+SCHOOL_EXISTS = "В этом округе уже есть школа с таким названием. Введите другое название."
+DISTRICT_CREATED = "Округ «{name}» создан."
+SCHOOL_CREATED = "Школа «{name}» создана."
+NOT_FOUND = "Не нашёл этот объект — возможно, он был удалён. Откройте меню заново."
+
+
+def district_created(name: str) -> str:
+    return DISTRICT_CREATED.format(name=escape(name))
+
+
+def school_created(name: str) -> str:
+    return SCHOOL_CREATED.format(name=escape(name))
+
+
+def ask_school_timezone(name: str) -> str:
+    return ASK_SCHOOL_TIMEZONE.format(name=escape(name))
+
+
+def district_card(name: str, school_count: int) -> str:
+    return f"<b>{escape(name)}</b>\nШкол: {school_count}. Выберите школу или создайте новую."
+
+
+def school_card(name: str, district: str, timezone: str, counts: dict[Role, int]) -> str:
+    return (
+        f"<b>{escape(name)}</b>\n"
+        f"Округ: {escape(district)}\n"
+        f"Часовой пояс: {escape(timezone)}\n"
+        f"Кураторов: {counts.get(Role.CURATOR, 0)}, "
+        f"наставников: {counts.get(Role.MENTOR, 0)}, "
+        f"наставляемых: {counts.get(Role.MENTEE, 0)}"
+    )
+
+
+INVITE_AUDIENCE: dict[InviteKind, str] = {
+    InviteKind.COORDINATOR: "для координатора округа",
+    InviteKind.CURATOR: "для куратора школы",
+    InviteKind.TEACHER: "для учителей школы (наставников и наставляемых)",
+}
+
+
+def invite_link(kind: InviteKind, place: str, link: str, valid_until: str, one_time: bool) -> str:
+    usage = "одноразовая" if one_time else "многоразовая"
+    return (
+        f"Ссылка-приглашение {INVITE_AUDIENCE[kind]}: {escape(place)}.\n"
+        f"Действует до {valid_until}, {usage}.\n\n"
+        f"{escape(link)}\n\n"
+        "Перешлите её нужному человеку. Если ссылка попала не туда — создайте новую, "
+        "старая перестанет работать."
+    )
+
+
+# --- guard rails ---
+PRIVATE_ONLY = (
+    "Я работаю только в личных сообщениях: анкеты и согласия — личные данные. Напишите мне в личку."
+)
+FORBIDDEN = "Это действие вам недоступно."
+NOT_REGISTERED = STRANGER_HINT
+STALE_BUTTON = "Эта кнопка устарела. Вот актуальное меню."
+UNKNOWN_COMMAND = "Такой команды нет. Список команд — /help, меню ниже."
+UNEXPECTED_TEXT = "Я не ожидал здесь сообщения. Выберите действие в меню ниже."
+UNSUPPORTED_CONTENT = "Я понимаю только текст и кнопки. Выберите действие в меню ниже."
+EDITED_IGNORED = "Исправленные сообщения я не учитываю — отправьте ответ заново новым сообщением."
+TEXT_EXPECTED = "Здесь нужен текст. {hint}"
+THROTTLED = "Слишком много сообщений подряд. Подождите несколько секунд и продолжайте."
+CANCELLED = "Действие отменено."
+NOTHING_TO_CANCEL = "Сейчас нечего отменять."
+SOMETHING_WENT_WRONG = (
+    "Что-то пошло не так — ваши прежние ответы сохранены. "
+    "Повторите действие через минуту или откройте /menu."
+)
+DATABASE_BUSY = "Сервер сейчас занят. Ничего не потеряно — повторите через минуту."
+
+
+def profile_line(role: Role, place: str) -> str:
+    return f"• {ROLE_NAMES[role]}" + (f" — {escape(place)}" if place else "")

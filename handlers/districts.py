@@ -1,0 +1,185 @@
+"""Administrators and coordinators: districts, their schools, and invites for both."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards, texts
+from bot.callbacks import DistrictAction, DistrictCb, MenuCb, Screen, TimezoneCb
+from bot.clock import Clock
+from bot.config import Settings
+from bot.invites import InviteService
+from bot.permissions import Action, Actor, can
+from bot.schools import DISTRICT_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, visible_districts
+from bot.states import DistrictStates, SchoolStates
+from handlers.invite_links import send_invite
+from handlers.render import show
+from storage.models import InviteKind
+from storage.organizations import OrganizationsRepo
+
+router = Router(name=__name__)
+
+MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
+MANAGE_DISTRICTS = {"action": Action.MANAGE_DISTRICTS}
+INVITE_COORDINATOR = {"action": Action.INVITE_COORDINATOR}
+
+
+@router.message(Command("schools"), flags=MANAGE_SCHOOLS)
+@router.callback_query(MenuCb.filter(F.screen == Screen.DISTRICTS), flags=MANAGE_SCHOOLS)
+async def list_districts(
+    event: Message | CallbackQuery,
+    actor: Actor,
+    state: FSMContext,
+    organizations: OrganizationsRepo,
+) -> None:
+    await state.clear()
+    found = await visible_districts(actor, organizations)
+    title = texts.DISTRICTS_TITLE if found else texts.DISTRICTS_EMPTY
+    await show(event, title, keyboards.districts(found, can(actor, Action.MANAGE_DISTRICTS)))
+
+
+@router.callback_query(MenuCb.filter(F.screen == Screen.NEW_DISTRICT), flags=MANAGE_DISTRICTS)
+async def ask_district_name(callback: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(DistrictStates.entering_name)
+    await show(callback, texts.ASK_DISTRICT_NAME, keyboards.cancel())
+
+
+@router.message(DistrictStates.entering_name, flags=MANAGE_DISTRICTS)
+async def create_district(
+    message: Message,
+    actor: Actor,
+    state: FSMContext,
+    organizations: OrganizationsRepo,
+    clock: Clock,
+) -> None:
+    name = clean_name(message.text, DISTRICT_NAME_LIMIT)
+    if name is None:
+        await message.answer(
+            texts.NAME_INVALID.format(limit=DISTRICT_NAME_LIMIT), reply_markup=keyboards.cancel()
+        )
+        return
+    district = await organizations.create_district(name, clock.now())
+    if district is None:
+        await message.answer(texts.DISTRICT_EXISTS, reply_markup=keyboards.cancel())
+        return
+    await state.clear()
+    await message.answer(texts.district_created(name))
+    await _show_district(message, actor, district.id, organizations)
+
+
+@router.callback_query(DistrictCb.filter(F.action == DistrictAction.OPEN), flags=MANAGE_SCHOOLS)
+async def open_district(
+    callback: CallbackQuery,
+    callback_data: DistrictCb,
+    actor: Actor,
+    state: FSMContext,
+    organizations: OrganizationsRepo,
+) -> None:
+    await state.clear()
+    await _show_district(callback, actor, callback_data.district_id, organizations)
+
+
+@router.callback_query(
+    DistrictCb.filter(F.action == DistrictAction.NEW_SCHOOL), flags=MANAGE_SCHOOLS
+)
+async def ask_school_name(
+    callback: CallbackQuery,
+    callback_data: DistrictCb,
+    actor: Actor,
+    state: FSMContext,
+    organizations: OrganizationsRepo,
+) -> None:
+    district = await organizations.district(callback_data.district_id)
+    if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district.id):
+        await callback.answer(texts.FORBIDDEN if district else texts.NOT_FOUND, show_alert=True)
+        return
+    await state.set_state(SchoolStates.entering_name)
+    await state.set_data({"district_id": district.id})
+    await show(callback, texts.ASK_SCHOOL_NAME, keyboards.cancel())
+
+
+@router.message(SchoolStates.entering_name, flags=MANAGE_SCHOOLS)
+async def take_school_name(message: Message, state: FSMContext) -> None:
+    name = clean_name(message.text, SCHOOL_NAME_LIMIT)
+    if name is None:
+        await message.answer(
+            texts.NAME_INVALID.format(limit=SCHOOL_NAME_LIMIT), reply_markup=keyboards.cancel()
+        )
+        return
+    await state.update_data(name=name)
+    await state.set_state(SchoolStates.choosing_timezone)
+    await message.answer(texts.ask_school_timezone(name), reply_markup=keyboards.timezones())
+
+
+@router.callback_query(SchoolStates.choosing_timezone, TimezoneCb.filter(), flags=MANAGE_SCHOOLS)
+async def create_school(
+    callback: CallbackQuery,
+    callback_data: TimezoneCb,
+    actor: Actor,
+    state: FSMContext,
+    organizations: OrganizationsRepo,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    district_id = int(data.get("district_id", 0))
+    if not 0 <= callback_data.index < len(texts.SCHOOL_TIMEZONES) or "name" not in data:
+        await callback.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    if not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
+        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        return
+    timezone = texts.SCHOOL_TIMEZONES[callback_data.index][0]
+    school = await organizations.create_school(district_id, data["name"], timezone, clock.now())
+    if school is None:
+        await state.set_state(SchoolStates.entering_name)
+        await show(callback, texts.SCHOOL_EXISTS, keyboards.cancel())
+        return
+    await state.clear()
+    await show(callback, texts.school_created(school.name), keyboards.school(school, actor))
+
+
+@router.callback_query(
+    DistrictCb.filter(F.action == DistrictAction.INVITE_COORDINATOR), flags=INVITE_COORDINATOR
+)
+async def invite_coordinator(
+    callback: CallbackQuery,
+    callback_data: DistrictCb,
+    actor: Actor,
+    bot: Bot,
+    invites: InviteService,
+    organizations: OrganizationsRepo,
+    settings: Settings,
+) -> None:
+    district = await organizations.district(callback_data.district_id)
+    if district is None:
+        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        return
+    issued = await invites.issue(InviteKind.COORDINATOR, actor.telegram_id, district_id=district.id)
+    await send_invite(
+        callback, bot, issued, InviteKind.COORDINATOR, district.name, settings.timezone
+    )
+
+
+async def _show_district(
+    event: Message | CallbackQuery,
+    actor: Actor,
+    district_id: int,
+    organizations: OrganizationsRepo,
+) -> None:
+    district = await organizations.district(district_id)
+    if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
+        refusal = texts.FORBIDDEN if district else texts.NOT_FOUND
+        if isinstance(event, CallbackQuery):
+            await event.answer(refusal, show_alert=True)
+        else:
+            await event.answer(refusal)
+        return
+    schools = await organizations.schools(district_id)
+    await show(
+        event,
+        texts.district_card(district.name, len(schools)),
+        keyboards.district(district_id, schools, can(actor, Action.INVITE_COORDINATOR)),
+    )

@@ -1,0 +1,39 @@
+"""The last line of defence: log the failure by ids, tell the user how to continue."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from aiogram import Router
+from aiogram.types import ErrorEvent
+
+from bot import texts
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+
+@router.errors()
+async def on_error(event: ErrorEvent) -> None:
+    update = event.update
+    user = None
+    if update.message and update.message.from_user:
+        user = update.message.from_user.id
+    elif update.callback_query:
+        user = update.callback_query.from_user.id
+    log.error(
+        "update failed update_id=%s user_id=%s error=%s",
+        update.update_id,
+        user,
+        type(event.exception).__name__,
+        exc_info=event.exception,
+    )
+    busy = isinstance(event.exception, sqlite3.OperationalError) and "locked" in str(
+        event.exception
+    )
+    text = texts.DATABASE_BUSY if busy else texts.SOMETHING_WENT_WRONG
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.message and update.message.chat.type == "private":
+        await update.message.answer(text)

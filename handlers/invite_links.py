@@ -1,0 +1,28 @@
+"""Rendering a freshly issued invite as a t.me deep link."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.types import CallbackQuery
+from aiogram.utils.deep_linking import create_start_link
+
+from bot import keyboards, texts
+from bot.invites import IssuedInvite
+from handlers.render import show
+from storage.models import InviteKind
+
+
+async def send_invite(
+    callback: CallbackQuery,
+    bot: Bot,
+    issued: IssuedInvite,
+    kind: InviteKind,
+    place: str,
+    zone: ZoneInfo,
+) -> None:
+    link = await create_start_link(bot, issued.token)
+    valid_until = issued.expires_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+    text = texts.invite_link(kind, place, link, valid_until, issued.one_time)
+    await show(callback, text, keyboards.back_to_main())

@@ -1,0 +1,56 @@
+"""A teacher who opened the school's join link chooses to be a mentor or a mentee."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import commands, menus, texts
+from bot.callbacks import JoinRoleCb
+from bot.invites import InviteProblem, InviteService, grant_for
+from bot.permissions import Action, Actor
+from bot.states import JoinStates
+from storage.models import Role
+from storage.organizations import OrganizationsRepo
+
+router = Router(name=__name__)
+
+ANYONE = {"action": Action.ANYONE}
+
+
+@router.callback_query(JoinStates.choosing_role, JoinRoleCb.filter(), flags=ANYONE)
+async def choose_role(
+    callback: CallbackQuery,
+    callback_data: JoinRoleCb,
+    actor: Actor,
+    state: FSMContext,
+    bot: Bot,
+    invites: InviteService,
+    organizations: OrganizationsRepo,
+) -> None:
+    if callback_data.role not in (Role.MENTOR.value, Role.MENTEE.value):
+        await callback.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    invite_id = (await state.get_data()).get("invite_id")
+    checked = await invites.check_id(int(invite_id or 0))
+    if isinstance(checked, InviteProblem):
+        await state.clear()
+        await callback.answer(texts.JOIN_STALE, show_alert=True)
+        return
+    grant = grant_for(checked, Role(callback_data.role))
+    await state.clear()
+    if grant in actor.grants:
+        await callback.answer(texts.INVITE_ALREADY_HELD, show_alert=True)
+        return
+    if not await invites.redeem(checked, actor.telegram_id, grant):
+        await callback.answer(texts.JOIN_STALE, show_alert=True)
+        return
+    await callback.answer()
+    joined = Actor(actor.telegram_id, actor.person, (*actor.grants, grant))
+    await commands.publish_for(bot, joined)
+    school = await organizations.school(grant.organization_id or 0)
+    text, markup = await menus.main_menu(joined, organizations)
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(texts.joined(grant.role, school.name if school else ""))
+        await callback.message.answer(text, reply_markup=markup)

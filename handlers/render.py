@@ -1,0 +1,26 @@
+"""Showing a screen: a button press edits its own message, a typed message gets a new one."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+
+async def show(
+    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    if isinstance(event, Message):
+        await event.answer(text, reply_markup=markup)
+        return
+    await event.answer()
+    message = event.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                return
+            # Too old to edit (or deleted): fall through and send it anew.
+    if event.message is not None:
+        await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]

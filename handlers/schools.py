@@ -1,0 +1,140 @@
+"""A school's screen: curator invites (administrator, coordinator) and the teacher join link
+(curator)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import keyboards, texts
+from bot.callbacks import SchoolAction, SchoolCb
+from bot.invites import InviteService
+from bot.permissions import Action, Actor, can
+from handlers.invite_links import send_invite
+from handlers.render import show
+from storage.models import InviteKind, Organization, Role
+from storage.organizations import OrganizationsRepo
+from storage.people import PeopleRepo
+
+router = Router(name=__name__)
+
+MEMBER = {"action": Action.USE_MENU}
+MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
+TEACHER_LINK = {"action": Action.MANAGE_TEACHER_LINK}
+
+
+async def _school_in_scope(
+    callback: CallbackQuery,
+    actor: Actor,
+    school_id: int,
+    organizations: OrganizationsRepo,
+    *actions: Action,
+) -> Organization | None:
+    """The school, if the actor may do one of the actions there; otherwise tell them why not."""
+    school = await organizations.school(school_id)
+    if school is None:
+        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        return None
+    scope = {"district_id": school.district_id, "organization_id": school.id}
+    if not any(can(actor, action, **scope) for action in actions):
+        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        return None
+    return school
+
+
+@router.message(Command("teacherlink"), flags=TEACHER_LINK)
+async def curator_schools(
+    message: Message,
+    actor: Actor,
+    state: FSMContext,
+    organizations: OrganizationsRepo,
+    people: PeopleRepo,
+) -> None:
+    await state.clear()
+    for school_id in actor.school_ids(Role.CURATOR):
+        school = await organizations.school(school_id)
+        if school is not None:
+            await _show_school(message, actor, school, organizations, people)
+
+
+@router.callback_query(SchoolCb.filter(F.action == SchoolAction.OPEN), flags=MEMBER)
+async def open_school(
+    callback: CallbackQuery,
+    callback_data: SchoolCb,
+    actor: Actor,
+    state: FSMContext,
+    organizations: OrganizationsRepo,
+    people: PeopleRepo,
+) -> None:
+    school = await _school_in_scope(
+        callback,
+        actor,
+        callback_data.school_id,
+        organizations,
+        Action.MANAGE_SCHOOLS,
+        Action.MANAGE_TEACHER_LINK,
+    )
+    if school is not None:
+        await state.clear()
+        await _show_school(callback, actor, school, organizations, people)
+
+
+@router.callback_query(
+    SchoolCb.filter(F.action == SchoolAction.INVITE_CURATOR), flags=MANAGE_SCHOOLS
+)
+async def invite_curator(
+    callback: CallbackQuery,
+    callback_data: SchoolCb,
+    actor: Actor,
+    bot: Bot,
+    invites: InviteService,
+    organizations: OrganizationsRepo,
+) -> None:
+    school = await _school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.MANAGE_SCHOOLS
+    )
+    if school is None:
+        return
+    issued = await invites.issue(InviteKind.CURATOR, actor.telegram_id, organization_id=school.id)
+    await send_invite(
+        callback, bot, issued, InviteKind.CURATOR, school.name, ZoneInfo(school.timezone)
+    )
+
+
+@router.callback_query(SchoolCb.filter(F.action == SchoolAction.TEACHER_LINK), flags=TEACHER_LINK)
+async def teacher_link(
+    callback: CallbackQuery,
+    callback_data: SchoolCb,
+    actor: Actor,
+    bot: Bot,
+    invites: InviteService,
+    organizations: OrganizationsRepo,
+) -> None:
+    school = await _school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.MANAGE_TEACHER_LINK
+    )
+    if school is None:
+        return
+    issued = await invites.issue(InviteKind.TEACHER, actor.telegram_id, organization_id=school.id)
+    await send_invite(
+        callback, bot, issued, InviteKind.TEACHER, school.name, ZoneInfo(school.timezone)
+    )
+
+
+async def _show_school(
+    event: Message | CallbackQuery,
+    actor: Actor,
+    school: Organization,
+    organizations: OrganizationsRepo,
+    people: PeopleRepo,
+) -> None:
+    district = await organizations.district(school.district_id)
+    counts = await people.count_in_school(school.id)
+    text = texts.school_card(
+        school.name, district.name if district else "", school.timezone, counts
+    )
+    await show(event, text, keyboards.school(school, actor))

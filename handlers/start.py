@@ -1,0 +1,85 @@
+"""/start, with or without an invite deep link."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot import commands, keyboards, menus, texts
+from bot.invites import InviteProblem, InviteService, grant_for
+from bot.permissions import Action, Actor
+from bot.states import JoinStates
+from storage.models import InviteKind
+from storage.organizations import OrganizationsRepo
+
+router = Router(name=__name__)
+
+ANYONE = {"action": Action.ANYONE}
+
+PROBLEM_TEXTS = {
+    InviteProblem.INVALID: texts.INVITE_INVALID,
+    InviteProblem.EXPIRED: texts.INVITE_EXPIRED,
+    InviteProblem.USED: texts.INVITE_USED,
+    InviteProblem.REVOKED: texts.INVITE_REVOKED,
+}
+
+
+@router.message(CommandStart(deep_link=True), flags=ANYONE)
+async def start_with_invite(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    state: FSMContext,
+    bot: Bot,
+    invites: InviteService,
+    organizations: OrganizationsRepo,
+) -> None:
+    checked = await invites.check(command.args or "")
+    if isinstance(checked, InviteProblem):
+        await message.answer(PROBLEM_TEXTS[checked])
+        return
+    if checked.kind is InviteKind.TEACHER:
+        school = await organizations.school(checked.organization_id or 0)
+        if school is None:
+            await message.answer(texts.INVITE_INVALID)
+            return
+        # The invite id waits in the persistent FSM, never in callback data a client could forge.
+        await state.set_state(JoinStates.choosing_role)
+        await state.set_data({"invite_id": checked.id})
+        await message.answer(
+            texts.join_choose_role(school.name), reply_markup=keyboards.join_roles()
+        )
+        return
+    grant = grant_for(checked)
+    if grant in actor.grants:
+        await message.answer(texts.INVITE_ALREADY_HELD)
+        return
+    if not await invites.redeem(checked, actor.telegram_id, grant):
+        await message.answer(texts.INVITE_USED)
+        return
+    await state.clear()
+    joined = Actor(actor.telegram_id, actor.person, (*actor.grants, grant))
+    await commands.publish_for(bot, joined)
+    if grant.organization_id is not None:
+        school = await organizations.school(grant.organization_id)
+        place = school.name if school else ""
+    else:
+        district = await organizations.district(grant.district_id or 0)
+        place = district.name if district else ""
+    text, markup = await menus.main_menu(joined, organizations)
+    await message.answer(texts.joined(grant.role, place))
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(CommandStart(), flags=ANYONE)
+async def start_plain(
+    message: Message, actor: Actor, state: FSMContext, organizations: OrganizationsRepo
+) -> None:
+    if not actor.is_registered:
+        await message.answer(texts.STRANGER_WELCOME)
+        return
+    await state.clear()
+    text, markup = await menus.main_menu(actor, organizations)
+    await message.answer(text, reply_markup=markup)

@@ -1,0 +1,87 @@
+"""Frozen records the repositories return. Names follow ../shared/DOMAIN.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    CURATOR = "curator"
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+@dataclass(frozen=True)
+class District:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: int
+    district_id: int
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    telegram_id: int
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: Role
+    district_id: int | None = None
+    organization_id: int | None = None
+
+
+class InviteKind(StrEnum):
+    COORDINATOR = "coordinator"  # one-time, names a district
+    CURATOR = "curator"  # one-time, names a school
+    TEACHER = "teacher"  # the school's shared join link; the teacher picks mentor or mentee
+
+
+@dataclass(frozen=True)
+class Invite:
+    id: int
+    kind: InviteKind
+    district_id: int | None
+    organization_id: int | None
+    expires_at: datetime
+    max_uses: int | None
+    uses: int
+    revoked: bool
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"  # taken by a tick, not yet handed to Telegram
+    SENDING = "sending"  # handed to Telegram; outcome unknown until marked
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403: the person blocked the bot or was deactivated
+    FAILED = "failed"  # permanent error (e.g. chat not found)
+    SKIPPED = "skipped"  # expired before it could go out
+    WITHDRAWN = "withdrawn"  # cancelled by the domain (e.g. a meeting was cancelled)
+    UNKNOWN = "unknown"  # the process died mid-request: never resent, to avoid duplicates
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    unique_key: str
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    due_at: datetime
+    expires_at: datetime
+    status: OutboxStatus
+    attempts: int

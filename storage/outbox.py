@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, Row, from_db_time, to_db_time
+from storage.models import OutboxMessage, OutboxStatus
+
+_COLUMNS = "id, unique_key, chat_id, kind, payload, due_at, expires_at, status, attempts"
+
+
+class OutboxRepo:
+    """The durable queue of everything the bot sends on its own."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def enqueue(
+        self,
+        unique_key: str,
+        chat_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        due_at: datetime,
+        expires_at: datetime,
+        now: datetime,
+    ) -> bool:
+        """Queue a message once: a second call with the same key changes nothing (False)."""
+        async with (
+            self._db.transaction() as conn,
+            conn.execute(
+                "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at,"
+                " status, attempts, next_attempt_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+                " ON CONFLICT (unique_key) DO NOTHING",
+                (
+                    unique_key,
+                    chat_id,
+                    kind,
+                    json.dumps(payload, ensure_ascii=False),
+                    to_db_time(due_at),
+                    to_db_time(expires_at),
+                    OutboxStatus.PENDING.value,
+                    to_db_time(due_at),
+                    to_db_time(now),
+                ),
+            ) as cursor,
+        ):
+            return cursor.rowcount == 1
+
+    async def withdraw(self, unique_key: str, now: datetime) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE outbox SET status = ?, finished_at = ? WHERE unique_key = ? AND status = ?",
+                (
+                    OutboxStatus.WITHDRAWN.value,
+                    to_db_time(now),
+                    unique_key,
+                    OutboxStatus.PENDING.value,
+                ),
+            )
+            == 1
+        )
+
+    async def skip_expired(self, now: datetime) -> int:
+        """Record as skipped the due rows that can no longer go out."""
+        stamp = to_db_time(now)
+        return await self._db.execute(
+            "UPDATE outbox SET status = ?, finished_at = ? WHERE status = ?"
+            " AND next_attempt_at <= ? AND expires_at <= ?",
+            (OutboxStatus.SKIPPED.value, stamp, OutboxStatus.PENDING.value, stamp, stamp),
+        )
+
+    async def claim(self, now: datetime, limit: int, worker: str) -> list[OutboxMessage]:
+        """Take up to `limit` due rows for this worker, oldest first."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = ?, claimed_by = ? WHERE id IN ("
+                " SELECT id FROM outbox WHERE status = ? AND next_attempt_at <= ?"
+                " ORDER BY next_attempt_at LIMIT ?)",
+                (
+                    OutboxStatus.CLAIMED.value,
+                    worker,
+                    OutboxStatus.PENDING.value,
+                    to_db_time(now),
+                    limit,
+                ),
+            )
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE status = ? AND claimed_by = ?"
+                " ORDER BY next_attempt_at",
+                (OutboxStatus.CLAIMED.value, worker),
+            ) as cursor:
+                rows = await cursor.fetchall()
+        return [_message(row) for row in rows]
+
+    async def mark_sending(self, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = ?, attempts = attempts + 1 WHERE id = ?",
+            (OutboxStatus.SENDING.value, message_id),
+        )
+
+    async def finish(
+        self, message_id: int, status: OutboxStatus, now: datetime, error: str | None = None
+    ) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET status = ?, finished_at = ?, last_error = ?, claimed_by = NULL"
+            " WHERE id = ?",
+            (status.value, to_db_time(now), error, message_id),
+        )
+
+    async def release(
+        self, message_ids: list[int], next_attempt_at: datetime, error: str | None = None
+    ) -> None:
+        """Put rows back in the queue for a later attempt."""
+        if not message_ids:
+            return
+        marks = ", ".join("?" for _ in message_ids)
+        await self._db.execute(
+            f"UPDATE outbox SET status = ?, next_attempt_at = ?, claimed_by = NULL,"
+            f" last_error = COALESCE(?, last_error) WHERE id IN ({marks})",
+            (OutboxStatus.PENDING.value, to_db_time(next_attempt_at), error, *message_ids),
+        )
+
+    async def recover_after_restart(self, now: datetime) -> tuple[int, int]:
+        """After a crash: rows claimed but never handed to Telegram go back to the queue;
+        rows that were in flight are marked unknown and never resent (no duplicates)."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE outbox SET status = ?, claimed_by = NULL WHERE status = ?",
+                (OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value),
+            ) as cursor:
+                released = cursor.rowcount
+            async with conn.execute(
+                "UPDATE outbox SET status = ?, finished_at = ?, claimed_by = NULL WHERE status = ?",
+                (OutboxStatus.UNKNOWN.value, to_db_time(now), OutboxStatus.SENDING.value),
+            ) as cursor:
+                in_flight = cursor.rowcount
+        return released, in_flight
+
+    async def by_key(self, unique_key: str) -> OutboxMessage | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM outbox WHERE unique_key = ?", (unique_key,)
+        )
+        return _message(row) if row else None
+
+    async def count_by_status(self) -> dict[OutboxStatus, int]:
+        rows = await self._db.fetch_all("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+        return {OutboxStatus(row["status"]): int(row["n"]) for row in rows}
+
+
+def _message(row: Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        unique_key=row["unique_key"],
+        chat_id=row["chat_id"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        due_at=from_db_time(row["due_at"]),
+        expires_at=from_db_time(row["expires_at"]),
+        status=OutboxStatus(row["status"]),
+        attempts=row["attempts"],
+    )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.db import Database, to_db_time
+from storage.models import Person, Role, RoleGrant
+
+
+class PeopleRepo:
+    """People known to the bot (by Telegram id) and the roles they hold."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        row = await self._db.fetch_one(
+            "SELECT id, telegram_id, is_active FROM people WHERE telegram_id = ?", (telegram_id,)
+        )
+        if row is None:
+            return None
+        return Person(
+            id=row["id"], telegram_id=row["telegram_id"], is_active=bool(row["is_active"])
+        )
+
+    async def grants(self, person_id: int) -> list[RoleGrant]:
+        rows = await self._db.fetch_all(
+            "SELECT role, district_id, organization_id FROM role_grants"
+            " WHERE person_id = ? ORDER BY id",
+            (person_id,),
+        )
+        return [
+            RoleGrant(
+                role=Role(row["role"]),
+                district_id=row["district_id"],
+                organization_id=row["organization_id"],
+            )
+            for row in rows
+        ]
+
+    async def count_in_school(self, organization_id: int) -> dict[Role, int]:
+        rows = await self._db.fetch_all(
+            "SELECT role, COUNT(*) AS n FROM role_grants WHERE organization_id = ? GROUP BY role",
+            (organization_id,),
+        )
+        return {Role(row["role"]): int(row["n"]) for row in rows}
+
+    async def mark_inactive(self, telegram_id: int, reason: str) -> None:
+        await self._db.execute(
+            "UPDATE people SET is_active = 0, inactive_reason = ? WHERE telegram_id = ?",
+            (reason, telegram_id),
+        )
+
+    async def mark_active(self, telegram_id: int) -> None:
+        await self._db.execute(
+            "UPDATE people SET is_active = 1, inactive_reason = NULL"
+            " WHERE telegram_id = ? AND is_active = 0",
+            (telegram_id,),
+        )
+
+    async def ensure_in(self, conn: aiosqlite.Connection, telegram_id: int, now: datetime) -> int:
+        """The person's id, creating the row; runs inside the caller's transaction."""
+        async with conn.execute(
+            "SELECT id FROM people WHERE telegram_id = ?", (telegram_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None:
+            return int(row["id"])
+        async with conn.execute(
+            "INSERT INTO people (telegram_id, is_active, created_at) VALUES (?, 1, ?)",
+            (telegram_id, to_db_time(now)),
+        ) as cursor:
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    async def grant_in(
+        self, conn: aiosqlite.Connection, person_id: int, grant: RoleGrant, now: datetime
+    ) -> bool:
+        """Add the grant unless the person already holds it; True when it was added."""
+        async with conn.execute(
+            "SELECT 1 FROM role_grants WHERE person_id = ? AND role = ?"
+            " AND COALESCE(district_id, 0) = ? AND COALESCE(organization_id, 0) = ?",
+            (person_id, grant.role.value, grant.district_id or 0, grant.organization_id or 0),
+        ) as cursor:
+            if await cursor.fetchone():
+                return False
+        await conn.execute(
+            "INSERT INTO role_grants (person_id, role, district_id, organization_id, granted_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                person_id,
+                grant.role.value,
+                grant.district_id,
+                grant.organization_id,
+                to_db_time(now),
+            ),
+        )
+        return True
