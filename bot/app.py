@@ -70,7 +70,7 @@ def build_dispatcher(
     for observer in (dp.message, dp.edited_message, dp.callback_query):
         observer.outer_middleware(throttle)
         observer.middleware(permission)
-    dp.include_routers(*handlers.get_routers())
+    dp.include_routers(*handlers.build_routers())
     return dp
 
 

@@ -1,20 +1,21 @@
-"""aiogram routers, one per use case."""
+"""aiogram routers, one per use case. Each module's `build_router()` makes a fresh router, so
+every dispatcher (the bot's, each test's) gets its own."""
 
 from aiogram import Router
 
 from handlers import districts, errors, fallback, groups, join, menu, schools, start
 
 
-def get_routers() -> list[Router]:
+def build_routers() -> list[Router]:
     """Order matters: group chats are turned away before anything else sees them, and the
     fallback router (anything nobody else handled) comes last."""
     return [
-        errors.router,
-        groups.router,
-        start.router,
-        join.router,
-        menu.router,
-        districts.router,
-        schools.router,
-        fallback.router,
+        errors.build_router(),
+        groups.build_router(),
+        start.build_router(),
+        join.build_router(),
+        menu.build_router(),
+        districts.build_router(),
+        schools.build_router(),
+        fallback.build_router(),
     ]

@@ -20,15 +20,11 @@ from handlers.render import show
 from storage.models import InviteKind
 from storage.organizations import OrganizationsRepo
 
-router = Router(name=__name__)
-
 MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
 MANAGE_DISTRICTS = {"action": Action.MANAGE_DISTRICTS}
 INVITE_COORDINATOR = {"action": Action.INVITE_COORDINATOR}
 
 
-@router.message(Command("schools"), flags=MANAGE_SCHOOLS)
-@router.callback_query(MenuCb.filter(F.screen == Screen.DISTRICTS), flags=MANAGE_SCHOOLS)
 async def list_districts(
     event: Message | CallbackQuery,
     actor: Actor,
@@ -41,13 +37,11 @@ async def list_districts(
     await show(event, title, keyboards.districts(found, can(actor, Action.MANAGE_DISTRICTS)))
 
 
-@router.callback_query(MenuCb.filter(F.screen == Screen.NEW_DISTRICT), flags=MANAGE_DISTRICTS)
 async def ask_district_name(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(DistrictStates.entering_name)
     await show(callback, texts.ASK_DISTRICT_NAME, keyboards.cancel())
 
 
-@router.message(DistrictStates.entering_name, flags=MANAGE_DISTRICTS)
 async def create_district(
     message: Message,
     actor: Actor,
@@ -70,7 +64,6 @@ async def create_district(
     await _show_district(message, actor, district.id, organizations)
 
 
-@router.callback_query(DistrictCb.filter(F.action == DistrictAction.OPEN), flags=MANAGE_SCHOOLS)
 async def open_district(
     callback: CallbackQuery,
     callback_data: DistrictCb,
@@ -82,9 +75,6 @@ async def open_district(
     await _show_district(callback, actor, callback_data.district_id, organizations)
 
 
-@router.callback_query(
-    DistrictCb.filter(F.action == DistrictAction.NEW_SCHOOL), flags=MANAGE_SCHOOLS
-)
 async def ask_school_name(
     callback: CallbackQuery,
     callback_data: DistrictCb,
@@ -101,7 +91,6 @@ async def ask_school_name(
     await show(callback, texts.ASK_SCHOOL_NAME, keyboards.cancel())
 
 
-@router.message(SchoolStates.entering_name, flags=MANAGE_SCHOOLS)
 async def take_school_name(message: Message, state: FSMContext) -> None:
     name = clean_name(message.text, SCHOOL_NAME_LIMIT)
     if name is None:
@@ -114,7 +103,6 @@ async def take_school_name(message: Message, state: FSMContext) -> None:
     await message.answer(texts.ask_school_timezone(name), reply_markup=keyboards.timezones())
 
 
-@router.callback_query(SchoolStates.choosing_timezone, TimezoneCb.filter(), flags=MANAGE_SCHOOLS)
 async def create_school(
     callback: CallbackQuery,
     callback_data: TimezoneCb,
@@ -141,9 +129,6 @@ async def create_school(
     await show(callback, texts.school_created(school.name), keyboards.school(school, actor))
 
 
-@router.callback_query(
-    DistrictCb.filter(F.action == DistrictAction.INVITE_COORDINATOR), flags=INVITE_COORDINATOR
-)
 async def invite_coordinator(
     callback: CallbackQuery,
     callback_data: DistrictCb,
@@ -183,3 +168,33 @@ async def _show_district(
         texts.district_card(district.name, len(schools)),
         keyboards.district(district_id, schools, can(actor, Action.INVITE_COORDINATOR)),
     )
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(list_districts, Command("schools"), flags=MANAGE_SCHOOLS)
+    router.callback_query.register(
+        list_districts, MenuCb.filter(F.screen == Screen.DISTRICTS), flags=MANAGE_SCHOOLS
+    )
+    router.callback_query.register(
+        ask_district_name, MenuCb.filter(F.screen == Screen.NEW_DISTRICT), flags=MANAGE_DISTRICTS
+    )
+    router.message.register(create_district, DistrictStates.entering_name, flags=MANAGE_DISTRICTS)
+    router.callback_query.register(
+        open_district, DistrictCb.filter(F.action == DistrictAction.OPEN), flags=MANAGE_SCHOOLS
+    )
+    router.callback_query.register(
+        ask_school_name,
+        DistrictCb.filter(F.action == DistrictAction.NEW_SCHOOL),
+        flags=MANAGE_SCHOOLS,
+    )
+    router.message.register(take_school_name, SchoolStates.entering_name, flags=MANAGE_SCHOOLS)
+    router.callback_query.register(
+        create_school, SchoolStates.choosing_timezone, TimezoneCb.filter(), flags=MANAGE_SCHOOLS
+    )
+    router.callback_query.register(
+        invite_coordinator,
+        DistrictCb.filter(F.action == DistrictAction.INVITE_COORDINATOR),
+        flags=INVITE_COORDINATOR,
+    )
+    return router

@@ -10,11 +10,9 @@ from aiogram.types import ErrorEvent
 
 from bot import texts
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-@router.errors()
 async def on_error(event: ErrorEvent) -> None:
     update = event.update
     user = None
@@ -37,3 +35,9 @@ async def on_error(event: ErrorEvent) -> None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.message and update.message.chat.type == "private":
         await update.message.answer(text)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(on_error)
+    return router

@@ -9,8 +9,6 @@ from bot import menus, texts
 from bot.permissions import Action, Actor
 from storage.organizations import OrganizationsRepo
 
-router = Router(name=__name__)
-
 ANYONE = {"action": Action.ANYONE}
 
 
@@ -24,32 +22,37 @@ async def _reply_with_menu(
     await message.answer(f"{notice}\n\n{text}", reply_markup=markup)
 
 
-@router.edited_message(flags=ANYONE)
 async def edited(message: Message) -> None:
     await message.answer(texts.EDITED_IGNORED)
 
 
-@router.message(F.text.startswith("/"), flags=ANYONE)
 async def unknown_command(message: Message, actor: Actor, organizations: OrganizationsRepo) -> None:
     await _reply_with_menu(message, texts.UNKNOWN_COMMAND, actor, organizations)
 
 
-@router.message(F.text, flags=ANYONE)
 async def unexpected_text(message: Message, actor: Actor, organizations: OrganizationsRepo) -> None:
     await _reply_with_menu(message, texts.UNEXPECTED_TEXT, actor, organizations)
 
 
-@router.message(flags=ANYONE)
 async def unsupported_content(
     message: Message, actor: Actor, organizations: OrganizationsRepo
 ) -> None:
     await _reply_with_menu(message, texts.UNSUPPORTED_CONTENT, actor, organizations)
 
 
-@router.callback_query(flags=ANYONE)
 async def stale_button(
     callback: CallbackQuery, actor: Actor, organizations: OrganizationsRepo
 ) -> None:
     await callback.answer(texts.STALE_BUTTON, show_alert=True)
     if isinstance(callback.message, Message):
         await _reply_with_menu(callback.message, texts.STALE_BUTTON, actor, organizations)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.edited_message.register(edited, flags=ANYONE)
+    router.message.register(unknown_command, F.text.startswith("/"), flags=ANYONE)
+    router.message.register(unexpected_text, F.text, flags=ANYONE)
+    router.message.register(unsupported_content, flags=ANYONE)
+    router.callback_query.register(stale_button, flags=ANYONE)
+    return router

@@ -14,12 +14,9 @@ from bot.states import JoinStates
 from storage.models import Role
 from storage.organizations import OrganizationsRepo
 
-router = Router(name=__name__)
-
 ANYONE = {"action": Action.ANYONE}
 
 
-@router.callback_query(JoinStates.choosing_role, JoinRoleCb.filter(), flags=ANYONE)
 async def choose_role(
     callback: CallbackQuery,
     callback_data: JoinRoleCb,
@@ -54,3 +51,11 @@ async def choose_role(
     if isinstance(callback.message, Message):
         await callback.message.edit_text(texts.joined(grant.role, school.name if school else ""))
         await callback.message.answer(text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(
+        choose_role, JoinStates.choosing_role, JoinRoleCb.filter(), flags=ANYONE
+    )
+    return router

@@ -13,14 +13,10 @@ from bot.permissions import Action, Actor
 from handlers.render import show
 from storage.organizations import OrganizationsRepo
 
-router = Router(name=__name__)
-
 ANYONE = {"action": Action.ANYONE}
 MEMBER = {"action": Action.USE_MENU}
 
 
-@router.message(Command("menu"), flags=ANYONE)
-@router.callback_query(MenuCb.filter(F.screen == Screen.MAIN), flags=ANYONE)
 async def main_menu(
     event: Message | CallbackQuery,
     actor: Actor,
@@ -32,20 +28,15 @@ async def main_menu(
     await show(event, text, markup)
 
 
-@router.message(Command("help"), flags=ANYONE)
-@router.callback_query(MenuCb.filter(F.screen == Screen.HELP), flags=ANYONE)
 async def help_screen(event: Message | CallbackQuery, actor: Actor) -> None:
     markup = keyboards.back_to_main() if actor.is_registered else None
     await show(event, menus.help_text(actor), markup)
 
 
-@router.callback_query(MenuCb.filter(F.screen == Screen.PROFILE), flags=MEMBER)
 async def profile(callback: CallbackQuery, actor: Actor, organizations: OrganizationsRepo) -> None:
     await show(callback, await menus.profile_text(actor, organizations), keyboards.back_to_main())
 
 
-@router.message(Command("cancel"), flags=ANYONE)
-@router.callback_query(MenuCb.filter(F.screen == Screen.CANCEL), flags=ANYONE)
 async def cancel(
     event: Message | CallbackQuery,
     actor: Actor,
@@ -57,3 +48,17 @@ async def cancel(
     text, markup = await menus.main_menu(actor, organizations)
     notice = texts.CANCELLED if had_state else texts.NOTHING_TO_CANCEL
     await show(event, f"{notice}\n\n{text}", markup)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(main_menu, Command("menu"), flags=ANYONE)
+    router.callback_query.register(main_menu, MenuCb.filter(F.screen == Screen.MAIN), flags=ANYONE)
+    router.message.register(help_screen, Command("help"), flags=ANYONE)
+    router.callback_query.register(
+        help_screen, MenuCb.filter(F.screen == Screen.HELP), flags=ANYONE
+    )
+    router.callback_query.register(profile, MenuCb.filter(F.screen == Screen.PROFILE), flags=MEMBER)
+    router.message.register(cancel, Command("cancel"), flags=ANYONE)
+    router.callback_query.register(cancel, MenuCb.filter(F.screen == Screen.CANCEL), flags=ANYONE)
+    return router

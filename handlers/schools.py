@@ -20,8 +20,6 @@ from storage.models import InviteKind, Organization, Role
 from storage.organizations import OrganizationsRepo
 from storage.people import PeopleRepo
 
-router = Router(name=__name__)
-
 MEMBER = {"action": Action.USE_MENU}
 MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
 TEACHER_LINK = {"action": Action.MANAGE_TEACHER_LINK}
@@ -46,7 +44,6 @@ async def _school_in_scope(
     return school
 
 
-@router.message(Command("teacherlink"), flags=TEACHER_LINK)
 async def curator_schools(
     message: Message,
     actor: Actor,
@@ -61,7 +58,6 @@ async def curator_schools(
             await _show_school(message, actor, school, organizations, people)
 
 
-@router.callback_query(SchoolCb.filter(F.action == SchoolAction.OPEN), flags=MEMBER)
 async def open_school(
     callback: CallbackQuery,
     callback_data: SchoolCb,
@@ -83,9 +79,6 @@ async def open_school(
         await _show_school(callback, actor, school, organizations, people)
 
 
-@router.callback_query(
-    SchoolCb.filter(F.action == SchoolAction.INVITE_CURATOR), flags=MANAGE_SCHOOLS
-)
 async def invite_curator(
     callback: CallbackQuery,
     callback_data: SchoolCb,
@@ -105,7 +98,6 @@ async def invite_curator(
     )
 
 
-@router.callback_query(SchoolCb.filter(F.action == SchoolAction.TEACHER_LINK), flags=TEACHER_LINK)
 async def teacher_link(
     callback: CallbackQuery,
     callback_data: SchoolCb,
@@ -138,3 +130,20 @@ async def _show_school(
         school.name, district.name if district else "", school.timezone, counts
     )
     await show(event, text, keyboards.school(school, actor))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(curator_schools, Command("teacherlink"), flags=TEACHER_LINK)
+    router.callback_query.register(
+        open_school, SchoolCb.filter(F.action == SchoolAction.OPEN), flags=MEMBER
+    )
+    router.callback_query.register(
+        invite_curator,
+        SchoolCb.filter(F.action == SchoolAction.INVITE_CURATOR),
+        flags=MANAGE_SCHOOLS,
+    )
+    router.callback_query.register(
+        teacher_link, SchoolCb.filter(F.action == SchoolAction.TEACHER_LINK), flags=TEACHER_LINK
+    )
+    return router

@@ -14,8 +14,6 @@ from bot.states import JoinStates
 from storage.models import InviteKind
 from storage.organizations import OrganizationsRepo
 
-router = Router(name=__name__)
-
 ANYONE = {"action": Action.ANYONE}
 
 PROBLEM_TEXTS = {
@@ -26,7 +24,6 @@ PROBLEM_TEXTS = {
 }
 
 
-@router.message(CommandStart(deep_link=True), flags=ANYONE)
 async def start_with_invite(
     message: Message,
     command: CommandObject,
@@ -73,7 +70,6 @@ async def start_with_invite(
     await message.answer(text, reply_markup=markup)
 
 
-@router.message(CommandStart(), flags=ANYONE)
 async def start_plain(
     message: Message, actor: Actor, state: FSMContext, organizations: OrganizationsRepo
 ) -> None:
@@ -83,3 +79,10 @@ async def start_plain(
     await state.clear()
     text, markup = await menus.main_menu(actor, organizations)
     await message.answer(text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start_with_invite, CommandStart(deep_link=True), flags=ANYONE)
+    router.message.register(start_plain, CommandStart(), flags=ANYONE)
+    return router

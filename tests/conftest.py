@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+
+from bot.app import build_dispatcher
+from bot.config import Settings
+from storage.db import Database
+from tests.fake_telegram import FakeTelegram, RecordingSession
+from tests.harness import FakeClock, Harness
+
+ADMIN = 100
+TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        token=TOKEN,
+        admins=frozenset({ADMIN}),
+        timezone=ZoneInfo("Europe/Moscow"),
+    )
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "test.db")
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def fake() -> FakeTelegram:
+    return FakeTelegram(token=TOKEN)
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    instance = Bot(
+        TOKEN,
+        session=RecordingSession(fake),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+    yield instance
+    await instance.session.close()
+
+
+@pytest.fixture
+def tg(settings: Settings, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram) -> Harness:
+    return Harness(dp=build_dispatcher(settings, db, clock), bot=bot, fake=fake)
