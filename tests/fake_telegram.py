@@ -150,6 +150,12 @@ class FakeTelegram:
         self._new_update = asyncio.Event()
         self._sent_times: list[float] = []
         self._users: dict[int, dict[str, Any]] = {}
+        self._closed = False
+
+    def close(self) -> None:
+        """Release held long polls so the server can shut down at once."""
+        self._closed = True
+        self._new_update.set()
 
     # ----- the test's side: people writing to the bot -----
 
@@ -366,7 +372,7 @@ class FakeTelegram:
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0))
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
-        if not self._updates:
+        if not self._updates and not self._closed:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout", 0)))
@@ -499,8 +505,22 @@ async def serve(fake: FakeTelegram, port: int = 0) -> tuple[web.AppRunner, str]:
 
     app = web.Application()
     app.router.add_route("*", "/bot{token}/{method}", endpoint)
+    app.on_shutdown.append(lambda _: _close(fake))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     host, bound = runner.addresses[0][:2]
     return runner, f"http://{host}:{bound}"
+
+
+async def _close(fake: FakeTelegram) -> None:
+    fake.close()
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Poll a condition on the fake's state while the bot process works."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the bot")
+        await asyncio.sleep(0.02)

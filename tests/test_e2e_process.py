@@ -1,0 +1,128 @@
+"""End to end: the real bot process (`python -m bot`) against the fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADMIN, TOKEN
+from tests.fake_telegram import FakeTelegram, serve, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class BotProcess:
+    fake: FakeTelegram
+    env: dict[str, str]
+    process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=self.env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await wait_until(lambda: any(m == "getMe" for m, _ in self.fake.requests))
+
+    async def stop(self, kill: bool = False) -> bytes:
+        assert self.process is not None
+        if self.process.returncode is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+        _, err = await asyncio.wait_for(self.process.communicate(), 20)
+        return err
+
+    async def say(self, user_id: int, text: str) -> dict[str, object]:
+        before = len(self.fake.bot_messages(user_id))
+        self.fake.queue(self.fake.message_update(user_id, text))
+        await wait_until(lambda: len(self.fake.bot_messages(user_id)) > before)
+        await self._settle()
+        return self.fake.last(user_id)
+
+    async def _settle(self) -> None:
+        """Wait until the bot has stopped answering (a reply may come in several messages)."""
+        seen = -1
+        while seen != len(self.fake.requests):
+            seen = len(self.fake.requests)
+            await asyncio.sleep(0.15)
+
+    async def press(self, user_id: int, label: str) -> dict[str, object]:
+        message = next(
+            m for m in reversed(self.fake.bot_messages(user_id)) if label in self.fake.buttons(m)
+        )
+        answered = len(self.fake.callback_answers)
+        self.fake.queue(
+            self.fake.callback_update(user_id, message, self.fake.buttons(message)[label])
+        )
+        await wait_until(lambda: len(self.fake.callback_answers) > answered)
+        await self._settle()
+        return self.fake.last(user_id)
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[BotProcess]:
+    fake = FakeTelegram(token=TOKEN)
+    runner, url = await serve(fake)
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
+        "NASTAVNIK_BOT_API_SERVER": url,
+        "NASTAVNIK_BOT_ADMINS": str(ADMIN),
+        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
+        "NASTAVNIK_OUTBOX_TICK_SECONDS": "0.2",
+    }
+    bot = BotProcess(fake, env)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+        await runner.cleanup()
+
+
+def _token(text: object) -> str:
+    match = re.search(r"start=([A-Za-z0-9_-]+)", str(text))
+    assert match, text
+    return match[1]
+
+
+async def test_admin_to_school_to_curator_to_teacher(running: BotProcess) -> None:
+    menu = await running.say(ADMIN, "/menu")
+    assert "администратор" in str(menu["text"])
+    await running.press(ADMIN, "🏛 Округа и школы")
+    await running.press(ADMIN, "➕ Новый округ")
+    await running.say(ADMIN, "Кинельский округ")
+    await running.press(ADMIN, "➕ Новая школа")
+    await running.say(ADMIN, "ГБОУ СОШ № 2 <Кинель>")
+    await running.press(ADMIN, "Самара (МСК+1)")
+    invite = await running.press(ADMIN, "✉ Пригласить куратора")
+    curator_welcome = await running.say(201, f"/start {_token(invite['text'])}")
+    assert "🏫 ГБОУ СОШ № 2 <Кинель>" in running.fake.buttons(curator_welcome)
+    await running.press(201, "🏫 ГБОУ СОШ № 2 <Кинель>")
+    link = await running.press(201, "🔗 Новая ссылка для учителей")
+    choose = await running.say(301, f"/start {_token(link['text'])}")
+    assert "ГБОУ СОШ № 2 <Кинель>" in str(choose["text"])
+    await running.press(301, "Я наставник")
+    assert any("наставник (ГБОУ СОШ № 2 <Кинель>)" in m.get("text", "")
+               for m in running.fake.bot_messages(301))  # fmt: skip
+    # Commands were set per role with chat scopes.
+    assert "chat:201" in running.fake.commands and "default:" in running.fake.commands
+
+
+async def test_dialog_survives_kill_9(running: BotProcess) -> None:
+    await running.say(ADMIN, "/schools")
+    await running.press(ADMIN, "➕ Новый округ")
+    await running.stop(kill=True)
+    await running.start()
+    created = await running.say(ADMIN, "Округ после перезапуска")
+    assert "Округ после перезапуска" in str(created["text"])
