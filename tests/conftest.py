@@ -60,4 +60,4 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
 
 @pytest.fixture
 def tg(settings: Settings, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram) -> Harness:
-    return Harness(dp=build_dispatcher(settings, db, clock), bot=bot, fake=fake)
+    return Harness(dp=build_dispatcher(settings, db, clock), bot=bot, fake=fake, clock=clock)

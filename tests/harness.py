@@ -33,8 +33,11 @@ class Harness:
     dp: Dispatcher
     bot: Bot
     fake: FakeTelegram
+    clock: FakeClock
+    seconds_per_update: float = 1.0  # a person needs a moment between two taps
 
     async def feed(self, update: dict[str, Any]) -> None:
+        self.clock.advance(seconds=self.seconds_per_update)
         await self.dp.feed_update(
             self.bot, Update.model_validate(update, context={"bot": self.bot})
         )

@@ -36,6 +36,16 @@ async def create_school(
     return _token(invite["text"])
 
 
+async def join_teacher(tg: Harness, role_button: str) -> None:
+    """A school with a curator, whose teacher link TEACHER opens, choosing a role."""
+    token = await create_school(tg)
+    await tg.send(CURATOR, f"/start {token}")
+    await tg.press(CURATOR, "🏫 МБОУ СОШ № 5")
+    link = await tg.press(CURATOR, "🔗 Новая ссылка для учителей")
+    await tg.send(TEACHER, f"/start {_token(link['text'])}")
+    await tg.press(TEACHER, role_button)
+
+
 async def test_admin_creates_school_and_curator_joins(tg: Harness, db: Database) -> None:
     token = await create_school(tg)
     welcome = await tg.send(CURATOR, f"/start {token}")

@@ -1,0 +1,71 @@
+"""Configuration: typed, fails fast with a message naming the key, token only from the env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings
+
+TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_loads(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / "config.example.toml"
+    settings = load_settings(example, {"BOT_TOKEN": TOKEN})
+    assert settings.timezone == ZoneInfo("Europe/Moscow")
+    assert settings.mode == "polling"
+    assert settings.outbox.rate_per_second == 25
+    assert settings.api_server == "https://api.telegram.org"
+
+
+def test_environment_overrides_file(tmp_path: Path) -> None:
+    path = write(tmp_path, '[bot]\nadmins = [1]\n[database]\npath = "a.db"\n')
+    settings = load_settings(
+        path,
+        {"BOT_TOKEN": TOKEN, "NASTAVNIK_BOT_ADMINS": "5, 6", "NASTAVNIK_DATABASE_PATH": "b.db"},
+    )
+    assert settings.admins == {5, 6}
+    assert str(settings.database.path) == "b.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "key"),
+    [
+        ("", {}, "BOT_TOKEN"),
+        ("", {"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+        ('[bot]\ntimezone = "Moscow/Nowhere"\n', {"BOT_TOKEN": TOKEN}, "bot.timezone"),
+        ('[bot]\nadmins = ["boss"]\n', {"BOT_TOKEN": TOKEN}, "bot.admins"),
+        ('[bot]\napi_server = "ftp://x"\n', {"BOT_TOKEN": TOKEN}, "bot.api_server"),
+        ('[bot]\nmode = "push"\n', {"BOT_TOKEN": TOKEN}, "bot.mode"),
+        ('[bot]\nmode = "webhook"\n', {"BOT_TOKEN": TOKEN}, "webhook.url"),
+        ('[quiet_hours]\nstart = "25:61"\n', {"BOT_TOKEN": TOKEN}, "quiet_hours.start"),
+        ("[outbox]\nrate_per_second = 0\n", {"BOT_TOKEN": TOKEN}, "outbox.rate_per_second"),
+        ("[outbox]\nbatch_size = 1.5\n", {"BOT_TOKEN": TOKEN}, "outbox.batch_size"),
+        ("[bot\n", {"BOT_TOKEN": TOKEN}, "config.toml"),
+    ],
+)
+def test_bad_values_name_the_key(tmp_path: Path, text: str, env: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), env)
+    assert key in caught.value.key
+    assert "Ошибка настройки" in str(caught.value) and "Configuration error" in str(caught.value)
+
+
+def test_start_up_with_bad_config_prints_message_not_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    code = main(["--config", str(write(tmp_path, ""))])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "BOT_TOKEN" in err and "Traceback" not in err

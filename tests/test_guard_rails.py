@@ -1,0 +1,182 @@
+"""Bad input, forged buttons, groups, floods, failures: a clear Russian answer, nothing stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import texts
+from bot.callbacks import DistrictAction, DistrictCb, MenuCb, SchoolAction, SchoolCb, Screen
+from storage.db import Database
+from storage.organizations import OrganizationsRepo
+from tests.conftest import ADMIN
+from tests.harness import FakeClock, Harness
+from tests.test_join_flow import CURATOR, TEACHER, create_school, join_teacher
+
+STICKER = {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
+                       "height": 512, "is_animated": False, "is_video": False}}  # fmt: skip
+
+
+async def test_group_chat_is_told_once_to_use_private_chat(tg: Harness) -> None:
+    await tg.send(ADMIN, "/menu", chat_id=-500, chat_type="group")
+    await tg.send(ADMIN, "ещё сообщение", chat_id=-500, chat_type="group")
+    assert [m["text"] for m in tg.fake.bot_messages(-500)] == [texts.PRIVATE_ONLY]
+
+
+@pytest.mark.parametrize(
+    ("text", "extra", "expected"),
+    [
+        ("/nosuchcommand", None, texts.UNKNOWN_COMMAND),
+        ("просто текст", None, texts.UNEXPECTED_TEXT),
+        (None, STICKER, texts.UNSUPPORTED_CONTENT),
+        (
+            None,
+            {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
+            texts.UNSUPPORTED_CONTENT,
+        ),  # fmt: skip
+    ],
+)
+async def test_unexpected_messages_get_explanation_and_menu(
+    tg: Harness, text: str | None, extra: dict[str, object] | None, expected: str
+) -> None:
+    reply = await tg.send(ADMIN, text, extra=extra)
+    assert reply["text"].startswith(expected)
+    assert "🏛 Округа и школы" in tg.fake.buttons(reply)
+
+
+async def test_edited_message_is_not_taken_as_an_answer(tg: Harness, db: Database) -> None:
+    await tg.send(ADMIN, "/schools")
+    await tg.press(ADMIN, "➕ Новый округ")
+    reply = await tg.send(ADMIN, "Исправленный округ", edited=True)
+    assert reply["text"] == texts.EDITED_IGNORED
+    assert await db.fetch_one("SELECT id FROM districts") is None
+
+
+async def test_stranger_gets_invite_hint_and_is_not_stored(tg: Harness, db: Database) -> None:
+    reply = await tg.send(777, "привет")
+    assert reply["text"] == texts.STRANGER_HINT
+    await tg.press_data(777, MenuCb(screen=Screen.DISTRICTS).pack())
+    assert tg.alert() == texts.NOT_REGISTERED
+    assert await db.fetch_one("SELECT id FROM people") is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "x" * 5000,
+        "приглашение-школы-номер-пять-приглашение-школы",
+        "'; DROP TABLE invites; --",
+        "A" * 43,
+        "%00%0a<script>",
+    ],
+)
+async def test_malformed_deep_links(tg: Harness, db: Database, payload: str) -> None:
+    reply = await tg.send(888, f"/start {payload}")
+    assert reply["text"] == texts.INVITE_INVALID
+    assert await db.fetch_one("SELECT id FROM people") is None
+    assert (await db.fetch_one("SELECT COUNT(*) AS n FROM invites"))["n"] == 0  # type: ignore[index]
+
+
+async def test_mentee_forging_curator_button_is_refused(tg: Harness, db: Database) -> None:
+    await join_teacher(tg, "Я наставляемый")
+    school = await db.fetch_one("SELECT id FROM organizations")
+    assert school is not None
+    invites_before = await db.fetch_one("SELECT COUNT(*) AS n FROM invites")
+    forged = SchoolCb(action=SchoolAction.TEACHER_LINK, school_id=school["id"]).pack()
+    await tg.press_data(TEACHER, forged)
+    assert tg.alert() == texts.FORBIDDEN
+    forged = SchoolCb(action=SchoolAction.INVITE_CURATOR, school_id=school["id"]).pack()
+    await tg.press_data(TEACHER, forged)
+    assert tg.alert() == texts.FORBIDDEN
+    invites_after = await db.fetch_one("SELECT COUNT(*) AS n FROM invites")
+    assert invites_before is not None and invites_after is not None
+    assert invites_after["n"] == invites_before["n"]
+
+
+async def test_curator_cannot_open_another_school(
+    tg: Harness, db: Database, clock: FakeClock
+) -> None:
+    token = await create_school(tg)
+    await tg.send(CURATOR, f"/start {token}")
+    other = await OrganizationsRepo(db).create_school(1, "Чужая школа", "Asia/Omsk", clock.now())
+    assert other is not None
+    await tg.press_data(CURATOR, SchoolCb(action=SchoolAction.OPEN, school_id=other.id).pack())
+    assert tg.alert() == texts.FORBIDDEN
+    await tg.press_data(
+        CURATOR, SchoolCb(action=SchoolAction.TEACHER_LINK, school_id=other.id).pack()
+    )
+    assert tg.alert() == texts.FORBIDDEN
+    assert "Чужая школа" not in " ".join(tg.texts(CURATOR))
+
+
+async def test_coordinator_sees_only_own_district(tg: Harness, db: Database) -> None:
+    await create_school(tg, district="Первый округ")
+    await tg.press(ADMIN, "« Главное меню")
+    await tg.press(ADMIN, "🏛 Округа и школы")
+    await tg.press(ADMIN, "➕ Новый округ")
+    await tg.send(ADMIN, "Второй округ")
+    link = await tg.press(ADMIN, "✉ Пригласить координатора")
+    token = link["text"].split("start=")[1].split()[0]
+    await tg.send(400, f"/start {token}")
+    listing = await tg.send(400, "/schools")
+    assert set(tg.fake.buttons(listing)) == {"🏛 Второй округ", "« Главное меню"}
+    first = await db.fetch_one("SELECT id FROM districts WHERE name = 'Первый округ'")
+    assert first is not None
+    await tg.press_data(
+        400, DistrictCb(action=DistrictAction.NEW_SCHOOL, district_id=first["id"]).pack()
+    )
+    assert tg.alert() == texts.FORBIDDEN
+    await tg.press_data(
+        400, DistrictCb(action=DistrictAction.INVITE_COORDINATOR, district_id=first["id"]).pack()
+    )
+    assert tg.alert() == texts.FORBIDDEN
+
+
+@pytest.mark.parametrize("data", ["garbage", "s:open:notanumber", "d:explode:1", "m:nosuch", ""])
+async def test_stale_or_forged_callback_data(tg: Harness, data: str) -> None:
+    await tg.send(ADMIN, "/menu")
+    await tg.press_data(ADMIN, data or "x")
+    assert tg.alert() == texts.STALE_BUTTON
+
+
+async def test_bad_names_are_reasked(tg: Harness, db: Database) -> None:
+    await tg.send(ADMIN, "/schools")
+    await tg.press(ADMIN, "➕ Новый округ")
+    for bad in ("x" * 5000, "a", "/menu2"):
+        reply = await tg.send(ADMIN, bad)
+        assert "Название должно быть текстом" in reply["text"]
+    reply = await tg.send(ADMIN, None, extra=STICKER)
+    assert "Название должно быть текстом" in reply["text"]
+    reply = await tg.send(ADMIN, "Округ 🌲 Ёлкино <b>")
+    # Shown as typed: the name was HTML-escaped, or the strict fake would have refused it.
+    assert "Округ 🌲 Ёлкино <b>" in reply["text"]
+    row = await db.fetch_one("SELECT name FROM districts")
+    assert row is not None and row["name"] == "Округ 🌲 Ёлкино <b>"
+
+
+async def test_flooding_user_is_warned_once_then_dropped(tg: Harness) -> None:
+    tg.seconds_per_update = 0
+    for _ in range(30):
+        await tg.feed(tg.fake.message_update(ADMIN, "/help"))
+    texts_seen = tg.texts(ADMIN)
+    assert texts_seen.count(texts.THROTTLED) == 1
+    assert len(texts_seen) == 11  # the burst of 10, then the single warning
+
+
+async def test_failure_in_handler_tells_user_how_to_continue(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(OrganizationsRepo, "districts", broken)
+    reply = await tg.send(ADMIN, "/schools")
+    assert reply["text"] == texts.SOMETHING_WENT_WRONG
+
+
+async def test_every_handler_declares_its_action(tg: Harness) -> None:
+    for router in tg.dp.chain_tail:
+        for name, observer in router.observers.items():
+            if name in ("error", "update"):
+                continue
+            for handler in observer.handlers:
+                assert "action" in handler.flags, f"{router.name}: {handler.callback.__name__}"
