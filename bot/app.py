@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.types import User
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -82,6 +85,8 @@ async def run(settings: Settings) -> None:
     bot = create_bot(settings)
     try:
         await db.migrate()
+        me = await _identify(bot)
+        log.info("bot identity bot_id=%s", me.id)
         dp = build_dispatcher(settings, db, clock)
         sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox)
         await sender.recover()
@@ -110,6 +115,20 @@ async def run(settings: Settings) -> None:
         await db.close()
 
 
+async def _identify(bot: Bot) -> User:
+    """getMe, waiting out an unreachable or failing Bot API; a wrong token fails at once."""
+    delay = 1.0
+    while True:
+        try:
+            return await bot.me()
+        except (TelegramNetworkError, TelegramServerError) as error:
+            log.warning(
+                "bot api unavailable, retrying in %ss error=%s", delay, type(error).__name__
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60.0)
+
+
 async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     hook = settings.webhook
     app = web.Application()
@@ -123,7 +142,12 @@ async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, hook.listen_host, hook.listen_port).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    log.info("webhook listening host=%s port=%s", hook.listen_host, hook.listen_port)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()

@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from aiogram.exceptions import TelegramUnauthorizedError
+
 from bot.app import run
 from bot.config import ConfigError, load_settings
 from storage.db import SchemaTooNewError
@@ -32,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    except TelegramUnauthorizedError:
+        print(  # noqa: T201
+            "Telegram не принял токен из BOT_TOKEN: проверьте его у @BotFather.\n"
+            "Telegram rejected the BOT_TOKEN: check it with @BotFather.",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         pass
     return 0

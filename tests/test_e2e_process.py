@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from tests.conftest import ADMIN, TOKEN
-from tests.fake_telegram import FakeTelegram, serve, wait_until
+from tests.fake_telegram import FakeTelegram, Fault, serve, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,3 +128,99 @@ async def test_dialog_survives_kill_9(running: BotProcess) -> None:
     await running.start()
     created = await running.say(ADMIN, "Округ после перезапуска")
     assert "Округ после перезапуска" in str(created["text"])
+
+
+async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
+    fake = FakeTelegram(token=TOKEN)
+    runner, url = await serve(fake)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret = "s3cret-token-for-tests"
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
+        "NASTAVNIK_BOT_API_SERVER": url,
+        "NASTAVNIK_BOT_ADMINS": str(ADMIN),
+        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
+        "NASTAVNIK_BOT_MODE": "webhook",
+        "NASTAVNIK_WEBHOOK_URL": "https://bot.school.example/telegram/webhook",
+        "NASTAVNIK_WEBHOOK_LISTEN_PORT": str(port),
+        "NASTAVNIK_WEBHOOK_SECRET_TOKEN": secret,
+    }
+    bot = BotProcess(fake, env)
+    await bot.start()
+    try:
+        await wait_until(lambda: any(m == "setWebhook" for m, _ in fake.requests))
+        hook = dict(next(p for m, p in fake.requests if m == "setWebhook"))
+        assert hook["secret_token"] == secret
+        endpoint = f"http://127.0.0.1:{port}/telegram/webhook"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # the listener comes up right after setWebhook
+                try:
+                    forged = await http.post(
+                        endpoint, json=fake.message_update(ADMIN, "/menu"),
+                        headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                    )  # fmt: skip
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+            assert forged.status == 401
+            assert fake.bot_messages(ADMIN) == []
+            real = await http.post(
+                endpoint, json=fake.message_update(ADMIN, "/menu"),
+                headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+            )  # fmt: skip
+            assert real.status == 200
+        await wait_until(lambda: bool(fake.bot_messages(ADMIN)))
+        assert "администратор" in fake.last(ADMIN)["text"]
+    finally:
+        err = await bot.stop()
+        await runner.cleanup()
+    assert b"Traceback" not in err
+
+
+async def test_wrong_token_stops_with_a_message(tmp_path: Path) -> None:
+    fake = FakeTelegram(token=TOKEN)
+    runner, url = await serve(fake)
+    env = {
+        **os.environ,
+        "BOT_TOKEN": "987654321:AAHotherotherotherotherotherother12",
+        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
+        "NASTAVNIK_BOT_API_SERVER": url,
+        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
+    }
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        await runner.cleanup()
+    assert process.returncode == 2
+    assert "BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
+
+
+async def test_bot_api_down_at_start_then_back(tmp_path: Path) -> None:
+    """Bot API answering 502 when the bot starts: it waits, then serves as usual."""
+    fake = FakeTelegram(token=TOKEN)
+    fake.faults.append(Fault("*", 502, "Bad Gateway", times=2))
+    runner, url = await serve(fake)
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
+        "NASTAVNIK_BOT_API_SERVER": url,
+        "NASTAVNIK_BOT_ADMINS": str(ADMIN),
+        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
+    }
+    bot = BotProcess(fake, env)
+    await bot.start()
+    try:
+        menu = await bot.say(ADMIN, "/menu")
+        assert "администратор" in str(menu["text"])
+    finally:
+        await bot.stop()
+        await runner.cleanup()
