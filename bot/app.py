@@ -21,12 +21,18 @@ import handlers
 from bot import commands
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.consent import ConsentService
+from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
+from bot.forms.engine import FormEngine
 from bot.invites import InviteService
 from bot.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
 from bot.outbox import OutboxSender
+from bot.participation import ParticipationService
 from bot.permissions import Actor
 from bot.scheduler import build_scheduler
+from storage.consents import ConsentsRepo
 from storage.db import Database
+from storage.forms import FormSessionsRepo
 from storage.fsm import SQLStorage
 from storage.invites import InvitesRepo
 from storage.models import Role, RoleGrant
@@ -53,9 +59,14 @@ def build_dispatcher(
     clock: Clock,
     *,
     storage: BaseStorage | None = None,
+    catalog: FormCatalog = DEFAULT_CATALOG,
 ) -> Dispatcher:
     people = PeopleRepo(db)
     organizations = OrganizationsRepo(db)
+    outbox = OutboxRepo(db)
+    invites = InviteService(InvitesRepo(db, people), clock, settings.invites)
+    engine = FormEngine(FormSessionsRepo(db), catalog, clock)
+    consent = ConsentService(ConsentsRepo(db), catalog, clock)
     dp = Dispatcher(
         storage=storage or SQLStorage(db, DefaultKeyBuilder(with_bot_id=True, with_destiny=True)),
         settings=settings,
@@ -63,9 +74,15 @@ def build_dispatcher(
         clock=clock,
         people=people,
         organizations=organizations,
-        outbox=OutboxRepo(db),
+        outbox=outbox,
         group_notices=GroupNoticesRepo(db),
-        invites=InviteService(InvitesRepo(db, people), clock, settings.invites),
+        invites=invites,
+        engine=engine,
+        consent=consent,
+        consents=ConsentsRepo(db),
+        participation=ParticipationService(
+            engine, consent, organizations, people, invites, outbox, clock
+        ),
     )
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)

@@ -48,3 +48,29 @@ class TimezoneCb(CallbackData, prefix="tz"):
 
 class JoinRoleCb(CallbackData, prefix="j"):
     role: str
+
+
+class FormAction(StrEnum):
+    PICK = "p"  # single choice, yes/no, scale: v is the option index or the value
+    TOGGLE = "t"  # multiple choice: v is the option index
+    DONE = "d"  # multiple choice finished
+    BACK = "b"
+    SKIP = "s"
+    PAUSE = "z"
+    EDIT = "e"  # from the summary: q is the question to change
+    SUBMIT = "ok"
+    REOPEN = "r"  # a submitted questionnaire opened for changes
+
+
+class FormCb(CallbackData, prefix="f"):
+    session: int
+    q: str
+    action: FormAction
+    v: int = -1
+
+
+class ParticipationCb(CallbackData, prefix="p"):
+    """A mentor's or mentee's own questionnaire in one school."""
+
+    role: str
+    school_id: int

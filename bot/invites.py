@@ -42,6 +42,8 @@ def grant_for(invite: Invite, chosen_role: Role | None = None) -> RoleGrant:
         return RoleGrant(Role.COORDINATOR, district_id=invite.district_id)
     if invite.kind is InviteKind.CURATOR:
         return RoleGrant(Role.CURATOR, organization_id=invite.organization_id)
+    if invite.kind is InviteKind.PARENT:
+        raise ValueError("a parent link grants no role")
     if chosen_role not in (Role.MENTOR, Role.MENTEE):
         raise ValueError("a teacher link grants mentor or mentee")
     return RoleGrant(chosen_role, organization_id=invite.organization_id)
@@ -60,6 +62,7 @@ class InviteService:
         *,
         district_id: int | None = None,
         organization_id: int | None = None,
+        subject_person_id: int | None = None,
     ) -> IssuedInvite:
         now = self._clock.now()
         token = secrets.token_urlsafe(32)  # 256 bits, 43 characters
@@ -67,6 +70,7 @@ class InviteService:
             InviteKind.COORDINATOR: timedelta(hours=self._settings.coordinator_ttl_hours),
             InviteKind.CURATOR: timedelta(hours=self._settings.curator_ttl_hours),
             InviteKind.TEACHER: timedelta(days=self._settings.teacher_ttl_days),
+            InviteKind.PARENT: timedelta(days=self._settings.teacher_ttl_days),
         }[kind]
         one_time = kind is not InviteKind.TEACHER
         await self._invites.create(
@@ -80,6 +84,7 @@ class InviteService:
             1 if one_time else None,
             # One live link per kind and place: a new one retires a link sent to the wrong person.
             revoke_previous=True,
+            subject_person_id=subject_person_id,
         )
         return IssuedInvite(token=token, expires_at=now + ttl, one_time=one_time)
 
@@ -92,7 +97,8 @@ class InviteService:
     async def check_id(self, invite_id: int) -> Invite | InviteProblem:
         return self._usable(await self._invites.by_id(invite_id))
 
-    async def redeem(self, invite: Invite, telegram_id: int, grant: RoleGrant) -> bool:
+    async def redeem(self, invite: Invite, telegram_id: int, grant: RoleGrant | None) -> bool:
+        """Use the invite; a parent link grants no role (grant=None), it only registers them."""
         return await self._invites.redeem(invite.id, telegram_id, grant, self._clock.now())
 
     def _usable(self, invite: Invite | None) -> Invite | InviteProblem:

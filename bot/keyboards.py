@@ -11,6 +11,7 @@ from bot.callbacks import (
     DistrictCb,
     JoinRoleCb,
     MenuCb,
+    ParticipationCb,
     SchoolAction,
     SchoolCb,
     Screen,
@@ -20,8 +21,17 @@ from bot.permissions import Action, Actor, can
 from storage.models import District, Organization, Role
 
 
-def main_menu(actor: Actor, curator_schools: list[Organization]) -> InlineKeyboardMarkup:
+def main_menu(
+    actor: Actor,
+    curator_schools: list[Organization],
+    questionnaires: list[tuple[Role, Organization]],
+) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
+    for role, school in questionnaires:
+        kb.button(
+            text=texts.btn_questionnaire(role, school.name),
+            callback_data=ParticipationCb(role=role.value, school_id=school.id),
+        )
     if can(actor, Action.MANAGE_DISTRICTS) or can(actor, Action.MANAGE_SCHOOLS):
         kb.button(text=texts.BTN_DISTRICTS, callback_data=MenuCb(screen=Screen.DISTRICTS))
     for school in curator_schools:

@@ -16,12 +16,18 @@ async def main_menu(
     if not actor.is_registered:
         return texts.MENU_STRANGER, None
     curator_schools: list[Organization] = []
-    for school_id in actor.school_ids(Role.CURATOR):
-        school = await organizations.school(school_id)
-        if school is not None:
+    questionnaires: list[tuple[Role, Organization]] = []
+    for grant in actor.grants:
+        school = await organizations.school(grant.organization_id or 0)
+        if school is None:
+            continue
+        if grant.role is Role.CURATOR:
             curator_schools.append(school)
+        elif grant.role in (Role.MENTEE, Role.MENTOR):
+            questionnaires.append((grant.role, school))
     ordered = [role for role in Role if role in actor.roles]
-    return texts.main_menu(ordered), keyboards.main_menu(actor, curator_schools)
+    markup = keyboards.main_menu(actor, curator_schools, questionnaires)
+    return texts.main_menu(ordered), markup
 
 
 def help_text(actor: Actor) -> str:

@@ -17,3 +17,8 @@ class SchoolStates(StatesGroup):
     entering_name = State()
     # data: district_id, name
     choosing_timezone = State()
+
+
+class FormStates(StatesGroup):
+    # data: session_id; draft (the ticked options of a multiple-choice question, until "done")
+    answering = State()

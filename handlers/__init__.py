@@ -3,12 +3,24 @@ every dispatcher (the bot's, each test's) gets its own."""
 
 from aiogram import Router
 
-from handlers import districts, errors, fallback, groups, join, menu, schools, start
+from handlers import (
+    districts,
+    errors,
+    fallback,
+    forms,
+    groups,
+    join,
+    menu,
+    participation,
+    schools,
+    start,
+)
 
 
 def build_routers() -> list[Router]:
-    """Order matters: group chats are turned away before anything else sees them, and the
-    fallback router (anything nobody else handled) comes last."""
+    """Order matters: group chats are turned away before anything else sees them; commands
+    come before the form engine, so /menu works in the middle of a questionnaire (which treats
+    any other text as an answer); the fallback router (anything nobody else handled) is last."""
     return [
         errors.build_router(),
         groups.build_router(),
@@ -17,5 +29,7 @@ def build_routers() -> list[Router]:
         menu.build_router(),
         districts.build_router(),
         schools.build_router(),
+        participation.build_router(),
+        forms.build_router(),
         fallback.build_router(),
     ]

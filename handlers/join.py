@@ -6,13 +6,16 @@ from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot import commands, menus, texts
+from bot import commands, texts
 from bot.callbacks import JoinRoleCb
 from bot.invites import InviteProblem, InviteService, grant_for
+from bot.participation import ParticipationService
 from bot.permissions import Action, Actor
 from bot.states import JoinStates
+from handlers.forms import present_next
 from storage.models import Role
 from storage.organizations import OrganizationsRepo
+from storage.people import PeopleRepo
 
 ANYONE = {"action": Action.ANYONE}
 
@@ -25,6 +28,8 @@ async def choose_role(
     bot: Bot,
     invites: InviteService,
     organizations: OrganizationsRepo,
+    people: PeopleRepo,
+    participation: ParticipationService,
 ) -> None:
     if callback_data.role not in (Role.MENTOR.value, Role.MENTEE.value):
         await callback.answer(texts.STALE_BUTTON, show_alert=True)
@@ -44,13 +49,15 @@ async def choose_role(
         await callback.answer(texts.JOIN_STALE, show_alert=True)
         return
     await callback.answer()
-    joined = Actor(actor.telegram_id, actor.person, (*actor.grants, grant))
+    person = await people.by_telegram_id(actor.telegram_id)
+    assert person is not None  # just created by the redemption
+    joined = Actor(actor.telegram_id, person, (*actor.grants, grant))
     await commands.publish_for(bot, joined)
     school = await organizations.school(grant.organization_id or 0)
-    text, markup = await menus.main_menu(joined, organizations)
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(texts.joined(grant.role, school.name if school else ""))
-        await callback.message.answer(text, reply_markup=markup)
+    if isinstance(callback.message, Message) and school is not None:
+        await callback.message.edit_text(texts.joined(grant.role, school.name))
+        following = await participation.open_questionnaire(person.id, school.id, grant.role)
+        await present_next(callback.message, following, state, joined, organizations)
 
 
 def build_router() -> Router:

@@ -8,11 +8,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot import commands, keyboards, menus, texts
+from bot.consent import PARENT_FORM_ID
+from bot.forms.engine import FormEngine
 from bot.invites import InviteProblem, InviteService, grant_for
 from bot.permissions import Action, Actor
 from bot.states import JoinStates
-from storage.models import InviteKind
+from handlers.forms import present
+from storage.models import Invite, InviteKind
 from storage.organizations import OrganizationsRepo
+from storage.people import PeopleRepo
 
 ANYONE = {"action": Action.ANYONE}
 
@@ -32,10 +36,16 @@ async def start_with_invite(
     bot: Bot,
     invites: InviteService,
     organizations: OrganizationsRepo,
+    engine: FormEngine,
+    people: PeopleRepo,
 ) -> None:
     checked = await invites.check(command.args or "")
     if isinstance(checked, InviteProblem):
         await message.answer(PROBLEM_TEXTS[checked])
+        return
+    if checked.kind is InviteKind.PARENT:
+        await _parent_consent(message, checked, actor, state, invites, engine, people,
+                              organizations)  # fmt: skip
         return
     if checked.kind is InviteKind.TEACHER:
         school = await organizations.school(checked.organization_id or 0)
@@ -68,6 +78,22 @@ async def start_with_invite(
     text, markup = await menus.main_menu(joined, organizations)
     await message.answer(texts.joined(grant.role, place))
     await message.answer(text, reply_markup=markup)
+
+
+async def _parent_consent(
+    message: Message, invite: Invite, actor: Actor, state: FSMContext, invites: InviteService,
+    engine: FormEngine, people: PeopleRepo, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    """A parent opened the link a student forwarded: their consent form, nothing else."""
+    if not await invites.redeem(invite, actor.telegram_id, None):
+        await message.answer(texts.INVITE_USED)
+        return
+    parent = await people.by_telegram_id(actor.telegram_id)
+    assert parent is not None  # registered by the redemption
+    form = await engine.start(
+        parent.id, invite.organization_id, PARENT_FORM_ID, invite.subject_person_id
+    )
+    await present(message, form, state, organizations)
 
 
 async def start_plain(

@@ -26,13 +26,21 @@ class InvitesRepo:
         max_uses: int | None,
         *,
         revoke_previous: bool = False,
+        subject_person_id: int | None = None,
     ) -> None:
         async with self._db.transaction() as conn:
             if revoke_previous:
                 await conn.execute(
                     "UPDATE invites SET revoked_at = ? WHERE kind = ? AND revoked_at IS NULL"
-                    " AND COALESCE(district_id, 0) = ? AND COALESCE(organization_id, 0) = ?",
-                    (to_db_time(now), kind.value, district_id or 0, organization_id or 0),
+                    " AND COALESCE(district_id, 0) = ? AND COALESCE(organization_id, 0) = ?"
+                    " AND COALESCE(subject_person_id, 0) = ?",
+                    (
+                        to_db_time(now),
+                        kind.value,
+                        district_id or 0,
+                        organization_id or 0,
+                        subject_person_id or 0,
+                    ),
                 )
             await conn.execute(
                 "INSERT INTO invites (token_hash, kind, district_id, organization_id, created_by,"
@@ -57,8 +65,8 @@ class InvitesRepo:
 
     async def _one(self, condition: str, value: object) -> Invite | None:
         row = await self._db.fetch_one(
-            "SELECT id, kind, district_id, organization_id, expires_at, max_uses, uses,"
-            f" revoked_at FROM invites WHERE {condition}",
+            "SELECT id, kind, district_id, organization_id, subject_person_id, expires_at,"
+            f" max_uses, uses, revoked_at FROM invites WHERE {condition}",
             (value,),
         )
         if row is None:
@@ -68,6 +76,7 @@ class InvitesRepo:
             kind=InviteKind(row["kind"]),
             district_id=row["district_id"],
             organization_id=row["organization_id"],
+            subject_person_id=row["subject_person_id"],
             expires_at=from_db_time(row["expires_at"]),
             max_uses=row["max_uses"],
             uses=row["uses"],
@@ -75,7 +84,7 @@ class InvitesRepo:
         )
 
     async def redeem(
-        self, invite_id: int, telegram_id: int, grant: RoleGrant, now: datetime
+        self, invite_id: int, telegram_id: int, grant: RoleGrant | None, now: datetime
     ) -> bool:
         """Use the invite once and grant the role, all or nothing.
 
@@ -91,5 +100,6 @@ class InvitesRepo:
                 if cursor.rowcount != 1:
                     return False
             person_id = await self._people.ensure_in(conn, telegram_id, now)
-            await self._people.grant_in(conn, person_id, grant, now)
+            if grant is not None:
+                await self._people.grant_in(conn, person_id, grant, now)
         return True

@@ -45,6 +45,7 @@ class RoleGrant:
 
 
 class InviteKind(StrEnum):
+    PARENT = "parent"  # one-time, names a student whose parent is asked to consent
     COORDINATOR = "coordinator"  # one-time, names a district
     CURATOR = "curator"  # one-time, names a school
     TEACHER = "teacher"  # the school's shared join link; the teacher picks mentor or mentee
@@ -56,6 +57,7 @@ class Invite:
     kind: InviteKind
     district_id: int | None
     organization_id: int | None
+    subject_person_id: int | None
     expires_at: datetime
     max_uses: int | None
     uses: int
@@ -85,3 +87,43 @@ class OutboxMessage:
     expires_at: datetime
     status: OutboxStatus
     attempts: int
+
+
+class FormStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True)
+class FormSession:
+    id: int
+    person_id: int
+    organization_id: int | None
+    subject_person_id: int | None
+    form_id: str
+    form_version: int
+    status: FormStatus
+    current_question: str  # "" while the summary is on screen
+    started_at: datetime
+    submitted_at: datetime | None
+
+
+class ConsentKind(StrEnum):
+    PERSONAL_DATA = "personal_data"
+    PARENT = "parent"
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: int
+    person_id: int
+    organization_id: int
+    kind: ConsentKind
+    text_version: int
+    text_hash: str
+    agreed: bool
+    decided_at: datetime
+    message_id: int | None
+    parent_telegram_id: int | None
+    parent_name: str | None
+    withdrawn_at: datetime | None

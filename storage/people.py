@@ -15,8 +15,14 @@ class PeopleRepo:
         self._db = db
 
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        return await self._one("telegram_id = ?", telegram_id)
+
+    async def by_id(self, person_id: int) -> Person | None:
+        return await self._one("id = ?", person_id)
+
+    async def _one(self, condition: str, value: int) -> Person | None:
         row = await self._db.fetch_one(
-            "SELECT id, telegram_id, is_active FROM people WHERE telegram_id = ?", (telegram_id,)
+            f"SELECT id, telegram_id, is_active FROM people WHERE {condition}", (value,)
         )
         if row is None:
             return None

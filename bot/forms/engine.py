@@ -1,0 +1,115 @@
+"""Walking a person through a form. Pure rules live in `model`; this adds the stored session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.forms.catalog import FormCatalog
+from bot.forms.model import AnswerValue, Form, Question
+from storage.forms import FormSessionsRepo
+from storage.models import FormSession, FormStatus
+
+SUMMARY = ""
+
+
+@dataclass(frozen=True)
+class FormState:
+    session: FormSession
+    form: Form
+    answers: dict[str, AnswerValue]
+
+    @property
+    def question(self) -> Question | None:
+        """The question on screen; None while the summary is shown (or after submission)."""
+        return self.form.question(self.session.current_question)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.session.status is FormStatus.IN_PROGRESS
+
+
+class FormEngine:
+    def __init__(self, sessions: FormSessionsRepo, catalog: FormCatalog, clock: Clock) -> None:
+        self._sessions = sessions
+        self.catalog = catalog
+        self._clock = clock
+
+    async def start(
+        self, person_id: int, organization_id: int | None, form_id: str,
+        subject_person_id: int | None = None,
+    ) -> FormState:  # fmt: skip
+        form = self.catalog.current(form_id)
+        first = form.next_unanswered({})
+        session = await self._sessions.start(
+            person_id, organization_id, form.id, form.version, first.id if first else SUMMARY,
+            self._clock.now(), subject_person_id,
+        )  # fmt: skip
+        return FormState(session, form, {})
+
+    async def latest(
+        self, person_id: int, organization_id: int | None, form_id: str
+    ) -> FormState | None:
+        session = await self._sessions.latest(person_id, form_id, organization_id)
+        return await self._state(session) if session else None
+
+    async def resume_or_start(
+        self, person_id: int, organization_id: int | None, form_id: str
+    ) -> tuple[FormState, bool]:
+        """The session in progress (resumed=True) or a new one."""
+        state = await self.latest(person_id, organization_id, form_id)
+        if state is not None and state.in_progress:
+            return state, True
+        return await self.start(person_id, organization_id, form_id), False
+
+    async def load(self, session_id: int) -> FormState | None:
+        session = await self._sessions.get(session_id)
+        return await self._state(session) if session else None
+
+    async def answer(self, state: FormState, value: AnswerValue) -> FormState | None:
+        """Store the answer to the question on screen; None if it is no longer on screen."""
+        question = state.question
+        if question is None:
+            return None
+        answers = {**state.answers, question.id: value}
+        following = state.form.next_unanswered(answers)
+        target = following.id if following else SUMMARY
+        if not await self._sessions.answer(
+            state.session.id, question.id, value, target, self._clock.now()
+        ):
+            return None
+        return await self.load(state.session.id)
+
+    async def back(self, state: FormState) -> FormState | None:
+        previous = state.form.previous(state.session.current_question, state.answers)
+        if previous is None:
+            return None
+        return await self._move(state, previous.id)
+
+    async def edit(self, state: FormState, question_id: str) -> FormState | None:
+        """From the summary, show one question again."""
+        visible = {q.id for q in state.form.visible(state.answers)}
+        if state.session.current_question != SUMMARY or question_id not in visible:
+            return None
+        return await self._move(state, question_id)
+
+    async def submit(self, state: FormState) -> bool:
+        if state.session.current_question != SUMMARY:
+            return False
+        keep = list(state.form.final_answers(state.answers))
+        return await self._sessions.submit(state.session.id, keep, self._clock.now())
+
+    async def reopen(self, state: FormState) -> FormState | None:
+        if not await self._sessions.reopen(state.session.id, self._clock.now()):
+            return None
+        return await self.load(state.session.id)
+
+    async def _move(self, state: FormState, target: str) -> FormState | None:
+        moved = await self._sessions.move(
+            state.session.id, state.session.current_question, target, self._clock.now()
+        )
+        return await self.load(state.session.id) if moved else None
+
+    async def _state(self, session: FormSession) -> FormState:
+        form = self.catalog.get(session.form_id, session.form_version)
+        return FormState(session, form, await self._sessions.answers(session.id))

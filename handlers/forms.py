@@ -1,0 +1,271 @@
+"""The form engine's chat side: every questionnaire, consent and survey runs through here."""
+
+from __future__ import annotations
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot import menus, texts
+from bot.callbacks import FormAction, FormCb
+from bot.clock import Clock
+from bot.forms.answers import Invalid, parse_typed, render
+from bot.forms.engine import SUMMARY, FormEngine, FormState
+from bot.forms.model import AnswerValue, QuestionKind
+from bot.forms.screens import question_screen, summary_screen
+from bot.participation import Next, ParticipationService
+from bot.permissions import Action, Actor
+from bot.states import FormStates
+from storage.organizations import OrganizationsRepo
+
+ANYONE = {"action": Action.ANYONE}
+
+
+async def present(
+    chat: Message, state: FormState, fsm: FSMContext, organizations: OrganizationsRepo,
+    notice: str = "", draft: list[str] | None = None,
+) -> None:  # fmt: skip
+    """Send the form's current screen as a new message and route typed text to it."""
+    school = await organizations.school(state.session.organization_id or 0)
+    if state.question is None:
+        text, markup = summary_screen(state)
+    else:
+        text, markup = question_screen(state, school.name if school else "", draft)
+    await fsm.set_state(FormStates.answering)
+    await fsm.set_data({"session_id": state.session.id, "draft": draft})
+    await chat.answer(f"{notice}\n\n{text}" if notice else text, reply_markup=markup)
+
+
+async def present_next(
+    chat: Message, following: Next, fsm: FSMContext, actor: Actor,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    """After a step: the next form if there is one, else the notice and the main menu."""
+    if following.state is not None and following.state.in_progress:
+        await present(chat, following.state, fsm, organizations, following.notice)
+        return
+    await fsm.clear()
+    text, markup = await menus.main_menu(actor, organizations)
+    notice = f"{following.notice}\n\n" if following.notice else ""
+    await chat.answer(f"{notice}{text}", reply_markup=markup)
+
+
+async def _advance(
+    chat: Message, state: FormState, fsm: FSMContext, actor: Actor, bot: Bot,
+    engine: FormEngine, participation: ParticipationService,
+    organizations: OrganizationsRepo, notice: str, message_id: int | None,
+) -> None:  # fmt: skip
+    """Show what follows an answer; a form without a summary is submitted at once."""
+    if state.question is not None or state.form.review:
+        await present(chat, state, fsm, organizations, notice)
+        return
+    if not await engine.submit(state):
+        await chat.answer(texts.FORM_GONE)
+        return
+    following = await participation.finish(state, message_id, bot)
+    await present_next(chat, following, fsm, actor, organizations)
+
+
+async def _owned(actor: Actor, engine: FormEngine, session_id: int | None) -> FormState | None:
+    """The session, if it exists and belongs to this person: a forged id gets nothing."""
+    if session_id is None or actor.person is None:
+        return None
+    state = await engine.load(session_id)
+    if state is None or state.session.person_id != actor.person.id:
+        return None
+    return state
+
+
+async def on_button(
+    callback: CallbackQuery, callback_data: FormCb, actor: Actor, state: FSMContext, bot: Bot,
+    engine: FormEngine, participation: ParticipationService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    message = callback.message
+    form = await _owned(actor, engine, callback_data.session)
+    if form is None or not isinstance(message, Message):
+        await callback.answer(texts.FORM_GONE, show_alert=True)
+        return
+    if callback_data.action is FormAction.REOPEN:
+        reopened = await engine.reopen(form) if not form.in_progress else form
+        await callback.answer()
+        if reopened is not None:
+            await present(message, reopened, state, organizations)
+        return
+    if not form.in_progress:
+        await callback.answer(texts.FORM_GONE, show_alert=True)
+        return
+    on_screen = form.session.current_question
+    expected = SUMMARY if callback_data.action is FormAction.EDIT else callback_data.q
+    if on_screen != expected:
+        await callback.answer(texts.FORM_STALE)
+        await present(message, form, state, organizations)
+        return
+    gate = await participation.consent_gate(form)
+    if gate is not None:
+        await callback.answer()
+        await present_next(message, gate, state, actor, organizations)
+        return
+    await _act(callback, callback_data, message, form, state, actor, bot, engine, participation,
+               organizations)  # fmt: skip
+
+
+async def _act(
+    callback: CallbackQuery, callback_data: FormCb, message: Message, form: FormState,
+    state: FSMContext, actor: Actor, bot: Bot, engine: FormEngine,
+    participation: ParticipationService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    """A checked button press on the question (or summary) that is on screen."""
+    action = callback_data.action
+    if action is FormAction.PAUSE:
+        await callback.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        await state.clear()
+        await present_next(message, Next(texts.FORM_PAUSED), state, actor, organizations)
+        return
+    if action is FormAction.TOGGLE:
+        await _toggle(callback, callback_data, form, state, organizations)
+        return
+    if action in (FormAction.BACK, FormAction.EDIT):
+        moved = await (engine.back(form) if action is FormAction.BACK
+                       else engine.edit(form, callback_data.q))  # fmt: skip
+        if moved is None:
+            await callback.answer(texts.FORM_NO_PREVIOUS)
+            return
+        await callback.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        await present(message, moved, state, organizations)
+        return
+    if action is FormAction.SUBMIT:
+        await callback.answer()
+        await message.edit_reply_markup(reply_markup=None)
+        await _advance_submit(message, form, state, actor, bot, engine, participation,
+                              organizations)  # fmt: skip
+        return
+    value = await _button_value(callback, callback_data, form, state)
+    if isinstance(value, Invalid):
+        await callback.answer(value.hint, show_alert=True)
+        return
+    answered = await engine.answer(form, value)
+    if answered is None:
+        await callback.answer(texts.FORM_STALE)
+        return
+    await callback.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    question = form.question
+    assert question is not None
+    mark = texts.FORM_ANSWER_MARK.format(answer=_escaped(render(question, value)))
+    await _advance(message, answered, state, actor, bot, engine, participation, organizations,
+                   mark, message.message_id)  # fmt: skip
+
+
+async def _advance_submit(
+    message: Message, form: FormState, state: FSMContext, actor: Actor, bot: Bot,
+    engine: FormEngine, participation: ParticipationService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    if not await engine.submit(form):
+        await message.answer(texts.FORM_GONE)
+        return
+    following = await participation.finish(form, message.message_id, bot)
+    await present_next(message, following, state, actor, organizations)
+
+
+async def _button_value(
+    callback: CallbackQuery, data: FormCb, form: FormState, state: FSMContext
+) -> AnswerValue | Invalid:
+    question = form.question
+    assert question is not None
+    if data.action is FormAction.SKIP:
+        return Invalid(texts.FORM_REQUIRED) if question.required else None
+    if data.action is FormAction.DONE:
+        draft = (await state.get_data()).get("draft")
+        chosen = draft if draft is not None else form.answers.get(question.id) or []
+        if not chosen and question.required:
+            return Invalid(texts.FORM_PICK_AT_LEAST_ONE)
+        order = [o.id for o in question.options]
+        return sorted(chosen, key=lambda c: order.index(c) if c in order else len(order))
+    if question.kind is QuestionKind.YES_NO and data.v in (0, 1):
+        return data.v == 1
+    if question.kind is QuestionKind.SCALE and 1 <= data.v <= 10:
+        return data.v
+    if question.kind is QuestionKind.SINGLE and 0 <= data.v < len(question.options):
+        return question.options[data.v].id
+    return Invalid(texts.STALE_BUTTON)
+
+
+async def _toggle(
+    callback: CallbackQuery, data: FormCb, form: FormState, state: FSMContext,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    question = form.question
+    message = callback.message
+    if question is None or not 0 <= data.v < len(question.options):
+        await callback.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    stored = await state.get_data()
+    same_session = stored.get("session_id") == form.session.id
+    draft = stored.get("draft") if same_session else None
+    chosen = list(draft if draft is not None else form.answers.get(question.id) or [])
+    option = question.options[data.v].id
+    chosen = [c for c in chosen if c != option] if option in chosen else [*chosen, option]
+    await state.set_state(FormStates.answering)
+    await state.update_data(session_id=form.session.id, draft=chosen)
+    await callback.answer()
+    school = await organizations.school(form.session.organization_id or 0)
+    text, markup = question_screen(form, school.name if school else "", chosen)
+    if isinstance(message, Message):
+        await message.edit_text(text, reply_markup=markup)
+
+
+async def on_text(
+    message: Message, actor: Actor, state: FSMContext, bot: Bot, clock: Clock,
+    engine: FormEngine, participation: ParticipationService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    stored = await state.get_data()
+    form = await _owned(actor, engine, stored.get("session_id"))
+    if form is None or not form.in_progress:
+        await state.clear()
+        await present_next(message, Next(texts.FORM_GONE), state, actor, organizations)
+        return
+    question = form.question
+    if question is None:
+        await present(message, form, state, organizations, texts.FORM_AT_SUMMARY)
+        return
+    if message.text and message.text.startswith("/"):
+        await present(message, form, state, organizations, texts.UNKNOWN_COMMAND_IN_FORM)
+        return
+    school = await organizations.school(form.session.organization_id or 0)
+    zone = school.timezone if school else "Europe/Moscow"
+    value = parse_typed(question, message.text, clock.now().astimezone(ZoneInfo(zone)).date())
+    if isinstance(value, Invalid):
+        await present(message, form, state, organizations, value.hint, stored.get("draft"))
+        return
+    if question.kind is QuestionKind.MULTI:
+        draft = list(stored.get("draft") or form.answers.get(question.id) or [])
+        await present(message, form, state, organizations, texts.FORM_OTHER_ADDED,
+                      [*draft, value])  # fmt: skip
+        return
+    gate = await participation.consent_gate(form)
+    if gate is not None:
+        await present_next(message, gate, state, actor, organizations)
+        return
+    answered = await engine.answer(form, value)
+    if answered is None:
+        await present(message, form, state, organizations, texts.FORM_STALE)
+        return
+    mark = texts.FORM_ANSWER_MARK.format(answer=_escaped(render(question, value)))
+    await _advance(message, answered, state, actor, bot, engine, participation, organizations,
+                   mark, None)  # fmt: skip
+
+
+def _escaped(text: str) -> str:
+    return escape(text if len(text) <= 200 else text[:199] + "…")
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(on_button, FormCb.filter(), flags=ANYONE)
+    router.message.register(on_text, FormStates.answering, flags=ANYONE)
+    return router

@@ -1,0 +1,64 @@
+"""A mentor's or mentee's own questionnaire: fill it in, resume it, look at it, change it."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.callbacks import FormAction, FormCb, MenuCb, ParticipationCb, Screen
+from bot.forms.engine import SUMMARY, FormState
+from bot.forms.screens import card_text
+from bot.participation import ParticipationService
+from bot.permissions import Action, Actor
+from handlers.forms import present_next
+from storage.models import Role, RoleGrant
+from storage.organizations import OrganizationsRepo
+
+MEMBER = {"action": Action.USE_MENU}
+
+
+def _submitted_keyboard(state: FormState) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=texts.BTN_FORM_REOPEN,
+        callback_data=FormCb(session=state.session.id, q=SUMMARY, action=FormAction.REOPEN),
+    )
+    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+async def open_questionnaire(
+    callback: CallbackQuery, callback_data: ParticipationCb, actor: Actor, state: FSMContext,
+    participation: ParticipationService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    roles = {role.value: role for role in (Role.MENTOR, Role.MENTEE)}
+    role = roles.get(callback_data.role)
+    grant = RoleGrant(role, organization_id=callback_data.school_id) if role else None
+    if grant is None or grant not in actor.grants or actor.person is None:
+        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        return
+    await callback.answer()
+    message = callback.message
+    if not isinstance(message, Message):
+        return
+    following = await participation.open_questionnaire(
+        actor.person.id, callback_data.school_id, grant.role
+    )
+    if following.state is not None and not following.state.in_progress:
+        done = following.state
+        await message.answer(
+            card_text(done.form.title, done.form, done.answers),
+            reply_markup=_submitted_keyboard(done),
+        )
+        return
+    await present_next(message, following, state, actor, organizations)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(open_questionnaire, ParticipationCb.filter(), flags=MEMBER)
+    return router

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database, Row, from_db_time, to_db_time
+from storage.models import Consent, ConsentKind, Role
+
+_COLUMNS = (
+    "id, person_id, organization_id, kind, text_version, text_hash, decision, decided_at,"
+    " message_id, parent_telegram_id, parent_name, withdrawn_at"
+)
+
+
+class ConsentsRepo:
+    """Consent evidence, and the erasure that follows a withdrawal."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self, person_id: int, organization_id: int, kind: ConsentKind, text_version: int,
+        text_hash: str, agreed: bool, now: datetime, message_id: int | None,
+        parent_telegram_id: int | None = None, parent_name: str | None = None,
+    ) -> None:  # fmt: skip
+        await self._db.execute(
+            f"INSERT INTO consents ({_COLUMNS.split(', ', 1)[1]})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            (person_id, organization_id, kind.value, text_version, text_hash,
+             "agree" if agreed else "decline", to_db_time(now), message_id,
+             parent_telegram_id, parent_name),
+        )  # fmt: skip
+
+    async def latest(
+        self, person_id: int, organization_id: int, kind: ConsentKind
+    ) -> Consent | None:
+        """The person's last decision for this school, unless withdrawn since."""
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM consents WHERE person_id = ? AND organization_id = ?"
+            " AND kind = ? AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1",
+            (person_id, organization_id, kind.value),
+        )
+        return _consent(row) if row else None
+
+    async def agreed_people(self, organization_id: int, kind: ConsentKind) -> set[int]:
+        rows = await self._db.fetch_all(
+            "SELECT c.person_id FROM consents c WHERE c.organization_id = ? AND c.kind = ?"
+            " AND c.withdrawn_at IS NULL AND c.id = (SELECT MAX(id) FROM consents"
+            " WHERE person_id = c.person_id AND organization_id = c.organization_id"
+            " AND kind = c.kind) AND c.decision = 'agree'",
+            (organization_id, kind.value),
+        )
+        return {row["person_id"] for row in rows}
+
+    async def all_of(self, person_id: int) -> list[Consent]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM consents WHERE person_id = ? ORDER BY id", (person_id,)
+        )
+        return [_consent(row) for row in rows]
+
+    async def withdraw_and_erase(
+        self, person_id: int, telegram_id: int, now: datetime
+    ) -> list[tuple[int | None, Role]]:
+        """Withdraw every consent of the person and erase their personal data, all at once.
+
+        Kept: consent rows (ids, versions, hashes and times: the evidence, no answers), the
+        person's Telegram id, and one anonymous `withdrawals` row per participation for the
+        school's statistics. Returns the (school, role) participations that ended.
+        """
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT organization_id, role FROM role_grants WHERE person_id = ?"
+                " AND role IN (?, ?)",
+                (person_id, Role.MENTOR.value, Role.MENTEE.value),
+            ) as cursor:
+                ended = [(row["organization_id"], Role(row["role"])) for row in
+                         await cursor.fetchall()]  # fmt: skip
+            for organization_id, role in ended:
+                await conn.execute(
+                    "INSERT INTO withdrawals (organization_id, role, withdrawn_at)"
+                    " VALUES (?, ?, ?)",
+                    (organization_id, role.value, stamp),
+                )
+            await conn.execute(
+                "DELETE FROM form_answers WHERE session_id IN"
+                " (SELECT id FROM form_sessions WHERE person_id = ?)",
+                (person_id,),
+            )
+            await conn.execute("DELETE FROM form_sessions WHERE person_id = ?", (person_id,))
+            await conn.execute(
+                "DELETE FROM role_grants WHERE person_id = ? AND role IN (?, ?)",
+                (person_id, Role.MENTOR.value, Role.MENTEE.value),
+            )
+            await conn.execute(
+                "UPDATE consents SET withdrawn_at = ?, parent_name = NULL"
+                " WHERE person_id = ? AND withdrawn_at IS NULL",
+                (stamp, person_id),
+            )
+            await conn.execute(
+                "UPDATE invites SET revoked_at = ? WHERE subject_person_id = ?"
+                " AND revoked_at IS NULL",
+                (stamp, person_id),
+            )
+            await conn.execute(
+                "UPDATE outbox SET status = 'withdrawn', finished_at = ?"
+                " WHERE chat_id = ? AND status = 'pending'",
+                (stamp, telegram_id),
+            )
+        return ended
+
+
+def _consent(row: Row) -> Consent:
+    return Consent(
+        id=row["id"],
+        person_id=row["person_id"],
+        organization_id=row["organization_id"],
+        kind=ConsentKind(row["kind"]),
+        text_version=row["text_version"],
+        text_hash=row["text_hash"],
+        agreed=row["decision"] == "agree",
+        decided_at=from_db_time(row["decided_at"]),
+        message_id=row["message_id"],
+        parent_telegram_id=row["parent_telegram_id"],
+        parent_name=row["parent_name"],
+        withdrawn_at=from_db_time(row["withdrawn_at"]) if row["withdrawn_at"] else None,
+    )

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, Row, from_db_time, to_db_time
+from storage.models import FormSession, FormStatus
+
+_COLUMNS = (
+    "id, person_id, organization_id, subject_person_id, form_id, form_version, status,"
+    " current_question, started_at, submitted_at"
+)
+
+
+class FormSessionsRepo:
+    """Form sessions and their answers; each answer is committed as it arrives."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def start(
+        self, person_id: int, organization_id: int | None, form_id: str, form_version: int,
+        first_question: str, now: datetime, subject_person_id: int | None = None,
+    ) -> FormSession:  # fmt: skip
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn, conn.execute(
+            "INSERT INTO form_sessions (person_id, organization_id, subject_person_id, form_id,"
+            " form_version, status, current_question, started_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (person_id, organization_id, subject_person_id, form_id, form_version,
+             FormStatus.IN_PROGRESS.value, first_question, stamp, stamp),
+        ) as cursor:  # fmt: skip
+            session_id = cursor.lastrowid
+        assert session_id is not None
+        return FormSession(
+            id=session_id, person_id=person_id, organization_id=organization_id,
+            subject_person_id=subject_person_id, form_id=form_id, form_version=form_version,
+            status=FormStatus.IN_PROGRESS,
+            current_question=first_question, started_at=now, submitted_at=None,
+        )  # fmt: skip
+
+    async def get(self, session_id: int) -> FormSession | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM form_sessions WHERE id = ?", (session_id,)
+        )
+        return _session(row) if row else None
+
+    async def latest(
+        self, person_id: int, form_id: str, organization_id: int | None
+    ) -> FormSession | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM form_sessions WHERE person_id = ? AND form_id = ?"
+            " AND COALESCE(organization_id, 0) = ? ORDER BY id DESC LIMIT 1",
+            (person_id, form_id, organization_id or 0),
+        )
+        return _session(row) if row else None
+
+    async def for_school(self, organization_id: int, form_id: str) -> list[FormSession]:
+        """The latest session of each person for this form in the school."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM form_sessions WHERE id IN ("
+            " SELECT MAX(id) FROM form_sessions WHERE organization_id = ? AND form_id = ?"
+            " GROUP BY person_id)",
+            (organization_id, form_id),
+        )
+        return [_session(row) for row in rows]
+
+    async def answers(self, session_id: int) -> dict[str, Any]:
+        rows = await self._db.fetch_all(
+            "SELECT question_id, value FROM form_answers WHERE session_id = ?", (session_id,)
+        )
+        return {row["question_id"]: json.loads(row["value"]) for row in rows}
+
+    async def answers_for(self, session_ids: list[int]) -> dict[int, dict[str, Any]]:
+        found: dict[int, dict[str, Any]] = {session_id: {} for session_id in session_ids}
+        for start in range(0, len(session_ids), 500):
+            chunk = session_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetch_all(
+                "SELECT session_id, question_id, value FROM form_answers"
+                f" WHERE session_id IN ({marks})",
+                chunk,
+            )
+            for row in rows:
+                found[row["session_id"]][row["question_id"]] = json.loads(row["value"])
+        return found
+
+    async def answer(
+        self, session_id: int, question_id: str, value: Any, next_question: str, now: datetime
+    ) -> bool:
+        """Store one answer and move the session on, atomically.
+
+        False (nothing written) unless the session is in progress at that very question: a
+        double tap or a button from an old message cannot answer twice or out of turn.
+        """
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE form_sessions SET current_question = ?, updated_at = ?"
+                " WHERE id = ? AND status = ? AND current_question = ?",
+                (next_question, stamp, session_id, FormStatus.IN_PROGRESS.value, question_id),
+            ) as cursor:
+                if cursor.rowcount != 1:
+                    return False
+            await conn.execute(
+                "INSERT INTO form_answers (session_id, question_id, value, answered_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, question_id)"
+                " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+                (session_id, question_id, json.dumps(value, ensure_ascii=False), stamp),
+            )
+        return True
+
+    async def move(self, session_id: int, expected: str, target: str, now: datetime) -> bool:
+        """Show another question (back, edit from the summary) if still at `expected`."""
+        return (
+            await self._db.execute(
+                "UPDATE form_sessions SET current_question = ?, updated_at = ?"
+                " WHERE id = ? AND status = ? AND current_question = ?",
+                (target, to_db_time(now), session_id, FormStatus.IN_PROGRESS.value, expected),
+            )
+            == 1
+        )
+
+    async def submit(self, session_id: int, keep: list[str], now: datetime) -> bool:
+        """Close the session, dropping answers to questions a changed condition hid."""
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE form_sessions SET status = ?, submitted_at = ?, updated_at = ?,"
+                " current_question = '' WHERE id = ? AND status = ?",
+                (FormStatus.SUBMITTED.value, stamp, stamp, session_id,
+                 FormStatus.IN_PROGRESS.value),
+            ) as cursor:  # fmt: skip
+                if cursor.rowcount != 1:
+                    return False
+            marks = ", ".join("?" for _ in keep) or "''"
+            await conn.execute(
+                f"DELETE FROM form_answers WHERE session_id = ? AND question_id NOT IN ({marks})",
+                (session_id, *keep),
+            )
+        return True
+
+    async def reopen(self, session_id: int, now: datetime) -> bool:
+        """A submitted questionnaire opened for changes: back to its summary."""
+        return (
+            await self._db.execute(
+                "UPDATE form_sessions SET status = ?, current_question = '', updated_at = ?"
+                " WHERE id = ? AND status = ?",
+                (
+                    FormStatus.IN_PROGRESS.value,
+                    to_db_time(now),
+                    session_id,
+                    FormStatus.SUBMITTED.value,
+                ),
+            )  # fmt: skip
+            == 1
+        )
+
+    async def in_progress(self, person_id: int) -> list[FormSession]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM form_sessions WHERE person_id = ? AND status = ? ORDER BY id",
+            (person_id, FormStatus.IN_PROGRESS.value),
+        )
+        return [_session(row) for row in rows]
+
+    async def all_of(self, person_id: int) -> list[FormSession]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM form_sessions WHERE person_id = ? ORDER BY id", (person_id,)
+        )
+        return [_session(row) for row in rows]
+
+
+def _session(row: Row) -> FormSession:
+    return FormSession(
+        id=row["id"],
+        person_id=row["person_id"],
+        organization_id=row["organization_id"],
+        subject_person_id=row["subject_person_id"],
+        form_id=row["form_id"],
+        form_version=row["form_version"],
+        status=FormStatus(row["status"]),
+        current_question=row["current_question"],
+        started_at=from_db_time(row["started_at"]),
+        submitted_at=from_db_time(row["submitted_at"]) if row["submitted_at"] else None,
+    )
