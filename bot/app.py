@@ -29,6 +29,7 @@ from bot.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddl
 from bot.outbox import OutboxSender
 from bot.participation import ParticipationService
 from bot.permissions import Actor
+from bot.privacy import PrivacyService
 from bot.scheduler import build_scheduler
 from storage.consents import ConsentsRepo
 from storage.db import Database
@@ -82,6 +83,9 @@ def build_dispatcher(
         consents=ConsentsRepo(db),
         participation=ParticipationService(
             engine, consent, organizations, people, invites, outbox, clock
+        ),
+        privacy=PrivacyService(
+            people, ConsentsRepo(db), FormSessionsRepo(db), organizations, outbox, catalog, clock
         ),
     )
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))

@@ -74,3 +74,13 @@ class ParticipationCb(CallbackData, prefix="p"):
 
     role: str
     school_id: int
+
+
+class PrivacyAction(StrEnum):
+    EXPORT = "export"
+    REVOKE = "revoke"
+    CONFIRM_REVOKE = "confirm"
+
+
+class PrivacyCb(CallbackData, prefix="pd"):
+    action: PrivacyAction

@@ -21,6 +21,9 @@ _MEMBER = [
     BotCommand(command="menu", description="Главное меню"),
     BotCommand(command="help", description="Что умеет бот"),
     BotCommand(command="cancel", description="Прервать текущий шаг"),
+    BotCommand(command="privacy", description="Мои данные и согласие"),
+    BotCommand(command="mydata", description="Получить мои данные файлом"),
+    BotCommand(command="revoke", description="Отозвать согласие"),
 ]
 _BY_ROLE: dict[Role, list[BotCommand]] = {
     Role.ADMIN: [BotCommand(command="schools", description="Округа и школы")],

@@ -12,6 +12,7 @@ from handlers import (
     join,
     menu,
     participation,
+    privacy,
     schools,
     start,
 )
@@ -27,6 +28,7 @@ def build_routers() -> list[Router]:
         start.build_router(),
         join.build_router(),
         menu.build_router(),
+        privacy.build_router(),
         districts.build_router(),
         schools.build_router(),
         participation.build_router(),

@@ -44,7 +44,8 @@ class InvitesRepo:
                 )
             await conn.execute(
                 "INSERT INTO invites (token_hash, kind, district_id, organization_id, created_by,"
-                " created_at, expires_at, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, expires_at, max_uses, subject_person_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     token_hash,
                     kind.value,
@@ -54,6 +55,7 @@ class InvitesRepo:
                     to_db_time(now),
                     to_db_time(expires_at),
                     max_uses,
+                    subject_person_id,
                 ),
             )
 

@@ -45,6 +45,15 @@ class PeopleRepo:
             for row in rows
         ]
 
+    async def holders(self, role: Role, organization_id: int) -> list[int]:
+        """Telegram ids of the active people holding the role in the school."""
+        rows = await self._db.fetch_all(
+            "SELECT p.telegram_id FROM role_grants g JOIN people p ON p.id = g.person_id"
+            " WHERE g.role = ? AND g.organization_id = ? AND p.is_active = 1 ORDER BY p.id",
+            (role.value, organization_id),
+        )
+        return [int(row["telegram_id"]) for row in rows]
+
     async def count_in_school(self, organization_id: int) -> dict[Role, int]:
         rows = await self._db.fetch_all(
             "SELECT role, COUNT(*) AS n FROM role_grants WHERE organization_id = ? GROUP BY role",

@@ -1,0 +1,339 @@
+"""Consent and the questionnaires, driven through the dispatcher like a teacher would."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from aiogram import Bot
+
+from bot import texts
+from bot.app import build_dispatcher
+from bot.config import Settings
+from bot.forms.catalog import DEFAULT_CATALOG, PERSONAL_DATA_CONSENT, FormCatalog
+from storage.db import Database
+from storage.models import OutboxStatus
+from storage.outbox import OutboxRepo
+from tests.fake_telegram import FakeTelegram
+from tests.harness import FakeClock, Harness
+from tests.test_guard_rails import STICKER
+from tests.test_join_flow import CURATOR, TEACHER, join_teacher
+
+AGREE = "✅ Согласен(на)"
+
+
+async def answers_of(db: Database, person_telegram_id: int, form_id: str) -> dict[str, Any]:
+    rows = await db.fetch_all(
+        "SELECT a.question_id, a.value FROM form_answers a"
+        " JOIN form_sessions s ON s.id = a.session_id JOIN people p ON p.id = s.person_id"
+        " WHERE p.telegram_id = ? AND s.form_id = ?",
+        (person_telegram_id, form_id),
+    )
+    return {row["question_id"]: json.loads(row["value"]) for row in rows}
+
+
+async def begin_mentee(tg: Harness) -> None:
+    await join_teacher(tg, "Я наставляемый")
+    consent = tg.fake.last(TEACHER)
+    assert "Согласие на обработку персональных данных" in consent["text"]
+    assert "МБОУ СОШ № 5" in consent["text"]
+    first = await tg.press(TEACHER, AGREE)
+    assert "Спасибо, согласие сохранено" in first["text"]
+    assert "вопрос 1 из" in first["text"] and "фамилия, имя и отчество" in first["text"]
+
+
+async def fill_mentee(tg: Harness) -> dict[str, Any]:
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    await tg.send(TEACHER, "учитель математики")
+    await tg.press(TEACHER, "Молодой специалист (стаж до 3 лет)")
+    await tg.press(TEACHER, "▫️ Математика")
+    await tg.press(TEACHER, "▫️ Информатика")
+    await tg.press(TEACHER, "Готово ✔")
+    wrong = await tg.send(TEACHER, "пять")
+    assert "Введите число цифрами от 0 до 60" in wrong["text"]
+    await tg.send(TEACHER, "2 года")
+    await tg.press(TEACHER, "▫️ Дисциплина и управление классом")
+    other = await tg.send(TEACHER, "Документы по ОВЗ 📄")
+    assert texts.FORM_OTHER_ADDED in other["text"]
+    assert "Документы по ОВЗ 📄" in other["text"]
+    await tg.press(TEACHER, "Готово ✔")
+    await tg.press(TEACHER, "Пропустить »")
+    await tg.press(TEACHER, "Очно")
+    await tg.press(TEACHER, "▫️ Пн")
+    await tg.press(TEACHER, "▫️ Ср")
+    await tg.press(TEACHER, "Готово ✔")
+    await tg.press(TEACHER, "▫️ После уроков")
+    return await tg.press(TEACHER, "Готово ✔")
+
+
+async def test_mentee_fills_consent_and_questionnaire(tg: Harness, db: Database) -> None:
+    await begin_mentee(tg)
+    summary = await fill_mentee(tg)
+    assert "Проверьте ответы" in summary["text"]
+    assert "Затруднения: Дисциплина и управление классом, Документы по ОВЗ 📄" in summary["text"]
+    await tg.press(TEACHER, "✏ 1")
+    back = await tg.send(TEACHER, "Иванова Анна Петровна")
+    assert "Проверьте ответы" in back["text"] and "Иванова Анна Петровна" in back["text"]
+    done = await tg.press(TEACHER, "📨 Отправить")
+    assert texts.FORM_SUBMITTED in done["text"]
+    stored = await answers_of(db, TEACHER, "mentee_questionnaire")
+    assert stored == {
+        "full_name": "Иванова Анна Петровна",
+        "position": "учитель математики",
+        "category": "young",
+        "subjects": ["math", "informatics"],
+        "experience": 2,
+        "difficulties": ["discipline", "other:Документы по ОВЗ 📄"],
+        "expectations": None,
+        "format": "in_person",
+        "days": ["mon", "wed"],
+        "times": ["after"],
+    }
+    consent = await db.fetch_one("SELECT * FROM consents")
+    assert consent is not None
+    assert (consent["kind"], consent["text_version"], consent["decision"]) == (
+        "personal_data", 1, "agree",
+    )  # fmt: skip
+    assert len(consent["text_hash"]) == 64 and consent["message_id"] is not None
+
+
+async def test_every_answer_is_stored_at_once_and_survives_restart(
+    tg: Harness, db: Database, settings: Settings, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Петров Пётр Петрович")
+    assert await answers_of(db, TEACHER, "mentee_questionnaire") == {
+        "full_name": "Петров Пётр Петрович"
+    }
+    # A restart: a new dispatcher over the same database (as after kill -9).
+    restarted = Harness(build_dispatcher(settings, db, clock), bot, fake, clock)
+    reply = await restarted.send(TEACHER, "учитель истории")
+    assert "К какой категории" in reply["text"]
+    menu = await restarted.send(TEACHER, "/menu")
+    resumed = await restarted.press(TEACHER, "📝 Анкета наставляемого · МБОУ СОШ № 5")
+    assert texts.FORM_RESUMED in resumed["text"] and "К какой категории" in resumed["text"]
+    assert menu["text"].startswith("Главное меню")
+
+
+async def test_bad_answers_are_reasked_with_a_hint(tg: Harness, db: Database) -> None:
+    await begin_mentee(tg)
+    long = await tg.send(TEACHER, "я" * 5000)
+    assert "Ответ слишком длинный: 5000 символов, можно до 150" in long["text"]
+    sticker = await tg.send(TEACHER, None, extra=STICKER)
+    assert texts.FORM_TEXT_EXPECTED in sticker["text"]
+    assert await answers_of(db, TEACHER, "mentee_questionnaire") == {}
+    await tg.send(TEACHER, "Анна 😊 Smith-Иванова")
+    category = await tg.send(TEACHER, "учитель")
+    typed = await tg.send(TEACHER, "молодой специалист")
+    assert texts.FORM_USE_BUTTONS in typed["text"]
+    assert "К какой категории" in category["text"]
+    stored = await answers_of(db, TEACHER, "mentee_questionnaire")
+    assert stored["full_name"] == "Анна 😊 Smith-Иванова"
+
+
+async def test_double_tap_and_old_buttons_answer_once(tg: Harness, db: Database) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    question = await tg.send(TEACHER, "учитель")
+    label = "Новый сотрудник школы"
+    data = tg.fake.buttons(question)[label]
+    await tg.press_data(TEACHER, data, question)
+    await tg.press_data(TEACHER, data, question)  # the second tap of a double tap
+    assert tg.alert() == texts.FORM_STALE
+    assert (await answers_of(db, TEACHER, "mentee_questionnaire"))["category"] == "new"
+    assert "Какие предметы" in tg.fake.last(TEACHER)["text"]  # shown where the person is
+
+
+async def test_back_shows_previous_question_with_current_answer(tg: Harness) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    previous = await tg.press(TEACHER, "« Предыдущий вопрос")
+    assert "фамилия, имя и отчество" in previous["text"]
+    assert "Сейчас: Иванова Анна Сергеевна" in previous["text"]
+    following = await tg.send(TEACHER, "Иванова Анна Олеговна")
+    assert "Ваша должность" in following["text"]
+
+
+async def test_declined_consent_stores_no_questionnaire(tg: Harness, db: Database) -> None:
+    await join_teacher(tg, "Я наставляемый")
+    typed = await tg.send(TEACHER, "Иванова Анна")
+    assert texts.FORM_USE_BUTTONS in typed["text"]
+    reply = await tg.press(TEACHER, "Не согласен(на)")
+    assert texts.CONSENT_DECLINED in reply["text"]
+    assert (
+        await db.fetch_one("SELECT id FROM form_sessions WHERE form_id = 'mentee_questionnaire'")
+        is None
+    )
+    row = await db.fetch_one("SELECT decision FROM consents")
+    assert row is not None and row["decision"] == "decline"
+    again = await tg.press(TEACHER, "📝 Анкета наставляемого · МБОУ СОШ № 5")
+    assert "Согласие на обработку" in again["text"]
+
+
+async def test_new_consent_version_asks_again_before_more_answers(
+    tg: Harness, db: Database, settings: Settings, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    v2 = replace(PERSONAL_DATA_CONSENT, version=2)
+    catalog = FormCatalog(forms=(*DEFAULT_CATALOG.forms, v2))
+    updated = Harness(build_dispatcher(settings, db, clock, catalog=catalog), bot, fake, clock)
+    reply = await updated.send(TEACHER, "учитель")
+    assert texts.CONSENT_NEW_VERSION in reply["text"]
+    assert "position" not in await answers_of(db, TEACHER, "mentee_questionnaire")
+    resumed = await updated.press(TEACHER, AGREE)
+    assert "Ваша должность" in resumed["text"]
+    versions = await db.fetch_all("SELECT text_version FROM consents ORDER BY id")
+    assert [r["text_version"] for r in versions] == [1, 2]
+
+
+async def test_changed_form_keeps_old_sessions_on_their_version(
+    tg: Harness, db: Database, settings: Settings, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    old = DEFAULT_CATALOG.current("mentee_questionnaire")
+    renamed = replace(old.questions[1], text="Новая формулировка вопроса о должности.")
+    v2 = replace(old, version=2, questions=(old.questions[0], renamed, *old.questions[2:]))
+    catalog = FormCatalog(forms=(*DEFAULT_CATALOG.forms, v2))
+    updated = Harness(build_dispatcher(settings, db, clock, catalog=catalog), bot, fake, clock)
+    await updated.send(TEACHER, "/menu")
+    resumed = await updated.press(TEACHER, "📝 Анкета наставляемого · МБОУ СОШ № 5")
+    assert "Ваша должность" in resumed["text"]
+    row = await db.fetch_one(
+        "SELECT form_version FROM form_sessions WHERE form_id = 'mentee_questionnaire'"
+    )
+    assert row is not None and row["form_version"] == 1
+
+
+async def test_mentor_conditional_question(tg: Harness, db: Database) -> None:
+    await join_teacher(tg, "Я наставник")
+    await tg.press(TEACHER, AGREE)
+    await tg.send(TEACHER, "Сидорова Мария Ивановна")
+    await tg.send(TEACHER, "учитель русского языка")
+    await tg.press(TEACHER, "▫️ Русский язык и литература")
+    await tg.press(TEACHER, "Готово ✔")
+    await tg.send(TEACHER, "25")
+    await tg.press(TEACHER, "Высшая")
+    await tg.press(TEACHER, "▫️ Планирование и проведение урока")
+    await tg.press(TEACHER, "Готово ✔")
+    no_experience = await tg.press(TEACHER, "Нет")
+    assert "Сколько наставляемых" in no_experience["text"]
+    over = await tg.send(TEACHER, "7")
+    assert "от 1 до 5" in over["text"]
+    await tg.send(TEACHER, "2")
+    await tg.press(TEACHER, "Смешанно")
+    await tg.press(TEACHER, "▫️ Вт")
+    await tg.press(TEACHER, "Готово ✔")
+    await tg.press(TEACHER, "▫️ До уроков")
+    summary = await tg.press(TEACHER, "Готово ✔")
+    assert "Об опыте" not in summary["text"]
+    await tg.press(TEACHER, "✏ 7")  # "Опыт наставничества"
+    details = await tg.press(TEACHER, "Да")
+    assert "Расскажите коротко" in details["text"]
+    back = await tg.send(TEACHER, "Вела двух молодых учителей")
+    assert "Об опыте: Вела двух молодых учителей" in back["text"]
+    await tg.press(TEACHER, "📨 Отправить")
+    stored = await answers_of(db, TEACHER, "mentor_questionnaire")
+    assert stored["capacity"] == 2 and stored["has_experience"] is True
+
+
+async def test_student_needs_parent_consent(
+    tg: Harness, db: Database, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Смирнов Илья")
+    await tg.send(TEACHER, "8 «Б» класс")
+    await tg.press(TEACHER, "Обучающийся (ученик)")
+    await tg.press(TEACHER, "▫️ Подготовка к ОГЭ и ЕГЭ")
+    await tg.press(TEACHER, "Готово ✔")
+    await tg.press(TEACHER, "Пропустить »")
+    await tg.press(TEACHER, "Дистанционно")
+    await tg.press(TEACHER, "▫️ Пт")
+    await tg.press(TEACHER, "Готово ✔")
+    await tg.press(TEACHER, "▫️ Вечером")
+    summary = await tg.press(TEACHER, "Готово ✔")
+    assert "Предметы" not in summary["text"]  # not asked of a student
+    done = await tg.press(TEACHER, "📨 Отправить")
+    assert "согласие родителя" in done["text"]
+    token = done["text"].split("start=")[1].split()[0]
+    parent = 900
+    ask_name = await tg.send(parent, f"/start {token}")
+    assert "Введите ваши фамилию, имя и отчество" in ask_name["text"]
+    consent = await tg.send(parent, "Смирнова Ольга Викторовна")
+    assert "Согласие родителя" in consent["text"]
+    thanks = await tg.press(parent, AGREE)
+    assert texts.PARENT_THANKS in thanks["text"]
+    row = await db.fetch_one(
+        "SELECT c.kind, c.parent_telegram_id, c.parent_name, p.telegram_id AS student"
+        " FROM consents c JOIN people p ON p.id = c.person_id WHERE c.kind = 'parent'"
+    )
+    assert row is not None
+    assert (row["parent_telegram_id"], row["parent_name"], row["student"]) == (
+        parent, "Смирнова Ольга Викторовна", TEACHER,
+    )  # fmt: skip
+    notice = await OutboxRepo(db).by_key(
+        next(k["unique_key"] for k in await db.fetch_all("SELECT unique_key FROM outbox"))
+    )
+    assert notice is not None and notice.chat_id == TEACHER
+    assert notice.status is OutboxStatus.PENDING
+    reuse = await tg.send(parent + 1, f"/start {token}")
+    assert "уже использована" in reuse["text"]
+
+
+async def test_revoke_in_the_middle_deletes_data_and_tells_curator(
+    tg: Harness, db: Database
+) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    await tg.send(TEACHER, "/revoke")
+    done = await tg.press(TEACHER, texts.BTN_REVOKE_CONFIRM)
+    assert done["text"] == texts.REVOKE_DONE
+    assert await answers_of(db, TEACHER, "mentee_questionnaire") == {}
+    assert await db.fetch_one("SELECT id FROM form_sessions") is None
+    grants = await db.fetch_all(
+        "SELECT role FROM role_grants g JOIN people p ON p.id = g.person_id"
+        " WHERE p.telegram_id = ?",
+        (TEACHER,),
+    )
+    assert grants == []
+    withdrawal = await db.fetch_one("SELECT role FROM withdrawals")
+    assert withdrawal is not None and withdrawal["role"] == "mentee"
+    notice = await db.fetch_one("SELECT chat_id, payload FROM outbox WHERE kind = 'curator_notice'")
+    assert notice is not None and notice["chat_id"] == CURATOR
+    assert "Иванова" not in notice["payload"]
+    # The old question's buttons and typed text no longer reach anything.
+    stale = await tg.send(TEACHER, "учитель")
+    assert stale["text"] == texts.STRANGER_HINT
+
+
+async def test_mydata_and_privacy(tg: Harness, fake: FakeTelegram) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    overview = await tg.send(TEACHER, "/privacy")
+    assert "редакция 1: дано" in overview["text"]
+    assert "Анкета наставляемого: заполняется, ответов: 1" in overview["text"]
+    await tg.send(TEACHER, "/mydata")
+    chat, name, content = fake.uploads[-1]
+    assert (chat, name) == (TEACHER, texts.MY_DATA_FILENAME)
+    data = json.loads(content)
+    assert data["telegram_id"] == TEACHER
+    answers = data["анкеты"][-1]["ответы"]
+    assert "Иванова Анна Сергеевна" in answers.values()
+
+
+async def test_two_questionnaires_in_parallel(tg: Harness, db: Database) -> None:
+    await begin_mentee(tg)
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    link = next(t for t in tg.texts(CURATOR) if "start=" in t)
+    await tg.send(TEACHER, f"/start {link.split('start=')[1].split()[0]}")
+    mentor = await tg.press(TEACHER, "Я наставник")
+    assert "Анкета наставника" in mentor["text"] or "фамилия" in mentor["text"]
+    await tg.send(TEACHER, "Иванова Анна Сергеевна (наставник)")
+    assert (await answers_of(db, TEACHER, "mentor_questionnaire"))["full_name"].endswith(
+        "(наставник)"
+    )
+    await tg.send(TEACHER, "/menu")
+    resumed = await tg.press(TEACHER, "📝 Анкета наставляемого · МБОУ СОШ № 5")
+    assert "Ваша должность" in resumed["text"]
