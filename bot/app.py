@@ -19,6 +19,7 @@ from aiohttp import web
 
 import handlers
 from bot import commands
+from bot.banks import BankService
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.consent import ConsentService
@@ -84,6 +85,8 @@ def build_dispatcher(
         participation=ParticipationService(
             engine, consent, organizations, people, invites, outbox, clock
         ),
+        catalog=catalog,
+        banks=BankService(people, FormSessionsRepo(db), ConsentsRepo(db), outbox, catalog, clock),
         privacy=PrivacyService(
             people, ConsentsRepo(db), FormSessionsRepo(db), organizations, outbox, catalog, clock
         ),

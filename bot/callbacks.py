@@ -84,3 +84,27 @@ class PrivacyAction(StrEnum):
 
 class PrivacyCb(CallbackData, prefix="pd"):
     action: PrivacyAction
+
+
+class BankView(StrEnum):
+    LIST = "l"
+    PICK_SUBJECT = "ps"
+    PICK_AREA = "pa"
+    XLSX = "x"
+    CSV = "c"
+    REMIND = "r"
+
+
+class BankCb(CallbackData, prefix="b"):
+    school_id: int
+    role: str
+    view: BankView
+    page: int = 0
+    subject: int = -1
+    area: int = -1
+
+
+class CardCb(CallbackData, prefix="c"):
+    school_id: int
+    role: str
+    person_id: int

@@ -7,6 +7,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import (
+    BankCb,
+    BankView,
     DistrictAction,
     DistrictCb,
     JoinRoleCb,
@@ -104,6 +106,12 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
             text=texts.BTN_INVITE_CURATOR,
             callback_data=SchoolCb(action=SchoolAction.INVITE_CURATOR, school_id=school.id),
         )
+    if can(actor, Action.VIEW_BANK, **scope):
+        for role in (Role.MENTEE, Role.MENTOR):
+            kb.button(
+                text=texts.BTN_BANK[role],
+                callback_data=BankCb(school_id=school.id, role=role.value, view=BankView.LIST),
+            )
     if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
         kb.button(
             text=texts.BTN_TEACHER_LINK,

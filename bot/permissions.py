@@ -21,6 +21,7 @@ class Action(StrEnum):
     MANAGE_SCHOOLS = "manage_schools"  # create schools, invite curators
     INVITE_COORDINATOR = "invite_coordinator"
     MANAGE_TEACHER_LINK = "manage_teacher_link"
+    VIEW_BANK = "view_bank"  # the school's banks of mentees and mentors, exports, reminders
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -28,6 +29,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.INVITE_COORDINATOR: frozenset({Role.ADMIN}),
     Action.MANAGE_SCHOOLS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.MANAGE_TEACHER_LINK: frozenset({Role.CURATOR}),
+    Action.VIEW_BANK: frozenset({Role.CURATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

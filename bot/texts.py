@@ -149,8 +149,9 @@ def ask_school_timezone(name: str) -> str:
     return ASK_SCHOOL_TIMEZONE.format(name=escape(name))
 
 
-def district_card(name: str, school_count: int) -> str:
-    return f"<b>{escape(name)}</b>\nШкол: {school_count}. Выберите школу или создайте новую."
+def district_card(name: str, school_lines: list[str]) -> str:
+    head = f"<b>{escape(name)}</b>\nШкол: {len(school_lines)}. Выберите школу или создайте новую."
+    return "\n".join([head, "", *school_lines]) if school_lines else head
 
 
 def school_card(name: str, district: str, timezone: str, counts: dict[Role, int]) -> str:
@@ -355,4 +356,82 @@ def withdrawal_notice(role: Role) -> str:
     return (
         f"Участник ({ROLE_NAMES[role]}) вашей школы отозвал согласие на обработку "
         "персональных данных. Его анкета удалена и в банке больше не показывается."
+    )
+
+
+# --- banks of mentees and mentors ---
+BANK_STATUS = {
+    "no_consent": "нет согласия на обработку ПДн",
+    "not_started": "анкета не начата",
+    "in_progress": "заполняет анкету",
+    "awaiting_parent": "ждёт согласия родителя",
+    "waiting": "ждёт наставника",
+    "complete": "анкета заполнена",
+}
+BANK_TITLES = {Role.MENTEE: "Банк наставляемых", Role.MENTOR: "Банк наставников"}
+BTN_BANK = {Role.MENTEE: "👥 Банк наставляемых", Role.MENTOR: "🧑‍🏫 Банк наставников"}
+BTN_FILTER_SUBJECT = "🔎 По предмету"
+BTN_FILTER_AREA = {Role.MENTEE: "🔎 По затруднению", Role.MENTOR: "🔎 По компетенции"}
+BTN_FILTER_RESET = "✖ Сбросить фильтр"
+BTN_EXPORT_XLSX = "📤 Excel (XLSX)"
+BTN_EXPORT_CSV = "📤 CSV"
+BTN_REMIND = "🔔 Напомнить незаполнившим"
+BTN_PREV_PAGE = "‹"
+BTN_NEXT_PAGE = "›"
+BANK_EMPTY = "Пока никого нет. Разошлите учителям ссылку школы."
+BANK_NOTHING_FOUND = "По этому фильтру никого нет."
+BANK_PICK_FILTER = "Выберите значение фильтра."
+BANK_NOT_MEMBER = "Этот участник не найден в банке вашей школы."
+BANK_NOT_FILLED = "Анкета ещё не заполнена."
+EXPORT_STATUS = "Статус"
+EXPORT_DAYS_WAITING = "Дней ожидания"
+EXPORT_CAPTION = "{title}: {count} чел."
+
+
+def bank_unnamed(telegram_id: int) -> str:
+    return f"Участник id{telegram_id}"
+
+
+def bank_status(status: str, days: int) -> str:
+    text = BANK_STATUS[status]
+    return f"{text} {days} дн." if status == "waiting" else text
+
+
+def bank_header(role: Role, school: str, total: int, complete: int, waiting: int) -> str:
+    line = (
+        f"<b>{BANK_TITLES[role]}</b> · {escape(school)}\n"
+        f"Всего: {total}, анкет заполнено: {complete}"
+    )
+
+    if role is Role.MENTEE:
+        line += f", ждут наставника: {waiting}"
+    return line
+
+
+def bank_filter_line(label: str) -> str:
+    return f"Фильтр: {escape(label)}"
+
+
+def bank_line(number: int, name: str, status: str) -> str:
+    return f"{number}. {escape(name)} — {status}"
+
+
+def bank_reminded(count: int) -> str:
+    if count == 0:
+        return "Все уже заполнили анкеты или получили напоминание сегодня."
+    return f"Напоминание отправлено: {count} чел."
+
+
+def questionnaire_reminder(role: Role) -> str:
+    title = "наставника" if role is Role.MENTOR else "наставляемого"
+    return (
+        f"Куратор программы наставничества напоминает: заполните, пожалуйста, анкету {title}. "
+        "Откройте /menu → «Анкета». Ответы сохраняются сразу, можно в несколько подходов."
+    )
+
+
+def school_bank_counts(name: str, mentors: tuple[int, int], mentees: tuple[int, int]) -> str:
+    return (
+        f"🏫 {escape(name)}: наставников {mentors[0]} (анкет {mentors[1]}), "
+        f"наставляемых {mentees[0]} (анкет {mentees[1]})"
     )

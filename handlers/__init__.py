@@ -4,6 +4,7 @@ every dispatcher (the bot's, each test's) gets its own."""
 from aiogram import Router
 
 from handlers import (
+    banks,
     districts,
     errors,
     fallback,
@@ -31,6 +32,7 @@ def build_routers() -> list[Router]:
         privacy.build_router(),
         districts.build_router(),
         schools.build_router(),
+        banks.build_router(),
         participation.build_router(),
         forms.build_router(),
         fallback.build_router(),

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards, texts
+from bot.banks import BankService
 from bot.callbacks import DistrictAction, DistrictCb, MenuCb, Screen, TimezoneCb
 from bot.clock import Clock
 from bot.config import Settings
@@ -17,7 +18,7 @@ from bot.schools import DISTRICT_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, visi
 from bot.states import DistrictStates, SchoolStates
 from handlers.invite_links import send_invite
 from handlers.render import show
-from storage.models import InviteKind
+from storage.models import InviteKind, Role
 from storage.organizations import OrganizationsRepo
 
 MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
@@ -48,6 +49,7 @@ async def create_district(
     state: FSMContext,
     organizations: OrganizationsRepo,
     clock: Clock,
+    banks: BankService,
 ) -> None:
     name = clean_name(message.text, DISTRICT_NAME_LIMIT)
     if name is None:
@@ -61,7 +63,7 @@ async def create_district(
         return
     await state.clear()
     await message.answer(texts.district_created(name))
-    await _show_district(message, actor, district.id, organizations)
+    await _show_district(message, actor, district.id, organizations, banks)
 
 
 async def open_district(
@@ -70,9 +72,10 @@ async def open_district(
     actor: Actor,
     state: FSMContext,
     organizations: OrganizationsRepo,
+    banks: BankService,
 ) -> None:
     await state.clear()
-    await _show_district(callback, actor, callback_data.district_id, organizations)
+    await _show_district(callback, actor, callback_data.district_id, organizations, banks)
 
 
 async def ask_school_name(
@@ -153,6 +156,7 @@ async def _show_district(
     actor: Actor,
     district_id: int,
     organizations: OrganizationsRepo,
+    banks: BankService,
 ) -> None:
     district = await organizations.district(district_id)
     if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
@@ -163,9 +167,16 @@ async def _show_district(
             await event.answer(refusal)
         return
     schools = await organizations.schools(district_id)
+    lines = []
+    for school in schools:
+        mentors = await banks.counts(school.id, Role.MENTOR)
+        mentees = await banks.counts(school.id, Role.MENTEE)
+        lines.append(texts.school_bank_counts(
+            school.name, (mentors.total, mentors.complete), (mentees.total, mentees.complete)
+        ))  # fmt: skip
     await show(
         event,
-        texts.district_card(district.name, len(schools)),
+        texts.district_card(district.name, lines),
         keyboards.district(district_id, schools, can(actor, Action.INVITE_COORDINATOR)),
     )
 

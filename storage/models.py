@@ -127,3 +127,13 @@ class Consent:
     parent_telegram_id: int | None
     parent_name: str | None
     withdrawn_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person holding a participant role (mentor or mentee) in one school."""
+
+    person_id: int
+    telegram_id: int
+    is_active: bool
+    joined_at: datetime

@@ -4,8 +4,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.db import Database, to_db_time
-from storage.models import Person, Role, RoleGrant
+from storage.db import Database, from_db_time, to_db_time
+from storage.models import Member, Person, Role, RoleGrant
 
 
 class PeopleRepo:
@@ -53,6 +53,23 @@ class PeopleRepo:
             (role.value, organization_id),
         )
         return [int(row["telegram_id"]) for row in rows]
+
+    async def members(self, role: Role, organization_id: int) -> list[Member]:
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.telegram_id, p.is_active, g.granted_at FROM role_grants g"
+            " JOIN people p ON p.id = g.person_id WHERE g.role = ? AND g.organization_id = ?"
+            " ORDER BY g.granted_at",
+            (role.value, organization_id),
+        )
+        return [
+            Member(
+                person_id=row["id"],
+                telegram_id=row["telegram_id"],
+                is_active=bool(row["is_active"]),
+                joined_at=from_db_time(row["granted_at"]),
+            )
+            for row in rows
+        ]
 
     async def count_in_school(self, organization_id: int) -> dict[Role, int]:
         rows = await self._db.fetch_all(

@@ -1,0 +1,244 @@
+"""The curator's banks of mentees and mentors: list, filters, cards, exports, reminders."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.banks import BankEntry, BankService, export_table, filtered, to_csv, to_xlsx
+from bot.callbacks import BankCb, BankView, CardCb, SchoolAction, SchoolCb
+from bot.forms.catalog import COMPETENCE_AREAS, SUBJECTS, FormCatalog
+from bot.forms.screens import card_text
+from bot.participation import QUESTIONNAIRE_OF
+from bot.permissions import Action, Actor, can
+from handlers.render import show
+from storage.models import Organization, Role
+from storage.organizations import OrganizationsRepo
+
+VIEW_BANK = {"action": Action.VIEW_BANK}
+PAGE_SIZE = 10
+_ROLES = {Role.MENTEE.value: Role.MENTEE, Role.MENTOR.value: Role.MENTOR}
+
+
+async def _scope(
+    callback: CallbackQuery, actor: Actor, school_id: int, role_name: str,
+    organizations: OrganizationsRepo,
+) -> tuple[Organization, Role] | None:  # fmt: skip
+    """The school and bank, if this curator runs that school; otherwise refuse."""
+    school = await organizations.school(school_id)
+    role = _ROLES.get(role_name)
+    if school is None or role is None:
+        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        return None
+    if not can(actor, Action.VIEW_BANK, district_id=school.district_id, organization_id=school.id):
+        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        return None
+    return school, role
+
+
+def _filters(data: BankCb) -> tuple[str | None, str | None, str]:
+    subject = SUBJECTS[data.subject] if 0 <= data.subject < len(SUBJECTS) else None
+    area = COMPETENCE_AREAS[data.area] if 0 <= data.area < len(COMPETENCE_AREAS) else None
+    label = ", ".join(option.label for option in (subject, area) if option is not None)
+    return (subject.id if subject else None), (area.id if area else None), label
+
+
+async def bank_screen(
+    callback: CallbackQuery, callback_data: BankCb, actor: Actor, banks: BankService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
+                         organizations)  # fmt: skip
+    if scope is None:
+        return
+    school, role = scope
+    everyone = await banks.bank(school.id, role)
+    subject, area, label = _filters(callback_data)
+    shown = filtered(everyone, subject, area)
+    pages = max(1, (len(shown) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(callback_data.page, 0), pages - 1)
+    on_page = shown[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    complete = sum(1 for e in everyone if not e.status.unfinished)
+    waiting = sum(1 for e in everyone if e.status.value == "waiting")
+    lines = [texts.bank_header(role, school.name, len(everyone), complete, waiting)]
+    if label:
+        lines.append(texts.bank_filter_line(label))
+    lines.append("")
+    if not shown:
+        lines.append(texts.BANK_NOTHING_FOUND if label else texts.BANK_EMPTY)
+    for number, entry in enumerate(on_page, start=page * PAGE_SIZE + 1):
+        lines.append(
+            texts.bank_line(
+                number, entry.name, texts.bank_status(entry.status.value, entry.days_waiting)
+            )
+        )
+    await show(callback, "\n".join(lines), _bank_keyboard(callback_data, on_page, page, pages,
+                                                          bool(label)))  # fmt: skip
+
+
+def _bank_keyboard(
+    data: BankCb, entries: list[BankEntry], page: int, pages: int, filtered_on: bool
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    widths: list[int] = []
+    for entry in entries:
+        kb.button(
+            text=f"👤 {entry.name[:40]}",
+            callback_data=CardCb(
+                school_id=data.school_id, role=data.role, person_id=entry.person_id
+            ),
+        )
+        widths.append(1)
+    if pages > 1:
+        if page > 0:
+            kb.button(
+                text=texts.BTN_PREV_PAGE,
+                callback_data=data.model_copy(update={"page": page - 1, "view": BankView.LIST}),
+            )
+        if page < pages - 1:
+            kb.button(
+                text=texts.BTN_NEXT_PAGE,
+                callback_data=data.model_copy(update={"page": page + 1, "view": BankView.LIST}),
+            )
+        widths.append(int(page > 0) + int(page < pages - 1))
+    role = _ROLES[data.role]
+    kb.button(
+        text=texts.BTN_FILTER_SUBJECT,
+        callback_data=data.model_copy(update={"view": BankView.PICK_SUBJECT}),
+    )
+    kb.button(
+        text=texts.BTN_FILTER_AREA[role],
+        callback_data=data.model_copy(update={"view": BankView.PICK_AREA}),
+    )
+    widths.append(2)
+    if filtered_on:
+        kb.button(
+            text=texts.BTN_FILTER_RESET,
+            callback_data=BankCb(school_id=data.school_id, role=data.role, view=BankView.LIST),
+        )
+        widths.append(1)
+    for view, label in (
+        (BankView.XLSX, texts.BTN_EXPORT_XLSX),
+        (BankView.CSV, texts.BTN_EXPORT_CSV),
+    ):
+        kb.button(
+            text=label, callback_data=BankCb(school_id=data.school_id, role=data.role, view=view)
+        )
+    widths.append(2)
+    kb.button(
+        text=texts.BTN_REMIND,
+        callback_data=BankCb(school_id=data.school_id, role=data.role, view=BankView.REMIND),
+    )
+    kb.button(
+        text=texts.BTN_BACK,
+        callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=data.school_id),
+    )
+    widths += [1, 1]
+    kb.adjust(*widths)
+    return kb.as_markup()  # fmt: skip
+
+
+async def pick_filter(
+    callback: CallbackQuery, callback_data: BankCb, actor: Actor,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
+                         organizations)  # fmt: skip
+    if scope is None:
+        return
+    by_subject = callback_data.view is BankView.PICK_SUBJECT
+    options = SUBJECTS if by_subject else COMPETENCE_AREAS
+    kb = InlineKeyboardBuilder()
+    for index, option in enumerate(options):
+        change = {"subject": index} if by_subject else {"area": index}
+        kb.button(text=option.label, callback_data=callback_data.model_copy(
+            update={**change, "view": BankView.LIST, "page": 0}))  # fmt: skip
+    kb.button(
+        text=texts.BTN_BACK, callback_data=callback_data.model_copy(update={"view": BankView.LIST})
+    )
+    kb.adjust(2 if by_subject else 1)
+    await show(callback, texts.BANK_PICK_FILTER, kb.as_markup())
+
+
+async def export(
+    callback: CallbackQuery, callback_data: BankCb, actor: Actor, banks: BankService,
+    catalog: FormCatalog, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
+                         organizations)  # fmt: skip
+    if scope is None or not isinstance(callback.message, Message):
+        return
+    school, role = scope
+    await callback.answer()
+    entries = await banks.bank(school.id, role)
+    headers, rows = export_table(entries, catalog.current(QUESTIONNAIRE_OF[role]))
+    title = texts.BANK_TITLES[role]
+    if callback_data.view is BankView.XLSX:
+        content, extension = to_xlsx(title, headers, rows), "xlsx"
+    else:
+        content, extension = to_csv(headers, rows), "csv"
+    name = f"bank_{role.value}_{school.id}.{extension}"
+    await callback.message.answer_document(
+        BufferedInputFile(content, name),
+        caption=texts.EXPORT_CAPTION.format(title=title, count=len(entries)),
+    )
+
+
+async def remind(
+    callback: CallbackQuery, callback_data: BankCb, actor: Actor, banks: BankService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
+                         organizations)  # fmt: skip
+    if scope is None:
+        return
+    school, role = scope
+    queued = await banks.remind_unfinished(school.id, role)
+    await callback.answer(texts.bank_reminded(queued), show_alert=True)
+
+
+async def card(
+    callback: CallbackQuery, callback_data: CardCb, actor: Actor, banks: BankService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
+                         organizations)  # fmt: skip
+    if scope is None:
+        return
+    school, role = scope
+    entry = next((e for e in await banks.bank(school.id, role)
+                  if e.person_id == callback_data.person_id), None)  # fmt: skip
+    if entry is None:
+        await callback.answer(texts.BANK_NOT_MEMBER, show_alert=True)
+        return
+    status = texts.bank_status(entry.status.value, entry.days_waiting)
+    if entry.form is None:
+        text = f"<b>{escape(entry.name)}</b>\n{status}\n\n{texts.BANK_NOT_FILLED}"
+    else:
+        text = card_text(entry.name, entry.form, entry.answers) + f"\n\n<i>{status}</i>"
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_BACK, callback_data=BankCb(
+        school_id=school.id, role=role.value, view=BankView.LIST))  # fmt: skip
+    await show(callback, text, kb.as_markup())
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(
+        bank_screen, BankCb.filter(F.view == BankView.LIST), flags=VIEW_BANK
+    )
+    router.callback_query.register(
+        pick_filter, BankCb.filter(F.view.in_({BankView.PICK_SUBJECT, BankView.PICK_AREA})),
+        flags=VIEW_BANK,
+    )  # fmt: skip
+    router.callback_query.register(
+        export, BankCb.filter(F.view.in_({BankView.XLSX, BankView.CSV})), flags=VIEW_BANK
+    )
+    router.callback_query.register(remind, BankCb.filter(F.view == BankView.REMIND),
+                                   flags=VIEW_BANK)  # fmt: skip
+    router.callback_query.register(card, CardCb.filter(), flags=VIEW_BANK)
+    return router
