@@ -373,6 +373,8 @@ BTN_BANK = {Role.MENTEE: "👥 Банк наставляемых", Role.MENTOR: 
 BTN_FILTER_SUBJECT = "🔎 По предмету"
 BTN_FILTER_AREA = {Role.MENTEE: "🔎 По затруднению", Role.MENTOR: "🔎 По компетенции"}
 BTN_FILTER_RESET = "✖ Сбросить фильтр"
+BTN_FILTER_AREA_MENTEE = BTN_FILTER_AREA[Role.MENTEE]
+
 BTN_EXPORT_XLSX = "📤 Excel (XLSX)"
 BTN_EXPORT_CSV = "📤 CSV"
 BTN_REMIND = "🔔 Напомнить незаполнившим"

@@ -61,7 +61,8 @@ class Harness:
         """Press with arbitrary callback data (e.g. forged) on a message of the chat."""
         target = message or self.fake.last(user_id)
         await self.feed(self.fake.callback_update(user_id, target, data))
-        return self.fake.last(user_id)
+        shown = self.fake.bot_messages(user_id)
+        return shown[-1] if shown else {}
 
     def alert(self) -> str:
         """The text of the last callback answer (the pop-up the person saw)."""

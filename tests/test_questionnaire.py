@@ -43,28 +43,30 @@ async def begin_mentee(tg: Harness) -> None:
     assert "вопрос 1 из" in first["text"] and "фамилия, имя и отчество" in first["text"]
 
 
-async def fill_mentee(tg: Harness) -> dict[str, Any]:
-    await tg.send(TEACHER, "Иванова Анна Сергеевна")
-    await tg.send(TEACHER, "учитель математики")
-    await tg.press(TEACHER, "Молодой специалист (стаж до 3 лет)")
-    await tg.press(TEACHER, "▫️ Математика")
-    await tg.press(TEACHER, "▫️ Информатика")
-    await tg.press(TEACHER, "Готово ✔")
-    wrong = await tg.send(TEACHER, "пять")
+async def fill_mentee(
+    tg: Harness, user: int = TEACHER, name: str = "Иванова Анна Сергеевна"
+) -> dict[str, Any]:
+    await tg.send(user, name)
+    await tg.send(user, "учитель математики")
+    await tg.press(user, "Молодой специалист (стаж до 3 лет)")
+    await tg.press(user, "▫️ Математика")
+    await tg.press(user, "▫️ Информатика")
+    await tg.press(user, "Готово ✔")
+    wrong = await tg.send(user, "пять")
     assert "Введите число цифрами от 0 до 60" in wrong["text"]
-    await tg.send(TEACHER, "2 года")
-    await tg.press(TEACHER, "▫️ Дисциплина и управление классом")
-    other = await tg.send(TEACHER, "Документы по ОВЗ 📄")
+    await tg.send(user, "2 года")
+    await tg.press(user, "▫️ Дисциплина и управление классом")
+    other = await tg.send(user, "Документы по ОВЗ 📄")
     assert texts.FORM_OTHER_ADDED in other["text"]
     assert "Документы по ОВЗ 📄" in other["text"]
-    await tg.press(TEACHER, "Готово ✔")
-    await tg.press(TEACHER, "Пропустить »")
-    await tg.press(TEACHER, "Очно")
-    await tg.press(TEACHER, "▫️ Пн")
-    await tg.press(TEACHER, "▫️ Ср")
-    await tg.press(TEACHER, "Готово ✔")
-    await tg.press(TEACHER, "▫️ После уроков")
-    return await tg.press(TEACHER, "Готово ✔")
+    await tg.press(user, "Готово ✔")
+    await tg.press(user, "Пропустить »")
+    await tg.press(user, "Очно")
+    await tg.press(user, "▫️ Пн")
+    await tg.press(user, "▫️ Ср")
+    await tg.press(user, "Готово ✔")
+    await tg.press(user, "▫️ После уроков")
+    return await tg.press(user, "Готово ✔")
 
 
 async def test_mentee_fills_consent_and_questionnaire(tg: Harness, db: Database) -> None:
