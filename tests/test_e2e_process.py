@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import socket
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -224,3 +225,40 @@ async def test_bot_api_down_at_start_then_back(tmp_path: Path) -> None:
     finally:
         await bot.stop()
         await runner.cleanup()
+
+
+async def test_kill_9_between_two_questionnaire_answers(running: BotProcess) -> None:
+    await running.say(ADMIN, "/schools")
+    await running.press(ADMIN, "➕ Новый округ")
+    await running.say(ADMIN, "Округ")
+    await running.press(ADMIN, "➕ Новая школа")
+    await running.say(ADMIN, "Школа № 1")
+    await running.press(ADMIN, "Москва (МСК)")
+    invite = await running.press(ADMIN, "✉ Пригласить куратора")
+    await running.say(201, f"/start {_token(invite['text'])}")
+    await running.press(201, "🏫 Школа № 1")
+    link = await running.press(201, "🔗 Новая ссылка для учителей")
+    await running.say(301, f"/start {_token(link['text'])}")
+    await running.press(301, "Я наставляемый")
+    await running.press(301, "✅ Согласен(на)")
+    asked = await running.say(301, "Кузнецова Ольга Ивановна")
+    assert "Ваша должность" in str(asked["text"])
+    await running.stop(kill=True)
+    await running.start()
+    following = await running.say(301, "учитель биологии")
+    assert "К какой категории" in str(following["text"])
+    db = sqlite3.connect(running.env["NASTAVNIK_DATABASE_PATH"])
+    try:
+        stored = dict(
+            db.execute(
+                "SELECT question_id, value FROM form_answers a JOIN form_sessions s"
+                " ON s.id = a.session_id WHERE s.form_id = 'mentee_questionnaire'"
+            ).fetchall()
+        )
+
+    finally:
+        db.close()
+    assert stored == {
+        "full_name": '"Кузнецова Ольга Ивановна"',
+        "position": '"учитель биологии"',
+    }
