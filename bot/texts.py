@@ -437,3 +437,31 @@ def school_bank_counts(name: str, mentors: tuple[int, int], mentees: tuple[int, 
         f"🏫 {escape(name)}: наставников {mentors[0]} (анкет {mentors[1]}), "
         f"наставляемых {mentees[0]} (анкет {mentees[1]})"
     )
+
+
+# --- matching ---
+FORMAT_NAMES = {"in_person": "очно", "remote": "дистанционно", "mixed": "смешанно"}
+
+
+def match_needs(covered: int, needs: int) -> str:
+    if not needs:
+        return "затруднения не указаны"
+    return f"совпадают {covered} из {needs} затруднений"
+
+
+def match_subjects(common: list[str]) -> str:
+    if not common:
+        return "предметы разные"
+    return "общий предмет: " + ", ".join(common).lower()
+
+
+def match_format(mentee: str | None, mentor: str | None) -> str:
+    if mentee is None or mentor is None:
+        return "формат не указан"
+    if mentee == mentor:
+        return "оба " + FORMAT_NAMES.get(mentee, mentee)
+    return f"формат: {FORMAT_NAMES.get(mentee, mentee)} / {FORMAT_NAMES.get(mentor, mentor)}"
+
+
+def match_days(common: list[str]) -> str:
+    return "общие дни: " + ", ".join(common) if common else "нет общих дней"
