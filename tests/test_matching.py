@@ -8,6 +8,7 @@ import random
 import pytest
 
 from bot.forms.catalog import COMPETENCE_AREAS, DAYS, SUBJECTS, TIMES
+from bot.forms.model import Option
 from bot.matching import Profile, propose, score, score_matrix, top_candidates
 
 
@@ -41,7 +42,7 @@ def test_hard_constraints() -> None:
 
 
 def random_profile(rng: random.Random, pid: int, is_mentor: bool) -> Profile:
-    def pick(options: tuple[object, ...], k: int) -> frozenset[str]:
+    def pick(options: tuple[Option, ...], k: int) -> frozenset[str]:
         return frozenset(o.id for o in rng.sample(options, k))
 
     return Profile(
