@@ -12,7 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import User
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
@@ -28,6 +28,7 @@ from bot.forms.engine import FormEngine
 from bot.invites import InviteService
 from bot.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
 from bot.outbox import OutboxSender
+from bot.pairs import PairService
 from bot.participation import ParticipationService
 from bot.permissions import Actor
 from bot.privacy import PrivacyService
@@ -41,6 +42,7 @@ from storage.models import Role, RoleGrant
 from storage.notices import GroupNoticesRepo
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
+from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
 
 log = logging.getLogger(__name__)
@@ -66,30 +68,30 @@ def build_dispatcher(
     people = PeopleRepo(db)
     organizations = OrganizationsRepo(db)
     outbox = OutboxRepo(db)
+    sessions = FormSessionsRepo(db)
+    consents = ConsentsRepo(db)
+    pairs = PairsRepo(db)
     invites = InviteService(InvitesRepo(db, people), clock, settings.invites)
-    engine = FormEngine(FormSessionsRepo(db), catalog, clock)
-    consent = ConsentService(ConsentsRepo(db), catalog, clock)
+    engine = FormEngine(sessions, catalog, clock)
+    consent = ConsentService(consents, catalog, clock)
+    banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
     dp = Dispatcher(
-        storage=storage or SQLStorage(db, DefaultKeyBuilder(with_bot_id=True, with_destiny=True)),
+        storage=storage or SQLStorage(db),
         settings=settings,
-        db=db,
         clock=clock,
+        catalog=catalog,
         people=people,
         organizations=organizations,
-        outbox=outbox,
         group_notices=GroupNoticesRepo(db),
         invites=invites,
         engine=engine,
-        consent=consent,
-        consents=ConsentsRepo(db),
         participation=ParticipationService(
             engine, consent, organizations, people, invites, outbox, clock
         ),
-        catalog=catalog,
-        banks=BankService(people, FormSessionsRepo(db), ConsentsRepo(db), outbox, catalog, clock),
-        privacy=PrivacyService(
-            people, ConsentsRepo(db), FormSessionsRepo(db), organizations, outbox, catalog, clock
-        ),
+        banks=banks,
+        pair_service=PairService(pairs, banks, people, outbox, clock),
+        pairs=pairs,
+        privacy=PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock),
     )
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)

@@ -21,8 +21,9 @@ from bot.outbox import message_payload
 from bot.participation import QUESTIONNAIRE_OF
 from storage.consents import ConsentsRepo
 from storage.forms import FormSessionsRepo
-from storage.models import ConsentKind, FormStatus, Role
+from storage.models import ConsentKind, FormStatus, PairStatus, Role
 from storage.outbox import OutboxRepo
+from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
 
 REMINDER_LIFETIME = timedelta(days=2)
@@ -38,6 +39,8 @@ class BankStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     AWAITING_PARENT = "awaiting_parent"
     WAITING = "waiting"  # a mentee with a complete questionnaire, waiting for a mentor
+    INVITED = "invited"  # invited into a pair, answers pending
+    IN_PAIR = "in_pair"
     COMPLETE = "complete"  # a mentor with a complete questionnaire
 
     @property
@@ -75,9 +78,10 @@ class BankCounts:
 class BankService:
     def __init__(
         self, people: PeopleRepo, sessions: FormSessionsRepo, consents: ConsentsRepo,
-        outbox: OutboxRepo, catalog: FormCatalog, clock: Clock,
+        pairs: PairsRepo, outbox: OutboxRepo, catalog: FormCatalog, clock: Clock,
     ) -> None:  # fmt: skip
         self._people = people
+        self._pairs = pairs
         self._sessions = sessions
         self._consents = consents
         self._outbox = outbox
@@ -91,6 +95,7 @@ class BankService:
         answers = await self._sessions.answers_for([s.id for s in sessions.values()])
         consented = await self._consents.agreed_people(school_id, ConsentKind.PERSONAL_DATA)
         parents = await self._consents.agreed_people(school_id, ConsentKind.PARENT)
+        in_pairs = await self._pairs.mentee_pair_status(school_id) if role is Role.MENTEE else {}
         today = self._clock.now()
         entries = []
         for member in members:
@@ -104,6 +109,9 @@ class BankService:
                 status = BankStatus.IN_PROGRESS
             elif given.get("category") == STUDENT_CATEGORY and member.person_id not in parents:
                 status = BankStatus.AWAITING_PARENT
+            elif member.person_id in in_pairs:
+                active = in_pairs[member.person_id] is PairStatus.ACTIVE
+                status = BankStatus.IN_PAIR if active else BankStatus.INVITED
             elif role is Role.MENTEE:
                 status = BankStatus.WAITING
                 submitted = session.submitted_at or today

@@ -108,3 +108,34 @@ class CardCb(CallbackData, prefix="c"):
     school_id: int
     role: str
     person_id: int
+
+
+class PairInviteCb(CallbackData, prefix="pi"):
+    pair_id: int
+    accept: bool
+
+
+class PairsView(StrEnum):
+    LIST = "l"
+    PROPOSE = "p"
+    DRAFTS = "d"
+    ACCEPT_ALL = "aa"
+    ORDER = "o"
+
+
+class PairsCb(CallbackData, prefix="pr"):
+    school_id: int
+    view: PairsView
+
+
+class DraftAction(StrEnum):
+    ACCEPT = "a"
+    DISCARD = "x"
+    ALTERNATIVES = "alt"
+    CHOOSE = "c"  # v: the mentor chosen instead
+
+
+class DraftCb(CallbackData, prefix="dr"):
+    draft_id: int
+    action: DraftAction
+    mentor_id: int = 0

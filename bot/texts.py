@@ -366,6 +366,8 @@ BANK_STATUS = {
     "in_progress": "заполняет анкету",
     "awaiting_parent": "ждёт согласия родителя",
     "waiting": "ждёт наставника",
+    "invited": "приглашён в пару",
+    "in_pair": "в паре",
     "complete": "анкета заполнена",
 }
 BANK_TITLES = {Role.MENTEE: "Банк наставляемых", Role.MENTOR: "Банк наставников"}
@@ -465,3 +467,100 @@ def match_format(mentee: str | None, mentor: str | None) -> str:
 
 def match_days(common: list[str]) -> str:
     return "общие дни: " + ", ".join(common) if common else "нет общих дней"
+
+
+# --- pairs ---
+PAIR_FORMS = {
+    "teacher_teacher": "учитель – учитель",
+    "student_student": "ученик – ученик",
+    "teacher_student": "учитель – ученик",
+    "head_teacher": "руководитель ОО – педагог",
+    "employer_student": "работодатель – студент",
+    "university_teacher": "педагог вуза/колледжа – молодой педагог",
+}
+PAIR_KINDS = {
+    "traditional": "традиционное",
+    "group": "групповое",
+    "virtual": "виртуальное",
+    "short_term": "краткосрочное",
+    "reverse": "реверсивное",
+    "situational": "ситуационное",
+    "speed": "скоростное",
+}
+PAIR_STATUSES = {
+    "invited": "ждёт ответов",
+    "active": "действует",
+    "declined": "отклонена",
+    "withdrawn": "отозвана",
+    "ended": "завершена",
+}
+PAIR_REFUSALS = {
+    "mentor_full": "У наставника уже нет свободных мест — он набрал столько наставляемых, "
+    "сколько готов вести.",
+    "mentee_taken": "Этот наставляемый уже в паре или приглашён в другую пару.",
+}
+PAIR_SELF = "Нельзя составить пару из одного человека."
+PAIR_MENTOR_UNAVAILABLE = (
+    "Этот наставник сейчас недоступен: анкета не заполнена, согласие отозвано или нет мест."
+)
+PAIR_MENTEE_UNKNOWN = "Этот наставляемый не найден в банке школы (возможно, отозвал согласие)."
+PAIR_AWAITING_PARENT = "Ученика нельзя включить в пару, пока родитель не дал согласие."
+PAIR_MENTEE_NOT_READY = "Наставляемый ещё не заполнил анкету."
+PAIR_INVITATION_GONE = "Это приглашение уже неактуально: на него ответили или куратор его отозвал."
+PAIR_ACCEPTED = "Спасибо! Ваше согласие на участие в паре записано."
+PAIR_DECLINED = "Ваш отказ записан, куратор получит уведомление."
+PAIR_ASK_REASON = "Коротко напишите причину отказа (до 300 символов) — её увидит куратор."
+BTN_ACCEPT = "✅ Принимаю"
+BTN_DECLINE = "Отказаться"
+BTN_PAIRS = "🤝 Пары"
+BTN_PROPOSE = "✨ Предложить пары"
+BTN_ACCEPT_ALL = "✅ Принять все"
+BTN_ORDER = "📄 Приказ о парах (.docx)"
+PAIRS_EMPTY = "Пар пока нет. Нажмите «Предложить пары» — бот подберёт их по анкетам."
+DRAFTS_EMPTY = "Предложить некого: нет наставляемых, ждущих наставника, или у наставников нет мест."
+DRAFTS_TITLE = "<b>Предложение пар</b> (черновик). Примите, замените или уберите строки."
+ALTERNATIVES_TITLE = "Кандидаты в наставники для «{name}»:"
+DRAFT_GONE = "Эта строка черновика уже обработана."
+ORDER_CAPTION = "Проект приказа об утверждении наставнических пар."
+ORDER_EMPTY = (
+    "Действующих пар пока нет: приказ формируется после того, как пары примут приглашения."
+)
+
+
+def pair_invitation(mentor: str, mentees: list[str], form: str, kind: str) -> str:
+    return (
+        "<b>Приглашение в наставническую пару</b>\n\n"
+        f"Наставник: {escape(mentor)}\n"
+        f"Наставляемые: {escape(', '.join(mentees))}\n"
+        f"Форма: {PAIR_FORMS.get(form, form)}; вид: {PAIR_KINDS.get(kind, kind)}.\n\n"
+        "Принимая приглашение, вы даёте согласие на участие в программе наставничества "
+        "и выполнение обязанностей участника пары."
+    )
+
+
+def pair_accepted_notice(who: str, now_active: bool) -> str:
+    text = f"{escape(who)} принял(а) приглашение в пару."
+    return text + (" Все участники согласны — пара начала работу." if now_active else "")
+
+
+def pair_declined_notice(who: str, reason: str) -> str:
+    return (
+        f"{escape(who)} отказался(лась) от пары. Причина: {escape(reason) or '—'}. "
+        "Наставляемый возвращён в банк."
+    )
+
+
+def pair_line(number: int, mentor: str, mentees: list[str], status: str) -> str:
+    return (
+        f"{number}. {escape(mentor)} → {escape(', '.join(mentees))} — "
+        f"{PAIR_STATUSES.get(status, status)}"
+    )
+
+
+def draft_line(
+    number: int, mentee: str, mentor: str, score: float, reasons: tuple[str, ...]
+) -> str:
+    return (
+        f"{number}. {escape(mentee)} ← {escape(mentor)} · {score:g} б.\n"
+        f"   <i>{escape('; '.join(reasons))}</i>"
+    )

@@ -137,3 +137,53 @@ class Member:
     telegram_id: int
     is_active: bool
     joined_at: datetime
+
+
+class PairStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    ENDED = "ended"
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class PairParticipant:
+    person_id: int
+    role: Role
+    decision: Decision
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: int
+    organization_id: int
+    mentor_id: int
+    form: str
+    kind: str
+    status: PairStatus
+    created_at: datetime
+    activated_at: datetime | None
+    participants: tuple[PairParticipant, ...]
+
+    @property
+    def mentee_ids(self) -> list[int]:
+        return [p.person_id for p in self.participants if p.role is Role.MENTEE]
+
+
+@dataclass(frozen=True)
+class PairDraft:
+    id: int
+    organization_id: int
+    mentee_id: int
+    mentor_id: int
+    score: float
+    reasons: tuple[str, ...]
+    status: str

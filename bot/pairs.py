@@ -1,0 +1,222 @@
+"""Forming pairs and groups: proposals, candidates, invitations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.banks import BankEntry, BankService, BankStatus
+from bot.callbacks import PairInviteCb
+from bot.clock import Clock
+from bot.forms.catalog import STUDENT_CATEGORY
+from bot.matching import Match, Profile, propose, score, top_candidates
+from bot.outbox import message_payload
+from storage.models import Pair, PairDraft, PairStatus, Role
+from storage.outbox import OutboxRepo
+from storage.pairs import PairRefusal, PairsRepo
+from storage.people import PeopleRepo
+
+NOTICE_LIFETIME = timedelta(days=7)
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+class PairForm(StrEnum):
+    TEACHER_TEACHER = "teacher_teacher"
+    STUDENT_STUDENT = "student_student"
+    TEACHER_STUDENT = "teacher_student"
+    HEAD_TEACHER = "head_teacher"
+    EMPLOYER_STUDENT = "employer_student"
+    UNIVERSITY_TEACHER = "university_teacher"
+
+
+class PairKind(StrEnum):
+    TRADITIONAL = "traditional"
+    GROUP = "group"
+    VIRTUAL = "virtual"
+    SHORT_TERM = "short_term"
+    REVERSE = "reverse"
+    SITUATIONAL = "situational"
+    SPEED = "speed"
+
+
+@dataclass(frozen=True)
+class Candidates:
+    mentees: dict[int, tuple[Profile, BankEntry]]
+    mentors: dict[int, tuple[Profile, BankEntry]]
+
+
+def _profile(entry: BankEntry, capacity: int = 1) -> Profile:
+    answers = entry.answers
+    area_question = "difficulties" if entry.role is Role.MENTEE else "competences"
+
+    def ids(question: str) -> frozenset[str]:
+        given = answers.get(question)
+        return frozenset(given) if isinstance(given, list) else frozenset()
+
+    fmt = answers.get("format")
+    return Profile(
+        entry.person_id, entry.name, ids(area_question), subjects=ids("subjects"),
+        format=fmt if isinstance(fmt, str) else None, days=ids("days"), times=ids("times"),
+        capacity=capacity,
+    )  # fmt: skip
+
+
+class PairService:
+    def __init__(
+        self, pairs: PairsRepo, banks: BankService, people: PeopleRepo, outbox: OutboxRepo,
+        clock: Clock,
+    ) -> None:  # fmt: skip
+        self._pairs = pairs
+        self._banks = banks
+        self._people = people
+        self._outbox = outbox
+        self._clock = clock
+
+    async def candidates(self, school_id: int) -> Candidates:
+        """Who may be paired now. The hard constraints live here: consent given (the bank
+        holds only people who consented and submitted), a parent's consent for students
+        (AWAITING_PARENT is excluded), the same school, free mentees, mentors with room."""
+        mentees = {
+            e.person_id: (_profile(e), e)
+            for e in await self._banks.bank(school_id, Role.MENTEE)
+            if e.status is BankStatus.WAITING
+        }
+        loads = await self._pairs.mentor_loads(school_id)
+        mentors = {}
+        for entry in await self._banks.bank(school_id, Role.MENTOR):
+            if entry.status is not BankStatus.COMPLETE:
+                continue
+            capacity = int(entry.answers.get("capacity") or 1)
+            room = capacity - loads.get(entry.person_id, 0)
+            mentors[entry.person_id] = (_profile(entry, room), entry)
+        return Candidates(mentees, mentors)
+
+    async def propose(self, school_id: int) -> list[PairDraft]:
+        found = await self.candidates(school_id)
+        proposal = propose(
+            [p for p, _ in found.mentees.values()], [p for p, _ in found.mentors.values()]
+        )
+        await self._pairs.replace_drafts(
+            school_id, [(m.mentee_id, m.mentor_id, m.score, m.reasons) for m in proposal],
+            self._clock.now(),
+        )  # fmt: skip
+        return await self._pairs.drafts(school_id)
+
+    async def top_for(self, school_id: int, mentee_id: int, limit: int = 5) -> list[Match]:
+        found = await self.candidates(school_id)
+        if mentee_id not in found.mentees:
+            return []
+        profiles = [p for p, _ in found.mentors.values()]
+        return top_candidates(found.mentees[mentee_id][0], profiles, limit)
+
+    async def names(self, school_id: int) -> dict[int, str]:
+        names = {}
+        for role in (Role.MENTEE, Role.MENTOR):
+            for entry in await self._banks.bank(school_id, role):
+                names[entry.person_id] = entry.name
+        return names
+
+    async def change_draft(self, draft: PairDraft, mentor_id: int) -> bool:
+        found = await self.candidates(draft.organization_id)
+        if draft.mentee_id not in found.mentees or mentor_id not in found.mentors:
+            return False
+        match = score(found.mentees[draft.mentee_id][0], found.mentors[mentor_id][0])
+        if match is None:
+            return False
+        return await self._pairs.change_draft(draft.id, mentor_id, match.score, match.reasons)
+
+    async def accept_draft(self, draft: PairDraft, curator_id: int) -> Pair | str:
+        created = await self.create(draft.organization_id, draft.mentor_id, [draft.mentee_id],
+                                    curator_id)  # fmt: skip
+        if isinstance(created, Pair):
+            await self._pairs.close_draft(draft.id, "accepted")
+        return created
+
+    async def create(
+        self, school_id: int, mentor_id: int, mentee_ids: list[int], curator_id: int,
+        form: PairForm | None = None, kind: PairKind | None = None,
+    ) -> Pair | str:  # fmt: skip
+        """Create the pair and invite everyone; a refusal comes back as the Russian reason."""
+        found = await self.candidates(school_id)
+        if mentor_id in mentee_ids:
+            return texts.PAIR_SELF
+        if mentor_id not in found.mentors:
+            return texts.PAIR_MENTOR_UNAVAILABLE
+        for mentee_id in mentee_ids:
+            if mentee_id not in found.mentees:
+                return await self._why_not_free(school_id, mentee_id)
+        entry = found.mentors[mentor_id][1]
+        capacity = int(entry.answers.get("capacity") or 1)
+        students = any(
+            found.mentees[m][1].answers.get("category") == STUDENT_CATEGORY for m in mentee_ids
+        )
+        chosen_form = form or (PairForm.TEACHER_STUDENT if students else PairForm.TEACHER_TEACHER)
+        chosen_kind = kind or (PairKind.GROUP if len(mentee_ids) > 1 else PairKind.TRADITIONAL)
+        pair_id = await self._pairs.create(
+            school_id, mentor_id, mentee_ids, chosen_form.value, chosen_kind.value, capacity,
+            curator_id, self._clock.now(),
+        )  # fmt: skip
+        if isinstance(pair_id, PairRefusal):
+            return texts.PAIR_REFUSALS[pair_id.value]
+        pair = await self._pairs.get(pair_id)
+        assert pair is not None
+        await self._invite(pair, await self.names(school_id))
+        return pair
+
+    async def _why_not_free(self, school_id: int, mentee_id: int) -> str:
+        entry = next(
+            (e for e in await self._banks.bank(school_id, Role.MENTEE) if e.person_id == mentee_id),
+            None,
+        )
+        if entry is None:
+            return texts.PAIR_MENTEE_UNKNOWN
+        if entry.status is BankStatus.AWAITING_PARENT:
+            return texts.PAIR_AWAITING_PARENT
+        if entry.status in (BankStatus.INVITED, BankStatus.IN_PAIR):
+            return texts.PAIR_REFUSALS[PairRefusal.MENTEE_TAKEN.value]
+        return texts.PAIR_MENTEE_NOT_READY
+
+    async def _invite(self, pair: Pair, names: dict[int, str]) -> None:
+        now = self._clock.now()
+        text = texts.pair_invitation(
+            names.get(pair.mentor_id, ""), [names.get(m, "") for m in pair.mentee_ids],
+            pair.form, pair.kind,
+        )  # fmt: skip
+        kb = InlineKeyboardBuilder()
+        kb.button(text=texts.BTN_ACCEPT, callback_data=PairInviteCb(pair_id=pair.id, accept=True))
+        kb.button(text=texts.BTN_DECLINE,
+                  callback_data=PairInviteCb(pair_id=pair.id, accept=False))  # fmt: skip
+        for participant in pair.participants:
+            person = await self._people.by_id(participant.person_id)
+            if person is None:
+                continue
+            await self._outbox.enqueue(
+                f"pair-invite:{pair.id}:{person.id}", person.telegram_id, "pair_invitation",
+                message_payload(text, kb.as_markup()), now, now + INVITATION_LIFETIME, now,
+            )  # fmt: skip
+
+    async def respond(self, pair: Pair, person_id: int, accept: bool, reason: str | None) -> str:
+        """A participant's answer to an invitation; tells the curators what happened."""
+        status = await self._pairs.decide(pair.id, person_id, accept, reason, self._clock.now())
+        if status is None:
+            return texts.PAIR_INVITATION_GONE
+        names = await self.names(pair.organization_id)
+        who = names.get(person_id, "")
+        if accept:
+            notice = texts.pair_accepted_notice(who, status is PairStatus.ACTIVE)
+        else:
+            notice = texts.pair_declined_notice(who, reason or "")
+        now = self._clock.now()
+        for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
+            await self._outbox.enqueue(
+                f"pair-answer:{pair.id}:{person_id}:{curator}", curator, "curator_notice",
+                message_payload(notice), now, now + NOTICE_LIFETIME, now,
+            )  # fmt: skip
+        return texts.PAIR_ACCEPTED if accept else texts.PAIR_DECLINED
+
+    async def withdraw(self, pair: Pair) -> bool:
+        return await self._pairs.withdraw(pair.id, self._clock.now())

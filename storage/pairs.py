@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+
+from storage.db import Database, Row, from_db_time, to_db_time
+from storage.models import Decision, Pair, PairDraft, PairParticipant, PairStatus, Role
+
+# Pairs that hold a place: a mentee in one of these is not free, a mentor's load counts them.
+_HOLDING = (PairStatus.INVITED.value, PairStatus.ACTIVE.value)
+
+
+class PairRefusal(StrEnum):
+    MENTOR_FULL = "mentor_full"
+    MENTEE_TAKEN = "mentee_taken"
+
+
+class PairsRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self, organization_id: int, mentor_id: int, mentee_ids: list[int], form: str, kind: str,
+        capacity: int, created_by: int, now: datetime,
+    ) -> int | PairRefusal:  # fmt: skip
+        """Create the pair with its invitations, checking capacity and that the mentees are
+        free inside the same transaction: two curators accepting conflicting drafts at once
+        cannot both succeed."""
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
+                " WHERE p.mentor_id = ? AND p.status IN (?, ?) AND pp.role = ?"
+                " AND pp.decision <> ?",
+                (mentor_id, *_HOLDING, Role.MENTEE.value, Decision.DECLINED.value),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] + len(mentee_ids) > capacity:
+                return PairRefusal.MENTOR_FULL
+            marks = ", ".join("?" for _ in mentee_ids)
+            async with conn.execute(
+                "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
+                f" WHERE pp.person_id IN ({marks}) AND pp.role = ? AND p.status IN (?, ?)"
+                " AND pp.decision <> ?",
+                (*mentee_ids, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
+            ) as cursor:
+                taken = await cursor.fetchone()
+            if taken is None or taken[0] > 0:
+                return PairRefusal.MENTEE_TAKEN
+            async with conn.execute(
+                "INSERT INTO pairs (organization_id, mentor_id, form, kind, status, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (organization_id, mentor_id, form, kind, PairStatus.INVITED.value, created_by,
+                 stamp),
+            ) as cursor:  # fmt: skip
+                pair_id = cursor.lastrowid
+            assert pair_id is not None
+            for person_id, role in [(mentor_id, Role.MENTOR)] + [
+                (mentee, Role.MENTEE) for mentee in mentee_ids
+            ]:
+                await conn.execute(
+                    "INSERT INTO pair_participants (pair_id, person_id, role, decision)"
+                    " VALUES (?, ?, ?, ?)",
+                    (pair_id, person_id, role.value, Decision.PENDING.value),
+                )
+        return pair_id
+
+    async def get(self, pair_id: int) -> Pair | None:
+        pairs = await self._pairs("p.id = ?", (pair_id,))
+        return pairs[0] if pairs else None
+
+    async def for_school(self, organization_id: int) -> list[Pair]:
+        return await self._pairs("p.organization_id = ?", (organization_id,))
+
+    async def involving(self, person_id: int) -> list[Pair]:
+        return await self._pairs(
+            "p.id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)", (person_id,)
+        )
+
+    async def _pairs(self, condition: str, params: tuple[object, ...]) -> list[Pair]:
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.organization_id, p.mentor_id, p.form, p.kind, p.status,"
+            " p.created_at, p.activated_at, pp.person_id, pp.role, pp.decision, pp.reason"
+            " FROM pairs p JOIN pair_participants pp ON pp.pair_id = p.id"
+            f" WHERE {condition} ORDER BY p.id, pp.role DESC, pp.person_id",
+            params,
+        )
+        grouped: dict[int, list[Row]] = {}
+        for row in rows:
+            grouped.setdefault(row["id"], []).append(row)
+        return [_pair(group) for group in grouped.values()]
+
+    async def decide(
+        self, pair_id: int, person_id: int, accept: bool, reason: str | None, now: datetime
+    ) -> PairStatus | None:
+        """Record one participant's answer to a pending invitation; returns the pair's new
+        status, or None when there was nothing to answer (withdrawn, already answered)."""
+        stamp = to_db_time(now)
+        decision = Decision.ACCEPTED if accept else Decision.DECLINED
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE pair_participants SET decision = ?, decided_at = ?, reason = ?"
+                " WHERE pair_id = ? AND person_id = ? AND decision = ? AND pair_id IN"
+                " (SELECT id FROM pairs WHERE status = ?)",
+                (decision.value, stamp, reason, pair_id, person_id, Decision.PENDING.value,
+                 PairStatus.INVITED.value),
+            ) as cursor:  # fmt: skip
+                if cursor.rowcount != 1:
+                    return None
+            async with conn.execute(
+                "SELECT role, decision FROM pair_participants WHERE pair_id = ?", (pair_id,)
+            ) as cursor:
+                answers = [(Role(r["role"]), Decision(r["decision"])) for r in
+                           await cursor.fetchall()]  # fmt: skip
+            mentees = [d for role, d in answers if role is Role.MENTEE]
+            mentor = next(d for role, d in answers if role is Role.MENTOR)
+            status = PairStatus.INVITED
+            if mentor is Decision.DECLINED or all(d is Decision.DECLINED for d in mentees):
+                status = PairStatus.DECLINED
+            elif all(d is not Decision.PENDING for _, d in answers):
+                status = PairStatus.ACTIVE
+            if status is not PairStatus.INVITED:
+                await conn.execute(
+                    "UPDATE pairs SET status = ?, activated_at = ? WHERE id = ?",
+                    (status.value, stamp if status is PairStatus.ACTIVE else None, pair_id),
+                )
+        return status
+
+    async def withdraw(self, pair_id: int, now: datetime) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE pairs SET status = ?, ended_at = ? WHERE id = ? AND status = ?",
+                (PairStatus.WITHDRAWN.value, to_db_time(now), pair_id, PairStatus.INVITED.value),
+            )
+            == 1
+        )
+
+    async def mentee_pair_status(self, organization_id: int) -> dict[int, PairStatus]:
+        """For each mentee holding a place in a pair of the school: invited or active."""
+        rows = await self._db.fetch_all(
+            "SELECT pp.person_id, p.status FROM pair_participants pp"
+            " JOIN pairs p ON p.id = pp.pair_id WHERE p.organization_id = ? AND pp.role = ?"
+            " AND p.status IN (?, ?) AND pp.decision <> ?",
+            (organization_id, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
+        )
+        return {row["person_id"]: PairStatus(row["status"]) for row in rows}
+
+    async def mentor_loads(self, organization_id: int) -> dict[int, int]:
+        rows = await self._db.fetch_all(
+            "SELECT p.mentor_id, COUNT(*) AS n FROM pairs p"
+            " JOIN pair_participants pp ON pp.pair_id = p.id"
+            " WHERE p.organization_id = ? AND p.status IN (?, ?) AND pp.role = ?"
+            " AND pp.decision <> ? GROUP BY p.mentor_id",
+            (organization_id, *_HOLDING, Role.MENTEE.value, Decision.DECLINED.value),
+        )
+        return {row["mentor_id"]: int(row["n"]) for row in rows}
+
+    # --- the curator's draft proposal ---
+
+    async def replace_drafts(
+        self, organization_id: int, drafts: list[tuple[int, int, float, tuple[str, ...]]],
+        now: datetime,
+    ) -> None:  # fmt: skip
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE pair_drafts SET status = 'discarded' WHERE organization_id = ?"
+                " AND status = 'open'",
+                (organization_id,),
+            )
+            for mentee_id, mentor_id, score, reasons in drafts:
+                await conn.execute(
+                    "INSERT INTO pair_drafts (organization_id, mentee_id, mentor_id, score,"
+                    " reasons, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+                    (organization_id, mentee_id, mentor_id, score,
+                     json.dumps(reasons, ensure_ascii=False), to_db_time(now)),
+                )  # fmt: skip
+
+    async def drafts(self, organization_id: int) -> list[PairDraft]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM pair_drafts WHERE organization_id = ? AND status = 'open'"
+            " ORDER BY score DESC, id",
+            (organization_id,),
+        )
+        return [_draft(row) for row in rows]
+
+    async def draft(self, draft_id: int) -> PairDraft | None:
+        row = await self._db.fetch_one("SELECT * FROM pair_drafts WHERE id = ?", (draft_id,))
+        return _draft(row) if row else None
+
+    async def close_draft(self, draft_id: int, status: str) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE pair_drafts SET status = ? WHERE id = ? AND status = 'open'",
+                (status, draft_id),
+            )
+            == 1
+        )
+
+    async def change_draft(
+        self, draft_id: int, mentor_id: int, score: float, reasons: tuple[str, ...]
+    ) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE pair_drafts SET mentor_id = ?, score = ?, reasons = ?"
+                " WHERE id = ? AND status = 'open'",
+                (mentor_id, score, json.dumps(reasons, ensure_ascii=False), draft_id),
+            )
+            == 1
+        )
+
+
+def _pair(rows: list[Row]) -> Pair:
+    first = rows[0]
+    return Pair(
+        id=first["id"],
+        organization_id=first["organization_id"],
+        mentor_id=first["mentor_id"],
+        form=first["form"],
+        kind=first["kind"],
+        status=PairStatus(first["status"]),
+        created_at=from_db_time(first["created_at"]),
+        activated_at=from_db_time(first["activated_at"]) if first["activated_at"] else None,
+        participants=tuple(
+            PairParticipant(row["person_id"], Role(row["role"]), Decision(row["decision"]),
+                            row["reason"])
+            for row in rows
+        ),
+    )  # fmt: skip
+
+
+def _draft(row: Row) -> PairDraft:
+    return PairDraft(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        mentee_id=row["mentee_id"],
+        mentor_id=row["mentor_id"],
+        score=float(row["score"]),
+        reasons=tuple(json.loads(row["reasons"])),
+        status=row["status"],
+    )
