@@ -13,6 +13,8 @@ from bot.callbacks import (
     DistrictCb,
     JoinRoleCb,
     MenuCb,
+    PairsCb,
+    PairsView,
     ParticipationCb,
     SchoolAction,
     SchoolCb,
@@ -112,6 +114,11 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
                 text=texts.BTN_BANK[role],
                 callback_data=BankCb(school_id=school.id, role=role.value, view=BankView.LIST),
             )
+    if can(actor, Action.MANAGE_PAIRS, **scope):
+        kb.button(
+            text=texts.BTN_PAIRS,
+            callback_data=PairsCb(school_id=school.id, view=PairsView.LIST),
+        )
     if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
         kb.button(
             text=texts.BTN_TEACHER_LINK,

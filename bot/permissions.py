@@ -22,6 +22,8 @@ class Action(StrEnum):
     INVITE_COORDINATOR = "invite_coordinator"
     MANAGE_TEACHER_LINK = "manage_teacher_link"
     VIEW_BANK = "view_bank"  # the school's banks of mentees and mentors, exports, reminders
+    MANAGE_PAIRS = "manage_pairs"
+    RESPOND_TO_PAIR = "respond_to_pair"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -30,6 +32,8 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_SCHOOLS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.MANAGE_TEACHER_LINK: frozenset({Role.CURATOR}),
     Action.VIEW_BANK: frozenset({Role.CURATOR}),
+    Action.MANAGE_PAIRS: frozenset({Role.CURATOR}),
+    Action.RESPOND_TO_PAIR: frozenset({Role.MENTOR, Role.MENTEE}),
     Action.USE_MENU: frozenset(Role),
 }
 

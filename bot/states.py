@@ -22,3 +22,8 @@ class SchoolStates(StatesGroup):
 class FormStates(StatesGroup):
     # data: session_id; draft (the ticked options of a multiple-choice question, until "done")
     answering = State()
+
+
+class PairStates(StatesGroup):
+    # data: pair_id
+    declining = State()

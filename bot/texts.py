@@ -564,3 +564,46 @@ def draft_line(
         f"{number}. {escape(mentee)} ← {escape(mentor)} · {score:g} б.\n"
         f"   <i>{escape('; '.join(reasons))}</i>"
     )
+
+
+# --- the director's order ---
+ORDER_HEADING = "ПРИКАЗ"
+ORDER_TITLE = "Об утверждении наставнических пар/групп"
+ORDER_PREAMBLE = (
+    "В соответствии с Положением о системе наставничества педагогических работников "
+    "и дорожной картой реализации программы наставничества, на основании анкет участников "
+    "и их письменного согласия"
+)
+ORDER_ITEM_APPROVE = "ПРИКАЗЫВАЮ:\n1. Утвердить наставнические пары/группы:"
+ORDER_COLUMNS = ("№", "Наставник", "Наставляемый(е)", "Форма", "Вид", "Срок")
+ORDER_ITEMS_AFTER = (
+    "2. Наставникам совместно с наставляемыми разработать персонализированные программы "
+    "наставничества в течение месяца.",
+    "3. Контроль исполнения приказа возложить на куратора программы наставничества.",
+)
+ORDER_SIGNATURE = "Директор ______________ / ______________ /"
+
+
+def order_date_line(day: str) -> str:
+    return f"от {day}                                   № ______"
+
+
+def order_term(start: str) -> str:
+    return f"с {start}"
+
+
+def candidate_line(number: int, mentor: str, score: float, reasons: tuple[str, ...]) -> str:
+    return f"{number}. {escape(mentor)} · {score:g} б.\n   <i>{escape('; '.join(reasons))}</i>"
+
+
+DRAFT_ACCEPTED = "Пара создана, участникам отправлены приглашения."
+
+
+def drafts_accepted(created: int, refused: int) -> str:
+    text = f"Создано пар: {created}, приглашения отправлены."
+    return text + (
+        f" Не удалось: {refused} — эти строки остались в черновике; нажмите ✅ у строки, "
+        "чтобы увидеть причину."
+        if refused
+        else ""
+    )

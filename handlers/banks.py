@@ -14,8 +14,9 @@ from bot.callbacks import BankCb, BankView, CardCb, SchoolAction, SchoolCb
 from bot.forms.catalog import COMPETENCE_AREAS, SUBJECTS, FormCatalog
 from bot.forms.screens import card_text
 from bot.participation import QUESTIONNAIRE_OF
-from bot.permissions import Action, Actor, can
+from bot.permissions import Action, Actor
 from handlers.render import show
+from handlers.scope import school_in_scope
 from storage.models import Organization, Role
 from storage.organizations import OrganizationsRepo
 
@@ -29,15 +30,12 @@ async def _scope(
     organizations: OrganizationsRepo,
 ) -> tuple[Organization, Role] | None:  # fmt: skip
     """The school and bank, if this curator runs that school; otherwise refuse."""
-    school = await organizations.school(school_id)
     role = _ROLES.get(role_name)
-    if school is None or role is None:
+    if role is None:
         await callback.answer(texts.NOT_FOUND, show_alert=True)
         return None
-    if not can(actor, Action.VIEW_BANK, district_id=school.district_id, organization_id=school.id):
-        await callback.answer(texts.FORBIDDEN, show_alert=True)
-        return None
-    return school, role
+    school = await school_in_scope(callback, actor, school_id, organizations, Action.VIEW_BANK)
+    return (school, role) if school else None
 
 
 def _filters(data: BankCb) -> tuple[str | None, str | None, str]:

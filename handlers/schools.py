@@ -13,9 +13,10 @@ from aiogram.types import CallbackQuery, Message
 from bot import keyboards, texts
 from bot.callbacks import SchoolAction, SchoolCb
 from bot.invites import InviteService
-from bot.permissions import Action, Actor, can
+from bot.permissions import Action, Actor
 from handlers.invite_links import send_invite
 from handlers.render import show
+from handlers.scope import school_in_scope
 from storage.models import InviteKind, Organization, Role
 from storage.organizations import OrganizationsRepo
 from storage.people import PeopleRepo
@@ -23,25 +24,6 @@ from storage.people import PeopleRepo
 MEMBER = {"action": Action.USE_MENU}
 MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
 TEACHER_LINK = {"action": Action.MANAGE_TEACHER_LINK}
-
-
-async def _school_in_scope(
-    callback: CallbackQuery,
-    actor: Actor,
-    school_id: int,
-    organizations: OrganizationsRepo,
-    *actions: Action,
-) -> Organization | None:
-    """The school, if the actor may do one of the actions there; otherwise tell them why not."""
-    school = await organizations.school(school_id)
-    if school is None:
-        await callback.answer(texts.NOT_FOUND, show_alert=True)
-        return None
-    scope = {"district_id": school.district_id, "organization_id": school.id}
-    if not any(can(actor, action, **scope) for action in actions):
-        await callback.answer(texts.FORBIDDEN, show_alert=True)
-        return None
-    return school
 
 
 async def curator_schools(
@@ -66,7 +48,7 @@ async def open_school(
     organizations: OrganizationsRepo,
     people: PeopleRepo,
 ) -> None:
-    school = await _school_in_scope(
+    school = await school_in_scope(
         callback,
         actor,
         callback_data.school_id,
@@ -87,7 +69,7 @@ async def invite_curator(
     invites: InviteService,
     organizations: OrganizationsRepo,
 ) -> None:
-    school = await _school_in_scope(
+    school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_SCHOOLS
     )
     if school is None:
@@ -106,7 +88,7 @@ async def teacher_link(
     invites: InviteService,
     organizations: OrganizationsRepo,
 ) -> None:
-    school = await _school_in_scope(
+    school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_TEACHER_LINK
     )
     if school is None:

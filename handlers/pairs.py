@@ -1,0 +1,257 @@
+"""The curator forms pairs: the list, the proposal draft, candidates, the order."""
+
+from __future__ import annotations
+
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.callbacks import (
+    DraftAction,
+    DraftCb,
+    PairsCb,
+    PairsView,
+    SchoolAction,
+    SchoolCb,
+)
+from bot.clock import Clock
+from bot.documents import pairs_order
+from bot.pairs import PairService
+from bot.permissions import Action, Actor
+from handlers.render import show
+from handlers.scope import school_in_scope
+from storage.models import Organization, Pair, PairDraft, PairStatus
+from storage.organizations import OrganizationsRepo
+from storage.pairs import PairsRepo
+
+MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
+
+
+def _back_to_school(school_id: int) -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=texts.BTN_BACK, callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id)
+    )
+    return kb  # fmt: skip
+
+
+def _back_to_pairs(school_id: int) -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_BACK, callback_data=PairsCb(school_id=school_id, view=PairsView.LIST))
+    return kb
+
+
+async def pairs_screen(
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pairs: PairsRepo,
+    pair_service: PairService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.MANAGE_PAIRS)  # fmt: skip
+    if school is None:
+        return
+    names = await pair_service.names(school.id)
+    found = [p for p in await pairs.for_school(school.id)
+             if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
+    lines = [f"<b>{texts.BTN_PAIRS}</b> · {escape(school.name)}", ""]
+    lines += [texts.pair_line(n, names.get(p.mentor_id, ""),
+                              [names.get(m, "") for m in p.mentee_ids], p.status.value)
+              for n, p in enumerate(found, start=1)] or [texts.PAIRS_EMPTY]  # fmt: skip
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=texts.BTN_PROPOSE, callback_data=PairsCb(school_id=school.id, view=PairsView.PROPOSE)
+    )
+    kb.button(
+        text=texts.BTN_ORDER, callback_data=PairsCb(school_id=school.id, view=PairsView.ORDER)
+    )
+    kb.attach(_back_to_school(school.id))
+    kb.adjust(1)
+    await show(callback, "\n".join(lines), kb.as_markup())  # fmt: skip
+
+
+async def drafts_screen(
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pair_service: PairService,
+    pairs: PairsRepo, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.MANAGE_PAIRS)  # fmt: skip
+    if school is None:
+        return
+    if callback_data.view is PairsView.PROPOSE:
+        drafts = await pair_service.propose(school.id)
+    else:
+        drafts = await pairs.drafts(school.id)
+    await _show_drafts(callback, school, drafts, await pair_service.names(school.id))
+
+
+async def _show_drafts(
+    callback: CallbackQuery, school: Organization, drafts: list[PairDraft], names: dict[int, str],
+    notice: str = "",
+) -> None:  # fmt: skip
+    lines = [notice, ""] if notice else []
+    lines += [texts.DRAFTS_TITLE, ""]
+    if not drafts:
+        lines.append(texts.DRAFTS_EMPTY)
+    kb = InlineKeyboardBuilder()
+    widths = []
+    for number, draft in enumerate(drafts[:15], start=1):
+        lines.append(
+            texts.draft_line(
+                number,
+                names.get(draft.mentee_id, ""),
+                names.get(draft.mentor_id, ""),
+                draft.score,
+                draft.reasons,
+            )
+        )
+        for label, action in (
+            (f"✅ {number}", DraftAction.ACCEPT),
+            (f"🔁 {number}", DraftAction.ALTERNATIVES),
+            (f"✖ {number}", DraftAction.DISCARD),
+        ):
+            kb.button(text=label, callback_data=DraftCb(draft_id=draft.id, action=action))
+        widths.append(3)
+    if drafts:
+        kb.button(
+            text=texts.BTN_ACCEPT_ALL,
+            callback_data=PairsCb(school_id=school.id, view=PairsView.ACCEPT_ALL),
+        )
+        widths.append(1)
+    kb.attach(_back_to_pairs(school.id))
+    widths.append(1)
+    kb.adjust(*widths)
+    await show(callback, _fit("\n".join(lines)), kb.as_markup())  # fmt: skip
+
+
+def _fit(text: str) -> str:
+    return text if len(text) < 4000 else text[: text.rfind("\n", 0, 3990)] + "\n…"
+
+
+async def _draft_in_scope(
+    callback: CallbackQuery, draft_id: int, actor: Actor, pairs: PairsRepo,
+    organizations: OrganizationsRepo,
+) -> tuple[PairDraft, Organization] | None:  # fmt: skip
+    draft = await pairs.draft(draft_id)
+    if draft is None:
+        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        return None
+    school = await school_in_scope(callback, actor, draft.organization_id, organizations,
+                                   Action.MANAGE_PAIRS)  # fmt: skip
+    if school is None:
+        return None
+    if draft.status != "open":
+        await callback.answer(texts.DRAFT_GONE, show_alert=True)
+        return None
+    return draft, school
+
+
+async def draft_action(
+    callback: CallbackQuery, callback_data: DraftCb, actor: Actor, pairs: PairsRepo,
+    pair_service: PairService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    found = await _draft_in_scope(callback, callback_data.draft_id, actor, pairs, organizations)
+    if found is None:
+        return
+    draft, school = found
+    notice = ""
+    action = callback_data.action
+    if action is DraftAction.ALTERNATIVES:
+        await _show_alternatives(callback, draft, pair_service)
+        return
+    if action is DraftAction.ACCEPT:
+        created = await pair_service.accept_draft(draft, actor.telegram_id)
+        notice = texts.DRAFT_ACCEPTED if isinstance(created, Pair) else created
+    elif action is DraftAction.DISCARD:
+        await pairs.close_draft(draft.id, "discarded")
+    elif action is DraftAction.CHOOSE and not await pair_service.change_draft(
+        draft, callback_data.mentor_id
+    ):
+        notice = texts.PAIR_MENTOR_UNAVAILABLE
+    await _show_drafts(callback, school, await pairs.drafts(school.id),
+                       await pair_service.names(school.id), notice)  # fmt: skip
+
+
+async def _show_alternatives(
+    callback: CallbackQuery, draft: PairDraft, pair_service: PairService
+) -> None:
+    names = await pair_service.names(draft.organization_id)
+    found = await pair_service.top_for(draft.organization_id, draft.mentee_id)
+    lines = [texts.ALTERNATIVES_TITLE.format(name=escape(names.get(draft.mentee_id, ""))), ""]
+    kb = InlineKeyboardBuilder()
+    for number, match in enumerate(found, start=1):
+        lines.append(
+            texts.candidate_line(number, names.get(match.mentor_id, ""), match.score, match.reasons)
+        )
+        kb.button(
+            text=f"{number}. {names.get(match.mentor_id, '')[:40]}",
+            callback_data=DraftCb(
+                draft_id=draft.id, action=DraftAction.CHOOSE, mentor_id=match.mentor_id
+            ),
+        )
+    kb.button(
+        text=texts.BTN_BACK,
+        callback_data=PairsCb(school_id=draft.organization_id, view=PairsView.DRAFTS),
+    )
+    kb.adjust(1)
+    await show(callback, "\n".join(lines), kb.as_markup())  # fmt: skip
+
+
+async def accept_all(
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pairs: PairsRepo,
+    pair_service: PairService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.MANAGE_PAIRS)  # fmt: skip
+    if school is None:
+        return
+    created = refused = 0
+    for draft in await pairs.drafts(school.id):
+        result = await pair_service.accept_draft(draft, actor.telegram_id)
+        created, refused = (created + 1, refused) if isinstance(result, Pair) else (
+            created, refused + 1)  # fmt: skip
+    await _show_drafts(callback, school, await pairs.drafts(school.id),
+                       await pair_service.names(school.id),
+                       texts.drafts_accepted(created, refused))  # fmt: skip
+
+
+async def order(
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pairs: PairsRepo,
+    pair_service: PairService, organizations: OrganizationsRepo, clock: Clock,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.MANAGE_PAIRS)  # fmt: skip
+    if school is None or not isinstance(callback.message, Message):
+        return
+    active = [p for p in await pairs.for_school(school.id) if p.status is PairStatus.ACTIVE]
+    if not active:
+        await callback.answer(texts.ORDER_EMPTY, show_alert=True)
+        return
+    await callback.answer()
+    today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
+    content = pairs_order(school.name, active, await pair_service.names(school.id), today)
+    await callback.message.answer_document(
+        BufferedInputFile(content, f"prikaz_pary_{school.id}.docx"), caption=texts.ORDER_CAPTION
+    )
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(
+        pairs_screen, PairsCb.filter(F.view == PairsView.LIST), flags=MANAGE_PAIRS
+    )
+    router.callback_query.register(
+        drafts_screen,
+        PairsCb.filter(F.view.in_({PairsView.PROPOSE, PairsView.DRAFTS})),
+        flags=MANAGE_PAIRS,
+    )
+    router.callback_query.register(
+        accept_all, PairsCb.filter(F.view == PairsView.ACCEPT_ALL), flags=MANAGE_PAIRS
+    )
+    router.callback_query.register(
+        order, PairsCb.filter(F.view == PairsView.ORDER), flags=MANAGE_PAIRS
+    )
+    router.callback_query.register(draft_action, DraftCb.filter(), flags=MANAGE_PAIRS)
+    return router  # fmt: skip
