@@ -12,7 +12,7 @@ from bot.callbacks import PairInviteCb
 from bot.pairs import PairService
 from bot.permissions import Action, Actor
 from bot.states import PairStates
-from storage.models import Decision, Pair
+from storage.models import Decision, Pair, PairStatus
 from storage.pairs import PairsRepo
 
 RESPOND = {"action": Action.RESPOND_TO_PAIR}
@@ -22,7 +22,7 @@ REASON_LIMIT = 300
 async def _pending(actor: Actor, pairs: PairsRepo, pair_id: int) -> Pair | None:
     """The pair, if this person is one of its participants still asked to answer."""
     pair = await pairs.get(pair_id)
-    if pair is None or actor.person is None:
+    if pair is None or actor.person is None or pair.status is not PairStatus.INVITED:
         return None
     mine = next((p for p in pair.participants if p.person_id == actor.person.id), None)
     return pair if mine is not None and mine.decision is Decision.PENDING else None

@@ -96,6 +96,25 @@ class ConsentsRepo:
                 " WHERE person_id = ? AND withdrawn_at IS NULL",
                 (stamp, person_id),
             )
+            # Invitations and draft lines with the person lapse, active pairs end; the pair
+            # rows stay, as ids only, for the school's statistics.
+
+            await conn.execute(
+                "UPDATE pairs SET status = 'withdrawn', ended_at = ? WHERE status = 'invited'"
+                " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
+                (stamp, person_id),
+            )
+            await conn.execute(
+                "UPDATE pairs SET status = 'ended', ended_at = ?,"
+                " end_reason = 'consent_withdrawn' WHERE status = 'active'"
+                " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
+                (stamp, person_id),
+            )
+            await conn.execute(
+                "UPDATE pair_drafts SET status = 'discarded' WHERE status = 'open'"
+                " AND (mentee_id = ? OR mentor_id = ?)",
+                (person_id, person_id),
+            )
             await conn.execute(
                 "UPDATE invites SET revoked_at = ? WHERE subject_person_id = ?"
                 " AND revoked_at IS NULL",

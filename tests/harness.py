@@ -60,9 +60,11 @@ class Harness:
     ) -> dict[str, Any]:
         """Press with arbitrary callback data (e.g. forged) on a message of the chat."""
         target = message or self.fake.last(user_id)
+        before = len(self.fake.bot_messages(user_id))
         await self.feed(self.fake.callback_update(user_id, target, data))
         shown = self.fake.bot_messages(user_id)
-        return shown[-1] if shown else {}
+        # A new message if the bot sent one, else the pressed message as it was edited.
+        return shown[-1] if len(shown) > before else target
 
     def alert(self) -> str:
         """The text of the last callback answer (the pop-up the person saw)."""

@@ -1,0 +1,202 @@
+"""Forming pairs through the dispatcher: proposal, invitations, answers, refusals, the order."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import pytest
+from aiogram import Bot
+from docx import Document
+
+from bot import texts
+from bot.banks import BankService
+from bot.callbacks import DraftAction, DraftCb, PairInviteCb
+from bot.config import OutboxSettings
+from bot.forms.catalog import DEFAULT_CATALOG
+from bot.outbox import OutboxSender
+from bot.pairs import PairService
+from storage.consents import ConsentsRepo
+from storage.db import Database
+from storage.forms import FormSessionsRepo
+from storage.models import Pair, PairStatus, Role, RoleGrant
+from storage.outbox import OutboxRepo
+from storage.pairs import PairsRepo
+from storage.people import PeopleRepo
+from tests import seed
+from tests.fake_telegram import FakeTelegram
+from tests.harness import FakeClock, Harness
+
+CURATOR = 50
+
+
+def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
+    people, outbox, pairs = PeopleRepo(db), OutboxRepo(db), PairsRepo(db)
+    banks = BankService(people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox,
+                        DEFAULT_CATALOG, clock)  # fmt: skip
+    return PairService(pairs, banks, people, outbox, clock), pairs
+
+
+async def deliver(bot: Bot, db: Database, clock: FakeClock) -> None:
+    sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, OutboxSettings())
+    await sender.tick()
+
+
+@pytest.fixture
+async def school(db: Database, clock: FakeClock) -> int:
+    school_id = await seed.school(db, clock)
+    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school_id))
+    return school_id
+
+
+async def test_proposal_to_active_pair_and_order(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    await seed.participant(db, clock, school, 11, Role.MENTOR, capacity=2)
+    await seed.participant(db, clock, school, 21, Role.MENTEE)
+    await seed.participant(db, clock, school, 22, Role.MENTEE, difficulties=["parents"])
+    await tg.send(CURATOR, "/menu")
+    await tg.press(CURATOR, "🏫 Школа № 1")
+    await tg.press(CURATOR, texts.BTN_PAIRS)
+    drafts = await tg.press(CURATOR, texts.BTN_PROPOSE)
+    assert "Наставляемая 21 ← Наставник 11" in drafts["text"]
+    assert "совпадают 2 из 2 затруднений" in drafts["text"]
+    accepted = await tg.press(CURATOR, texts.BTN_ACCEPT_ALL)
+    assert texts.drafts_accepted(2, 0) in accepted["text"]
+    await deliver(bot, db, clock)
+    invitation = fake.last(21)
+    assert "Приглашение в наставническую пару" in invitation["text"]
+    assert "Наставник: Наставник 11" in invitation["text"]
+    for user in (21, 11):
+        reply = await tg.press(user, texts.BTN_ACCEPT)
+        assert reply["text"] == texts.PAIR_ACCEPTED
+    statuses = {await _tg(db, p.mentee_ids[0]): p.status
+                for p in await PairsRepo(db).for_school(school)}  # fmt: skip
+    assert statuses == {21: PairStatus.ACTIVE, 22: PairStatus.INVITED}
+    await deliver(bot, db, clock)
+    clock.advance(seconds=1)  # one message per second to the same chat
+    await deliver(bot, db, clock)
+
+    assert any("пара начала работу" in t for t in tg.texts(CURATOR))
+    listing = await tg.press(CURATOR, "« Назад")
+    assert "Наставник 11 → Наставляемая 21 — действует" in listing["text"]
+    await tg.press(CURATOR, texts.BTN_ORDER)
+
+    _, name, content = fake.uploads[-1]
+    assert name.endswith(".docx")
+    document = Document(io.BytesIO(content))
+    table = document.tables[0]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["№", "Наставник", "Наставляемый(е)", "Форма", "Вид", "Срок"]
+    assert rows[1][1:5] == ["Наставник 11", "Наставляемая 21", "учитель – учитель",
+                            "традиционное"]  # fmt: skip
+    assert rows[1][5] == "с 23.11.2026"
+    assert "Об утверждении наставнических пар/групп" in "\n".join(
+        p.text for p in document.paragraphs
+    )
+
+
+async def _tg(db: Database, person_id: int) -> int:
+    row = await db.fetch_one("SELECT telegram_id FROM people WHERE id = ?", (person_id,))
+    assert row is not None
+    return int(row["telegram_id"])
+
+
+async def test_decline_with_reason_returns_mentee_to_bank(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    mentor = await seed.participant(db, clock, school, 11, Role.MENTOR)
+    mentee = await seed.participant(db, clock, school, 21, Role.MENTEE)
+    service, pairs = services(db, clock)
+    created = await service.create(school, mentor, [mentee], CURATOR)
+    assert isinstance(created, Pair)
+    await deliver(bot, db, clock)
+    ask = await tg.press(21, texts.BTN_DECLINE)
+    assert ask["text"] == texts.PAIR_ASK_REASON
+    done = await tg.send(21, "Мы работаем в разные смены")
+    assert done["text"] == texts.PAIR_DECLINED
+    pair = await pairs.get(created.id)
+    assert pair is not None and pair.status is PairStatus.DECLINED
+    found = await service.candidates(school)
+    assert mentee in found.mentees and found.mentors[mentor][0].capacity == 1
+    notice = await db.fetch_one("SELECT payload FROM outbox WHERE kind = 'curator_notice'")
+    assert notice is not None and "разные смены" in notice["payload"]
+
+
+async def test_capacity_and_concurrent_conflicting_accepts(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    mentor = await seed.participant(db, clock, school, 11, Role.MENTOR, capacity=1)
+    first = await seed.participant(db, clock, school, 21, Role.MENTEE)
+    second = await seed.participant(db, clock, school, 22, Role.MENTEE)
+    service, pairs = services(db, clock)
+    over = await service.create(school, mentor, [first, second], CURATOR)
+    assert over == texts.PAIR_REFUSALS["mentor_full"]
+    await pairs.replace_drafts(
+        school, [(first, mentor, 50.0, ("a",)), (second, mentor, 40.0, ("b",))], clock.now()
+    )
+    drafts = await pairs.drafts(school)
+    results = await asyncio.gather(*(service.accept_draft(d, CURATOR) for d in drafts))
+    assert sum(isinstance(r, Pair) for r in results) == 1
+    assert texts.PAIR_REFUSALS["mentor_full"] in results or texts.PAIR_MENTOR_UNAVAILABLE in results
+    assert len(await pairs.for_school(school)) == 1
+
+
+async def test_student_without_parent_consent_cannot_be_paired(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    mentor = await seed.participant(db, clock, school, 11, Role.MENTOR)
+    student = await seed.participant(db, clock, school, 21, Role.MENTEE, category="student")
+    service, _ = services(db, clock)
+    assert await service.propose(school) == []
+    assert await service.create(school, mentor, [student], CURATOR) == texts.PAIR_AWAITING_PARENT
+    assert await service.create(school, mentor, [mentor], CURATOR) == texts.PAIR_SELF
+
+
+async def test_withdrawn_consent_and_withdrawn_invitation(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    mentor = await seed.participant(db, clock, school, 11, Role.MENTOR, capacity=2)
+    mentee = await seed.participant(db, clock, school, 21, Role.MENTEE)
+    gone = await seed.participant(db, clock, school, 22, Role.MENTEE)
+    service, pairs = services(db, clock)
+    await tg.send(22, "/revoke")
+    await tg.press(22, texts.BTN_REVOKE_CONFIRM)
+    assert await service.create(school, mentor, [gone], CURATOR) == texts.PAIR_MENTEE_UNKNOWN
+    created = await service.create(school, mentor, [mentee], CURATOR)
+    assert isinstance(created, Pair)
+    await deliver(bot, db, clock)
+    assert await service.withdraw(created)
+    await tg.press(21, texts.BTN_ACCEPT)
+    assert tg.alert() == texts.PAIR_INVITATION_GONE
+    pair = await pairs.get(created.id)
+    assert pair is not None and pair.status is PairStatus.WITHDRAWN
+
+
+async def test_forged_pair_buttons_are_refused(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    mentor = await seed.participant(db, clock, school, 11, Role.MENTOR)
+    mentee = await seed.participant(db, clock, school, 21, Role.MENTEE)
+    other = await seed.school(db, clock, "Школа № 2")
+    await seed.person(db, clock, 60, RoleGrant(Role.CURATOR, organization_id=other))
+    outsider = await seed.participant(db, clock, other, 31, Role.MENTEE)
+    service, pairs = services(db, clock)
+    created = await service.create(school, mentor, [mentee], CURATOR)
+    assert isinstance(created, Pair) and outsider
+    await pairs.replace_drafts(school, [(mentee, mentor, 1.0, ("x",))], clock.now())
+    draft = (await pairs.drafts(school))[0]
+    # A mentee of another school answering this school's invitation.
+    await tg.press_data(31, PairInviteCb(pair_id=created.id, accept=True).pack(),
+                        tg.fake.message_update(31, "x")["message"])  # fmt: skip
+    assert tg.alert() == texts.PAIR_INVITATION_GONE
+    # The other school's curator accepting this school's draft.
+    await tg.press_data(60, DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
+                        tg.fake.message_update(60, "x")["message"])  # fmt: skip
+    assert tg.alert() == texts.FORBIDDEN
+    # A mentee pressing a curator's draft button.
+    await tg.press_data(21, DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
+                        tg.fake.message_update(21, "x")["message"])  # fmt: skip
+    assert tg.alert() == texts.FORBIDDEN
+    still = await pairs.get(created.id)
+    assert still is not None and still.status is PairStatus.INVITED
