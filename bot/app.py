@@ -32,7 +32,9 @@ from bot.pairs import PairService
 from bot.participation import ParticipationService
 from bot.permissions import Actor
 from bot.privacy import PrivacyService
+from bot.programs import ProgramService
 from bot.scheduler import build_scheduler
+from handlers.forms import FormServices
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.forms import FormSessionsRepo
@@ -42,8 +44,9 @@ from storage.models import Role, RoleGrant
 from storage.notices import GroupNoticesRepo
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
-from storage.pairs import PairsRepo
+from storage.pairs import PairRequestsRepo, PairsRepo
 from storage.people import PeopleRepo
+from storage.programs import ProgramsRepo
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,11 @@ def build_dispatcher(
     engine = FormEngine(sessions, catalog, clock)
     consent = ConsentService(consents, catalog, clock)
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
+    program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
+
+    participation = ParticipationService(
+        engine, consent, organizations, people, invites, outbox, clock
+    )
     dp = Dispatcher(
         storage=storage or SQLStorage(db),
         settings=settings,
@@ -85,9 +93,10 @@ def build_dispatcher(
         group_notices=GroupNoticesRepo(db),
         invites=invites,
         engine=engine,
-        participation=ParticipationService(
-            engine, consent, organizations, people, invites, outbox, clock
-        ),
+        participation=participation,
+        forms=FormServices(engine, participation, program_service),
+        programs=program_service,
+        pair_requests=PairRequestsRepo(db),
         banks=banks,
         pair_service=PairService(pairs, banks, people, outbox, clock),
         pairs=pairs,

@@ -139,3 +139,21 @@ class DraftCb(CallbackData, prefix="dr"):
     draft_id: int
     action: DraftAction
     mentor_id: int = 0
+
+
+class PairCardAction(StrEnum):
+    OPEN = "o"
+    PROGRAM_EDIT = "pe"
+    PROGRAM_CONFIRM = "pc"
+    PROGRAM_DOCX = "pd"
+    REQUEST = "rq"  # a mentee asks to replace the mentor, a mentor to be released
+
+
+class PairCardCb(CallbackData, prefix="pc"):
+    pair_id: int
+    action: PairCardAction
+
+
+class RequestDecisionCb(CallbackData, prefix="rd"):
+    request_id: int
+    approve: bool

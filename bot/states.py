@@ -27,3 +27,7 @@ class FormStates(StatesGroup):
 class PairStates(StatesGroup):
     # data: pair_id
     declining = State()
+    # data: pair_id
+    requesting = State()
+    # data: request_id, approve
+    deciding_request = State()

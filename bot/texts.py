@@ -607,3 +607,63 @@ def drafts_accepted(created: int, refused: int) -> str:
         if refused
         else ""
     )
+
+
+# --- a pair's card, its program and requests ---
+BTN_MY_PAIR = "🤝 Моя пара"
+BTN_PROGRAM_OPEN = "🗂 Открыть пару и программу"
+BTN_PROGRAM_EDIT = "✏ Составить / изменить программу"
+BTN_PROGRAM_CONFIRM = "✅ Подтвердить программу"
+BTN_PROGRAM_DOCX = "📄 Программа (.docx)"
+BTN_REQUEST_REPLACE = "🔁 Попросить заменить наставника"
+BTN_REQUEST_RELEASE = "🚪 Попросить освободить от наставничества"
+BTN_APPROVE = "✅ Одобрить"
+BTN_REJECT = "✖ Отклонить"
+PROGRAM_STATUSES = {
+    "draft": "черновик у наставника",
+    "proposed": "ждёт подтверждения наставляемого",
+    "confirmed": "подтверждена",
+}
+PROGRAM_NONE = "программа ещё не составлена"
+PROGRAM_SENT = "Программа отправлена наставляемому на подтверждение; куратор её видит."
+PROGRAM_TO_CONFIRM = (
+    "Наставник составил (или изменил) персонализированную программу вашей пары. "
+    "Откройте её и подтвердите, если согласны."
+)
+PROGRAM_SENT_NOTICE = "Наставник отправил программу пары на подтверждение наставляемому."
+PROGRAM_CONFIRMED_NOTICE = "Программа наставничества подтверждена наставляемым."
+PROGRAM_CONFIRMED = "Спасибо! Программа подтверждена."
+PROGRAM_NOT_PROPOSED = "Подтверждать пока нечего: программа не отправлена или уже подтверждена."
+PROGRAM_MISSING = "Программа ещё не составлена."
+PAIR_NOT_YOURS = "Эта пара вам недоступна."
+REQUEST_ASK_REASON = "Коротко опишите причину (до 500 символов) — её увидит куратор."
+REQUEST_SENT = "Запрос отправлен куратору. Ответ придёт сюда."
+REQUEST_DUPLICATE = "Ваш прошлый запрос по этой паре ещё ждёт решения куратора."
+REQUEST_ASK_COMMENT = "Напишите комментарий к решению (его увидит участник)."
+REQUEST_GONE = "Этот запрос уже рассмотрен."
+REQUEST_KINDS = {
+    "replace_mentor": "просит заменить наставника",
+    "release_mentor": "просит освободить его от наставничества",
+}
+PAIR_CARD_TITLE = "<b>Наставническая пара</b>"
+
+
+def pair_card(mentor: str, mentees: list[str], form: str, kind: str, status: str,
+              program: str) -> str:  # fmt: skip
+    return (
+        f"{PAIR_CARD_TITLE}\n"
+        f"Наставник: {escape(mentor)}\n"
+        f"Наставляемые: {escape(', '.join(mentees))}\n"
+        f"Форма: {PAIR_FORMS.get(form, form)}; вид: {PAIR_KINDS.get(kind, kind)}\n"
+        f"Статус: {PAIR_STATUSES.get(status, status)}\n"
+        f"Программа: {program}"
+    )
+
+
+def request_notice(who: str, kind: str, reason: str) -> str:
+    return f"{escape(who)} {REQUEST_KINDS.get(kind, kind)}.\nПричина: {escape(reason)}"
+
+
+def request_decided(approved: bool, comment: str) -> str:
+    verdict = "одобрил — пара завершена досрочно" if approved else "отклонил"
+    return f"Куратор {verdict} ваш запрос. Комментарий: {escape(comment)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -14,14 +15,24 @@ from bot.callbacks import FormAction, FormCb
 from bot.clock import Clock
 from bot.forms.answers import Invalid, parse_typed, render
 from bot.forms.engine import SUMMARY, FormEngine, FormState
-from bot.forms.model import AnswerValue, QuestionKind
+from bot.forms.model import AnswerValue, FormPurpose, QuestionKind
 from bot.forms.screens import question_screen, summary_screen
 from bot.participation import Next, ParticipationService
 from bot.permissions import Action, Actor
+from bot.programs import ProgramService
 from bot.states import FormStates
 from storage.organizations import OrganizationsRepo
 
 ANYONE = {"action": Action.ANYONE}
+
+
+@dataclass(frozen=True)
+class FormServices:
+    """What the form engine's handlers need, injected as one dependency."""
+
+    engine: FormEngine
+    participation: ParticipationService
+    programs: ProgramService
 
 
 async def present(
@@ -55,17 +66,27 @@ async def present_next(
 
 async def _advance(
     chat: Message, state: FormState, fsm: FSMContext, actor: Actor, bot: Bot,
-    engine: FormEngine, participation: ParticipationService,
-    organizations: OrganizationsRepo, notice: str, message_id: int | None,
+    forms: FormServices, organizations: OrganizationsRepo, notice: str,
+    message_id: int | None,
 ) -> None:  # fmt: skip
     """Show what follows an answer; a form without a summary is submitted at once."""
     if state.question is not None or state.form.review:
         await present(chat, state, fsm, organizations, notice)
         return
-    if not await engine.submit(state):
+    await _submit(chat, state, fsm, actor, bot, forms, organizations, message_id)
+
+
+async def _submit(
+    chat: Message, state: FormState, fsm: FSMContext, actor: Actor, bot: Bot,
+    forms: FormServices, organizations: OrganizationsRepo, message_id: int | None,
+) -> None:  # fmt: skip
+    if not await forms.engine.submit(state):
         await chat.answer(texts.FORM_GONE)
         return
-    following = await participation.finish(state, message_id, bot)
+    if state.form.purpose is FormPurpose.PROGRAM:
+        following = await forms.programs.submitted(state)
+    else:
+        following = await forms.participation.finish(state, message_id, bot)
     await present_next(chat, following, fsm, actor, organizations)
 
 
@@ -81,15 +102,15 @@ async def _owned(actor: Actor, engine: FormEngine, session_id: int | None) -> Fo
 
 async def on_button(
     callback: CallbackQuery, callback_data: FormCb, actor: Actor, state: FSMContext, bot: Bot,
-    engine: FormEngine, participation: ParticipationService, organizations: OrganizationsRepo,
+    forms: FormServices, organizations: OrganizationsRepo,
 ) -> None:  # fmt: skip
     message = callback.message
-    form = await _owned(actor, engine, callback_data.session)
+    form = await _owned(actor, forms.engine, callback_data.session)
     if form is None or not isinstance(message, Message):
         await callback.answer(texts.FORM_GONE, show_alert=True)
         return
     if callback_data.action is FormAction.REOPEN:
-        reopened = await engine.reopen(form) if not form.in_progress else form
+        reopened = await forms.engine.reopen(form) if not form.in_progress else form
         await callback.answer()
         if reopened is not None:
             await present(message, reopened, state, organizations)
@@ -103,19 +124,18 @@ async def on_button(
         await callback.answer(texts.FORM_STALE)
         await present(message, form, state, organizations)
         return
-    gate = await participation.consent_gate(form)
+    gate = await forms.participation.consent_gate(form)
     if gate is not None:
         await callback.answer()
         await present_next(message, gate, state, actor, organizations)
         return
-    await _act(callback, callback_data, message, form, state, actor, bot, engine, participation,
-               organizations)  # fmt: skip
+    await _act(callback, callback_data, message, form, state, actor, bot, forms, organizations)
 
 
 async def _act(
     callback: CallbackQuery, callback_data: FormCb, message: Message, form: FormState,
-    state: FSMContext, actor: Actor, bot: Bot, engine: FormEngine,
-    participation: ParticipationService, organizations: OrganizationsRepo,
+    state: FSMContext, actor: Actor, bot: Bot, forms: FormServices,
+    organizations: OrganizationsRepo,
 ) -> None:  # fmt: skip
     """A checked button press on the question (or summary) that is on screen."""
     action = callback_data.action
@@ -129,8 +149,8 @@ async def _act(
         await _toggle(callback, callback_data, form, state, organizations)
         return
     if action in (FormAction.BACK, FormAction.EDIT):
-        moved = await (engine.back(form) if action is FormAction.BACK
-                       else engine.edit(form, callback_data.q))  # fmt: skip
+        moved = await (forms.engine.back(form) if action is FormAction.BACK
+                       else forms.engine.edit(form, callback_data.q))  # fmt: skip
         if moved is None:
             await callback.answer(texts.FORM_NO_PREVIOUS)
             return
@@ -141,14 +161,13 @@ async def _act(
     if action is FormAction.SUBMIT:
         await callback.answer()
         await message.edit_reply_markup(reply_markup=None)
-        await _advance_submit(message, form, state, actor, bot, engine, participation,
-                              organizations)  # fmt: skip
+        await _submit(message, form, state, actor, bot, forms, organizations, message.message_id)
         return
     value = await _button_value(callback, callback_data, form, state)
     if isinstance(value, Invalid):
         await callback.answer(value.hint, show_alert=True)
         return
-    answered = await engine.answer(form, value)
+    answered = await forms.engine.answer(form, value)
     if answered is None:
         await callback.answer(texts.FORM_STALE)
         return
@@ -157,19 +176,8 @@ async def _act(
     question = form.question
     assert question is not None
     mark = texts.FORM_ANSWER_MARK.format(answer=_escaped(render(question, value)))
-    await _advance(message, answered, state, actor, bot, engine, participation, organizations,
-                   mark, message.message_id)  # fmt: skip
-
-
-async def _advance_submit(
-    message: Message, form: FormState, state: FSMContext, actor: Actor, bot: Bot,
-    engine: FormEngine, participation: ParticipationService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    if not await engine.submit(form):
-        await message.answer(texts.FORM_GONE)
-        return
-    following = await participation.finish(form, message.message_id, bot)
-    await present_next(message, following, state, actor, organizations)
+    await _advance(message, answered, state, actor, bot, forms, organizations, mark,
+                   message.message_id)  # fmt: skip
 
 
 async def _button_value(
@@ -221,10 +229,10 @@ async def _toggle(
 
 async def on_text(
     message: Message, actor: Actor, state: FSMContext, bot: Bot, clock: Clock,
-    engine: FormEngine, participation: ParticipationService, organizations: OrganizationsRepo,
+    forms: FormServices, organizations: OrganizationsRepo,
 ) -> None:  # fmt: skip
     stored = await state.get_data()
-    form = await _owned(actor, engine, stored.get("session_id"))
+    form = await _owned(actor, forms.engine, stored.get("session_id"))
     if form is None or not form.in_progress:
         await state.clear()
         await present_next(message, Next(texts.FORM_GONE), state, actor, organizations)
@@ -247,17 +255,16 @@ async def on_text(
         await present(message, form, state, organizations, texts.FORM_OTHER_ADDED,
                       [*draft, value])  # fmt: skip
         return
-    gate = await participation.consent_gate(form)
+    gate = await forms.participation.consent_gate(form)
     if gate is not None:
         await present_next(message, gate, state, actor, organizations)
         return
-    answered = await engine.answer(form, value)
+    answered = await forms.engine.answer(form, value)
     if answered is None:
         await present(message, form, state, organizations, texts.FORM_STALE)
         return
     mark = texts.FORM_ANSWER_MARK.format(answer=_escaped(render(question, value)))
-    await _advance(message, answered, state, actor, bot, engine, participation, organizations,
-                   mark, None)  # fmt: skip
+    await _advance(message, answered, state, actor, bot, forms, organizations, mark, None)
 
 
 def _escaped(text: str) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -239,3 +240,70 @@ def _draft(row: Row) -> PairDraft:
         reasons=tuple(json.loads(row["reasons"])),
         status=row["status"],
     )
+
+
+@dataclass(frozen=True)
+class PairRequest:
+    id: int
+    pair_id: int
+    person_id: int
+    kind: str  # replace_mentor, release_mentor
+    reason: str
+    status: str
+
+
+class PairRequestsRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self, pair_id: int, person_id: int, kind: str, reason: str, now: datetime
+    ) -> int | None:
+        """None when the person already has a pending request for this pair."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM pair_requests WHERE pair_id = ? AND person_id = ?"
+                " AND status = 'pending'",
+                (pair_id, person_id),
+            ) as cursor:
+                if await cursor.fetchone():
+                    return None
+            async with conn.execute(
+                "INSERT INTO pair_requests (pair_id, person_id, kind, reason, status, created_at)"
+                " VALUES (?, ?, ?, ?, 'pending', ?)",
+                (pair_id, person_id, kind, reason, to_db_time(now)),
+            ) as cursor:
+                return cursor.lastrowid
+
+    async def get(self, request_id: int) -> PairRequest | None:
+        row = await self._db.fetch_one(
+            "SELECT id, pair_id, person_id, kind, reason, status FROM pair_requests WHERE id = ?",
+            (request_id,),
+        )
+        if row is None:
+            return None
+        return PairRequest(row["id"], row["pair_id"], row["person_id"], row["kind"],
+                           row["reason"], row["status"])  # fmt: skip
+
+    async def decide(self, request_id: int, approve: bool, comment: str, now: datetime) -> bool:
+        """Record the curator's decision; an approval ends the pair early with the reason,
+        in the same transaction, so the mentee is back in the bank at once."""
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE pair_requests SET status = ?, curator_comment = ?, decided_at = ?"
+                " WHERE id = ? AND status = 'pending'",
+                ("approved" if approve else "declined", comment, stamp, request_id),
+            ) as cursor:
+                if cursor.rowcount != 1:
+                    return False
+            if approve:
+                await conn.execute(
+                    "UPDATE pairs SET status = ?, ended_at = ?, end_reason = ("
+                    " SELECT kind || ': ' || reason FROM pair_requests WHERE id = ?)"
+                    " WHERE id = (SELECT pair_id FROM pair_requests WHERE id = ?)"
+                    " AND status = ?",
+                    (PairStatus.ENDED.value, stamp, request_id, request_id,
+                     PairStatus.ACTIVE.value),
+                )  # fmt: skip
+        return True

@@ -204,6 +204,33 @@ PARENT_CONSENT = Form(
 )  # fmt: skip
 
 
+PAIR_PROGRAM = Form(
+    id="pair_program",
+    version=1,
+    title="Персонализированная программа наставничества",
+    purpose=FormPurpose.PROGRAM,
+    intro="Составьте программу пары. После отправки её подтвердит наставляемый, "
+    "а куратор увидит её в карточке пары.",
+    questions=(
+        Question("start_date", "Дата начала программы.", QuestionKind.DATE,
+                 header="Начало"),
+        Question("months", "Срок программы, месяцев (от 3 до 12).", QuestionKind.NUMBER,
+                 min_value=3, max_value=12, header="Срок, мес."),
+        Question("goals", "Цели программы: каких результатов должен достичь наставляемый, "
+                 "какие затруднения снять?", QuestionKind.TEXT, max_length=1500,
+                 header="Цели"),
+        Question("activities", "План мероприятий — каждое с новой строки в виде "
+                 "«тема; содержание; срок; ожидаемый результат». Например:\n"
+                 "<i>Анализ урока; посещение и разбор двух уроков наставника; 15.12.2026; "
+                 "технологическая карта урока</i>", QuestionKind.TEXT, max_length=3000,
+                 header="Мероприятия"),
+        Question("development_plan", "Индивидуальный план развития наставляемого "
+                 "(необязательно).", QuestionKind.TEXT, max_length=1500, required=False,
+                 header="План развития"),
+    ),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class FormCatalog:
     """All versions of all forms; `current` is what a new session starts on."""
@@ -224,5 +251,11 @@ class FormCatalog:
 
 
 DEFAULT_CATALOG = FormCatalog(
-    forms=(MENTEE_QUESTIONNAIRE, MENTOR_QUESTIONNAIRE, PERSONAL_DATA_CONSENT, PARENT_CONSENT)
+    forms=(
+        MENTEE_QUESTIONNAIRE,
+        MENTOR_QUESTIONNAIRE,
+        PERSONAL_DATA_CONSENT,
+        PARENT_CONSENT,
+        PAIR_PROGRAM,
+    )
 )

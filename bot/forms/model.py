@@ -27,6 +27,7 @@ class FormPurpose(StrEnum):
     CONSENT = "consent"
     QUESTIONNAIRE = "questionnaire"
     SURVEY = "survey"
+    PROGRAM = "program"
 
 
 @dataclass(frozen=True)
