@@ -98,7 +98,7 @@ def build_dispatcher(
         programs=program_service,
         pair_requests=PairRequestsRepo(db),
         banks=banks,
-        pair_service=PairService(pairs, banks, people, outbox, clock),
+        pair_service=PairService(pairs, PairRequestsRepo(db), banks, people, outbox, clock),
         pairs=pairs,
         privacy=PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock),
     )

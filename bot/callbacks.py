@@ -13,6 +13,8 @@ class Screen(StrEnum):
     PROFILE = "profile"
     DISTRICTS = "districts"
     NEW_DISTRICT = "new_district"
+    MY_PAIRS = "my_pairs"
+
     CANCEL = "cancel"
 
 

@@ -10,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from bot import texts
+from bot.forms.model import AnswerValue
 from storage.models import Pair
 
 
@@ -45,6 +46,51 @@ def pairs_order(school: str, pairs: list[Pair], names: dict[int, str], today: da
     for item in texts.ORDER_ITEMS_AFTER:
         document.add_paragraph(item)
     document.add_paragraph(texts.ORDER_SIGNATURE)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def program_document(
+    school: str, pair: Pair, names: dict[int, str], answers: dict[str, AnswerValue]
+) -> bytes:
+    """A pair's personalized program: header, goals, and the plan of activities as a table."""
+    document = Document()
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run(f"{texts.PROGRAM_DOC_TITLE}\n{school}").bold = True
+    start = (
+        date.fromisoformat(str(answers.get("start_date"))) if answers.get("start_date") else None
+    )
+    months = int(answers.get("months") or 0)
+    details = (
+        (texts.PROGRAM_DOC_MENTOR, names.get(pair.mentor_id, "")),
+        (texts.PROGRAM_DOC_MENTEES, ", ".join(names.get(m, "") for m in pair.mentee_ids)),
+        (texts.PROGRAM_DOC_FORM, texts.PAIR_FORMS.get(pair.form, pair.form)),
+        (texts.PROGRAM_DOC_KIND, texts.PAIR_KINDS.get(pair.kind, pair.kind)),
+        (texts.PROGRAM_DOC_TERM, texts.program_term(start, months)),
+        (texts.PROGRAM_DOC_GOALS, str(answers.get("goals") or "")),
+    )
+    for label, value in details:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, texts.PROGRAM_DOC_COLUMNS, strict=True):
+        cell.text = header
+    lines = [line for line in str(answers.get("activities") or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        parts = [part.strip() for part in line.split(";", 3)] + ["", "", ""]
+        row = table.add_row().cells
+        row[0].text = str(number)
+        for cell, value in zip(row[1:], parts[:4], strict=True):
+            cell.text = value
+    if answers.get("development_plan"):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{texts.PROGRAM_DOC_PLAN}: ").bold = True
+        paragraph.add_run(str(answers["development_plan"]))
+    document.add_paragraph(texts.PROGRAM_DOC_SIGNATURES)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

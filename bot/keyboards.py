@@ -43,7 +43,10 @@ def main_menu(
             text=texts.btn_school(school.name),
             callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
         )
+    if actor.roles & {Role.MENTOR, Role.MENTEE}:
+        kb.button(text=texts.BTN_MY_PAIRS, callback_data=MenuCb(screen=Screen.MY_PAIRS))
     kb.button(text=texts.BTN_PROFILE, callback_data=MenuCb(screen=Screen.PROFILE))
+
     kb.button(text=texts.BTN_HELP, callback_data=MenuCb(screen=Screen.HELP))
     kb.adjust(1)
     return kb.as_markup()

@@ -10,14 +10,14 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.banks import BankEntry, BankService, BankStatus
-from bot.callbacks import PairInviteCb
+from bot.callbacks import PairInviteCb, RequestDecisionCb
 from bot.clock import Clock
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.matching import Match, Profile, propose, score, top_candidates
 from bot.outbox import message_payload
 from storage.models import Pair, PairDraft, PairStatus, Role
 from storage.outbox import OutboxRepo
-from storage.pairs import PairRefusal, PairsRepo
+from storage.pairs import PairRefusal, PairRequest, PairRequestsRepo, PairsRepo
 from storage.people import PeopleRepo
 
 NOTICE_LIFETIME = timedelta(days=7)
@@ -67,10 +67,11 @@ def _profile(entry: BankEntry, capacity: int = 1) -> Profile:
 
 class PairService:
     def __init__(
-        self, pairs: PairsRepo, banks: BankService, people: PeopleRepo, outbox: OutboxRepo,
-        clock: Clock,
+        self, pairs: PairsRepo, requests: PairRequestsRepo, banks: BankService,
+        people: PeopleRepo, outbox: OutboxRepo, clock: Clock,
     ) -> None:  # fmt: skip
         self._pairs = pairs
+        self._requests = requests
         self._banks = banks
         self._people = people
         self._outbox = outbox
@@ -220,3 +221,46 @@ class PairService:
 
     async def withdraw(self, pair: Pair) -> bool:
         return await self._pairs.withdraw(pair.id, self._clock.now())
+
+    async def request(self, pair: Pair, person_id: int, reason: str) -> str:
+        """A mentee asks for another mentor, a mentor to be released; the curators decide."""
+        kind = "release_mentor" if person_id == pair.mentor_id else "replace_mentor"
+        request_id = await self._requests.create(pair.id, person_id, kind, reason,
+                                                 self._clock.now())  # fmt: skip
+        if request_id is None:
+            return texts.REQUEST_DUPLICATE
+        names = await self.names(pair.organization_id)
+        kb = InlineKeyboardBuilder()
+        kb.button(
+            text=texts.BTN_APPROVE,
+            callback_data=RequestDecisionCb(request_id=request_id, approve=True),
+        )
+        kb.button(
+            text=texts.BTN_REJECT,
+            callback_data=RequestDecisionCb(request_id=request_id, approve=False),
+        )
+        notice = texts.request_notice(names.get(person_id, ""), kind, reason)
+        now = self._clock.now()
+        for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
+            await self._outbox.enqueue(
+                f"pair-request:{request_id}:{curator}", curator, "curator_notice",
+                message_payload(notice, kb.as_markup()), now, now + NOTICE_LIFETIME, now,
+            )  # fmt: skip
+        return texts.REQUEST_SENT
+
+    async def decide_request(self, request: PairRequest, approve: bool, comment: str) -> bool:
+        """An approval ends the pair early (the mentee is back in the bank); everyone in the
+        pair hears the decision."""
+        if not await self._requests.decide(request.id, approve, comment, self._clock.now()):
+            return False
+        pair = await self._pairs.get(request.pair_id)
+        now = self._clock.now()
+        text = texts.request_decided(approve, comment)
+        for participant in pair.participants if pair else ():
+            person = await self._people.by_id(participant.person_id)
+            if person is not None and (approve or person.id == request.person_id):
+                await self._outbox.enqueue(
+                    f"request-decided:{request.id}:{person.id}", person.telegram_id,
+                    "pair_notice", message_payload(text), now, now + NOTICE_LIFETIME, now,
+                )  # fmt: skip
+        return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from storage.models import InviteKind, Role
@@ -667,3 +668,29 @@ def request_notice(who: str, kind: str, reason: str) -> str:
 def request_decided(approved: bool, comment: str) -> str:
     verdict = "одобрил — пара завершена досрочно" if approved else "отклонил"
     return f"Куратор {verdict} ваш запрос. Комментарий: {escape(comment)}"
+
+
+PROGRAM_DOC_TITLE = "Персонализированная программа наставничества"
+PROGRAM_DOC_MENTOR = "Наставник"
+PROGRAM_DOC_MENTEES = "Наставляемый(е)"
+PROGRAM_DOC_FORM = "Форма наставничества"
+PROGRAM_DOC_KIND = "Вид"
+PROGRAM_DOC_TERM = "Срок реализации"
+PROGRAM_DOC_GOALS = "Цели"
+PROGRAM_DOC_PLAN = "Индивидуальный план развития"
+PROGRAM_DOC_COLUMNS = ("№", "Тема", "Содержание", "Срок", "Ожидаемый результат")
+PROGRAM_DOC_SIGNATURES = (
+    "Наставник ______________      Наставляемый ______________      Куратор ______________"
+)
+
+
+def program_term(start: date | None, months: int) -> str:
+    if start is None:
+        return f"{months} мес."
+    return f"с {start.strftime('%d.%m.%Y')}, {months} мес."
+
+
+MY_PAIRS_TITLE = "<b>Мои пары</b>"
+MY_PAIRS_EMPTY = "Вы пока не в паре. Куратор пришлёт приглашение, когда подберёт пару."
+BTN_MY_PAIRS = "🤝 Мои пары"
+REQUEST_DECIDED = "Решение записано, участники пары получат уведомление."

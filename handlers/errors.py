@@ -6,6 +6,7 @@ import logging
 import sqlite3
 
 from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
 from bot import texts
@@ -31,10 +32,14 @@ async def on_error(event: ErrorEvent) -> None:
         event.exception
     )
     text = texts.DATABASE_BUSY if busy else texts.SOMETHING_WENT_WRONG
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.message and update.message.chat.type == "private":
-        await update.message.answer(text)
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message and update.message.chat.type == "private":
+            await update.message.answer(text)
+    except TelegramAPIError:
+        # The press was already answered, or Telegram is unreachable: the log has it.
+        log.warning("could not tell the user update_id=%s", update.update_id)
 
 
 def build_router() -> Router:

@@ -13,6 +13,8 @@ from bot import texts
 from bot.callbacks import (
     DraftAction,
     DraftCb,
+    PairCardAction,
+    PairCardCb,
     PairsCb,
     PairsView,
     SchoolAction,
@@ -61,6 +63,11 @@ async def pairs_screen(
                               [names.get(m, "") for m in p.mentee_ids], p.status.value)
               for n, p in enumerate(found, start=1)] or [texts.PAIRS_EMPTY]  # fmt: skip
     kb = InlineKeyboardBuilder()
+    for number, pair in enumerate(found, start=1):
+        kb.button(
+            text=f"🤝 {number}",
+            callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
+        )
     kb.button(
         text=texts.BTN_PROPOSE, callback_data=PairsCb(school_id=school.id, view=PairsView.PROPOSE)
     )
@@ -68,7 +75,7 @@ async def pairs_screen(
         text=texts.BTN_ORDER, callback_data=PairsCb(school_id=school.id, view=PairsView.ORDER)
     )
     kb.attach(_back_to_school(school.id))
-    kb.adjust(1)
+    kb.adjust(*([5] * ((len(found) + 4) // 5)), 1, 1, 1)
     await show(callback, "\n".join(lines), kb.as_markup())  # fmt: skip
 
 

@@ -7,12 +7,17 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 
 async def show(
-    event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+    event: Message | CallbackQuery,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    alert: str | None = None,
 ) -> None:
+    """`alert`: a pop-up for a button press (a press can be answered only once)."""
     if isinstance(event, Message):
         await event.answer(text, reply_markup=markup)
         return
-    await event.answer()
+    await event.answer(alert, show_alert=alert is not None)
+
     message = event.message
     if isinstance(message, Message):
         try:

@@ -421,6 +421,13 @@ class FakeTelegram:
         return message
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        if any(
+            a["callback_query_id"] == params["callback_query_id"] for a in self.callback_answers
+        ):
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         self.callback_answers.append(params)
         return True
 

@@ -21,7 +21,7 @@ from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.models import Pair, PairStatus, Role, RoleGrant
 from storage.outbox import OutboxRepo
-from storage.pairs import PairsRepo
+from storage.pairs import PairRequestsRepo, PairsRepo
 from storage.people import PeopleRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
@@ -34,7 +34,7 @@ def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
     people, outbox, pairs = PeopleRepo(db), OutboxRepo(db), PairsRepo(db)
     banks = BankService(people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox,
                         DEFAULT_CATALOG, clock)  # fmt: skip
-    return PairService(pairs, banks, people, outbox, clock), pairs
+    return PairService(pairs, PairRequestsRepo(db), banks, people, outbox, clock), pairs
 
 
 async def deliver(bot: Bot, db: Database, clock: FakeClock) -> None:

@@ -151,10 +151,12 @@ def summary_screen(state: FormState) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), kb.as_markup()
 
 
-def card_text(title: str, form: Form, answers: dict[str, AnswerValue]) -> str:
-    """A read-only view of submitted answers (the person's own, or the curator's card)."""
+def card_text(title: str, form: Form, answers: dict[str, AnswerValue], budget: int = 3900) -> str:
+    """A read-only view of submitted answers (the person's own, or the curator's card).
+    Telegram allows 4096 characters: whole lines are dropped past the budget, so a tag is
+    never cut in half."""
     lines = [f"<b>{escape(title)}</b>", ""]
-    budget = 3900  # Telegram's limit is 4096; drop whole lines, never cut a tag in half
+
     for line in answers_listing(form, answers, _CARD_ANSWER_LIMIT):
         budget -= len(line) + 1
         if budget < 0:

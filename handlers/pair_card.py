@@ -1,0 +1,244 @@
+"""A pair's card for its mentor, mentees and curator: the program and requests."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.callbacks import (
+    MenuCb,
+    PairCardAction,
+    PairCardCb,
+    PairsCb,
+    PairsView,
+    RequestDecisionCb,
+    Screen,
+)
+from bot.documents import program_document
+from bot.forms.screens import card_text
+from bot.pairs import PairService
+from bot.permissions import Action, Actor, can
+from bot.programs import ProgramService
+from bot.states import PairStates
+from handlers.forms import present
+from handlers.render import show
+from storage.models import Decision, Pair, PairStatus
+from storage.organizations import OrganizationsRepo
+from storage.pairs import PairRequestsRepo, PairsRepo
+
+MEMBER = {"action": Action.USE_MENU}
+MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
+TEXT_LIMIT = 500
+
+
+class Seat(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    CURATOR = "curator"
+
+
+async def _seat(actor: Actor, pair: Pair, organizations: OrganizationsRepo) -> Seat | None:
+    """Where the actor sits at this pair: its mentor, one of its mentees, its curator."""
+    person_id = actor.person.id if actor.person else None
+    if person_id == pair.mentor_id:
+        return Seat.MENTOR
+    if any(p.person_id == person_id and p.decision is not Decision.DECLINED
+           for p in pair.participants if p.person_id != pair.mentor_id):  # fmt: skip
+        return Seat.MENTEE
+    school = await organizations.school(pair.organization_id)
+    if school and can(actor, Action.MANAGE_PAIRS, district_id=school.district_id,
+                      organization_id=school.id):  # fmt: skip
+        return Seat.CURATOR
+    return None
+
+
+async def my_pairs(
+    callback: CallbackQuery, actor: Actor, pairs: PairsRepo, pair_service: PairService
+) -> None:
+    kb = InlineKeyboardBuilder()
+    found = [p for p in await pairs.involving(actor.person.id if actor.person else 0)
+             if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
+    lines = [texts.MY_PAIRS_TITLE]
+    for number, pair in enumerate(found, start=1):
+        names = await pair_service.names(pair.organization_id)
+        lines.append(texts.pair_line(number, names.get(pair.mentor_id, ""),
+                                     [names.get(m, "") for m in pair.mentee_ids],
+                                     pair.status.value))  # fmt: skip
+        kb.button(
+            text=f"🤝 {number}",
+            callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
+        )
+    if not found:
+        lines.append(texts.MY_PAIRS_EMPTY)
+    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(*([4] * ((len(found) + 3) // 4)), 1)
+    await show(callback, "\n".join(lines), kb.as_markup())
+
+
+async def card(
+    callback: CallbackQuery, callback_data: PairCardCb, actor: Actor, state: FSMContext,
+    pairs: PairsRepo, pair_service: PairService, programs: ProgramService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    pair = await pairs.get(callback_data.pair_id)
+    seat = await _seat(actor, pair, organizations) if pair else None
+    message = callback.message
+    if pair is None or seat is None or not isinstance(message, Message):
+        await callback.answer(texts.PAIR_NOT_YOURS, show_alert=True)
+        return
+    action = callback_data.action
+    if action is PairCardAction.PROGRAM_EDIT:
+        if seat is not Seat.MENTOR or pair.status is not PairStatus.ACTIVE:
+            await callback.answer(texts.FORBIDDEN, show_alert=True)
+            return
+        form = await programs.edit(pair)
+        await callback.answer()
+        if form is not None:
+            await present(message, form, state, organizations, form.form.intro)
+        return
+    alert = None
+    if action is PairCardAction.PROGRAM_CONFIRM:
+        confirmed = seat is Seat.MENTEE and await programs.confirm(pair)
+        alert = texts.PROGRAM_CONFIRMED if confirmed else texts.PROGRAM_NOT_PROPOSED
+    elif action is PairCardAction.PROGRAM_DOCX:
+        await _send_program(callback, message, pair, pair_service, programs, organizations)
+        return
+    elif action is PairCardAction.REQUEST:
+        if seat is Seat.CURATOR or pair.status is not PairStatus.ACTIVE:
+            await callback.answer(texts.FORBIDDEN, show_alert=True)
+            return
+        await callback.answer()
+        await state.set_state(PairStates.requesting)
+        await state.set_data({"pair_id": pair.id})
+        await message.answer(texts.REQUEST_ASK_REASON)
+        return
+    text, markup = await _card(pair, seat, pair_service, programs)
+    await show(callback, text, markup, alert)
+
+
+async def _card(
+    pair: Pair, seat: Seat, pair_service: PairService, programs: ProgramService
+) -> tuple[str, InlineKeyboardMarkup]:
+    names = await pair_service.names(pair.organization_id)
+    found = await programs.get(pair)
+    status = texts.PROGRAM_STATUSES[found[0].status] if found else texts.PROGRAM_NONE
+    text = texts.pair_card(names.get(pair.mentor_id, ""),
+                           [names.get(m, "") for m in pair.mentee_ids], pair.form, pair.kind,
+                           pair.status.value, status)  # fmt: skip
+    if found and found[1].answers:
+        _, form = found
+        text += "\n\n" + card_text(form.form.title, form.form, form.answers, 3800 - len(text))
+    kb = InlineKeyboardBuilder()
+
+    def button(label: str, action: PairCardAction) -> None:
+        kb.button(text=label, callback_data=PairCardCb(pair_id=pair.id, action=action))
+
+    active = pair.status is PairStatus.ACTIVE
+    if seat is Seat.MENTOR and active:
+        button(texts.BTN_PROGRAM_EDIT, PairCardAction.PROGRAM_EDIT)
+    if seat is Seat.MENTEE and found and found[0].status == "proposed":
+        button(texts.BTN_PROGRAM_CONFIRM, PairCardAction.PROGRAM_CONFIRM)
+    if found:
+        button(texts.BTN_PROGRAM_DOCX, PairCardAction.PROGRAM_DOCX)
+    if active and seat is not Seat.CURATOR:
+        button(texts.BTN_REQUEST_RELEASE if seat is Seat.MENTOR else texts.BTN_REQUEST_REPLACE,
+               PairCardAction.REQUEST)  # fmt: skip
+    if seat is Seat.CURATOR:
+        kb.button(text=texts.BTN_BACK, callback_data=PairsCb(
+            school_id=pair.organization_id, view=PairsView.LIST))  # fmt: skip
+    else:
+        kb.button(text=texts.BTN_BACK, callback_data=MenuCb(screen=Screen.MY_PAIRS))
+    kb.adjust(1)
+    return text, kb.as_markup()
+
+
+async def _send_program(
+    callback: CallbackQuery, message: Message, pair: Pair, pair_service: PairService,
+    programs: ProgramService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    found = await programs.get(pair)
+    if found is None:
+        await callback.answer(texts.PROGRAM_MISSING, show_alert=True)
+        return
+    await callback.answer()
+    school = await organizations.school(pair.organization_id)
+    content = program_document(
+        school.name if school else "",
+        pair,
+        await pair_service.names(pair.organization_id),
+        found[1].answers,
+    )
+    await message.answer_document(BufferedInputFile(content, f"programma_{pair.id}.docx"))
+
+
+async def request_reason(
+    message: Message, actor: Actor, state: FSMContext, pairs: PairsRepo,
+    pair_service: PairService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    reason = (message.text or "").strip()
+    if not reason or len(reason) > TEXT_LIMIT:
+        await message.answer(texts.REQUEST_ASK_REASON)
+        return
+    pair = await pairs.get(int((await state.get_data()).get("pair_id", 0)))
+    await state.clear()
+    seat = await _seat(actor, pair, organizations) if pair else None
+    if pair is None or actor.person is None or seat in (None, Seat.CURATOR):
+        await message.answer(texts.PAIR_NOT_YOURS)
+        return
+    await message.answer(await pair_service.request(pair, actor.person.id, reason))
+
+
+async def decide_request(
+    callback: CallbackQuery, callback_data: RequestDecisionCb, actor: Actor, state: FSMContext,
+    pairs: PairsRepo, pair_requests: PairRequestsRepo, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    request = await pair_requests.get(callback_data.request_id)
+    pair = await pairs.get(request.pair_id) if request else None
+    seat = await _seat(actor, pair, organizations) if pair else None
+    if request is None or seat is not Seat.CURATOR or not isinstance(callback.message, Message):
+        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        return
+    if request.status != "pending":
+        await callback.answer(texts.REQUEST_GONE, show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(PairStates.deciding_request)
+    await state.set_data({"request_id": request.id, "approve": callback_data.approve})
+    await callback.message.answer(texts.REQUEST_ASK_COMMENT)
+
+
+async def request_comment(
+    message: Message, actor: Actor, state: FSMContext, pairs: PairsRepo,
+    pair_requests: PairRequestsRepo, pair_service: PairService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    comment = (message.text or "").strip()
+    if not comment or len(comment) > TEXT_LIMIT:
+        await message.answer(texts.REQUEST_ASK_COMMENT)
+        return
+    data = await state.get_data()
+    await state.clear()
+    request = await pair_requests.get(int(data.get("request_id", 0)))
+    pair = await pairs.get(request.pair_id) if request else None
+    seat = await _seat(actor, pair, organizations) if pair else None
+    if request is None or seat is not Seat.CURATOR:
+        await message.answer(texts.FORBIDDEN)
+        return
+    decided = await pair_service.decide_request(request, bool(data.get("approve")), comment)
+    await message.answer(texts.REQUEST_DECIDED if decided else texts.REQUEST_GONE)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(
+        my_pairs, MenuCb.filter(F.screen == Screen.MY_PAIRS), flags=MEMBER
+    )
+    router.callback_query.register(card, PairCardCb.filter(), flags=MEMBER)
+    router.message.register(request_reason, PairStates.requesting, flags=MEMBER)
+    router.callback_query.register(decide_request, RequestDecisionCb.filter(), flags=MANAGE_PAIRS)
+    router.message.register(request_comment, PairStates.deciding_request, flags=MANAGE_PAIRS)
+    return router  # fmt: skip

@@ -1,0 +1,149 @@
+"""A pair's program and requests, through the dispatcher."""
+
+from __future__ import annotations
+
+import io
+
+from aiogram import Bot
+from docx import Document
+
+from bot import texts
+from bot.callbacks import PairCardAction, PairCardCb, RequestDecisionCb
+from storage.db import Database
+from storage.models import Pair, PairStatus, Role
+from storage.pairs import PairsRepo
+from tests import seed
+from tests.fake_telegram import FakeTelegram
+from tests.harness import FakeClock, Harness
+from tests.test_pairs import CURATOR, deliver, school, services
+
+__all__ = ["school"]  # the fixture, used by name
+MENTOR, MENTEE = 11, 21
+
+
+async def active_pair(db: Database, clock: FakeClock, school_id: int) -> Pair:
+    mentor = await seed.participant(db, clock, school_id, MENTOR, Role.MENTOR)
+    mentee = await seed.participant(db, clock, school_id, MENTEE, Role.MENTEE)
+    service, pairs = services(db, clock)
+    created = await service.create(school_id, mentor, [mentee], CURATOR)
+    assert isinstance(created, Pair)
+    for person in (mentor, mentee):
+        await service.respond(created, person, True, None)
+    pair = await pairs.get(created.id)
+    assert pair is not None and pair.status is PairStatus.ACTIVE
+    # The invitations and acceptance notices are not what these tests look at.
+    await db.execute("UPDATE outbox SET status = 'sent'")
+    return pair
+
+
+async def write_program(tg: Harness) -> dict[str, object]:
+    await tg.send(MENTOR, "/menu")
+    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, "🤝 1")
+    first = await tg.press(MENTOR, texts.BTN_PROGRAM_EDIT)
+    assert "Дата начала программы" in first["text"]
+    assert "такой даты нет" in (await tg.send(MENTOR, "31.02.2026"))["text"].lower()
+    await tg.send(MENTOR, "01.12.2026")
+    short = await tg.send(MENTOR, "2")
+    assert "от 3 до 12" in short["text"]
+    await tg.send(MENTOR, "6")
+    await tg.send(MENTOR, "Снять затруднения с дисциплиной на уроке")
+    await tg.send(MENTOR, "Анализ урока; разбор двух уроков; 15.12.2026; карта урока\n"
+                          "Классное руководство; план работы; 20.01.2027; план")  # fmt: skip
+    await tg.press(MENTOR, "Пропустить »")
+    return await tg.press(MENTOR, "📨 Отправить")
+
+
+async def test_mentor_drafts_mentee_confirms_curator_sees(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    sent = await write_program(tg)
+    assert texts.PROGRAM_SENT in sent["text"]
+    await deliver(bot, db, clock)
+    assert texts.PROGRAM_TO_CONFIRM in fake.last(MENTEE)["text"]
+    card = await tg.press(MENTEE, texts.BTN_PROGRAM_OPEN)
+    assert "Снять затруднения с дисциплиной" in card["text"]
+    assert "ждёт подтверждения наставляемого" in card["text"]
+    await tg.press(MENTEE, texts.BTN_PROGRAM_CONFIRM)
+    assert tg.alert() == texts.PROGRAM_CONFIRMED
+    row = await db.fetch_one("SELECT status, revision FROM programs WHERE pair_id = ?", (pair.id,))
+    assert row is not None and (row["status"], row["revision"]) == ("confirmed", 1)
+    # The curator opens the pair and gets the program as a document.
+    await tg.press_data(CURATOR, PairCardCb(pair_id=pair.id, action=PairCardAction.PROGRAM_DOCX)
+                        .pack(), fake.message_update(CURATOR, "x")["message"])  # fmt: skip
+    _, name, content = fake.uploads[-1]
+    assert name == f"programma_{pair.id}.docx"
+    table = Document(io.BytesIO(content)).tables[0]
+    assert [c.text for c in table.rows[1].cells] == [
+        "1", "Анализ урока", "разбор двух уроков", "15.12.2026", "карта урока",
+    ]  # fmt: skip
+
+
+async def test_change_after_confirmation_needs_the_mentee_again(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    await write_program(tg)
+    await deliver(bot, db, clock)
+    await tg.press(MENTEE, texts.BTN_PROGRAM_OPEN)
+    await tg.press(MENTEE, texts.BTN_PROGRAM_CONFIRM)
+    await tg.send(MENTOR, "/menu")
+    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, "🤝 1")
+    summary = await tg.press(MENTOR, texts.BTN_PROGRAM_EDIT)
+    assert "Проверьте ответы" in summary["text"]
+    await tg.press(MENTOR, "✏ 2")
+    await tg.send(MENTOR, "9")
+    await tg.press(MENTOR, "📨 Отправить")
+    row = await db.fetch_one("SELECT status, revision FROM programs WHERE pair_id = ?", (pair.id,))
+    assert row is not None and (row["status"], row["revision"]) == ("proposed", 2)
+    clock.advance(seconds=2)
+    await deliver(bot, db, clock)
+    card = await tg.press(MENTEE, texts.BTN_PROGRAM_OPEN)
+    assert "Срок, мес.</b>: 9" in card["text"] or "Срок, мес.: 9" in card["text"]
+
+
+async def test_mentee_asks_to_replace_mentor_and_curator_approves(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    await tg.send(MENTEE, "/menu")
+    await tg.press(MENTEE, texts.BTN_MY_PAIRS)
+    await tg.press(MENTEE, "🤝 1")
+    ask = await tg.press(MENTEE, texts.BTN_REQUEST_REPLACE)
+    assert ask["text"] == texts.REQUEST_ASK_REASON
+    assert (await tg.send(MENTEE, "Не совпадают смены"))["text"] == texts.REQUEST_SENT
+    await deliver(bot, db, clock)
+    assert "просит заменить наставника" in fake.last(CURATOR)["text"]
+    await tg.press(CURATOR, texts.BTN_APPROVE)
+    done = await tg.send(CURATOR, "Подберём другого наставника")
+    assert done["text"] == texts.REQUEST_DECIDED
+    ended = await PairsRepo(db).get(pair.id)
+    assert ended is not None and ended.status is PairStatus.ENDED
+    end = await db.fetch_one("SELECT end_reason FROM pairs WHERE id = ?", (pair.id,))
+    assert end is not None and end["end_reason"] == "replace_mentor: Не совпадают смены"
+    service, _ = services(db, clock)
+    assert pair.mentee_ids[0] in (await service.candidates(school)).mentees
+    clock.advance(seconds=2)
+    await deliver(bot, db, clock)
+    assert "одобрил" in fake.last(MENTEE)["text"]
+
+
+async def test_forged_pair_card_and_request_buttons(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    await seed.participant(db, clock, school, 22, Role.MENTEE)
+    for action in PairCardAction:
+        await tg.press_data(22, PairCardCb(pair_id=pair.id, action=action).pack(),
+                            tg.fake.message_update(22, "x")["message"])  # fmt: skip
+        assert tg.alert() == texts.PAIR_NOT_YOURS
+    service, _ = services(db, clock)
+    await service.request(pair, pair.mentee_ids[0], "причина")
+    for user in (MENTEE, MENTOR, 22):
+        await tg.press_data(user, RequestDecisionCb(request_id=1, approve=True).pack(),
+                            tg.fake.message_update(user, "x")["message"])  # fmt: skip
+        assert tg.alert() == texts.FORBIDDEN
+    still = await PairsRepo(db).get(pair.id)
+    assert still is not None and still.status is PairStatus.ACTIVE
