@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from aiogram import Bot
 from docx import Document
@@ -36,7 +37,7 @@ async def active_pair(db: Database, clock: FakeClock, school_id: int) -> Pair:
     return pair
 
 
-async def write_program(tg: Harness) -> dict[str, object]:
+async def write_program(tg: Harness) -> dict[str, Any]:
     await tg.send(MENTOR, "/menu")
     await tg.press(MENTOR, texts.BTN_MY_PAIRS)
     await tg.press(MENTOR, "🤝 1")
