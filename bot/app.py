@@ -125,7 +125,18 @@ async def run(settings: Settings) -> None:
         dp = build_dispatcher(settings, db, clock)
         sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox)
         await sender.recover()
-        scheduler = build_scheduler(sender.tick, settings.outbox.tick_seconds)
+        pair_service: PairService = dp["pair_service"]
+        organizations: OrganizationsRepo = dp["organizations"]
+
+        async def remind_about_waiting_mentees() -> None:
+            for school in await organizations.all_schools():
+                await pair_service.remind_about_waiting(
+                    school.id, settings.pairs.waiting_reminder_days
+                )
+
+        scheduler = build_scheduler(
+            sender.tick, settings.outbox.tick_seconds, hourly=[remind_about_waiting_mentees]
+        )
 
         async def on_startup(bot: Bot) -> None:
             await commands.publish_default(bot)

@@ -159,3 +159,18 @@ class PairCardCb(CallbackData, prefix="pc"):
 class RequestDecisionCb(CallbackData, prefix="rd"):
     request_id: int
     approve: bool
+
+
+class PairEditField(StrEnum):
+    FORM = "f"
+    KIND = "k"
+    ADD_MENTEE = "a"
+    WITHDRAW = "w"
+
+
+class PairEditCb(CallbackData, prefix="pe"):
+    """The curator changes a pair: v is the chosen form/kind index or mentee id (-1: ask)."""
+
+    pair_id: int
+    field: PairEditField
+    v: int = -1

@@ -60,6 +60,12 @@ class OutboxSettings:
 
 
 @dataclass(frozen=True)
+class PairSettings:
+    # Curators are reminded of mentees who have waited this many days for a mentor.
+    waiting_reminder_days: int = 14
+
+
+@dataclass(frozen=True)
 class InviteSettings:
     curator_ttl_hours: int = 72
     coordinator_ttl_hours: int = 72
@@ -85,6 +91,7 @@ class Settings:
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     invites: InviteSettings = field(default_factory=InviteSettings)
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
+    pairs: PairSettings = field(default_factory=PairSettings)
 
 
 def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -172,6 +179,9 @@ def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -
                 "invites", "coordinator_ttl_hours", 72, 1, 24 * 90
             ),
             teacher_ttl_days=reader.integer("invites", "teacher_ttl_days", 60, 1, 400),
+        ),
+        pairs=PairSettings(
+            waiting_reminder_days=reader.integer("pairs", "waiting_reminder_days", 14, 1, 365),
         ),
         throttle=ThrottleSettings(
             burst=reader.integer("throttle", "burst", 10, 1, 1000),

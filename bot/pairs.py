@@ -168,6 +168,25 @@ class PairService:
         await self._invite(pair, await self.names(school_id))
         return pair
 
+    async def add_mentee(self, pair: Pair, mentee_id: int) -> str | None:
+        """Invite one more mentee into the pair, making it a group; a refusal as text."""
+        found = await self.candidates(pair.organization_id)
+        if mentee_id not in found.mentees:
+            return await self._why_not_free(pair.organization_id, mentee_id)
+        mentor = next((e for e in await self._banks.bank(pair.organization_id, Role.MENTOR)
+                       if e.person_id == pair.mentor_id), None)  # fmt: skip
+        if mentor is None:
+            return texts.PAIR_MENTOR_UNAVAILABLE
+        refusal = await self._pairs.add_mentee(
+            pair.id, mentee_id, int(mentor.answers.get("capacity") or 1)
+        )
+        if refusal is not None:
+            return texts.PAIR_REFUSALS[refusal.value]
+        grown = await self._pairs.get(pair.id)
+        assert grown is not None
+        await self._invite(grown, await self.names(pair.organization_id), only=[mentee_id])
+        return None
+
     async def _why_not_free(self, school_id: int, mentee_id: int) -> str:
         entry = next(
             (e for e in await self._banks.bank(school_id, Role.MENTEE) if e.person_id == mentee_id),
@@ -181,7 +200,9 @@ class PairService:
             return texts.PAIR_REFUSALS[PairRefusal.MENTEE_TAKEN.value]
         return texts.PAIR_MENTEE_NOT_READY
 
-    async def _invite(self, pair: Pair, names: dict[int, str]) -> None:
+    async def _invite(
+        self, pair: Pair, names: dict[int, str], only: list[int] | None = None
+    ) -> None:
         now = self._clock.now()
         text = texts.pair_invitation(
             names.get(pair.mentor_id, ""), [names.get(m, "") for m in pair.mentee_ids],
@@ -192,7 +213,10 @@ class PairService:
         kb.button(text=texts.BTN_DECLINE,
                   callback_data=PairInviteCb(pair_id=pair.id, accept=False))  # fmt: skip
         for participant in pair.participants:
+            if only is not None and participant.person_id not in only:
+                continue
             person = await self._people.by_id(participant.person_id)
+
             if person is None:
                 continue
             await self._outbox.enqueue(
@@ -219,7 +243,23 @@ class PairService:
             )  # fmt: skip
         return texts.PAIR_ACCEPTED if accept else texts.PAIR_DECLINED
 
+    async def remind_about_waiting(self, school_id: int, days: int) -> bool:
+        """Tell the school's curators, once a day, who has waited `days` or more for a mentor."""
+        waiting = [e for e in await self._banks.bank(school_id, Role.MENTEE)
+                   if e.status is BankStatus.WAITING and e.days_waiting >= days]  # fmt: skip
+        if not waiting:
+            return False
+        now = self._clock.now()
+        text = texts.waiting_reminder([(e.name, e.days_waiting) for e in waiting])
+        for curator in await self._people.holders(Role.CURATOR, school_id):
+            await self._outbox.enqueue(
+                f"waiting:{school_id}:{now.date()}:{curator}", curator, "curator_notice",
+                message_payload(text), now, now + timedelta(days=1), now,
+            )  # fmt: skip
+        return True
+
     async def withdraw(self, pair: Pair) -> bool:
+
         return await self._pairs.withdraw(pair.id, self._clock.now())
 
     async def request(self, pair: Pair, person_id: int, reason: str) -> str:

@@ -1,4 +1,5 @@
-"""APScheduler is only the clock: durable work lives in our own tables (the outbox)."""
+"""APScheduler is only the clock: durable work lives in our own tables (the outbox), and
+each job just looks at the tables and queues what is due."""
 
 from __future__ import annotations
 
@@ -7,19 +8,22 @@ from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+Job = Callable[[], Awaitable[object]]
 
-def build_scheduler(
-    outbox_tick: Callable[[], Awaitable[object]], tick_seconds: float
-) -> AsyncIOScheduler:
+
+def build_scheduler(outbox_tick: Job, tick_seconds: float, hourly: list[Job]) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
         timezone=UTC,
         job_defaults={
-            # A tick that overran or was missed is simply merged into the next one:
-            # the outbox rows, not the scheduler, remember what is owed.
+            # A run that overran or was missed is simply merged into the next one:
+            # the tables, not the scheduler, remember what is owed.
             "coalesce": True,
             "max_instances": 1,
             "misfire_grace_time": max(1, int(tick_seconds * 5)),
         },
     )
     scheduler.add_job(outbox_tick, "interval", seconds=tick_seconds, id="outbox_tick")
+    for job in hourly:
+        scheduler.add_job(job, "interval", hours=1, id=getattr(job, "__name__", repr(job)),
+                          misfire_grace_time=3600)  # fmt: skip
     return scheduler

@@ -694,3 +694,25 @@ MY_PAIRS_TITLE = "<b>Мои пары</b>"
 MY_PAIRS_EMPTY = "Вы пока не в паре. Куратор пришлёт приглашение, когда подберёт пару."
 BTN_MY_PAIRS = "🤝 Мои пары"
 REQUEST_DECIDED = "Решение записано, участники пары получат уведомление."
+
+
+def waiting_reminder(waiting: list[tuple[str, int]]) -> str:
+    lines = ["<b>Наставляемые ждут наставника</b>"]
+    lines += [f"• {escape(name)} — {days} дн." for name, days in waiting[:30]]
+    if len(waiting) > 30:
+        lines.append(f"… и ещё {len(waiting) - 30}")
+    lines.append("Подберите пары: школа → «🤝 Пары» → «✨ Предложить пары».")
+    return "\n".join(lines)
+
+
+BTN_PAIR_FORM = "🔧 Форма"
+BTN_PAIR_KIND = "🔧 Вид"
+BTN_PAIR_ADD = "➕ Добавить наставляемого (группа)"
+BTN_PAIR_WITHDRAW = "✖ Отозвать приглашение"
+PAIR_PICK_FORM = "Выберите форму наставничества."
+PAIR_PICK_KIND = "Выберите вид наставничества."
+PAIR_PICK_MENTEE = "Кого пригласить в группу? (наставляемые, ждущие наставника)"
+PAIR_NO_WAITING = "Свободных наставляемых с заполненной анкетой нет."
+PAIR_UPDATED = "Сохранено."
+PAIR_MENTEE_ADDED = "Приглашение отправлено, пара стала группой."
+PAIR_WITHDRAWN = "Приглашение отозвано."

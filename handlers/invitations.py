@@ -22,7 +22,8 @@ REASON_LIMIT = 300
 async def _pending(actor: Actor, pairs: PairsRepo, pair_id: int) -> Pair | None:
     """The pair, if this person is one of its participants still asked to answer."""
     pair = await pairs.get(pair_id)
-    if pair is None or actor.person is None or pair.status is not PairStatus.INVITED:
+    holding = (PairStatus.INVITED, PairStatus.ACTIVE)  # a working group may invite one more
+    if pair is None or actor.person is None or pair.status not in holding:
         return None
     mine = next((p for p in pair.participants if p.person_id == actor.person.id), None)
     return pair if mine is not None and mine.decision is Decision.PENDING else None

@@ -14,6 +14,8 @@ from bot.callbacks import (
     MenuCb,
     PairCardAction,
     PairCardCb,
+    PairEditCb,
+    PairEditField,
     PairsCb,
     PairsView,
     RequestDecisionCb,
@@ -21,7 +23,7 @@ from bot.callbacks import (
 )
 from bot.documents import program_document
 from bot.forms.screens import card_text
-from bot.pairs import PairService
+from bot.pairs import PairForm, PairKind, PairService
 from bot.permissions import Action, Actor, can
 from bot.programs import ProgramService
 from bot.states import PairStates
@@ -148,6 +150,18 @@ async def _card(
     if active and seat is not Seat.CURATOR:
         button(texts.BTN_REQUEST_RELEASE if seat is Seat.MENTOR else texts.BTN_REQUEST_REPLACE,
                PairCardAction.REQUEST)  # fmt: skip
+    if seat is Seat.CURATOR and pair.status in (PairStatus.INVITED, PairStatus.ACTIVE):
+        for label, field in (
+            (texts.BTN_PAIR_FORM, PairEditField.FORM),
+            (texts.BTN_PAIR_KIND, PairEditField.KIND),
+            (texts.BTN_PAIR_ADD, PairEditField.ADD_MENTEE),
+        ):
+            kb.button(text=label, callback_data=PairEditCb(pair_id=pair.id, field=field))
+        if pair.status is PairStatus.INVITED:
+            kb.button(
+                text=texts.BTN_PAIR_WITHDRAW,
+                callback_data=PairEditCb(pair_id=pair.id, field=PairEditField.WITHDRAW),
+            )
     if seat is Seat.CURATOR:
         kb.button(text=texts.BTN_BACK, callback_data=PairsCb(
             school_id=pair.organization_id, view=PairsView.LIST))  # fmt: skip
@@ -174,6 +188,60 @@ async def _send_program(
         found[1].answers,
     )
     await message.answer_document(BufferedInputFile(content, f"programma_{pair.id}.docx"))
+
+
+async def edit_pair(
+    callback: CallbackQuery, callback_data: PairEditCb, actor: Actor, pairs: PairsRepo,
+    pair_service: PairService, programs: ProgramService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    """The curator's changes: form, kind, one more mentee (a group), withdrawing."""
+    pair = await pairs.get(callback_data.pair_id)
+    if pair is None or await _seat(actor, pair, organizations) is not Seat.CURATOR:
+        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        return
+    field, value = callback_data.field, callback_data.v
+    if value < 0 and field is not PairEditField.WITHDRAW:
+        await _edit_choices(callback, pair, field, pair_service)
+        return
+    alert: str | None = texts.PAIR_UPDATED
+    if field is PairEditField.FORM and 0 <= value < len(PairForm):
+        await pairs.set_form_kind(pair.id, list(PairForm)[value].value, pair.kind)
+    elif field is PairEditField.KIND and 0 <= value < len(PairKind):
+        await pairs.set_form_kind(pair.id, pair.form, list(PairKind)[value].value)
+    elif field is PairEditField.ADD_MENTEE:
+        alert = await pair_service.add_mentee(pair, value) or texts.PAIR_MENTEE_ADDED
+    elif field is PairEditField.WITHDRAW:
+        alert = texts.PAIR_WITHDRAWN if await pair_service.withdraw(pair) else texts.DRAFT_GONE
+    else:
+        alert = texts.STALE_BUTTON
+    changed = await pairs.get(pair.id)
+    assert changed is not None
+    text, markup = await _card(changed, Seat.CURATOR, pair_service, programs)
+    await show(callback, text, markup, alert)
+
+
+async def _edit_choices(
+    callback: CallbackQuery, pair: Pair, field: PairEditField, pair_service: PairService
+) -> None:
+    kb = InlineKeyboardBuilder()
+    if field is PairEditField.FORM:
+        title = texts.PAIR_PICK_FORM
+        choices = [(texts.PAIR_FORMS[f.value], i) for i, f in enumerate(PairForm)]
+    elif field is PairEditField.KIND:
+        title = texts.PAIR_PICK_KIND
+        choices = [(texts.PAIR_KINDS[k.value], i) for i, k in enumerate(PairKind)]
+    else:
+        found = await pair_service.candidates(pair.organization_id)
+        title = texts.PAIR_PICK_MENTEE if found.mentees else texts.PAIR_NO_WAITING
+        choices = [(entry.name[:50], person_id)
+                   for person_id, (_, entry) in found.mentees.items()][:30]  # fmt: skip
+    for label, value in choices:
+        kb.button(text=label, callback_data=PairEditCb(pair_id=pair.id, field=field, v=value))
+    kb.button(
+        text=texts.BTN_BACK, callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
+    )
+    kb.adjust(1)
+    await show(callback, title, kb.as_markup())  # fmt: skip
 
 
 async def request_reason(
@@ -239,6 +307,7 @@ def build_router() -> Router:
     )
     router.callback_query.register(card, PairCardCb.filter(), flags=MEMBER)
     router.message.register(request_reason, PairStates.requesting, flags=MEMBER)
+    router.callback_query.register(edit_pair, PairEditCb.filter(), flags=MANAGE_PAIRS)
     router.callback_query.register(decide_request, RequestDecisionCb.filter(), flags=MANAGE_PAIRS)
     router.message.register(request_comment, PairStates.deciding_request, flags=MANAGE_PAIRS)
     return router  # fmt: skip

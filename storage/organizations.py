@@ -62,7 +62,14 @@ class OrganizationsRepo:
         )
         return _school(row) if row else None
 
+    async def all_schools(self) -> list[Organization]:
+        rows = await self._db.fetch_all(
+            "SELECT id, district_id, name, timezone FROM organizations ORDER BY id"
+        )
+        return [_school(row) for row in rows]
+
     async def schools(self, district_id: int) -> list[Organization]:
+
         rows = await self._db.fetch_all(
             "SELECT id, district_id, name, timezone FROM organizations"
             " WHERE district_id = ? ORDER BY name",

@@ -103,12 +103,17 @@ class PairsRepo:
             async with conn.execute(
                 "UPDATE pair_participants SET decision = ?, decided_at = ?, reason = ?"
                 " WHERE pair_id = ? AND person_id = ? AND decision = ? AND pair_id IN"
-                " (SELECT id FROM pairs WHERE status = ?)",
+                " (SELECT id FROM pairs WHERE status IN (?, ?))",
                 (decision.value, stamp, reason, pair_id, person_id, Decision.PENDING.value,
-                 PairStatus.INVITED.value),
+                 *_HOLDING),
             ) as cursor:  # fmt: skip
                 if cursor.rowcount != 1:
                     return None
+            async with conn.execute("SELECT status FROM pairs WHERE id = ?", (pair_id,)) as cursor:
+                current = await cursor.fetchone()
+            if current is not None and current["status"] == PairStatus.ACTIVE.value:
+                # A mentee added to a working group: their answer does not stop the group.
+                return PairStatus.ACTIVE
             async with conn.execute(
                 "SELECT role, decision FROM pair_participants WHERE pair_id = ?", (pair_id,)
             ) as cursor:
@@ -128,7 +133,47 @@ class PairsRepo:
                 )
         return status
 
+    async def add_mentee(self, pair_id: int, mentee_id: int, capacity: int) -> PairRefusal | None:
+        """Invite one more mentee into a pair (it becomes a group), with the same checks as
+        `create`, in one transaction."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
+                " WHERE p.mentor_id = (SELECT mentor_id FROM pairs WHERE id = ?)"
+                " AND p.status IN (?, ?) AND pp.role = ? AND pp.decision <> ?",
+                (pair_id, *_HOLDING, Role.MENTEE.value, Decision.DECLINED.value),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] + 1 > capacity:
+                return PairRefusal.MENTOR_FULL
+            async with conn.execute(
+                "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
+                " WHERE pp.person_id = ? AND pp.role = ? AND p.status IN (?, ?)"
+                " AND pp.decision <> ?",
+                (mentee_id, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
+            ) as cursor:
+                taken = await cursor.fetchone()
+            if taken is None or taken[0] > 0:
+                return PairRefusal.MENTEE_TAKEN
+            await conn.execute(
+                "INSERT INTO pair_participants (pair_id, person_id, role, decision)"
+                " VALUES (?, ?, ?, ?)",
+                (pair_id, mentee_id, Role.MENTEE.value, Decision.PENDING.value),
+            )
+            await conn.execute("UPDATE pairs SET kind = 'group' WHERE id = ?", (pair_id,))
+        return None
+
+    async def set_form_kind(self, pair_id: int, form: str, kind: str) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE pairs SET form = ?, kind = ? WHERE id = ? AND status IN (?, ?)",
+                (form, kind, pair_id, *_HOLDING),
+            )
+            == 1
+        )
+
     async def withdraw(self, pair_id: int, now: datetime) -> bool:
+
         return (
             await self._db.execute(
                 "UPDATE pairs SET status = ?, ended_at = ? WHERE id = ? AND status = ?",

@@ -200,3 +200,53 @@ async def test_forged_pair_buttons_are_refused(
     assert tg.alert() == texts.FORBIDDEN
     still = await pairs.get(created.id)
     assert still is not None and still.status is PairStatus.INVITED
+
+
+async def test_curator_sets_form_kind_and_grows_a_group(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    mentor = await seed.participant(db, clock, school, 11, Role.MENTOR, capacity=2)
+    first = await seed.participant(db, clock, school, 21, Role.MENTEE)
+    await seed.participant(db, clock, school, 22, Role.MENTEE)
+    await seed.participant(db, clock, school, 23, Role.MENTEE)
+    service, pairs = services(db, clock)
+    created = await service.create(school, mentor, [first], CURATOR)
+    assert isinstance(created, Pair)
+    for person in (mentor, first):
+        await service.respond(created, person, True, None)
+    await tg.send(CURATOR, "/menu")
+    await tg.press(CURATOR, "🏫 Школа № 1")
+    await tg.press(CURATOR, texts.BTN_PAIRS)
+    await tg.press(CURATOR, "🤝 1")
+    await tg.press(CURATOR, texts.BTN_PAIR_FORM)
+    card = await tg.press(CURATOR, "руководитель ОО – педагог")
+    assert "Форма: руководитель ОО – педагог" in card["text"]
+    await tg.press(CURATOR, texts.BTN_PAIR_ADD)
+    await tg.press(CURATOR, "Наставляемая 22")
+    assert tg.alert() == texts.PAIR_MENTEE_ADDED
+    grown = await pairs.get(created.id)
+    assert grown is not None and grown.kind == "group" and len(grown.mentee_ids) == 2
+    assert grown.status is PairStatus.ACTIVE
+    await tg.press(CURATOR, texts.BTN_PAIR_ADD)
+    await tg.press(CURATOR, "Наставляемая 23")
+    assert tg.alert() == texts.PAIR_REFUSALS["mentor_full"]
+    await db.execute("UPDATE outbox SET status = 'sent' WHERE chat_id <> 22")
+    await deliver(bot, db, clock)
+    assert (await tg.press(22, texts.BTN_ACCEPT))["text"] == texts.PAIR_ACCEPTED
+    joined = await pairs.get(created.id)
+    assert joined is not None and joined.status is PairStatus.ACTIVE
+
+
+async def test_curator_reminded_of_long_waiting_mentees(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    await seed.participant(db, clock, school, 21, Role.MENTEE)
+    service, _ = services(db, clock)
+    clock.advance(days=10)
+    assert not await service.remind_about_waiting(school, 14)
+    clock.advance(days=5)
+    assert await service.remind_about_waiting(school, 14)
+    assert await service.remind_about_waiting(school, 14)  # a second run the same day
+    rows = await db.fetch_all("SELECT chat_id, payload FROM outbox")
+    assert len(rows) == 1 and rows[0]["chat_id"] == CURATOR
+    assert "Наставляемая 21 — 15 дн." in rows[0]["payload"]
