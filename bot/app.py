@@ -44,7 +44,7 @@ from storage.models import Role, RoleGrant
 from storage.notices import GroupNoticesRepo
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
-from storage.pairs import PairRequestsRepo, PairsRepo
+from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
 
@@ -98,7 +98,9 @@ def build_dispatcher(
         programs=program_service,
         pair_requests=PairRequestsRepo(db),
         banks=banks,
-        pair_service=PairService(pairs, PairRequestsRepo(db), banks, people, outbox, clock),
+        pair_service=PairService(
+            pairs, PairRequestsRepo(db), PreferencesRepo(db), banks, people, outbox, clock
+        ),
         pairs=pairs,
         privacy=PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock),
     )

@@ -122,6 +122,8 @@ class PairsView(StrEnum):
     PROPOSE = "p"
     DRAFTS = "d"
     ACCEPT_ALL = "aa"
+    PREFERENCES = "pr"
+
     ORDER = "o"
 
 
@@ -174,3 +176,8 @@ class PairEditCb(CallbackData, prefix="pe"):
     pair_id: int
     field: PairEditField
     v: int = -1
+
+
+class PreferenceCb(CallbackData, prefix="pf"):
+    school_id: int
+    chosen: int

@@ -16,6 +16,7 @@ from bot.callbacks import (
     PairsCb,
     PairsView,
     ParticipationCb,
+    PreferenceCb,
     SchoolAction,
     SchoolCb,
     Screen,
@@ -153,4 +154,18 @@ def join_roles() -> InlineKeyboardMarkup:
     kb.button(text=texts.BTN_JOIN_AS_MENTOR, callback_data=JoinRoleCb(role=Role.MENTOR.value))
     kb.button(text=texts.BTN_CANCEL, callback_data=MenuCb(screen=Screen.CANCEL))
     kb.adjust(2, 1)
+    return kb.as_markup()
+
+
+def preferences(
+    school_id: int, options: list[tuple[int, str]], chosen: set[int]
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for person_id, name in options:
+        mark = "✅" if person_id in chosen else "▫️"
+        kb.button(
+            text=f"{mark} {name[:50]}",
+            callback_data=PreferenceCb(school_id=school_id, chosen=person_id),
+        )
+    kb.adjust(1)
     return kb.as_markup()

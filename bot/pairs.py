@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import texts
+from bot import keyboards, texts
 from bot.banks import BankEntry, BankService, BankStatus
 from bot.callbacks import PairInviteCb, RequestDecisionCb
 from bot.clock import Clock
@@ -17,7 +18,13 @@ from bot.matching import Match, Profile, propose, score, top_candidates
 from bot.outbox import message_payload
 from storage.models import Pair, PairDraft, PairStatus, Role
 from storage.outbox import OutboxRepo
-from storage.pairs import PairRefusal, PairRequest, PairRequestsRepo, PairsRepo
+from storage.pairs import (
+    PairRefusal,
+    PairRequest,
+    PairRequestsRepo,
+    PairsRepo,
+    PreferencesRepo,
+)
 from storage.people import PeopleRepo
 
 NOTICE_LIFETIME = timedelta(days=7)
@@ -67,10 +74,11 @@ def _profile(entry: BankEntry, capacity: int = 1) -> Profile:
 
 class PairService:
     def __init__(
-        self, pairs: PairsRepo, requests: PairRequestsRepo, banks: BankService,
-        people: PeopleRepo, outbox: OutboxRepo, clock: Clock,
+        self, pairs: PairsRepo, requests: PairRequestsRepo, preferences: PreferencesRepo,
+        banks: BankService, people: PeopleRepo, outbox: OutboxRepo, clock: Clock,
     ) -> None:  # fmt: skip
         self._pairs = pairs
+        self._preferences = preferences
         self._requests = requests
         self._banks = banks
         self._people = people
@@ -98,14 +106,55 @@ class PairService:
 
     async def propose(self, school_id: int) -> list[PairDraft]:
         found = await self.candidates(school_id)
+        by_mentees, by_mentors = await self._preferences.of_school(school_id)
         proposal = propose(
-            [p for p, _ in found.mentees.values()], [p for p, _ in found.mentors.values()]
-        )
+            [p for p, _ in found.mentees.values()], [p for p, _ in found.mentors.values()],
+            by_mentees, by_mentors,
+        )  # fmt: skip
         await self._pairs.replace_drafts(
             school_id, [(m.mentee_id, m.mentor_id, m.score, m.reasons) for m in proposal],
             self._clock.now(),
         )  # fmt: skip
         return await self._pairs.drafts(school_id)
+
+    async def open_preference_round(self, school_id: int) -> tuple[int, int]:
+        """Ask every waiting mentee and every mentor with room whom they prefer."""
+        await self._preferences.start_round(school_id)
+        found = await self.candidates(school_id)
+        now = self._clock.now()
+        sides = (
+            (found.mentees, found.mentors, texts.PREFERENCES_ASK_MENTEE),
+            (found.mentors, found.mentees, texts.PREFERENCES_ASK_MENTOR),
+        )
+        for askers, offered, question in sides:
+            options = [(pid, entry.name) for pid, (_, entry) in offered.items()]
+            markup = keyboards.preferences(school_id, options, set())
+            for _, entry in askers.values():
+                await self._outbox.enqueue(
+                    f"preferences:{school_id}:{now.isoformat()}:{entry.person_id}",
+                    entry.telegram_id, "preference_round", message_payload(question, markup),
+                    now, now + INVITATION_LIFETIME, now,
+                )  # fmt: skip
+        return len(found.mentees), len(found.mentors)
+
+    async def toggle_preference(
+        self, school_id: int, person_id: int, chosen_id: int
+    ) -> tuple[bool, InlineKeyboardMarkup] | None:
+        """Tick or untick one choice; None when the person is not in this round."""
+        found = await self.candidates(school_id)
+        if person_id in found.mentees:
+            side, offered, limit = Role.MENTEE, found.mentors, texts.MENTEE_PREFERENCE_LIMIT
+        elif person_id in found.mentors:
+            side, offered, limit = Role.MENTOR, found.mentees, len(found.mentees)
+        else:
+            return None
+        if chosen_id not in offered:
+            return None
+        done = await self._preferences.toggle(school_id, person_id, chosen_id, side, limit,
+                                              self._clock.now())  # fmt: skip
+        chosen = await self._preferences.chosen_by(school_id, person_id)
+        options = [(pid, entry.name) for pid, (_, entry) in offered.items()]
+        return done, keyboards.preferences(school_id, options, chosen)
 
     async def top_for(self, school_id: int, mentee_id: int, limit: int = 5) -> list[Match]:
         found = await self.candidates(school_id)

@@ -17,6 +17,7 @@ from bot.callbacks import (
     PairCardCb,
     PairsCb,
     PairsView,
+    PreferenceCb,
     SchoolAction,
     SchoolCb,
 )
@@ -72,10 +73,14 @@ async def pairs_screen(
         text=texts.BTN_PROPOSE, callback_data=PairsCb(school_id=school.id, view=PairsView.PROPOSE)
     )
     kb.button(
+        text=texts.BTN_PREFERENCES,
+        callback_data=PairsCb(school_id=school.id, view=PairsView.PREFERENCES),
+    )
+    kb.button(
         text=texts.BTN_ORDER, callback_data=PairsCb(school_id=school.id, view=PairsView.ORDER)
     )
     kb.attach(_back_to_school(school.id))
-    kb.adjust(*([5] * ((len(found) + 4) // 5)), 1, 1, 1)
+    kb.adjust(*([5] * ((len(found) + 4) // 5)), 1, 1, 1, 1)
     await show(callback, "\n".join(lines), kb.as_markup())  # fmt: skip
 
 
@@ -244,6 +249,38 @@ async def order(
     )
 
 
+async def open_preferences(
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pair_service: PairService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.MANAGE_PAIRS)  # fmt: skip
+    if school is None:
+        return
+    mentees, mentors = await pair_service.open_preference_round(school.id)
+    await callback.answer(texts.preferences_opened(mentees, mentors), show_alert=True)
+
+
+async def choose_preference(
+    callback: CallbackQuery, callback_data: PreferenceCb, actor: Actor,
+    pair_service: PairService,
+) -> None:  # fmt: skip
+    toggled = None
+    if actor.person is not None:
+        toggled = await pair_service.toggle_preference(
+            callback_data.school_id, actor.person.id, callback_data.chosen
+        )
+    if toggled is None or not isinstance(callback.message, Message):
+        await callback.answer(texts.PREFERENCE_CLOSED, show_alert=True)
+        return
+    done, markup = toggled
+    if not done:
+        await callback.answer(texts.PREFERENCE_LIMIT, show_alert=True)
+        return
+    await callback.answer()
+    await callback.message.edit_reply_markup(reply_markup=markup)
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(
@@ -261,4 +298,10 @@ def build_router() -> Router:
         order, PairsCb.filter(F.view == PairsView.ORDER), flags=MANAGE_PAIRS
     )
     router.callback_query.register(draft_action, DraftCb.filter(), flags=MANAGE_PAIRS)
+    router.callback_query.register(
+        open_preferences, PairsCb.filter(F.view == PairsView.PREFERENCES), flags=MANAGE_PAIRS
+    )
+    router.callback_query.register(
+        choose_preference, PreferenceCb.filter(), flags={"action": Action.RESPOND_TO_PAIR}
+    )
     return router  # fmt: skip

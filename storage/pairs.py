@@ -352,3 +352,59 @@ class PairRequestsRepo:
                      PairStatus.ACTIVE.value),
                 )  # fmt: skip
         return True
+
+
+class PreferencesRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def start_round(self, organization_id: int) -> None:
+        await self._db.execute(
+            "DELETE FROM preferences WHERE organization_id = ?", (organization_id,)
+        )
+
+    async def toggle(
+        self, organization_id: int, chooser_id: int, chosen_id: int, side: Role, limit: int,
+        now: datetime,
+    ) -> bool:  # fmt: skip
+        """Add or remove one choice; False when adding would exceed the limit."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "DELETE FROM preferences WHERE organization_id = ? AND chooser_id = ?"
+                " AND chosen_id = ?",
+                (organization_id, chooser_id, chosen_id),
+            ) as cursor:
+                if cursor.rowcount == 1:
+                    return True
+            async with conn.execute(
+                "SELECT COUNT(*) FROM preferences WHERE organization_id = ? AND chooser_id = ?",
+                (organization_id, chooser_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or row[0] >= limit:
+                return False
+            await conn.execute(
+                "INSERT INTO preferences (organization_id, chooser_id, chosen_id, side,"
+                " chosen_at) VALUES (?, ?, ?, ?, ?)",
+                (organization_id, chooser_id, chosen_id, side.value, to_db_time(now)),
+            )
+        return True
+
+    async def chosen_by(self, organization_id: int, chooser_id: int) -> set[int]:
+        rows = await self._db.fetch_all(
+            "SELECT chosen_id FROM preferences WHERE organization_id = ? AND chooser_id = ?",
+            (organization_id, chooser_id),
+        )
+        return {row["chosen_id"] for row in rows}
+
+    async def of_school(
+        self, organization_id: int
+    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """(mentee, mentor) pairs named by mentees, and those named by mentors."""
+        rows = await self._db.fetch_all(
+            "SELECT chooser_id, chosen_id, side FROM preferences WHERE organization_id = ?",
+            (organization_id,),
+        )
+        by_mentees = {(r["chooser_id"], r["chosen_id"]) for r in rows if r["side"] == "mentee"}
+        by_mentors = {(r["chosen_id"], r["chooser_id"]) for r in rows if r["side"] == "mentor"}
+        return by_mentees, by_mentors

@@ -21,7 +21,7 @@ from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.models import Pair, PairStatus, Role, RoleGrant
 from storage.outbox import OutboxRepo
-from storage.pairs import PairRequestsRepo, PairsRepo
+from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
@@ -34,7 +34,10 @@ def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
     people, outbox, pairs = PeopleRepo(db), OutboxRepo(db), PairsRepo(db)
     banks = BankService(people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox,
                         DEFAULT_CATALOG, clock)  # fmt: skip
-    return PairService(pairs, PairRequestsRepo(db), banks, people, outbox, clock), pairs
+    service = PairService(
+        pairs, PairRequestsRepo(db), PreferencesRepo(db), banks, people, outbox, clock
+    )
+    return service, pairs
 
 
 async def deliver(bot: Bot, db: Database, clock: FakeClock) -> None:
@@ -250,3 +253,39 @@ async def test_curator_reminded_of_long_waiting_mentees(
     rows = await db.fetch_all("SELECT chat_id, payload FROM outbox")
     assert len(rows) == 1 and rows[0]["chat_id"] == CURATOR
     assert "Наставляемая 21 — 15 дн." in rows[0]["payload"]
+
+
+async def test_preference_round_makes_mutual_choices_win(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    # On questionnaires alone mentee 21 fits mentor 11 best; 21 and 12 choose each other.
+    await seed.participant(db, clock, school, 11, Role.MENTOR)
+    await seed.participant(db, clock, school, 12, Role.MENTOR, competences=["gifted"],
+                           subjects=["history"])  # fmt: skip
+    await seed.participant(db, clock, school, 21, Role.MENTEE)
+    await tg.send(CURATOR, "/menu")
+    await tg.press(CURATOR, "🏫 Школа № 1")
+    await tg.press(CURATOR, texts.BTN_PAIRS)
+    await tg.press(CURATOR, texts.BTN_PREFERENCES)
+    assert tg.alert() == texts.preferences_opened(1, 2)
+    await deliver(bot, db, clock)
+    assert texts.PREFERENCES_ASK_MENTEE in fake.last(21)["text"]
+    picked = await tg.press(21, "▫️ Наставник 12")
+    assert "✅ Наставник 12" in fake.buttons(picked)
+    await tg.press(12, "▫️ Наставляемая 21")
+    drafts = await tg.press(CURATOR, texts.BTN_PROPOSE)
+    assert "Наставляемая 21 ← Наставник 12" in drafts["text"]
+
+
+async def test_mentee_names_at_most_three_mentors(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    mentors = [await seed.participant(db, clock, school, 11 + n, Role.MENTOR) for n in range(4)]
+    mentee = await seed.participant(db, clock, school, 21, Role.MENTEE)
+    service, _ = services(db, clock)
+    await service.open_preference_round(school)
+    results = [await service.toggle_preference(school, mentee, m) for m in mentors]
+    assert [r[0] for r in results if r] == [True, True, True, False]
+    assert await service.toggle_preference(school, mentee, mentee) is None  # not a mentor
+    outsider = await seed.school(db, clock, "Школа № 2")
+    assert await service.toggle_preference(outsider, mentee, mentors[0]) is None
