@@ -14,8 +14,9 @@ VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def local(zone: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=zone)  # type: ignore[misc]
+def local(zone: ZoneInfo, year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=zone)
+
 
 
 def test_window_spans_midnight() -> None:
