@@ -26,6 +26,7 @@ from bot.consent import ConsentService
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine
 from bot.invites import InviteService
+from bot.meetings import MeetingService
 from bot.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
 from bot.outbox import OutboxSender
 from bot.pairs import PairService
@@ -40,6 +41,7 @@ from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.fsm import SQLStorage
 from storage.invites import InvitesRepo
+from storage.meetings import MeetingsRepo
 from storage.models import Role, RoleGrant
 from storage.notices import GroupNoticesRepo
 from storage.organizations import OrganizationsRepo
@@ -80,6 +82,11 @@ def build_dispatcher(
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
     program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
 
+    meetings = MeetingsRepo(db)
+    meetings_service = MeetingService(
+        meetings, pairs, people, organizations, outbox, engine, settings.meetings,
+        settings.quiet_hours, clock,
+    )  # fmt: skip
     participation = ParticipationService(
         engine, consent, organizations, people, invites, outbox, clock
     )
@@ -94,7 +101,9 @@ def build_dispatcher(
         invites=invites,
         engine=engine,
         participation=participation,
-        forms=FormServices(engine, participation, program_service),
+        forms=FormServices(engine, participation, program_service, meetings_service),
+        meetings=meetings,
+        meetings_service=meetings_service,
         programs=program_service,
         pair_requests=PairRequestsRepo(db),
         banks=banks,
@@ -136,8 +145,11 @@ async def run(settings: Settings) -> None:
                     school.id, settings.pairs.waiting_reminder_days
                 )
 
+        meetings_service: MeetingService = dp["meetings_service"]
         scheduler = build_scheduler(
-            sender.tick, settings.outbox.tick_seconds, hourly=[remind_about_waiting_mentees]
+            sender.tick,
+            settings.outbox.tick_seconds,
+            hourly=[remind_about_waiting_mentees, meetings_service.sweep],
         )
 
         async def on_startup(bot: Bot) -> None:

@@ -151,6 +151,9 @@ class PairCardAction(StrEnum):
     PROGRAM_CONFIRM = "pc"
     PROGRAM_DOCX = "pd"
     REQUEST = "rq"  # a mentee asks to replace the mentor, a mentor to be released
+    MEETING_NEW = "mn"
+    JOURNAL = "j"
+    JOURNAL_DOCX = "jd"
 
 
 class PairCardCb(CallbackData, prefix="pc"):
@@ -181,3 +184,22 @@ class PairEditCb(CallbackData, prefix="pe"):
 class PreferenceCb(CallbackData, prefix="pf"):
     school_id: int
     chosen: int
+
+
+class MeetingAction(StrEnum):
+    CONFIRM = "c"
+    MOVE = "m"
+    CANCEL = "x"
+    FEEDBACK = "f"
+
+
+class MeetingCb(CallbackData, prefix="mt"):
+    meeting_id: int
+    revision: int
+    action: MeetingAction
+
+
+class TopicCb(CallbackData, prefix="tp"):
+    """A topic offered for a new meeting: index into the offered list, -1 for none."""
+
+    index: int

@@ -60,6 +60,15 @@ class OutboxSettings:
 
 
 @dataclass(frozen=True)
+class MeetingSettings:
+    reminder_hours: tuple[int, ...] = (24, 1)
+    # Repeat reminders about missing feedback, days after the first request.
+    feedback_chaser_days: tuple[int, ...] = (1, 3)
+    nudge_after_days: int = 14
+    risk_after_days: int = 21
+
+
+@dataclass(frozen=True)
 class PairSettings:
     # Curators are reminded of mentees who have waited this many days for a mentor.
     waiting_reminder_days: int = 14
@@ -92,6 +101,7 @@ class Settings:
     invites: InviteSettings = field(default_factory=InviteSettings)
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     pairs: PairSettings = field(default_factory=PairSettings)
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)
 
 
 def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -179,6 +189,14 @@ def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -
                 "invites", "coordinator_ttl_hours", 72, 1, 24 * 90
             ),
             teacher_ttl_days=reader.integer("invites", "teacher_ttl_days", 60, 1, 400),
+        ),
+        meetings=MeetingSettings(
+            reminder_hours=tuple(reader.id_list("meetings", "reminder_hours") or (24, 1)),
+            feedback_chaser_days=tuple(
+                reader.id_list("meetings", "feedback_chaser_days") or (1, 3)
+            ),
+            nudge_after_days=reader.integer("meetings", "nudge_after_days", 14, 1, 365),
+            risk_after_days=reader.integer("meetings", "risk_after_days", 21, 1, 365),
         ),
         pairs=PairSettings(
             waiting_reminder_days=reader.integer("pairs", "waiting_reminder_days", 14, 1, 365),

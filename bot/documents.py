@@ -11,6 +11,7 @@ from docx.shared import Pt
 
 from bot import texts
 from bot.forms.model import AnswerValue
+from bot.meetings import JournalEntry
 from storage.models import Pair
 
 
@@ -91,6 +92,34 @@ def program_document(
         paragraph.add_run(f"{texts.PROGRAM_DOC_PLAN}: ").bold = True
         paragraph.add_run(str(answers["development_plan"]))
     document.add_paragraph(texts.PROGRAM_DOC_SIGNATURES)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def journal_document(
+    school: str, pair: Pair, names: dict[int, str], entries: list[JournalEntry]
+) -> bytes:
+    """«Журнал наставничества»: every meeting of the pair with what its feedback says."""
+    document = Document()
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run(f"{texts.JOURNAL_DOC_TITLE}\n{school}").bold = True
+    document.add_paragraph(f"{texts.PROGRAM_DOC_MENTOR}: {names.get(pair.mentor_id, '')}")
+    mentees = ", ".join(names.get(m, "") for m in pair.mentee_ids)
+    document.add_paragraph(f"{texts.PROGRAM_DOC_MENTEES}: {mentees}")
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, texts.JOURNAL_DOC_COLUMNS, strict=True):
+        cell.text = header
+    for entry in entries:
+        meeting = entry.meeting
+        row = table.add_row().cells
+        row[0].text = meeting.starts_at.strftime("%d.%m.%Y")
+        row[1].text = texts.MEETING_KINDS.get(meeting.kind, meeting.kind)
+        row[2].text = meeting.topic
+        row[3].text = texts.MEETING_STATUSES.get(meeting.status, meeting.status)
+        row[4].text = entry.summary
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

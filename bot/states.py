@@ -31,3 +31,12 @@ class PairStates(StatesGroup):
     requesting = State()
     # data: request_id, approve
     deciding_request = State()
+
+
+class MeetingStates(StatesGroup):
+    # data: pair_id, and meeting_id/revision when moving an existing meeting
+    entering_time = State()
+    # data: pair_id, starts_at
+    entering_place = State()
+    # data: pair_id, starts_at, place, topics (offered from the program)
+    entering_topic = State()

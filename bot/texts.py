@@ -753,3 +753,101 @@ def when_bad_time(typed: str) -> str:
 
 def when_no_such_date(typed: str) -> str:
     return f"Такой даты нет: {escape(typed)}. Проверьте день и месяц."
+
+
+# --- meetings ---
+MEETING_KINDS = {
+    "organizational": "организационная встреча",
+    "trial": "пробная рабочая встреча",
+    "planning": "встреча-планирование",
+    "regular": "рабочая встреча",
+    "final": "итоговая встреча",
+}
+BTN_MEETING_NEW = "📅 Назначить встречу"
+BTN_JOURNAL = "📓 Журнал встреч"
+BTN_JOURNAL_DOCX = "📄 Журнал (.docx)"
+BTN_MEETING_CONFIRM = "✅ Подтверждаю"
+BTN_MEETING_MOVE = "🕑 Предложить другое время"
+BTN_MEETING_CANCEL = "✖ Отменить встречу"
+BTN_FEEDBACK = "📝 Оставить обратную связь"
+BTN_ONLINE = "💻 Онлайн"
+BTN_NO_TOPIC = "Без темы"
+MEETING_ASK_WHEN = (
+    "Когда встречаемся? Напишите дату и время, например «28.11 15:30», «завтра в 16:00» "
+    "или «в пятницу 15:00» (время школы: {zone})."
+)
+MEETING_ASK_PLACE = "Где? Напишите место (например, «каб. 204») или ссылку на онлайн-встречу."
+MEETING_ASK_TOPIC = "Тема встречи? Выберите следующий пункт программы или напишите свою."
+MEETING_TEXT_LIMIT = "Слишком длинно: до 200 символов. Напишите короче."
+MEETING_PAIR_NOT_ACTIVE = "Встречи назначаются только в действующей паре."
+MEETING_PROPOSED = "Предложение встречи отправлено — ждём подтверждения."
+MEETING_CONFIRMED = "Встреча подтверждена. Напомню заранее."
+MEETING_CANCELLED = "Встреча отменена, участники получат уведомление."
+MEETING_CANCELLED_ALREADY = "Эта встреча уже отменена."
+MEETING_NOT_PROPOSED = "Это предложение уже неактуально: время изменили или встречу подтвердили."
+MEETING_OWN_PROPOSAL = "Это ваше предложение — его подтверждает другая сторона."
+MEETING_NOT_YOURS = "Эта встреча вам недоступна."
+FEEDBACK_FOR_CANCELLED = "Встреча была отменена — обратная связь по ней не нужна."
+FEEDBACK_TOO_EARLY = "Обратную связь можно оставить после встречи."
+FEEDBACK_ALREADY = "Вы уже оставили обратную связь по этой встрече. Спасибо!"
+FEEDBACK_THANKS = "Спасибо за обратную связь! Она попадёт в журнал пары."
+JOURNAL_EMPTY = "Встреч пока не было."
+JOURNAL_TITLE = "<b>Журнал наставничества</b>"
+MEETING_STATUSES = {"proposed": "ждёт подтверждения", "confirmed": "подтверждена",
+                    "cancelled": "отменена"}  # fmt: skip
+
+
+def meeting_proposal(kind: str, when: str, place: str, topic: str) -> str:
+    return (
+        f"<b>Предложение встречи</b> ({kind})\n"
+        f"Когда: {when}\nГде: {escape(place)}\nТема: {escape(topic)}"
+    )
+
+
+def meeting_confirmed(when: str, place: str) -> str:
+    return f"Встреча {when} ({escape(place)}) подтверждена."
+
+
+def meeting_cancelled(when: str) -> str:
+    return f"Встреча {when} отменена."
+
+
+def meeting_reminder(when: str, place: str, topic: str) -> str:
+    return f"⏰ Напоминание: встреча {when}, {escape(place)}. Тема: {escape(topic)}."
+
+
+def feedback_request(when: str) -> str:
+    return f"Как прошла встреча {when}? Обратная связь обязательна — это 2 минуты."
+
+
+def feedback_chaser(when: str) -> str:
+    return f"Напоминаем: нужна ваша обратная связь о встрече {when}."
+
+
+def feedback_owed(when: str) -> str:
+    return f"Участник пары не оставил обратную связь о встрече {when}, несмотря на напоминания."
+
+
+def pair_nudge(days: int) -> str:
+    return (
+        f"Вы не встречались с парой {days} дн. Назначьте встречу: /menu → «🤝 Мои пары» → "
+        "«📅 Назначить встречу»."
+    )
+
+
+def pair_at_risk(pair_id: int, days: int) -> str:
+    return f"Пара № {pair_id} под риском: нет встреч {days} дн."
+
+
+def journal_line(when: str, kind: str, status: str, topic: str, summary: str) -> str:
+    line = f"• {when} — {kind}, {status}. Тема: {escape(topic)}"
+    return line + (f"\n  {escape(summary)}" if summary else "")
+
+
+JOURNAL_NOT_HELD = "не состоялась"
+JOURNAL_DOC_TITLE = "Журнал наставничества"
+JOURNAL_DOC_COLUMNS = ("Дата", "Вид встречи", "Тема", "Статус", "Что сделано, результат, задание")
+
+
+def journal_feedback(rating: int, done: str, next_step: str) -> str:
+    return f"оценка {rating}/10; сделано: {done}; дальше: {next_step}"

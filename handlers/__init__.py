@@ -12,6 +12,7 @@ from handlers import (
     groups,
     invitations,
     join,
+    meetings,
     menu,
     pair_card,
     pairs,
@@ -38,6 +39,7 @@ def build_routers() -> list[Router]:
         banks.build_router(),
         pairs.build_router(),
         invitations.build_router(),
+        meetings.build_router(),  # its pair-card buttons before the card's catch-all
         pair_card.build_router(),
         participation.build_router(),
         forms.build_router(),

@@ -17,6 +17,7 @@ from bot.forms.answers import Invalid, parse_typed, render
 from bot.forms.engine import SUMMARY, FormEngine, FormState
 from bot.forms.model import AnswerValue, FormPurpose, QuestionKind
 from bot.forms.screens import question_screen, summary_screen
+from bot.meetings import MeetingService
 from bot.participation import Next, ParticipationService
 from bot.permissions import Action, Actor
 from bot.programs import ProgramService
@@ -33,6 +34,7 @@ class FormServices:
     engine: FormEngine
     participation: ParticipationService
     programs: ProgramService
+    meetings: MeetingService
 
 
 async def present(
@@ -85,6 +87,8 @@ async def _submit(
         return
     if state.form.purpose is FormPurpose.PROGRAM:
         following = await forms.programs.submitted(state)
+    elif state.form.purpose is FormPurpose.SURVEY:
+        following = await forms.meetings.feedback_submitted(state)
     else:
         following = await forms.participation.finish(state, message_id, bot)
     await present_next(chat, following, fsm, actor, organizations)

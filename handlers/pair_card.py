@@ -44,7 +44,7 @@ class Seat(StrEnum):
     CURATOR = "curator"
 
 
-async def _seat(actor: Actor, pair: Pair, organizations: OrganizationsRepo) -> Seat | None:
+async def pair_seat(actor: Actor, pair: Pair, organizations: OrganizationsRepo) -> Seat | None:
     """Where the actor sits at this pair: its mentor, one of its mentees, its curator."""
     person_id = actor.person.id if actor.person else None
     if person_id == pair.mentor_id:
@@ -88,7 +88,7 @@ async def card(
     organizations: OrganizationsRepo,
 ) -> None:  # fmt: skip
     pair = await pairs.get(callback_data.pair_id)
-    seat = await _seat(actor, pair, organizations) if pair else None
+    seat = await pair_seat(actor, pair, organizations) if pair else None
     message = callback.message
     if pair is None or seat is None or not isinstance(message, Message):
         await callback.answer(texts.PAIR_NOT_YOURS, show_alert=True)
@@ -141,6 +141,9 @@ async def _card(
         kb.button(text=label, callback_data=PairCardCb(pair_id=pair.id, action=action))
 
     active = pair.status is PairStatus.ACTIVE
+    if active and seat is not Seat.CURATOR:
+        button(texts.BTN_MEETING_NEW, PairCardAction.MEETING_NEW)
+    button(texts.BTN_JOURNAL, PairCardAction.JOURNAL)
     if seat is Seat.MENTOR and active:
         button(texts.BTN_PROGRAM_EDIT, PairCardAction.PROGRAM_EDIT)
     if seat is Seat.MENTEE and found and found[0].status == "proposed":
@@ -196,7 +199,7 @@ async def edit_pair(
 ) -> None:  # fmt: skip
     """The curator's changes: form, kind, one more mentee (a group), withdrawing."""
     pair = await pairs.get(callback_data.pair_id)
-    if pair is None or await _seat(actor, pair, organizations) is not Seat.CURATOR:
+    if pair is None or await pair_seat(actor, pair, organizations) is not Seat.CURATOR:
         await callback.answer(texts.FORBIDDEN, show_alert=True)
         return
     field, value = callback_data.field, callback_data.v
@@ -254,7 +257,7 @@ async def request_reason(
         return
     pair = await pairs.get(int((await state.get_data()).get("pair_id", 0)))
     await state.clear()
-    seat = await _seat(actor, pair, organizations) if pair else None
+    seat = await pair_seat(actor, pair, organizations) if pair else None
     if pair is None or actor.person is None or seat in (None, Seat.CURATOR):
         await message.answer(texts.PAIR_NOT_YOURS)
         return
@@ -267,7 +270,7 @@ async def decide_request(
 ) -> None:  # fmt: skip
     request = await pair_requests.get(callback_data.request_id)
     pair = await pairs.get(request.pair_id) if request else None
-    seat = await _seat(actor, pair, organizations) if pair else None
+    seat = await pair_seat(actor, pair, organizations) if pair else None
     if request is None or seat is not Seat.CURATOR or not isinstance(callback.message, Message):
         await callback.answer(texts.FORBIDDEN, show_alert=True)
         return
@@ -292,7 +295,7 @@ async def request_comment(
     await state.clear()
     request = await pair_requests.get(int(data.get("request_id", 0)))
     pair = await pairs.get(request.pair_id) if request else None
-    seat = await _seat(actor, pair, organizations) if pair else None
+    seat = await pair_seat(actor, pair, organizations) if pair else None
     if request is None or seat is not Seat.CURATOR:
         await message.answer(texts.FORBIDDEN)
         return

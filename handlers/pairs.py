@@ -25,7 +25,7 @@ from bot.clock import Clock
 from bot.documents import pairs_order
 from bot.pairs import PairService
 from bot.permissions import Action, Actor
-from handlers.render import show
+from handlers.render import fit, show
 from handlers.scope import school_in_scope
 from storage.models import Organization, Pair, PairDraft, PairStatus
 from storage.organizations import OrganizationsRepo
@@ -135,11 +135,7 @@ async def _show_drafts(
     kb.attach(_back_to_pairs(school.id))
     widths.append(1)
     kb.adjust(*widths)
-    await show(callback, _fit("\n".join(lines)), kb.as_markup())  # fmt: skip
-
-
-def _fit(text: str) -> str:
-    return text if len(text) < 4000 else text[: text.rfind("\n", 0, 3990)] + "\n…"
+    await show(callback, fit(lines), kb.as_markup())  # fmt: skip
 
 
 async def _draft_in_scope(

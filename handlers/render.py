@@ -29,3 +29,17 @@ async def show(
             # Too old to edit (or deleted): fall through and send it anew.
     if event.message is not None:
         await event.bot.send_message(event.message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+def fit(lines: list[str], limit: int = 3900) -> str:
+    """Join lines within Telegram's 4096 characters, dropping whole lines at the end so an
+    HTML tag or entity is never cut in half."""
+    kept: list[str] = []
+    used = 0
+    for line in lines:
+        used += len(line) + 1
+        if used > limit:
+            kept.append("…")
+            break
+        kept.append(line)
+    return "\n".join(kept)

@@ -63,6 +63,17 @@ class OutboxRepo:
             == 1
         )
 
+    async def withdraw_prefix(self, prefix: str, now: datetime) -> int:
+        """Withdraw every pending row whose key starts with the prefix (e.g. the reminders
+        of a meeting that was moved or cancelled)."""
+        escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        return await self._db.execute(
+            "UPDATE outbox SET status = ?, finished_at = ? WHERE status = ?"
+            " AND unique_key LIKE ? ESCAPE '!'",
+            (OutboxStatus.WITHDRAWN.value, to_db_time(now), OutboxStatus.PENDING.value,
+             escaped + "%"),
+        )  # fmt: skip
+
     async def skip_expired(self, now: datetime) -> int:
         """Record as skipped the due rows that can no longer go out."""
         stamp = to_db_time(now)

@@ -18,7 +18,6 @@ def local(zone: ZoneInfo, year: int, month: int, day: int, hour: int, minute: in
     return datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
-
 def test_window_spans_midnight() -> None:
     assert in_quiet(local(MOSCOW, 2026, 11, 24, 23, 0), MOSCOW, QUIET)
     assert in_quiet(local(MOSCOW, 2026, 11, 24, 7, 59), MOSCOW, QUIET)

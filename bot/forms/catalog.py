@@ -231,6 +231,29 @@ PAIR_PROGRAM = Form(
 )  # fmt: skip
 
 
+_HAPPENED = ShowIf("happened", True)
+
+MEETING_FEEDBACK = Form(
+    id="meeting_feedback",
+    version=1,
+    title="Обратная связь о встрече",
+    purpose=FormPurpose.SURVEY,
+    questions=(
+        Question("happened", "Встреча состоялась?", QuestionKind.YES_NO, header="Состоялась"),
+        Question("rating", "Насколько полезной была встреча (1 — совсем нет, 10 — очень)?",
+                 QuestionKind.SCALE, show_if=_HAPPENED, header="Оценка"),
+        Question("done", "Что сделали на встрече?", QuestionKind.TEXT, max_length=1000,
+                 show_if=_HAPPENED, header="Что сделано"),
+        Question("useful", "Что было самым полезным?", QuestionKind.TEXT, max_length=1000,
+                 required=False, show_if=_HAPPENED, header="Полезное"),
+        Question("difficulties", "Какие трудности возникли?", QuestionKind.TEXT,
+                 max_length=1000, required=False, header="Трудности"),
+        Question("next_step", "Следующий шаг или задание до следующей встречи.",
+                 QuestionKind.TEXT, max_length=500, show_if=_HAPPENED, header="Следующий шаг"),
+    ),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class FormCatalog:
     """All versions of all forms; `current` is what a new session starts on."""
@@ -257,5 +280,6 @@ DEFAULT_CATALOG = FormCatalog(
         PERSONAL_DATA_CONSENT,
         PARENT_CONSENT,
         PAIR_PROGRAM,
+        MEETING_FEEDBACK,
     )
 )

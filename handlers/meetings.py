@@ -1,0 +1,265 @@
+"""Meetings of a pair: proposing one (time, place, topic), answering a proposal, moving,
+cancelling, giving feedback, and the pair's journal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import texts
+from bot.callbacks import MeetingAction, MeetingCb, PairCardAction, PairCardCb, TopicCb
+from bot.clock import Clock
+from bot.documents import journal_document
+from bot.meetings import MeetingService
+from bot.pairs import PairService
+from bot.permissions import Action, Actor
+from bot.programs import ProgramService
+from bot.states import MeetingStates
+from bot.when import WhenError, parse_when, shown
+from handlers.forms import present
+from handlers.pair_card import Seat, pair_seat
+from handlers.render import fit, show
+from storage.meetings import MeetingsRepo
+from storage.models import Pair, PairStatus
+from storage.organizations import OrganizationsRepo
+from storage.pairs import PairsRepo
+
+MEMBER = {"action": Action.USE_MENU}
+RESPOND = {"action": Action.RESPOND_TO_PAIR}
+TEXT_LIMIT = 200
+
+
+async def _participant_pair(
+    actor: Actor, pairs: PairsRepo, pair_id: int, organizations: OrganizationsRepo
+) -> Pair | None:
+    pair = await pairs.get(pair_id)
+    seat = await pair_seat(actor, pair, organizations) if pair else None
+    return pair if seat in (Seat.MENTOR, Seat.MENTEE) else None
+
+
+async def start_meeting(
+    callback: CallbackQuery, callback_data: PairCardCb, actor: Actor, state: FSMContext,
+    pairs: PairsRepo, meetings_service: MeetingService, organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    pair = await _participant_pair(actor, pairs, callback_data.pair_id, organizations)
+    if pair is None or not isinstance(callback.message, Message):
+        await callback.answer(texts.MEETING_NOT_YOURS, show_alert=True)
+        return
+    if pair.status is not PairStatus.ACTIVE:
+        await callback.answer(texts.MEETING_PAIR_NOT_ACTIVE, show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(MeetingStates.entering_time)
+    await state.set_data({"pair_id": pair.id})
+    zone = await meetings_service.zone(pair)
+    await callback.message.answer(texts.MEETING_ASK_WHEN.format(zone=zone.key))
+
+
+async def enter_time(
+    message: Message, actor: Actor, state: FSMContext, clock: Clock, pairs: PairsRepo,
+    meetings: MeetingsRepo, meetings_service: MeetingService, programs: ProgramService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    data = await state.get_data()
+    pair = await _participant_pair(actor, pairs, int(data.get("pair_id", 0)), organizations)
+    if pair is None or actor.person is None:
+        await state.clear()
+        await message.answer(texts.MEETING_NOT_YOURS)
+        return
+    zone = await meetings_service.zone(pair)
+    when = parse_when(message.text or "", clock.now(), zone)
+    if isinstance(when, WhenError):
+        await message.answer(when.reason)
+        return
+    if "meeting_id" in data:  # moving an existing meeting
+        await state.clear()
+        meeting = await meetings.get(int(data["meeting_id"]))
+        if meeting is None or meeting.pair_id != pair.id:
+            await message.answer(texts.MEETING_NOT_YOURS)
+            return
+        await message.answer(await meetings_service.reschedule(meeting, pair, actor.person.id,
+                                                               when))  # fmt: skip
+        return
+    await state.update_data(starts_at=when.isoformat())
+    await state.set_state(MeetingStates.entering_place)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=texts.BTN_ONLINE, callback_data=TopicCb(index=-2))
+    await message.answer(texts.MEETING_ASK_PLACE, reply_markup=kb.as_markup())
+
+
+async def enter_place(
+    event: Message | CallbackQuery, state: FSMContext, pairs: PairsRepo, programs: ProgramService,
+) -> None:  # fmt: skip
+    if isinstance(event, CallbackQuery):
+        place = texts.BTN_ONLINE.removeprefix("💻 ")
+        await event.answer()
+        chat = event.message
+    else:
+        place = (event.text or "").strip()
+        chat = event
+    if not isinstance(chat, Message):
+        return
+    if not place or len(place) > TEXT_LIMIT:
+        await chat.answer(texts.MEETING_TEXT_LIMIT)
+        return
+    pair = await pairs.get(int((await state.get_data()).get("pair_id", 0)))
+    topics = await _program_topics(pair, programs) if pair else []
+    await state.update_data(place=place, topics=topics)
+    await state.set_state(MeetingStates.entering_topic)
+    kb = InlineKeyboardBuilder()
+    for index, topic in enumerate(topics):
+        kb.button(text=topic[:60], callback_data=TopicCb(index=index))
+    kb.button(text=texts.BTN_NO_TOPIC, callback_data=TopicCb(index=-1))
+    kb.adjust(1)
+    await chat.answer(texts.MEETING_ASK_TOPIC, reply_markup=kb.as_markup())
+
+
+async def _program_topics(pair: Pair, programs: ProgramService) -> list[str]:
+    found = await programs.get(pair)
+    if found is None:
+        return []
+    lines = str(found[1].answers.get("activities") or "").splitlines()
+    return [line.split(";", 1)[0].strip() for line in lines if line.strip()][:5]
+
+
+async def enter_topic(
+    event: Message | CallbackQuery, actor: Actor, state: FSMContext, pairs: PairsRepo,
+    meetings_service: MeetingService, organizations: OrganizationsRepo,
+    callback_data: TopicCb | None = None,
+) -> None:  # fmt: skip
+    data = await state.get_data()
+    if isinstance(event, CallbackQuery):
+        index = callback_data.index if callback_data else -1
+        topics = list(data.get("topics") or [])
+        topic = topics[index] if 0 <= index < len(topics) else texts.BTN_NO_TOPIC
+        await event.answer()
+        chat = event.message
+    else:
+        topic = (event.text or "").strip()
+        chat = event
+    if not isinstance(chat, Message):
+        return
+    if not topic or len(topic) > TEXT_LIMIT:
+        await chat.answer(texts.MEETING_TEXT_LIMIT)
+        return
+    pair = await _participant_pair(actor, pairs, int(data.get("pair_id", 0)), organizations)
+    await state.clear()
+    if pair is None or actor.person is None:
+        await chat.answer(texts.MEETING_NOT_YOURS)
+        return
+    starts_at = datetime.fromisoformat(str(data["starts_at"]))
+    created = await meetings_service.propose(pair, actor.person.id, starts_at,
+                                             str(data.get("place")), topic)  # fmt: skip
+    await chat.answer(created if isinstance(created, str) else texts.MEETING_PROPOSED)
+
+
+async def answer_meeting(
+    callback: CallbackQuery, callback_data: MeetingCb, actor: Actor, state: FSMContext,
+    pairs: PairsRepo, meetings: MeetingsRepo, meetings_service: MeetingService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    meeting = await meetings.get(callback_data.meeting_id)
+    pair = await _participant_pair(actor, pairs, meeting.pair_id if meeting else 0, organizations)
+    message = callback.message
+    if meeting is None or pair is None or actor.person is None or not isinstance(message, Message):
+        await callback.answer(texts.MEETING_NOT_YOURS, show_alert=True)
+        return
+    action = callback_data.action
+    if action is MeetingAction.FEEDBACK:
+        form = await meetings_service.feedback_form(meeting, actor.person.id)
+        if isinstance(form, str):
+            await callback.answer(form, show_alert=True)
+            return
+        await callback.answer()
+        await present(message, form, state, organizations)
+        return
+    if action is not MeetingAction.CANCEL and callback_data.revision != meeting.revision:
+        await callback.answer(texts.MEETING_NOT_PROPOSED, show_alert=True)
+        return
+    if action is MeetingAction.MOVE:
+        if meeting.status == "cancelled":
+            await callback.answer(texts.MEETING_CANCELLED_ALREADY, show_alert=True)
+            return
+        await callback.answer()
+        await state.set_state(MeetingStates.entering_time)
+        await state.set_data({"pair_id": pair.id, "meeting_id": meeting.id})
+        zone = await meetings_service.zone(pair)
+        await message.answer(texts.MEETING_ASK_WHEN.format(zone=zone.key))
+        return
+    if action is MeetingAction.CONFIRM:
+        result = await meetings_service.confirm(meeting, pair, actor.person.id)
+    else:
+        result = await meetings_service.cancel(meeting, pair, actor.person.id)
+    await callback.answer(result, show_alert=True)
+
+
+async def journal(
+    callback: CallbackQuery, callback_data: PairCardCb, actor: Actor, pairs: PairsRepo,
+    meetings: MeetingsRepo, meetings_service: MeetingService, pair_service: PairService,
+    organizations: OrganizationsRepo,
+) -> None:  # fmt: skip
+    pair = await pairs.get(callback_data.pair_id)
+    if pair is None or await pair_seat(actor, pair, organizations) is None:
+        await callback.answer(texts.PAIR_NOT_YOURS, show_alert=True)
+        return
+    entries = await meetings_service.journal(pair)
+    if callback_data.action is PairCardAction.JOURNAL_DOCX:
+        if not isinstance(callback.message, Message):
+            return
+        await callback.answer()
+        school = await organizations.school(pair.organization_id)
+        names = await pair_service.names(pair.organization_id)
+        content = journal_document(school.name if school else "", pair, names, entries)
+        await callback.message.answer_document(
+            BufferedInputFile(content, f"zhurnal_{pair.id}.docx")
+        )
+        return
+    zone = await meetings_service.zone(pair)
+    lines = [texts.JOURNAL_TITLE, ""]
+    lines += [
+        texts.journal_line(
+            shown(e.meeting.starts_at, zone),
+            texts.MEETING_KINDS[e.meeting.kind],
+            texts.MEETING_STATUSES[e.meeting.status],
+            e.meeting.topic,
+            e.summary,
+        )
+        for e in entries
+    ] or [texts.JOURNAL_EMPTY]
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=texts.BTN_JOURNAL_DOCX,
+        callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.JOURNAL_DOCX),
+    )
+    kb.button(
+        text=texts.BTN_BACK, callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
+    )
+    kb.adjust(1)
+    await show(callback, fit(lines), kb.as_markup())  # fmt: skip
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(
+        start_meeting, PairCardCb.filter(F.action == PairCardAction.MEETING_NEW), flags=RESPOND
+    )
+    router.callback_query.register(
+        journal,
+        PairCardCb.filter(F.action.in_({PairCardAction.JOURNAL, PairCardAction.JOURNAL_DOCX})),
+        flags=MEMBER,
+    )
+    router.message.register(enter_time, MeetingStates.entering_time, flags=RESPOND)
+    router.message.register(enter_place, MeetingStates.entering_place, flags=RESPOND)
+    router.callback_query.register(
+        enter_place, MeetingStates.entering_place, TopicCb.filter(), flags=RESPOND
+    )
+    router.message.register(enter_topic, MeetingStates.entering_topic, flags=RESPOND)
+    router.callback_query.register(
+        enter_topic, MeetingStates.entering_topic, TopicCb.filter(), flags=RESPOND
+    )
+    router.callback_query.register(answer_meeting, MeetingCb.filter(), flags=RESPOND)
+    return router  # fmt: skip
