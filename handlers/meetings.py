@@ -47,7 +47,8 @@ async def start_meeting(
 ) -> None:  # fmt: skip
     pair = await _participant_pair(actor, pairs, callback_data.pair_id, organizations)
     if pair is None or not isinstance(callback.message, Message):
-        await callback.answer(texts.MEETING_NOT_YOURS, show_alert=True)
+        await callback.answer(texts.PAIR_NOT_YOURS, show_alert=True)
+
         return
     if pair.status is not PairStatus.ACTIVE:
         await callback.answer(texts.MEETING_PAIR_NOT_ACTIVE, show_alert=True)

@@ -1,0 +1,179 @@
+"""The meeting sequence through the dispatcher: proposing, reminders, feedback, changes."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+
+from bot import texts
+from bot.callbacks import MeetingAction, MeetingCb
+from bot.config import MeetingSettings, QuietHours
+from bot.forms.catalog import DEFAULT_CATALOG
+from bot.forms.engine import FormEngine
+from bot.meetings import MeetingService
+from storage.db import Database
+from storage.forms import FormSessionsRepo
+from storage.meetings import MeetingsRepo
+from storage.models import Role
+from storage.organizations import OrganizationsRepo
+from storage.outbox import OutboxRepo
+from storage.pairs import PairsRepo
+from storage.people import PeopleRepo
+from tests import seed
+from tests.fake_telegram import FakeTelegram
+from tests.harness import FakeClock, Harness
+from tests.test_pairs import CURATOR, deliver, school
+from tests.test_programs import MENTEE, MENTOR, active_pair
+
+__all__ = ["school"]
+
+
+async def drain(bot: Bot, db: Database, clock: FakeClock) -> None:
+    """Send everything due, a second apart per chat as Telegram requires."""
+    for _ in range(5):
+        await deliver(bot, db, clock)
+        clock.advance(seconds=1)
+
+
+async def outbox_keys(db: Database, status: str) -> list[str]:
+    rows = await db.fetch_all("SELECT unique_key FROM outbox WHERE status = ? ORDER BY id",
+                              (status,))  # fmt: skip
+    return [row["unique_key"] for row in rows]
+
+
+async def propose(tg: Harness, when: str = "завтра в 16:00") -> dict[str, object]:
+    await tg.send(MENTOR, "/menu")
+    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, "🤝 1")
+    await tg.press(MENTOR, texts.BTN_MEETING_NEW)
+    await tg.send(MENTOR, when)
+    await tg.send(MENTOR, "каб. 204")
+    return await tg.press(MENTOR, texts.BTN_NO_TOPIC)
+
+
+async def test_bad_times_are_explained(tg: Harness, db: Database, clock: FakeClock,
+                                       school: int) -> None:  # fmt: skip
+    await active_pair(db, clock, school)
+    await tg.send(MENTOR, "/menu")
+    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, "🤝 1")
+    ask = await tg.press(MENTOR, texts.BTN_MEETING_NEW)
+    assert "Europe/Moscow" in str(ask["text"])
+    for typed, reason in (("31.02 10:00", texts.when_no_such_date("31.02")),
+                          ("вчера", texts.WHEN_PAST), ("28.11 25:61", texts.when_bad_time("25:61")),
+                          ("28.11.2028 10:00", texts.WHEN_TOO_FAR)):  # fmt: skip
+        assert (await tg.send(MENTOR, typed))["text"] == reason
+    assert await MeetingsRepo(db).of_pair(1) == []
+
+
+async def test_propose_confirm_remind_and_feedback(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    assert (await propose(tg))["text"] == texts.MEETING_PROPOSED
+    await deliver(bot, db, clock)
+    proposal = fake.last(MENTEE)
+    assert "Предложение встречи" in proposal["text"] and "организационная" in proposal["text"]
+    assert "24.11.2026 16:00" in proposal["text"]
+    await tg.press(MENTEE, texts.BTN_MEETING_CONFIRM)
+    assert tg.alert() == texts.MEETING_CONFIRMED
+    pending = await outbox_keys(db, "pending")
+    assert any(":remind:24:" in k for k in pending) and any(":remind:1:" in k for k in pending)
+    clock.advance(hours=27)  # 15:00 local, an hour before the meeting
+    await drain(bot, db, clock)
+    reminders = [m["text"] for m in fake.bot_messages(MENTOR) if "⏰" in m.get("text", "")]
+    assert reminders == ["⏰ Напоминание: встреча 24.11.2026 16:00, каб. 204. Тема: Без темы."] * 2
+    clock.advance(hours=2)  # the meeting is over
+    await drain(bot, db, clock)
+    assert "Как прошла встреча" in fake.last(MENTEE)["text"]
+    await tg.press(MENTEE, texts.BTN_FEEDBACK)
+    await tg.press(MENTEE, "Да")
+    await tg.press(MENTEE, "8")
+    await tg.send(MENTEE, "Познакомились, обсудили план")
+    await tg.press(MENTEE, "Пропустить »")
+    await tg.press(MENTEE, "Пропустить »")
+    await tg.send(MENTEE, "Посетить урок наставника")
+    thanks = await tg.press(MENTEE, "📨 Отправить")
+    assert texts.FEEDBACK_THANKS in thanks["text"]
+    withdrawn = await outbox_keys(db, "withdrawn")
+    assert len(withdrawn) == 3 and all(":owed:" in k for k in withdrawn)  # 2 chasers, 1 alert
+    assert any(":owed:" in k for k in await outbox_keys(db, "pending"))  # the mentor still owes
+    again = await tg.press_data(MENTEE, MeetingCb(meeting_id=1, revision=1,
+                                action=MeetingAction.FEEDBACK).pack())  # fmt: skip
+    assert tg.alert() == texts.FEEDBACK_ALREADY and again
+    await tg.send(MENTOR, "/menu")
+    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, "🤝 1")
+    journal = await tg.press(MENTOR, texts.BTN_JOURNAL)
+    assert "оценка 8/10; сделано: Познакомились, обсудили план" in journal["text"]
+    await tg.press(MENTOR, texts.BTN_JOURNAL_DOCX)
+    assert fake.uploads[-1][1] == "zhurnal_1.docx"
+
+
+async def test_move_between_reminders_and_cancel(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    await propose(tg)
+    await deliver(bot, db, clock)
+    old = fake.last(MENTEE)
+    await tg.press(MENTEE, texts.BTN_MEETING_CONFIRM)
+    clock.advance(hours=5)  # after the 24 h reminder, before the 1 h one
+    await deliver(bot, db, clock)
+    await tg.press_data(MENTEE, fake.buttons(old)[texts.BTN_MEETING_MOVE], old)
+    moved = await tg.send(MENTEE, "в пятницу 15:00")
+    assert moved["text"] == texts.MEETING_PROPOSED
+    assert not any(k.startswith("meeting:1:r1:") for k in await outbox_keys(db, "pending"))
+    await tg.press_data(MENTOR, MeetingCb(meeting_id=1, revision=1,
+                                          action=MeetingAction.CONFIRM).pack())  # fmt: skip
+    assert tg.alert() == texts.MEETING_NOT_PROPOSED
+    clock.advance(seconds=2)
+    await deliver(bot, db, clock)
+    assert "27.11.2026 15:00" in fake.last(MENTOR)["text"]
+    await tg.press(MENTOR, texts.BTN_MEETING_CANCEL)
+    assert tg.alert() == texts.MEETING_CANCELLED
+    assert not any(k.startswith("meeting:1:") for k in await outbox_keys(db, "pending")
+                   if ":cancelled:" not in k)  # fmt: skip
+    await tg.press_data(MENTOR, MeetingCb(meeting_id=1, revision=2,
+                                          action=MeetingAction.FEEDBACK).pack())  # fmt: skip
+    assert tg.alert() == texts.FEEDBACK_FOR_CANCELLED
+
+
+async def test_ended_pair_and_forged_meeting_buttons(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    await propose(tg)
+    await seed.participant(db, clock, school, 22, Role.MENTEE)
+    for action in MeetingAction:
+        await tg.press_data(22, MeetingCb(meeting_id=1, revision=1, action=action).pack(),
+                            tg.fake.message_update(22, "x")["message"])  # fmt: skip
+        assert tg.alert() == texts.MEETING_NOT_YOURS
+    await db.execute("UPDATE pairs SET status = 'ended' WHERE id = ?", (pair.id,))
+    await tg.send(MENTOR, "/menu")
+    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    assert texts.MY_PAIRS_EMPTY in tg.fake.last(MENTOR)["text"]
+
+
+async def test_idle_pairs_are_nudged_then_flagged(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    await db.execute("UPDATE outbox SET status = 'sent'")
+    people, outbox = PeopleRepo(db), OutboxRepo(db)
+    service = MeetingService(
+        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox,
+        FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock), MeetingSettings(),
+        QuietHours(), clock,
+    )  # fmt: skip
+    clock.advance(days=13)
+    await service.sweep()
+    assert await outbox_keys(db, "pending") == []
+    clock.advance(days=2)
+    await service.sweep()
+    await service.sweep()
+    nudges = await outbox_keys(db, "pending")
+    assert len(nudges) == 2 and all(k.startswith("nudge:") for k in nudges)
+    clock.advance(days=7)
+    await service.sweep()
+    risk = [k for k in await outbox_keys(db, "pending") if k.startswith("risk:")]
+    assert risk == [f"risk:1:{clock.now():%G-W%V}:{CURATOR}"]
