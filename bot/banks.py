@@ -57,6 +57,7 @@ class BankEntry:
     days_waiting: int
     form: Form | None
     answers: dict[str, AnswerValue]
+    reachable: bool = True  # False once Telegram said they blocked the bot
 
     @property
     def name(self) -> str:
@@ -120,7 +121,8 @@ class BankService:
                 status = BankStatus.COMPLETE
             form = self._catalog.get(form_id, session.form_version) if session else None
             entries.append(BankEntry(member.person_id, member.telegram_id, role, status, days,
-                                     form, given))  # fmt: skip
+                                     form, given, member.is_active))  # fmt: skip
+
         return sorted(entries, key=lambda e: (e.status.unfinished, e.name.lower()))
 
     async def counts(self, school_id: int, role: Role) -> BankCounts:

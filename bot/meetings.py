@@ -260,19 +260,30 @@ class MeetingService:
         return delivery_time(wanted, wanted + timedelta(days=1), zone, self._quiet,
                              self._clock.now()) or wanted  # fmt: skip
 
+    async def idle_days(self) -> dict[int, int]:
+        """Days since each active pair last met (or started), for pairs with nothing planned."""
+        now = self._clock.now()
+        idle = {}
+        for pair_id, started, last in await self._meetings.last_activity():
+            since = last or started
+            if since is not None and since <= now:
+                idle[pair_id] = (now - since).days
+        return idle
+
+    async def at_risk(self) -> dict[int, int]:
+        return {p: d for p, d in (await self.idle_days()).items()
+                if d >= self._settings.risk_after_days}  # fmt: skip
+
     async def sweep(self) -> None:
         """Hourly: nudge pairs that have not met for a while; tell curators about pairs at
         risk. Keys are per pair and week, so each goes out once a week at most."""
         now = self._clock.now()
         week = now.strftime("%G-W%V")
-        for pair_id, started, last in await self._meetings.last_activity():
-            since = last or started
-            if since is None or since > now:
-                continue  # a meeting is coming up
-            idle = (now - since).days
+        for pair_id, idle in (await self.idle_days()).items():
             pair = await self._pairs.get(pair_id)
             if pair is None or idle < self._settings.nudge_after_days:
                 continue
+
             for person_id, chat in await self._participants(pair):
                 await self._outbox.enqueue(
                     f"nudge:{pair_id}:{week}:{person_id}", chat, "pair_nudge",

@@ -417,8 +417,12 @@ def bank_filter_line(label: str) -> str:
     return f"Фильтр: {escape(label)}"
 
 
-def bank_line(number: int, name: str, status: str) -> str:
-    return f"{number}. {escape(name)} — {status}"
+def bank_line(number: int, name: str, status: str, reachable: bool = True) -> str:
+    line = f"{number}. {escape(name)} — {status}"
+    return line if reachable else f"{line} ⛔ {UNREACHABLE}"
+
+
+UNREACHABLE = "заблокировал бота: сообщения не доходят"
 
 
 def bank_reminded(count: int) -> str:
@@ -551,11 +555,14 @@ def pair_declined_notice(who: str, reason: str) -> str:
     )
 
 
-def pair_line(number: int, mentor: str, mentees: list[str], status: str) -> str:
-    return (
+def pair_line(
+    number: int, mentor: str, mentees: list[str], status: str, idle_days: int | None = None
+) -> str:
+    line = (
         f"{number}. {escape(mentor)} → {escape(', '.join(mentees))} — "
         f"{PAIR_STATUSES.get(status, status)}"
     )
+    return line if idle_days is None else f"{line} ⚠ под риском: нет встреч {idle_days} дн."
 
 
 def draft_line(

@@ -71,7 +71,10 @@ async def bank_screen(
     for number, entry in enumerate(on_page, start=page * PAGE_SIZE + 1):
         lines.append(
             texts.bank_line(
-                number, entry.name, texts.bank_status(entry.status.value, entry.days_waiting)
+                number,
+                entry.name,
+                texts.bank_status(entry.status.value, entry.days_waiting),
+                entry.reachable,
             )
         )
     await show(callback, "\n".join(lines), _bank_keyboard(callback_data, on_page, page, pages,

@@ -23,6 +23,7 @@ from bot.callbacks import (
 )
 from bot.clock import Clock
 from bot.documents import pairs_order
+from bot.meetings import MeetingService
 from bot.pairs import PairService
 from bot.permissions import Action, Actor
 from handlers.render import fit, show
@@ -50,7 +51,8 @@ def _back_to_pairs(school_id: int) -> InlineKeyboardBuilder:
 
 async def pairs_screen(
     callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pairs: PairsRepo,
-    pair_service: PairService, organizations: OrganizationsRepo,
+    pair_service: PairService, meetings_service: MeetingService,
+    organizations: OrganizationsRepo,
 ) -> None:  # fmt: skip
     school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
                                    Action.MANAGE_PAIRS)  # fmt: skip
@@ -60,8 +62,11 @@ async def pairs_screen(
     found = [p for p in await pairs.for_school(school.id)
              if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
     lines = [f"<b>{texts.BTN_PAIRS}</b> · {escape(school.name)}", ""]
+    risky = await meetings_service.at_risk()
     lines += [texts.pair_line(n, names.get(p.mentor_id, ""),
-                              [names.get(m, "") for m in p.mentee_ids], p.status.value)
+                              [names.get(m, "") for m in p.mentee_ids], p.status.value,
+                              risky.get(p.id))
+
               for n, p in enumerate(found, start=1)] or [texts.PAIRS_EMPTY]  # fmt: skip
     kb = InlineKeyboardBuilder()
     for number, pair in enumerate(found, start=1):

@@ -177,3 +177,18 @@ async def test_idle_pairs_are_nudged_then_flagged(
     await service.sweep()
     risk = [k for k in await outbox_keys(db, "pending") if k.startswith("risk:")]
     assert risk == [f"risk:1:{clock.now():%G-W%V}:{CURATOR}"]
+
+
+async def test_curator_sees_pairs_at_risk_and_unreachable_people(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    await PeopleRepo(db).mark_inactive(MENTEE, "blocked")
+    clock.advance(days=22)
+    await tg.send(CURATOR, "/menu")
+    await tg.press(CURATOR, "🏫 Школа № 1")
+    pairs = await tg.press(CURATOR, texts.BTN_PAIRS)
+    assert "⚠ под риском: нет встреч 22 дн." in pairs["text"]
+    await tg.press(CURATOR, "« Назад")
+    bank = await tg.press(CURATOR, "👥 Банк наставляемых")
+    assert f"Наставляемая {MENTEE} — в паре ⛔ {texts.UNREACHABLE}" in bank["text"]
