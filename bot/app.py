@@ -84,9 +84,10 @@ def build_dispatcher(
 
     meetings = MeetingsRepo(db)
     meetings_service = MeetingService(
-        meetings, pairs, people, organizations, outbox, engine, settings.meetings,
-        settings.quiet_hours, clock,
+        meetings, pairs, people, organizations, outbox, engine, program_service,
+        settings.meetings, settings.quiet_hours, clock,
     )  # fmt: skip
+
     participation = ParticipationService(
         engine, consent, organizations, people, invites, outbox, clock
     )

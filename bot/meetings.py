@@ -7,7 +7,7 @@ or cancelling a meeting withdraws exactly its pending reminders."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
 from bot.outbox import message_payload
 from bot.participation import Next
+from bot.programs import ProgramService
 from bot.quiet import delivery_time
 from bot.when import shown
 from storage.meetings import Meeting, MeetingsRepo
@@ -52,10 +53,20 @@ class MeetingKind(StrEnum):
 OPENING_SEQUENCE = (MeetingKind.ORGANIZATIONAL, MeetingKind.TRIAL, MeetingKind.PLANNING)
 
 
-def next_kind(meetings: list[Meeting]) -> MeetingKind:
-    """First the organizational, trial and planning meetings, in that order; then regular."""
+FINAL_WINDOW = timedelta(days=30)
+FINAL_REMINDER = timedelta(days=14)
+
+
+def next_kind(meetings: list[Meeting], program_end: date | None, today: date) -> MeetingKind:
+    """First the organizational, trial and planning meetings, in that order; then regular
+    ones, and the final meeting once the program's end is near."""
     held = {m.kind for m in meetings if m.status != "cancelled"}
-    return next((k for k in OPENING_SEQUENCE if k.value not in held), MeetingKind.REGULAR)
+    opening = next((k for k in OPENING_SEQUENCE if k.value not in held), None)
+    if opening is not None:
+        return opening
+    if program_end is not None and program_end - today <= FINAL_WINDOW:
+        return MeetingKind.FINAL
+    return MeetingKind.REGULAR
 
 
 def _key(meeting: Meeting, *parts: object) -> str:
@@ -66,9 +77,10 @@ class MeetingService:
     def __init__(
         self, meetings: MeetingsRepo, pairs: PairsRepo, people: PeopleRepo,
         organizations: OrganizationsRepo, outbox: OutboxRepo, engine: FormEngine,
-        settings: MeetingSettings, quiet: QuietHours, clock: Clock,
+        programs: ProgramService, settings: MeetingSettings, quiet: QuietHours, clock: Clock,
     ) -> None:  # fmt: skip
         self._meetings = meetings
+        self._programs = programs
         self._pairs = pairs
         self._people = people
         self._organizations = organizations
@@ -87,7 +99,9 @@ class MeetingService:
     ) -> Meeting | str:
         if pair.status is not PairStatus.ACTIVE:
             return texts.MEETING_PAIR_NOT_ACTIVE
-        kind = next_kind(await self._meetings.of_pair(pair.id))
+        zone = await self.zone(pair)
+        kind = next_kind(await self._meetings.of_pair(pair.id), await self._programs.end_date(pair),
+                         starts_at.astimezone(zone).date())  # fmt: skip
         meeting_id = await self._meetings.create(pair.id, kind.value, starts_at, place, topic,
                                                  person_id, self._clock.now())  # fmt: skip
         meeting = await self._meetings.get(meeting_id)
@@ -279,6 +293,7 @@ class MeetingService:
         risk. Keys are per pair and week, so each goes out once a week at most."""
         now = self._clock.now()
         week = now.strftime("%G-W%V")
+        await self._ask_for_final_meetings()
         for pair_id, idle in (await self.idle_days()).items():
             pair = await self._pairs.get(pair_id)
             if pair is None or idle < self._settings.nudge_after_days:
@@ -296,6 +311,26 @@ class MeetingService:
                         message_payload(texts.pair_at_risk(pair_id, idle)), now,
                         now + timedelta(days=2), now,
                     )  # fmt: skip
+
+    async def _ask_for_final_meetings(self) -> None:
+        """Two weeks before a program ends, ask the pair to plan its final meeting, once."""
+        now = self._clock.now()
+        for pair_id in await self._meetings.active_pair_ids():
+            pair = await self._pairs.get(pair_id)
+            end = await self._programs.end_date(pair) if pair else None
+            if pair is None or end is None:
+                continue
+            today = now.astimezone(await self.zone(pair)).date()
+            kinds = {m.kind for m in await self._meetings.of_pair(pair.id)
+                     if m.status != "cancelled"}  # fmt: skip
+            if end - today > FINAL_REMINDER or MeetingKind.FINAL.value in kinds:
+                continue
+            for person_id, chat in await self._participants(pair):
+                await self._outbox.enqueue(
+                    f"final:{pair.id}:{person_id}", chat, "pair_nudge",
+                    message_payload(texts.plan_final_meeting(end.strftime("%d.%m.%Y"))),
+                    now, now + timedelta(days=7), now,
+                )  # fmt: skip
 
 
 def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:

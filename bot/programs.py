@@ -3,7 +3,8 @@ confirms it, the curator sees it; any change after confirmation needs both sides
 
 from __future__ import annotations
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -42,6 +43,19 @@ class ProgramService:
             return None
         state = await self._engine.load(program.session_id)
         return (program, state) if state else None
+
+    async def end_date(self, pair: Pair) -> date | None:
+        """When the confirmed program ends: its start plus its length in months."""
+        found = await self.get(pair)
+        if found is None or found[0].status != "confirmed":
+            return None
+        answers = found[1].answers
+        if not answers.get("start_date") or not answers.get("months"):
+            return None
+        start = date.fromisoformat(str(answers["start_date"]))
+        months = start.month - 1 + int(answers["months"])
+        year, month = start.year + months // 12, months % 12 + 1
+        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
     async def edit(self, pair: Pair) -> FormState | None:
         """The mentor's form: a new draft, the draft in progress, or the sent program

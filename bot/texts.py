@@ -858,3 +858,10 @@ JOURNAL_DOC_COLUMNS = ("Дата", "Вид встречи", "Тема", "Ста�
 
 def journal_feedback(rating: int, done: str, next_step: str) -> str:
     return f"оценка {rating}/10; сделано: {done}; дальше: {next_step}"
+
+
+def plan_final_meeting(end: str) -> str:
+    return (
+        f"Программа вашей пары завершается {end}. Запланируйте итоговую встречу: "
+        "/menu → «🤝 Мои пары» → «📅 Назначить встречу»."
+    )

@@ -112,6 +112,10 @@ class MeetingsRepo:
         )
         return {row["person_id"]: row["session_id"] for row in rows}
 
+    async def active_pair_ids(self) -> list[int]:
+        rows = await self._db.fetch_all("SELECT id FROM pairs WHERE status = 'active'")
+        return [int(row["id"]) for row in rows]
+
     async def last_activity(self) -> list[tuple[int, datetime | None, datetime | None]]:
         """For every active pair: when it started, and its latest non-cancelled meeting."""
         rows = await self._db.fetch_all(

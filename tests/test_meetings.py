@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from aiogram import Bot
 
 from bot import texts
@@ -9,15 +11,17 @@ from bot.callbacks import MeetingAction, MeetingCb
 from bot.config import MeetingSettings, QuietHours
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
-from bot.meetings import MeetingService
+from bot.meetings import MeetingKind, MeetingService, next_kind
+from bot.programs import ProgramService
 from storage.db import Database
 from storage.forms import FormSessionsRepo
-from storage.meetings import MeetingsRepo
+from storage.meetings import Meeting, MeetingsRepo
 from storage.models import Role
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
+from storage.programs import ProgramsRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
@@ -160,10 +164,11 @@ async def test_idle_pairs_are_nudged_then_flagged(
     await active_pair(db, clock, school)
     await db.execute("UPDATE outbox SET status = 'sent'")
     people, outbox = PeopleRepo(db), OutboxRepo(db)
+    engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
     service = MeetingService(
-        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox,
-        FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock), MeetingSettings(),
-        QuietHours(), clock,
+        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox, engine,
+        ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock),
+        MeetingSettings(), QuietHours(), clock,
     )  # fmt: skip
     clock.advance(days=13)
     await service.sweep()
@@ -192,3 +197,46 @@ async def test_curator_sees_pairs_at_risk_and_unreachable_people(
     await tg.press(CURATOR, "« Назад")
     bank = await tg.press(CURATOR, "👥 Банк наставляемых")
     assert f"Наставляемая {MENTEE} — в паре ⛔ {texts.UNREACHABLE}" in bank["text"]
+
+
+def test_sequence_of_meeting_kinds() -> None:
+    def held(*kinds: str) -> list[Meeting]:
+        at = datetime(2026, 11, 1, tzinfo=UTC)
+        return [Meeting(n, 1, k, at, "", "", "confirmed", 1, 1) for n, k in enumerate(kinds)]
+
+    today = date(2026, 11, 23)
+    assert next_kind([], None, today) is MeetingKind.ORGANIZATIONAL
+    assert next_kind(held("organizational"), None, today) is MeetingKind.TRIAL
+    assert next_kind(held("organizational", "trial"), None, today) is MeetingKind.PLANNING
+    opening = held("organizational", "trial", "planning")
+    assert next_kind(opening, date(2027, 5, 1), today) is MeetingKind.REGULAR
+    assert next_kind(opening, date(2026, 12, 10), today) is MeetingKind.FINAL
+
+
+async def test_pair_is_asked_to_plan_the_final_meeting(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    people, outbox = PeopleRepo(db), OutboxRepo(db)
+    engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
+    programs = ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock)
+    service = MeetingService(
+        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox, engine,
+        programs, MeetingSettings(), QuietHours(), clock,
+    )  # fmt: skip
+    form = await programs.edit(pair)
+    for value in ("2026-12-01", 6, "Цели", "Тема; содержание; 01.02.2027; итог", None):
+        assert form is not None
+        form = await engine.answer(form, value)
+    assert form is not None and await engine.submit(form)
+    await programs.submitted(form)
+    assert await programs.confirm(pair)
+    assert await programs.end_date(pair) == date(2027, 6, 1)
+    await db.execute("UPDATE outbox SET status = 'sent'")
+    clock.current = datetime(2027, 5, 10, 9, 0, tzinfo=UTC)
+    await service.sweep()
+    assert not [k for k in await outbox_keys(db, "pending") if k.startswith("final:")]
+    clock.current = datetime(2027, 5, 20, 9, 0, tzinfo=UTC)
+    await service.sweep()
+    finals = [k for k in await outbox_keys(db, "pending") if k.startswith("final:")]
+    assert len(finals) == 2
