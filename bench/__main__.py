@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching
+from bench import matching, scheduler
 
-BENCHES = (matching,)
+BENCHES = (matching, scheduler)
+
 HERE = Path(__file__).resolve().parent
 
 

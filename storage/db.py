@@ -29,7 +29,8 @@ def to_db_time(moment: datetime) -> str:
 
 
 def from_db_time(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads the trailing Z since Python 3.11 and is ~20x faster than strptime.
+    return datetime.fromisoformat(text)
 
 
 class SchemaTooNewError(RuntimeError):

@@ -119,9 +119,9 @@ class MeetingsRepo:
     async def last_activity(self) -> list[tuple[int, datetime | None, datetime | None]]:
         """For every active pair: when it started, and its latest non-cancelled meeting."""
         rows = await self._db.fetch_all(
-            "SELECT p.id, p.activated_at, MAX(m.starts_at) AS last_meeting FROM pairs p"
-            " LEFT JOIN meetings m ON m.pair_id = p.id AND m.status <> 'cancelled'"
-            " WHERE p.status = 'active' GROUP BY p.id, p.activated_at"
+            "SELECT p.id, p.activated_at, (SELECT MAX(m.starts_at) FROM meetings m"
+            " WHERE m.pair_id = p.id AND m.status <> 'cancelled') AS last_meeting"
+            " FROM pairs p WHERE p.status = 'active'"
         )
         return [
             (row["id"],
