@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching, scheduler
+from bench import matching, scheduler, updates
 
-BENCHES = (matching, scheduler)
+BENCHES = (matching, scheduler, updates)
+
 
 HERE = Path(__file__).resolve().parent
 

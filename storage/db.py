@@ -72,14 +72,14 @@ class Database:
                 raise
             await self._connection.commit()
 
+    # One hop to the database thread per query (execute + fetch + close would be three):
+    # the hops, not SQLite, are what an update mostly waits for.
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._connection.execute(sql, params) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        rows = await self._connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One write statement in its own transaction; returns the affected row count."""
