@@ -245,8 +245,9 @@ class MeetingService:
                 await self._outbox.enqueue(
                     _key(meeting, "remind", hours, person_id), chat, "meeting_reminder",
                     message_payload(texts.meeting_reminder(when, meeting.place, meeting.topic)),
-                    due, meeting.starts_at, now,
+                    due, meeting.starts_at, now, urgent=True,
                 )  # fmt: skip
+
         asked = meeting.starts_at + FEEDBACK_DELAY
         feedback_button = _feedback_button(meeting)
         curators = await self._people.holders(Role.CURATOR, pair.organization_id)

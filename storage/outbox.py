@@ -25,14 +25,16 @@ class OutboxRepo:
         due_at: datetime,
         expires_at: datetime,
         now: datetime,
+        *,
+        urgent: bool = False,
     ) -> bool:
         """Queue a message once: a second call with the same key changes nothing (False)."""
         async with (
             self._db.transaction() as conn,
             conn.execute(
                 "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at,"
-                " status, attempts, next_attempt_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+                " status, attempts, next_attempt_at, created_at, priority)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
                 " ON CONFLICT (unique_key) DO NOTHING",
                 (
                     unique_key,
@@ -44,6 +46,7 @@ class OutboxRepo:
                     OutboxStatus.PENDING.value,
                     to_db_time(due_at),
                     to_db_time(now),
+                    1 if urgent else 0,
                 ),
             ) as cursor,
         ):
@@ -84,23 +87,24 @@ class OutboxRepo:
         )
 
     async def claim(self, now: datetime, limit: int, worker: str) -> list[OutboxMessage]:
-        """Take up to `limit` due rows for this worker, oldest first."""
+        """Take up to `limit` due rows for this worker: urgent ones first, oldest first."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET status = ?, claimed_by = ? WHERE id IN ("
-                " SELECT id FROM outbox WHERE status = ? AND next_attempt_at <= ?"
-                " ORDER BY next_attempt_at LIMIT ?)",
-                (
-                    OutboxStatus.CLAIMED.value,
-                    worker,
-                    OutboxStatus.PENDING.value,
-                    to_db_time(now),
-                    limit,
-                ),
-            )
+            taken = 0
+            for priority in (1, 0):
+                async with conn.execute(
+                    "UPDATE outbox SET status = ?, claimed_by = ? WHERE id IN ("
+                    " SELECT id FROM outbox WHERE status = ? AND priority = ?"
+                    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)",
+                    (OutboxStatus.CLAIMED.value, worker, OutboxStatus.PENDING.value, priority,
+                     to_db_time(now), limit - taken),
+                ) as cursor:  # fmt: skip
+                    taken += cursor.rowcount
+                if taken >= limit:
+                    break
             async with conn.execute(
                 f"SELECT {_COLUMNS} FROM outbox WHERE status = ? AND claimed_by = ?"
-                " ORDER BY next_attempt_at",
+                " ORDER BY priority DESC, next_attempt_at, id",
+
                 (OutboxStatus.CLAIMED.value, worker),
             ) as cursor:
                 rows = await cursor.fetchall()

@@ -182,8 +182,24 @@ async def test_claim_cost_does_not_read_finished_rows(
     outbox: OutboxRepo, db: Database, clock: FakeClock
 ) -> None:
     plan = await db.fetch_all(
-        "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE status = ? AND next_attempt_at <= ?"
-        " ORDER BY next_attempt_at LIMIT 50",
-        ("pending", to_db_time(clock.now())),
+        "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE status = ? AND priority = ?"
+        " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 50",
+        ("pending", 0, to_db_time(clock.now())),
     )
-    assert any("outbox_due" in str(row["detail"]) for row in plan)
+    assert any("outbox_due_priority" in str(row["detail"]) for row in plan)
+    assert not any("TEMP B-TREE" in str(row["detail"]) for row in plan)  # no sort of all rows
+
+
+async def test_urgent_reminder_overtakes_a_broadcast(
+    sender: OutboxSender, outbox: OutboxRepo, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    for chat in range(1, 201):
+        await queue(outbox, clock, f"broadcast:{chat}", chat, text="Объявление")
+    clock.advance(seconds=1)
+    now = clock.now()
+    await outbox.enqueue("meeting:1:r1:remind:1:9", 999, "meeting_reminder",
+                         message_payload("⏰ Встреча через час"), now,
+                         now + timedelta(hours=1), now, urgent=True)  # fmt: skip
+    await sender.tick(max_batches=1)
+    assert fake.chats[999][0]["text"] == "⏰ Встреча через час"
+    assert next(iter(fake.chats)) == 999  # it went first
