@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching, scheduler, updates
+from bench import matching, outbox, scheduler, updates
 
-BENCHES = (matching, scheduler, updates)
+BENCHES = (matching, scheduler, updates, outbox)
 
 
 HERE = Path(__file__).resolve().parent

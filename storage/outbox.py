@@ -104,7 +104,6 @@ class OutboxRepo:
             async with conn.execute(
                 f"SELECT {_COLUMNS} FROM outbox WHERE status = ? AND claimed_by = ?"
                 " ORDER BY priority DESC, next_attempt_at, id",
-
                 (OutboxStatus.CLAIMED.value, worker),
             ) as cursor:
                 rows = await cursor.fetchall()
