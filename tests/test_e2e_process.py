@@ -71,19 +71,24 @@ class BotProcess:
         return self.fake.last(user_id)
 
 
+def bot_env(tmp_path: Path, api_server: str, **extra: str) -> dict[str, str]:
+    """The environment the bot process runs with: no config file, everything from variables."""
+    return {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
+        "NASTAVNIK_BOT_API_SERVER": api_server,
+        "NASTAVNIK_BOT_ADMINS": str(ADMIN),
+        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
+        **extra,
+    }
+
+
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[BotProcess]:
     fake = FakeTelegram(token=TOKEN)
     runner, url = await serve(fake)
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
-        "NASTAVNIK_BOT_API_SERVER": url,
-        "NASTAVNIK_BOT_ADMINS": str(ADMIN),
-        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
-        "NASTAVNIK_OUTBOX_TICK_SECONDS": "0.2",
-    }
+    env = bot_env(tmp_path, url, NASTAVNIK_OUTBOX_TICK_SECONDS="0.2")
     bot = BotProcess(fake, env)
     await bot.start()
     try:
@@ -138,18 +143,11 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     secret = "s3cret-token-for-tests"
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
-        "NASTAVNIK_BOT_API_SERVER": url,
-        "NASTAVNIK_BOT_ADMINS": str(ADMIN),
-        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
-        "NASTAVNIK_BOT_MODE": "webhook",
-        "NASTAVNIK_WEBHOOK_URL": "https://bot.school.example/telegram/webhook",
-        "NASTAVNIK_WEBHOOK_LISTEN_PORT": str(port),
-        "NASTAVNIK_WEBHOOK_SECRET_TOKEN": secret,
-    }
+    env = bot_env(
+        tmp_path, url, NASTAVNIK_BOT_MODE="webhook",
+        NASTAVNIK_WEBHOOK_URL="https://bot.school.example/telegram/webhook",
+        NASTAVNIK_WEBHOOK_LISTEN_PORT=str(port), NASTAVNIK_WEBHOOK_SECRET_TOKEN=secret,
+    )  # fmt: skip
     bot = BotProcess(fake, env)
     await bot.start()
     try:
@@ -185,13 +183,7 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
 async def test_wrong_token_stops_with_a_message(tmp_path: Path) -> None:
     fake = FakeTelegram(token=TOKEN)
     runner, url = await serve(fake)
-    env = {
-        **os.environ,
-        "BOT_TOKEN": "987654321:AAHotherotherotherotherotherother12",
-        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
-        "NASTAVNIK_BOT_API_SERVER": url,
-        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
-    }
+    env = bot_env(tmp_path, url, BOT_TOKEN="987654321:AAHotherotherotherotherotherother12")
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", cwd=ROOT, env=env,
@@ -209,14 +201,7 @@ async def test_bot_api_down_at_start_then_back(tmp_path: Path) -> None:
     fake = FakeTelegram(token=TOKEN)
     fake.faults.append(Fault("*", 502, "Bad Gateway", times=2))
     runner, url = await serve(fake)
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
-        "NASTAVNIK_BOT_API_SERVER": url,
-        "NASTAVNIK_BOT_ADMINS": str(ADMIN),
-        "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
-    }
+    env = bot_env(tmp_path, url)
     bot = BotProcess(fake, env)
     await bot.start()
     try:
