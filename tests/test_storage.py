@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.states import DistrictStates
+from storage.backup import backup
 from storage.db import Database, SchemaTooNewError, bundled_migrations
 from storage.fsm import SQLStorage
+from storage.organizations import OrganizationsRepo
 
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)
 
@@ -85,3 +88,25 @@ async def test_unserializable_data_is_refused(db: Database) -> None:
     with pytest.raises(TypeError):
         await SQLStorage(db).set_data(KEY, {"bad": object()})
     assert await SQLStorage(db).get_data(KEY) == {}
+
+
+async def test_backup_while_in_use_and_restore(tmp_path: Path) -> None:
+    live = tmp_path / "live.db"
+    db = await Database.open(live)
+    await db.migrate()
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    await OrganizationsRepo(db).create_district("Округ до копии", now)
+    copies = [await backup(live, tmp_path / "backups", 2, now + timedelta(seconds=n))
+              for n in range(3)]  # fmt: skip
+    await OrganizationsRepo(db).create_district("Округ после копии", now)
+    await db.close()
+    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [c.name for c in copies[1:]]
+    # Restore: the newest copy takes the live file's place.
+    copies[-1].replace(live)
+    restored = await Database.open(live)
+    try:
+        assert await restored.migrate() == bundled_migrations()[-1][0]
+        names = [d.name for d in await OrganizationsRepo(restored).districts()]
+        assert names == ["Округ до копии"]
+    finally:
+        await restored.close()
