@@ -20,7 +20,7 @@ from aiohttp import web
 import handlers
 from bot import commands
 from bot.banks import BankService
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, Health, SystemClock
 from bot.config import Settings
 from bot.consent import ConsentService
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
@@ -95,6 +95,9 @@ def build_dispatcher(
         storage=storage or SQLStorage(db),
         settings=settings,
         clock=clock,
+        db=db,
+        outbox=outbox,
+        health=Health(clock.now()),
         catalog=catalog,
         people=people,
         organizations=organizations,
@@ -135,7 +138,9 @@ async def run(settings: Settings) -> None:
         me = await _identify(bot)
         log.info("bot identity bot_id=%s", me.id)
         dp = build_dispatcher(settings, db, clock)
-        sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox)
+        sender = OutboxSender(
+            bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["health"]
+        )
         await sender.recover()
         pair_service: PairService = dp["pair_service"]
         organizations: OrganizationsRepo = dp["organizations"]

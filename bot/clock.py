@@ -21,3 +21,11 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+class Health:
+    """What /status reports about the running process; the outbox sender stamps its ticks."""
+
+    def __init__(self, started_at: datetime) -> None:
+        self.started_at = started_at
+        self.last_tick_at: datetime | None = None

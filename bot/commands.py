@@ -26,7 +26,10 @@ _MEMBER = [
     BotCommand(command="revoke", description="Отозвать согласие"),
 ]
 _BY_ROLE: dict[Role, list[BotCommand]] = {
-    Role.ADMIN: [BotCommand(command="schools", description="Округа и школы")],
+    Role.ADMIN: [
+        BotCommand(command="schools", description="Округа и школы"),
+        BotCommand(command="status", description="Состояние бота"),
+    ],
     Role.COORDINATOR: [BotCommand(command="schools", description="Школы округа")],
     Role.CURATOR: [BotCommand(command="teacherlink", description="Ссылка для учителей")],
 }

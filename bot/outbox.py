@@ -19,7 +19,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.clock import Clock
+from bot.clock import Clock, Health
 from bot.config import OutboxSettings
 from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox import OutboxRepo
@@ -52,8 +52,10 @@ class OutboxSender:
         people: PeopleRepo,
         clock: Clock,
         settings: OutboxSettings,
+        health: Health | None = None,
     ) -> None:
         self._bot = bot
+        self._health = health
         self._outbox = outbox
         self._people = people
         self._clock = clock
@@ -62,7 +64,6 @@ class OutboxSender:
         self._paused_until: datetime | None = None
         self._next_slot: datetime | None = None
         self._last_sent_to: dict[int, datetime] = {}
-        self.last_tick_at: datetime | None = None
 
     async def recover(self) -> None:
         released, in_flight = await self._outbox.recover_after_restart(self._clock.now())
@@ -73,7 +74,8 @@ class OutboxSender:
         """Send what is due, a batch at a time, within the rate limits."""
         report = TickReport()
         now = self._clock.now()
-        self.last_tick_at = now
+        if self._health is not None:
+            self._health.last_tick_at = now
         if self._paused_until and now < self._paused_until:
             return report
         report.skipped = await self._outbox.skip_expired(now)

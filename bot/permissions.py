@@ -24,6 +24,7 @@ class Action(StrEnum):
     VIEW_BANK = "view_bank"  # the school's banks of mentees and mentors, exports, reminders
     MANAGE_PAIRS = "manage_pairs"
     RESPOND_TO_PAIR = "respond_to_pair"
+    VIEW_STATUS = "view_status"
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -34,6 +35,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_BANK: frozenset({Role.CURATOR}),
     Action.MANAGE_PAIRS: frozenset({Role.CURATOR}),
     Action.RESPOND_TO_PAIR: frozenset({Role.MENTOR, Role.MENTEE}),
+    Action.VIEW_STATUS: frozenset({Role.ADMIN}),
     Action.USE_MENU: frozenset(Role),
 }
 

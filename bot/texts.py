@@ -865,3 +865,16 @@ def plan_final_meeting(end: str) -> str:
         f"Программа вашей пары завершается {end}. Запланируйте итоговую встречу: "
         "/menu → «🤝 Мои пары» → «📅 Назначить встречу»."
     )
+
+
+def status_report(
+    version: str, uptime: str, database_mb: float, queued: int, oldest: str, last_tick: str,
+    failures: int,
+) -> str:  # fmt: skip
+    return (
+        "<b>Состояние бота</b>\n"
+        f"Версия: {version}\nРаботает: {uptime}\nБаза данных: {database_mb} МБ\n"
+        f"Очередь исходящих: {queued}, самое старое к отправке: {oldest}\n"
+        f"Последний такт планировщика: {last_tick}\n"
+        f"Сбоев доставки за 24 ч: {failures}"
+    )

@@ -20,6 +20,7 @@ from handlers import (
     privacy,
     schools,
     start,
+    status,
 )
 
 
@@ -33,6 +34,7 @@ def build_routers() -> list[Router]:
         start.build_router(),
         join.build_router(),
         menu.build_router(),
+        status.build_router(),
         privacy.build_router(),
         districts.build_router(),
         schools.build_router(),

@@ -44,9 +44,10 @@ class Database:
     interleaved coroutines would otherwise commit each other's half-done work.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path | None = None) -> None:
         self._connection = connection
         self._write_lock = asyncio.Lock()
+        self.path = path
 
     @classmethod
     async def open(cls, path: str | Path, *, busy_timeout_ms: int = 5000) -> Database:
@@ -56,7 +57,7 @@ class Database:
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA synchronous = NORMAL")
         await connection.execute("PRAGMA foreign_keys = ON")
-        return cls(connection)
+        return cls(connection, Path(path))
 
     async def close(self) -> None:
         await self._connection.close()

@@ -159,7 +159,24 @@ class OutboxRepo:
         )
         return _message(row) if row else None
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        row = await self._db.fetch_one(
+            "SELECT MIN(next_attempt_at) AS oldest FROM outbox WHERE status = ?"
+            " AND next_attempt_at <= ?",
+            (OutboxStatus.PENDING.value, to_db_time(now)),
+        )
+        return from_db_time(row["oldest"]) if row and row["oldest"] else None
+
+    async def failures_since(self, since: datetime) -> int:
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n FROM outbox WHERE status IN (?, ?, ?, ?) AND finished_at >= ?",
+            (OutboxStatus.FAILED.value, OutboxStatus.BLOCKED.value, OutboxStatus.SKIPPED.value,
+             OutboxStatus.UNKNOWN.value, to_db_time(since)),
+        )  # fmt: skip
+        return int(row["n"]) if row else 0
+
     async def count_by_status(self) -> dict[OutboxStatus, int]:
+
         rows = await self._db.fetch_all("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
         return {OutboxStatus(row["status"]): int(row["n"]) for row in rows}
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot import texts
 from bot.callbacks import DistrictAction, DistrictCb, MenuCb, SchoolAction, SchoolCb, Screen
+from bot.outbox import message_payload
 from storage.db import Database
 from storage.organizations import OrganizationsRepo
+from storage.outbox import OutboxRepo
 from tests.conftest import ADMIN
 from tests.harness import FakeClock, Harness
 from tests.test_join_flow import CURATOR, TEACHER, create_school, join_teacher
@@ -180,3 +184,16 @@ async def test_every_handler_declares_its_action(tg: Harness) -> None:
                 continue
             for handler in observer.handlers:
                 assert "action" in handler.flags, f"{router.name}: {handler.callback.__name__}"
+
+
+async def test_status_for_administrators_only(tg: Harness, db: Database, clock: FakeClock) -> None:
+    now = clock.now()
+    await OutboxRepo(db).enqueue("k", 5, "broadcast", message_payload("x"), now,
+                                 now + timedelta(hours=1), now)  # fmt: skip
+    clock.advance(hours=2, minutes=3)
+    report = await tg.send(ADMIN, "/status")
+    assert "Версия: 0.1.0" in report["text"] and "Работает: 2:03:01" in report["text"]
+    assert "Очередь исходящих: 1, самое старое к отправке: 23.11.2026 12:00" in report["text"]
+    await join_teacher(tg, "Я наставник")
+    refused = await tg.send(TEACHER, "/status")
+    assert refused["text"].startswith(texts.FORBIDDEN)

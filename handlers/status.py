@@ -1,0 +1,46 @@
+"""/status for administrators: is the bot healthy, is the outbox moving."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+import bot as package
+from bot import texts
+from bot.clock import Clock, Health
+from bot.config import Settings
+from bot.permissions import Action
+from bot.when import shown
+from storage.db import Database
+from storage.models import OutboxStatus
+from storage.outbox import OutboxRepo
+
+VIEW_STATUS = {"action": Action.VIEW_STATUS}
+
+
+async def status(
+    message: Message, clock: Clock, health: Health, db: Database, outbox: OutboxRepo,
+    settings: Settings,
+) -> None:  # fmt: skip
+    now = clock.now()
+    counts = await outbox.count_by_status()
+    oldest = await outbox.oldest_due(now)
+    size = db.path.stat().st_size if db.path and db.path.exists() else 0
+    await message.answer(texts.status_report(
+        version=package.__version__,
+        uptime=str(now - health.started_at).split(".")[0],
+        database_mb=round(size / 2**20, 1),
+        queued=counts.get(OutboxStatus.PENDING, 0),
+        oldest=shown(oldest, settings.timezone) if oldest else "—",
+        last_tick=shown(health.last_tick_at, settings.timezone) if health.last_tick_at else "—",
+        failures=await outbox.failures_since(now - timedelta(hours=24)),
+    ))  # fmt: skip
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(status, Command("status"), flags=VIEW_STATUS)
+    return router
