@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from aiogram.exceptions import TelegramUnauthorizedError
 
+from bot import logs
 from bot.app import run
 from bot.config import ConfigError, load_settings
 from storage.backup import backup
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", type=Path, default=Path("backups"), help="backup folder")
     parser.add_argument("--keep", type=int, default=14, help="backups to keep")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()
     try:
         settings = load_settings(args.config, require_token=args.command == "run")
     except ConfigError as error:

@@ -1,0 +1,19 @@
+"""Logging set-up. Our own logs carry Telegram ids and event names only; libraries that would
+log SQL parameters (names, answers) are held at WARNING whatever the level."""
+
+from __future__ import annotations
+
+import logging
+
+# aiosqlite logs every statement with its parameters at DEBUG; APScheduler every tick at INFO.
+_HELD_BACK = {"aiosqlite": logging.WARNING, "apscheduler": logging.WARNING}
+
+
+def configure(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    hold_back_libraries()
+
+
+def hold_back_libraries() -> None:
+    for name, level in _HELD_BACK.items():
+        logging.getLogger(name).setLevel(level)
