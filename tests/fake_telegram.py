@@ -139,6 +139,7 @@ class FakeTelegram:
     blocked: set[int] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
     rate_limit_per_second: float | None = None
+    outage_until: float = 0.0  # time.monotonic() before which every request gets 502
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
     uploads: list[tuple[int, str, bytes]] = field(default_factory=list)
@@ -248,7 +249,10 @@ class FakeTelegram:
         return 200, {"ok": True, "result": result}
 
     async def _call(self, method: str, raw: dict[str, Any]) -> Any:
+        if time.monotonic() < self.outage_until:
+            raise ApiError(502, "Bad Gateway")
         spec = SPEC["methods"].get(method)
+
         if spec is None:
             raise ApiError(404, "Not Found")
         params = self._validate(spec, raw)
@@ -378,6 +382,9 @@ class FakeTelegram:
                 await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout", 0)))
             except TimeoutError:
                 return []
+            if time.monotonic() < self.outage_until:
+                raise ApiError(502, "Bad Gateway")  # the server went down during the long poll
+
         limit = int(params.get("limit", 100))
         return [u for u in self._updates if u["update_id"] >= offset][:limit]
 

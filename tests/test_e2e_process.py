@@ -8,13 +8,16 @@ import re
 import socket
 import sqlite3
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from storage.db import to_db_time
 from tests.conftest import ADMIN, TOKEN
 from tests.fake_telegram import FakeTelegram, Fault, serve, wait_until
 
@@ -247,3 +250,30 @@ async def test_kill_9_between_two_questionnaire_answers(running: BotProcess) -> 
         "full_name": '"Кузнецова Ольга Ивановна"',
         "position": '"учитель биологии"',
     }
+
+
+async def test_bot_api_outage_while_running(running: BotProcess) -> None:
+    """Telegram answers 502 for a while: polling and the outbox recover by themselves, the
+    message typed during the outage is answered and the reminder queued then goes out."""
+    await running.say(ADMIN, "/menu")
+    running.fake.outage_until = time.monotonic() + 8
+    db = sqlite3.connect(running.env["NASTAVNIK_DATABASE_PATH"])
+    try:
+        now = datetime.now(UTC)
+        db.execute(
+            "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at, status,"
+            " attempts, next_attempt_at, created_at) VALUES ('outage-reminder', ?, 'reminder',"
+            " '{\"text\": \"Напоминание после сбоя\"}', ?, ?, 'pending', 0, ?, ?)",
+            (ADMIN, to_db_time(now), to_db_time(now + timedelta(hours=1)), to_db_time(now),
+             to_db_time(now)),
+        )  # fmt: skip
+        db.commit()
+    finally:
+        db.close()
+    running.fake.queue(running.fake.message_update(ADMIN, "/help"))
+    await wait_until(
+        lambda: any(m.get("text") == "Напоминание после сбоя"
+                    for m in running.fake.bot_messages(ADMIN)), timeout=60)  # fmt: skip
+    await wait_until(
+        lambda: any("Что умеет бот" in m.get("text", "")
+                    for m in running.fake.bot_messages(ADMIN)), timeout=60)  # fmt: skip

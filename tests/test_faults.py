@@ -1,0 +1,42 @@
+"""Faults: the database held by another writer."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from aiogram import Bot
+
+from bot import texts
+from bot.app import build_dispatcher
+from bot.config import Settings
+from storage.db import Database
+from tests.conftest import ADMIN
+from tests.fake_telegram import FakeTelegram
+from tests.harness import FakeClock, Harness
+
+
+async def test_busy_database_tells_user_to_retry_and_writes_nothing_half(
+    tmp_path: Path, settings: Settings, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    path = tmp_path / "busy.db"
+    db = await Database.open(path, busy_timeout_ms=100)
+    await db.migrate()
+    tg = Harness(build_dispatcher(settings, db, clock), bot, fake, clock)
+    try:
+        await tg.send(ADMIN, "/schools")
+        await tg.press(ADMIN, "➕ Новый округ")
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            busy = await tg.send(ADMIN, "Округ в час пик")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert busy["text"] == texts.DATABASE_BUSY
+        assert await db.fetch_one("SELECT id FROM districts") is None
+        done = await tg.send(ADMIN, "Округ в час пик")  # the same step, once the lock is gone
+        assert "Округ в час пик" in done["text"]
+        assert await db.fetch_one("SELECT id FROM districts") is not None
+    finally:
+        await db.close()
