@@ -306,12 +306,11 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
         sent_before = sum(c in fake.chats for c in chats)
         assert sent_before < len(chats)
         await bot.start()
+
         def statuses() -> dict[str, int]:
             rows = db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
             return dict(rows)
 
-            ).fetchall()
-        )
         await wait_until(lambda: statuses().get("pending", 0) + statuses().get("claimed", 0) == 0,
                          timeout=30)  # fmt: skip
         final = statuses()
