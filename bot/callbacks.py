@@ -203,3 +203,9 @@ class TopicCb(CallbackData, prefix="tp"):
     """A topic offered for a new meeting: index into the offered list, -1 for none."""
 
     index: int
+
+
+class TimePickCb(CallbackData, prefix="tm"):
+    """A suggested meeting time, as a person would type it ("24.11 15:00")."""
+
+    when: str

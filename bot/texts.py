@@ -878,3 +878,10 @@ def status_report(
         f"Последний такт планировщика: {last_tick}\n"
         f"Сбоев доставки за 24 ч: {failures}"
     )
+
+
+WEEKDAY_SHORT = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+
+
+def time_suggestion(weekday: int, label: str) -> str:
+    return f"{WEEKDAY_SHORT[weekday]} {label}"

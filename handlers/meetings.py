@@ -3,7 +3,7 @@ cancelling, giving feedback, and the pair's journal."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
@@ -11,7 +11,14 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
-from bot.callbacks import MeetingAction, MeetingCb, PairCardAction, PairCardCb, TopicCb
+from bot.callbacks import (
+    MeetingAction,
+    MeetingCb,
+    PairCardAction,
+    PairCardCb,
+    TimePickCb,
+    TopicCb,
+)
 from bot.clock import Clock
 from bot.documents import journal_document
 from bot.meetings import MeetingService
@@ -29,6 +36,7 @@ from storage.organizations import OrganizationsRepo
 from storage.pairs import PairsRepo
 
 MEMBER = {"action": Action.USE_MENU}
+SUGGESTED_HOUR = "15:00"  # after lessons, when most school meetings happen
 RESPOND = {"action": Action.RESPOND_TO_PAIR}
 TEXT_LIMIT = 200
 
@@ -44,6 +52,7 @@ async def _participant_pair(
 async def start_meeting(
     callback: CallbackQuery, callback_data: PairCardCb, actor: Actor, state: FSMContext,
     pairs: PairsRepo, meetings_service: MeetingService, organizations: OrganizationsRepo,
+    clock: Clock,
 ) -> None:  # fmt: skip
     pair = await _participant_pair(actor, pairs, callback_data.pair_id, organizations)
     if pair is None or not isinstance(callback.message, Message):
@@ -56,15 +65,42 @@ async def start_meeting(
     await callback.answer()
     await state.set_state(MeetingStates.entering_time)
     await state.set_data({"pair_id": pair.id})
+    await _ask_time(callback.message, pair, meetings_service, clock)
+
+
+async def _ask_time(chat: Message, pair: Pair, meetings_service: MeetingService,
+                    clock: Clock) -> None:  # fmt: skip
+    """Ask for a time, offering the next school days at 15:00 as buttons."""
     zone = await meetings_service.zone(pair)
-    await callback.message.answer(texts.MEETING_ASK_WHEN.format(zone=zone.key))
+    today = clock.now().astimezone(zone).date()
+    days = [
+        today + timedelta(days=n) for n in range(1, 8) if (today + timedelta(days=n)).weekday() < 6
+    ]
+    kb = InlineKeyboardBuilder()
+    for day in days[:4]:
+        label = f"{day:%d.%m} {SUGGESTED_HOUR}"
+        kb.button(
+            # ":" separates callback data fields; "15.00" reads the same to parse_when.
+            text=texts.time_suggestion(day.weekday(), label),
+            callback_data=TimePickCb(when=label.replace(":", ".")),
+        )
+    kb.adjust(2)
+    await chat.answer(texts.MEETING_ASK_WHEN.format(zone=zone.key), reply_markup=kb.as_markup())
 
 
 async def enter_time(
-    message: Message, actor: Actor, state: FSMContext, clock: Clock, pairs: PairsRepo,
-    meetings: MeetingsRepo, meetings_service: MeetingService, programs: ProgramService,
-    organizations: OrganizationsRepo,
+    event: Message | CallbackQuery, actor: Actor, state: FSMContext, clock: Clock,
+    pairs: PairsRepo, meetings: MeetingsRepo, meetings_service: MeetingService,
+    organizations: OrganizationsRepo, callback_data: TimePickCb | None = None,
 ) -> None:  # fmt: skip
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+        typed = callback_data.when if callback_data else ""
+        message = event.message
+    else:
+        typed, message = event.text or "", event
+    if not isinstance(message, Message):
+        return
     data = await state.get_data()
     pair = await _participant_pair(actor, pairs, int(data.get("pair_id", 0)), organizations)
     if pair is None or actor.person is None:
@@ -72,7 +108,7 @@ async def enter_time(
         await message.answer(texts.MEETING_NOT_YOURS)
         return
     zone = await meetings_service.zone(pair)
-    when = parse_when(message.text or "", clock.now(), zone)
+    when = parse_when(typed, clock.now(), zone)
     if isinstance(when, WhenError):
         await message.answer(when.reason)
         return
@@ -161,7 +197,7 @@ async def enter_topic(
 async def answer_meeting(
     callback: CallbackQuery, callback_data: MeetingCb, actor: Actor, state: FSMContext,
     pairs: PairsRepo, meetings: MeetingsRepo, meetings_service: MeetingService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationsRepo, clock: Clock,
 ) -> None:  # fmt: skip
     meeting = await meetings.get(callback_data.meeting_id)
     pair = await _participant_pair(actor, pairs, meeting.pair_id if meeting else 0, organizations)
@@ -188,8 +224,7 @@ async def answer_meeting(
         await callback.answer()
         await state.set_state(MeetingStates.entering_time)
         await state.set_data({"pair_id": pair.id, "meeting_id": meeting.id})
-        zone = await meetings_service.zone(pair)
-        await message.answer(texts.MEETING_ASK_WHEN.format(zone=zone.key))
+        await _ask_time(message, pair, meetings_service, clock)
         return
     if action is MeetingAction.CONFIRM:
         result = await meetings_service.confirm(meeting, pair, actor.person.id)
@@ -254,6 +289,9 @@ def build_router() -> Router:
         flags=MEMBER,
     )
     router.message.register(enter_time, MeetingStates.entering_time, flags=RESPOND)
+    router.callback_query.register(
+        enter_time, MeetingStates.entering_time, TimePickCb.filter(), flags=RESPOND
+    )
     router.message.register(enter_place, MeetingStates.entering_place, flags=RESPOND)
     router.callback_query.register(
         enter_place, MeetingStates.entering_place, TopicCb.filter(), flags=RESPOND

@@ -240,3 +240,21 @@ async def test_pair_is_asked_to_plan_the_final_meeting(
     await service.sweep()
     finals = [k for k in await outbox_keys(db, "pending") if k.startswith("final:")]
     assert len(finals) == 2
+
+
+async def test_time_picked_from_buttons(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    await tg.send(MENTOR, "/menu")
+    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, "🤝 1")
+    ask = await tg.press(MENTOR, texts.BTN_MEETING_NEW)
+    assert list(tg.fake.buttons(ask))[:2] == ["Вт 24.11 15:00", "Ср 25.11 15:00"]
+    place = await tg.press(MENTOR, "Ср 25.11 15:00")
+    assert place["text"] == texts.MEETING_ASK_PLACE
+    await tg.press(MENTOR, texts.BTN_ONLINE)
+    await tg.press(MENTOR, texts.BTN_NO_TOPIC)
+    meeting = (await MeetingsRepo(db).of_pair(1))[0]
+    assert meeting.starts_at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert meeting.place == "Онлайн"
