@@ -26,7 +26,6 @@ QUESTIONNAIRE_OF: dict[Role, str] = {
     Role.MENTEE: "mentee_questionnaire",
     Role.MENTOR: "mentor_questionnaire",
 }
-ROLE_OF_QUESTIONNAIRE = {form_id: role for role, form_id in QUESTIONNAIRE_OF.items()}
 NOTICE_LIFETIME = timedelta(days=7)
 
 

@@ -196,7 +196,6 @@ UNKNOWN_COMMAND = "Такой команды нет. Список команд �
 UNEXPECTED_TEXT = "Я не ожидал здесь сообщения. Выберите действие в меню ниже."
 UNSUPPORTED_CONTENT = "Я понимаю только текст и кнопки. Выберите действие в меню ниже."
 EDITED_IGNORED = "Исправленные сообщения я не учитываю — отправьте ответ заново новым сообщением."
-TEXT_EXPECTED = "Здесь нужен текст. {hint}"
 THROTTLED = "Слишком много сообщений подряд. Подождите несколько секунд и продолжайте."
 CANCELLED = "Действие отменено."
 NOTHING_TO_CANCEL = "Сейчас нечего отменять."
@@ -260,9 +259,6 @@ FORM_AT_SUMMARY = "Все вопросы пройдены — проверьте
 FORM_SUBMITTED = "Анкета отправлена куратору. Спасибо!"
 FORM_ANSWER_MARK = "✓ Ваш ответ: {answer}"
 FORM_OTHER_ADDED = "Добавил ваш вариант. Отметьте остальные и нажмите «Готово»."
-FORM_OTHER_PARALLEL = (
-    "У вас есть незаконченная анкета «{title}» — она сохранена, вернуться к ней можно из меню."
-)
 
 
 def form_too_long(length: int, limit: int) -> str:
@@ -302,7 +298,6 @@ PARENT_AGREED_STUDENT = "Родитель дал согласие — вы мо�
 PARENT_DECLINED_STUDENT = (
     "Родитель не дал согласие на ваше участие в программе. Обратитесь к куратору программы."
 )
-PARENT_LINK_REUSED = "Вы уже дали согласие по этой ссылке."
 
 
 def parent_link_for_student(link: str) -> str:
@@ -618,7 +613,6 @@ def drafts_accepted(created: int, refused: int) -> str:
 
 
 # --- a pair's card, its program and requests ---
-BTN_MY_PAIR = "🤝 Моя пара"
 BTN_PROGRAM_OPEN = "🗂 Открыть пару и программу"
 BTN_PROGRAM_EDIT = "✏ Составить / изменить программу"
 BTN_PROGRAM_CONFIRM = "✅ Подтвердить программу"
