@@ -36,6 +36,7 @@ from bot.privacy import PrivacyService
 from bot.programs import ProgramService
 from bot.scheduler import build_scheduler
 from handlers.forms import FormServices
+from storage.backup import backup
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.forms import FormSessionsRepo
@@ -152,10 +153,18 @@ async def run(settings: Settings) -> None:
                 )
 
         meetings_service: MeetingService = dp["meetings_service"]
+
+        async def backup_database() -> None:
+            made = await backup(
+                settings.database.path, settings.backup.folder, settings.backup.keep, clock.now()
+            )
+            log.info("backup made file=%s", made.name)
+
         scheduler = build_scheduler(
             sender.tick,
             settings.outbox.tick_seconds,
             hourly=[remind_about_waiting_mentees, meetings_service.sweep],
+            daily=[(backup_database, settings.backup.hour, settings.timezone)],
         )
 
         async def on_startup(bot: Bot) -> None:

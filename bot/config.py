@@ -69,6 +69,14 @@ class MeetingSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    folder: Path = Path("backups")
+    keep: int = 14
+    # Daily, at this hour of the default time zone.
+    hour: int = 3
+
+
+@dataclass(frozen=True)
 class PairSettings:
     # Curators are reminded of mentees who have waited this many days for a mentor.
     waiting_reminder_days: int = 14
@@ -102,6 +110,7 @@ class Settings:
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     pairs: PairSettings = field(default_factory=PairSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
 
 def load_settings(
@@ -201,6 +210,11 @@ def load_settings(
             ),
             nudge_after_days=reader.integer("meetings", "nudge_after_days", 14, 1, 365),
             risk_after_days=reader.integer("meetings", "risk_after_days", 21, 1, 365),
+        ),
+        backup=BackupSettings(
+            folder=Path(reader.text("backup", "folder", "backups")),
+            keep=reader.integer("backup", "keep", 14, 1, 1000),
+            hour=reader.integer("backup", "hour", 3, 0, 23),
         ),
         pairs=PairSettings(
             waiting_reminder_days=reader.integer("pairs", "waiting_reminder_days", 14, 1, 365),

@@ -3,15 +3,20 @@ each job just looks at the tables and queues what is due."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, tzinfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 Job = Callable[[], Awaitable[object]]
 
 
-def build_scheduler(outbox_tick: Job, tick_seconds: float, hourly: list[Job]) -> AsyncIOScheduler:
+def build_scheduler(
+    outbox_tick: Job,
+    tick_seconds: float,
+    hourly: Sequence[Job],
+    daily: Sequence[tuple[Job, int, tzinfo]] = (),
+) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(
         timezone=UTC,
         job_defaults={
@@ -26,4 +31,13 @@ def build_scheduler(outbox_tick: Job, tick_seconds: float, hourly: list[Job]) ->
     for job in hourly:
         scheduler.add_job(job, "interval", hours=1, id=getattr(job, "__name__", repr(job)),
                           misfire_grace_time=3600)  # fmt: skip
+    for job, hour, zone in daily:
+        scheduler.add_job(
+            job,
+            "cron",
+            hour=hour,
+            timezone=zone,
+            id=getattr(job, "__name__", repr(job)),
+            misfire_grace_time=3600,
+        )
     return scheduler
