@@ -1,4 +1,5 @@
-"""Run every benchmark: `python -m bench [--quick]`; writes BENCHMARKS.md and results.json."""
+"""Run the benchmarks: `python -m bench [--quick] [--only NAME ...]`; writes BENCHMARKS.md and
+bench/results.json (`--only` re-measures some and keeps the other figures)."""
 
 from __future__ import annotations
 
@@ -9,40 +10,45 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching, outbox, scheduler, updates
+from bench import matching, outbox, process, scheduler, updates
 
-BENCHES = (matching, scheduler, updates, outbox)
-
-
+BENCHES = {
+    "matching": matching,
+    "scheduler": scheduler,
+    "updates": updates,
+    "outbox": outbox,
+    "process": process,
+}
 HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="reduced sizes, under two minutes")
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHES), help="benchmarks to run")
     args = parser.parse_args()
     results: dict[str, dict[str, Any]] = {}
-    for bench in BENCHES:
-        results.update(bench.run(args.quick))
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    if args.only and RESULTS.exists():
+        results = json.loads(RESULTS.read_text())
+    for name in args.only or BENCHES:
+        results.update(BENCHES[name].run(args.quick))
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     lines = [
         "# Benchmarks",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"Python {platform.python_version()}{' (quick sizes)' if args.quick else ''}. "
-        "Regenerate with `python -m bench`.",
+        f"Last run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
+        f"(2 cores), Python {platform.python_version()}{' (quick sizes)' if args.quick else ''}."
+        " Regenerate with `python -m bench`; baselines are measured in the same run.",
         "",
         "| figure | value | size | baseline (same run) |",
         "|---|---|---|---|",
     ]
     for name, figure in results.items():
         baseline = figure.get("baseline_value")
-        base = (
-            ""
-            if baseline is None
-            else f"{baseline} {figure['unit']} ({figure.get('baseline', '')})"
-        )
-        lines.append(f"| {name} | {figure['value']} {figure['unit']} | {figure['size']} | {base} |")
+        unit = figure["unit"]
+        base = "" if baseline is None else f"{baseline} {unit} ({figure.get('baseline', '')})"
+        lines.append(f"| {name} | {figure['value']} {unit} | {figure['size']} | {base} |")
     (HERE.parent / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))  # noqa: T201
 

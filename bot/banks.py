@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from bot import texts
 from bot.clock import Clock
 from bot.forms.answers import render
@@ -177,6 +173,11 @@ def export_table(entries: list[BankEntry], form: Form) -> tuple[list[str], list[
 
 
 def to_xlsx(title: str, headers: list[str], rows: list[list[str]]) -> bytes:
+    # openpyxl costs ~30 MB of memory: loaded on the first export, not at start-up.
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -4,29 +4,46 @@ from __future__ import annotations
 
 import io
 from datetime import date
-
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.forms.model import AnswerValue
 from bot.meetings import JournalEntry
 from storage.models import Pair
 
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
 
-def pairs_order(school: str, pairs: list[Pair], names: dict[int, str], today: date) -> bytes:
-    """The director's order «Об утверждении наставнических пар/групп», ready to sign."""
+
+def _new_document() -> DocxDocument:
+    """python-docx (with lxml) costs ~15 MB: loaded when the first document is made."""
+    from docx import Document  # noqa: PLC0415
+    from docx.shared import Pt  # noqa: PLC0415
+
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
+    return document
+
+
+def _centered(document: DocxDocument, text: str, bold: bool = True) -> Paragraph:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run(text).bold = bold
+    return paragraph
+
+
+def pairs_order(school: str, pairs: list[Pair], names: dict[int, str], today: date) -> bytes:
+    """The director's order «Об утверждении наставнических пар/групп», ready to sign."""
+    document = _new_document()
     for line, bold in ((school, True), (texts.ORDER_HEADING, True),
                        (texts.order_date_line(today.strftime("%d.%m.%Y")), False),
                        (texts.ORDER_TITLE, True)):  # fmt: skip
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(line).bold = bold
+        _centered(document, line, bold)
     document.add_paragraph(texts.ORDER_PREAMBLE)
     document.add_paragraph(texts.ORDER_ITEM_APPROVE)
     table = document.add_table(rows=1, cols=6)
@@ -56,10 +73,8 @@ def program_document(
     school: str, pair: Pair, names: dict[int, str], answers: dict[str, AnswerValue]
 ) -> bytes:
     """A pair's personalized program: header, goals, and the plan of activities as a table."""
-    document = Document()
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run(f"{texts.PROGRAM_DOC_TITLE}\n{school}").bold = True
+    document = _new_document()
+    _centered(document, f"{texts.PROGRAM_DOC_TITLE}\n{school}")
     start = (
         date.fromisoformat(str(answers.get("start_date"))) if answers.get("start_date") else None
     )
@@ -101,10 +116,8 @@ def journal_document(
     school: str, pair: Pair, names: dict[int, str], entries: list[JournalEntry]
 ) -> bytes:
     """«Журнал наставничества»: every meeting of the pair with what its feedback says."""
-    document = Document()
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.add_run(f"{texts.JOURNAL_DOC_TITLE}\n{school}").bold = True
+    document = _new_document()
+    _centered(document, f"{texts.JOURNAL_DOC_TITLE}\n{school}")
     document.add_paragraph(f"{texts.PROGRAM_DOC_MENTOR}: {names.get(pair.mentor_id, '')}")
     mentees = ", ".join(names.get(m, "") for m in pair.mentee_ids)
     document.add_paragraph(f"{texts.PROGRAM_DOC_MENTEES}: {mentees}")

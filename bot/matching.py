@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
 
 from bot import texts
 from bot.forms.catalog import COMPETENCE_AREAS, DAYS, SUBJECTS, TIMES
@@ -194,6 +193,9 @@ def propose(
     slots = np.repeat(np.arange(len(mentors)), [max(m.capacity, 0) for m in mentors])
     if slots.size == 0:
         return []
+    # SciPy costs ~60 MB of memory: loaded when a curator first asks for a proposal.
+    from scipy.optimize import linear_sum_assignment  # noqa: PLC0415
+
     rows, cols = linear_sum_assignment(weighted[:, slots], maximize=True)
     proposal = []
     for row, col in zip(rows, cols, strict=True):

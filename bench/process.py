@@ -1,0 +1,79 @@
+"""The bot as a process: start-up time and idle memory, next to a bare aiogram bot process
+polling the same fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.fake_telegram import FakeTelegram, serve, wait_until
+
+TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
+ROOT = Path(__file__).resolve().parent.parent
+BARE_BOT = """
+import asyncio, os
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+dp = Dispatcher()
+@dp.message()
+async def echo(message: Message) -> None:
+    await message.answer(message.text or "-")
+session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["API"]))
+asyncio.run(dp.start_polling(Bot(os.environ["BOT_TOKEN"], session=session), handle_signals=True))
+"""
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _measure(args: list[str], env: dict[str, str], fake: FakeTelegram) -> tuple[float, float]:
+    polls = sum(1 for m, _ in fake.requests if m == "getMe")
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        *args, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    await wait_until(lambda: sum(1 for m, _ in fake.requests if m == "getMe") > polls, 60)
+    startup = time.perf_counter() - started
+    await asyncio.sleep(5)  # idle
+    rss = _rss_mib(process.pid)
+    process.terminate()
+    await process.wait()
+    return startup, rss
+
+
+async def _run() -> dict[str, dict[str, Any]]:
+    fake = FakeTelegram(token=TOKEN)
+    runner, url = await serve(fake)
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "BOT_TOKEN": TOKEN, "API": url,
+               "NASTAVNIK_CONFIG": str(Path(folder) / "absent.toml"),
+               "NASTAVNIK_BOT_API_SERVER": url,
+               "NASTAVNIK_DATABASE_PATH": str(Path(folder) / "bot.db")}  # fmt: skip
+        bot_start, bot_rss = await _measure([sys.executable, "-m", "bot"], env, fake)
+        bare_start, bare_rss = await _measure([sys.executable, "-c", BARE_BOT], env, fake)
+    await runner.cleanup()
+    base = "bare aiogram echo bot process, same machine and fake Bot API"
+    return {
+        "process_startup_time": {"value": round(bot_start, 2), "unit": "s",
+                                 "size": "start to first Bot API request, empty database",
+                                 "baseline_value": round(bare_start, 2), "baseline": base},
+        "process_idle_memory": {"value": round(bot_rss, 1), "unit": "MiB RSS",
+                                "size": "idle after start, empty database",
+                                "baseline_value": round(bare_rss, 1), "baseline": base},
+    }  # fmt: skip
+
+
+def run(quick: bool) -> dict[str, dict[str, Any]]:
+    return asyncio.run(_run())
