@@ -204,9 +204,17 @@ def load_settings(
             teacher_ttl_days=reader.integer("invites", "teacher_ttl_days", 60, 1, 400),
         ),
         meetings=MeetingSettings(
-            reminder_hours=tuple(reader.id_list("meetings", "reminder_hours") or (24, 1)),
+            reminder_hours=tuple(
+                reader.positive_ints(
+                    "meetings", "reminder_hours", "часов, например [24, 1]", "hours, e.g. [24, 1]"
+                )
+                or (24, 1)
+            ),
             feedback_chaser_days=tuple(
-                reader.id_list("meetings", "feedback_chaser_days") or (1, 3)
+                reader.positive_ints(
+                    "meetings", "feedback_chaser_days", "дней, например [1, 3]", "days, e.g. [1, 3]"
+                )
+                or (1, 3)
             ),
             nudge_after_days=reader.integer("meetings", "nudge_after_days", 14, 1, 365),
             risk_after_days=reader.integer("meetings", "risk_after_days", 21, 1, 365),
@@ -275,6 +283,12 @@ class _Reader:
         return int(value)
 
     def id_list(self, section: str, key: str) -> list[int]:
+        return self.positive_ints(
+            section, key, "числовых Telegram id, например [123456789]",
+            "numeric Telegram ids, e.g. [123456789]",
+        )  # fmt: skip
+
+    def positive_ints(self, section: str, key: str, what_ru: str, what_en: str) -> list[int]:
         value, from_env = self._get(section, key)
         if value is None:
             return []
@@ -282,8 +296,8 @@ class _Reader:
             value = [part for part in str(value).replace(" ", "").split(",") if part]
         problem = ConfigError(
             f"{section}.{key}",
-            "ожидается список числовых Telegram id, например [123456789]",
-            "expected a list of numeric Telegram ids, e.g. [123456789]",
+            f"ожидается список {what_ru}",
+            f"expected a list of {what_en}",
         )
         if not isinstance(value, list):
             raise problem

@@ -52,6 +52,12 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
         ("[outbox]\nrate_per_second = 0\n", {"BOT_TOKEN": TOKEN}, "outbox.rate_per_second"),
         ("[outbox]\nbatch_size = 1.5\n", {"BOT_TOKEN": TOKEN}, "outbox.batch_size"),
         ("[bot\n", {"BOT_TOKEN": TOKEN}, "config.toml"),
+        (
+            "[meetings]\nreminder_hours = [24, -1]\n",
+            {"BOT_TOKEN": TOKEN},
+            "meetings.reminder_hours",
+        ),
+        ("[backup]\nhour = 24\n", {"BOT_TOKEN": TOKEN}, "backup.hour"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, text: str, env: dict[str, str], key: str) -> None:
