@@ -77,18 +77,17 @@ def build_dispatcher(
     sessions = FormSessionsRepo(db)
     consents = ConsentsRepo(db)
     pairs = PairsRepo(db)
+    pair_requests = PairRequestsRepo(db)
     invites = InviteService(InvitesRepo(db, people), clock, settings.invites)
     engine = FormEngine(sessions, catalog, clock)
     consent = ConsentService(consents, catalog, clock)
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
     program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
-
     meetings = MeetingsRepo(db)
     meetings_service = MeetingService(
         meetings, pairs, people, organizations, outbox, engine, program_service,
         settings.meetings, settings.quiet_hours, clock,
     )  # fmt: skip
-
     participation = ParticipationService(
         engine, consent, organizations, people, invites, outbox, clock
     )
@@ -110,10 +109,10 @@ def build_dispatcher(
         meetings=meetings,
         meetings_service=meetings_service,
         programs=program_service,
-        pair_requests=PairRequestsRepo(db),
+        pair_requests=pair_requests,
         banks=banks,
         pair_service=PairService(
-            pairs, PairRequestsRepo(db), PreferencesRepo(db), banks, people, outbox, clock
+            pairs, pair_requests, PreferencesRepo(db), banks, people, outbox, clock
         ),
         pairs=pairs,
         privacy=PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock),
