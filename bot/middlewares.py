@@ -33,13 +33,13 @@ class ActorMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None:
             return await handler(event, data)
-        person = await self._people.by_telegram_id(user.id)
+        person, held = await self._people.with_grants(user.id)
         grants: list[RoleGrant] = [RoleGrant(Role.ADMIN)] if user.id in self._admins else []
-        if person is not None:
-            grants.extend(await self._people.grants(person.id))
-            if not person.is_active:
-                # They wrote to us again, so they unblocked the bot.
-                await self._people.mark_active(user.id)
+        grants.extend(held)
+        if person is not None and not person.is_active:
+            # They wrote to us again, so they unblocked the bot.
+            await self._people.mark_active(user.id)
+
         data["actor"] = Actor(telegram_id=user.id, person=person, grants=tuple(grants))
         return await handler(event, data)
 

@@ -11,6 +11,8 @@ class OrganizationsRepo:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Schools are created, never changed or deleted, and looked up on most updates.
+        self._schools: dict[int, Organization] = {}
 
     async def create_district(self, name: str, now: datetime) -> District | None:
         """None when a district with that name already exists."""
@@ -57,10 +59,15 @@ class OrganizationsRepo:
         return Organization(id=school_id, district_id=district_id, name=name, timezone=timezone)
 
     async def school(self, school_id: int) -> Organization | None:
+        if school_id in self._schools:
+            return self._schools[school_id]
         row = await self._db.fetch_one(
             "SELECT id, district_id, name, timezone FROM organizations WHERE id = ?", (school_id,)
         )
-        return _school(row) if row else None
+        if row is None:
+            return None
+        self._schools[school_id] = _school(row)
+        return self._schools[school_id]
 
     async def all_schools(self) -> list[Organization]:
         rows = await self._db.fetch_all(

@@ -30,7 +30,28 @@ class PeopleRepo:
             id=row["id"], telegram_id=row["telegram_id"], is_active=bool(row["is_active"])
         )
 
+    async def with_grants(self, telegram_id: int) -> tuple[Person | None, list[RoleGrant]]:
+        """The person and every role they hold, in one query: this runs for every update."""
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.telegram_id, p.is_active, g.role, g.district_id, g.organization_id"
+            " FROM people p LEFT JOIN role_grants g ON g.person_id = p.id"
+            " WHERE p.telegram_id = ? ORDER BY g.id",
+            (telegram_id,),
+        )
+        if not rows:
+            return None, []
+        first = rows[0]
+        person = Person(id=first["id"], telegram_id=first["telegram_id"],
+                        is_active=bool(first["is_active"]))  # fmt: skip
+        grants = [
+            RoleGrant(Role(row["role"]), row["district_id"], row["organization_id"])
+            for row in rows
+            if row["role"] is not None
+        ]
+        return person, grants
+
     async def grants(self, person_id: int) -> list[RoleGrant]:
+
         rows = await self._db.fetch_all(
             "SELECT role, district_id, organization_id FROM role_grants"
             " WHERE person_id = ? ORDER BY id",
