@@ -83,9 +83,13 @@ class Database:
         return list(await self._connection.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write statement in its own transaction; returns the affected row count."""
-        async with self.transaction() as conn, conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        """One write statement, atomic on its own (autocommit); returns the affected row count.
+        It still takes the write lock, so it never lands inside another coroutine's transaction."""
+        async with self._write_lock:
+            cursor = await self._connection.execute(sql, params)
+            count = cursor.rowcount
+            await cursor.close()
+            return count
 
     async def backup_to(self, target: Path) -> None:
         async with aiosqlite.connect(str(target)) as destination:

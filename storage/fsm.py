@@ -26,14 +26,13 @@ class SQLStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO fsm_states (storage_key, state, data, updated_at)"
-                " VALUES (?, ?, '{}', ?)"
-                " ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state,"
-                " updated_at = excluded.updated_at",
-                (self._keys.build(key), value, _now()),
-            )
+        await self._db.execute(
+            "INSERT INTO fsm_states (storage_key, state, data, updated_at)"
+            " VALUES (?, ?, '{}', ?)"
+            " ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state,"
+            " updated_at = excluded.updated_at",
+            (self._keys.build(key), value, _now()),
+        )
 
     async def get_state(self, key: StorageKey) -> str | None:
         row = await self._db.fetch_one(
@@ -42,8 +41,7 @@ class SQLStorage(BaseStorage):
         return row["state"] if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        async with self._db.transaction() as conn:
-            await self._write_data(conn, key, dict(data))
+        await self._db.execute(*self._data_write(key, dict(data)))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         row = await self._db.fetch_one(
@@ -60,14 +58,14 @@ class SQLStorage(BaseStorage):
                 row = await cursor.fetchone()
             merged = dict(json.loads(row["data"])) if row else {}
             merged.update(data)
-            await self._write_data(conn, key, merged)
+            await conn.execute(*self._data_write(key, merged))
         return merged
 
     async def close(self) -> None:
         """The database belongs to the application, which closes it."""
 
-    async def _write_data(self, conn: Any, key: StorageKey, data: dict[str, Any]) -> None:
-        await conn.execute(
+    def _data_write(self, key: StorageKey, data: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        return (
             "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, NULL, ?, ?)"
             " ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data,"
             " updated_at = excluded.updated_at",

@@ -311,8 +311,11 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
             rows = db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
             return dict(rows)
 
-        await wait_until(lambda: statuses().get("pending", 0) + statuses().get("claimed", 0) == 0,
-                         timeout=30)  # fmt: skip
+        def settled() -> bool:  # nothing queued, claimed or in flight in the new process
+            current = statuses()
+            return not any(current.get(s, 0) for s in ("pending", "claimed", "sending"))
+
+        await wait_until(settled, timeout=30)
         final = statuses()
         db.close()
     finally:
