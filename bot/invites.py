@@ -82,8 +82,6 @@ class InviteService:
             now,
             now + ttl,
             1 if one_time else None,
-            # One live link per kind and place: a new one retires a link sent to the wrong person.
-            revoke_previous=True,
             subject_person_id=subject_person_id,
         )
         return IssuedInvite(token=token, expires_at=now + ttl, one_time=one_time)

@@ -275,18 +275,18 @@ class MeetingService:
         return delivery_time(wanted, wanted + timedelta(days=1), zone, self._quiet,
                              self._clock.now()) or wanted  # fmt: skip
 
-    async def idle_days(self) -> dict[int, int]:
+    async def idle_days(self, school_id: int | None = None) -> dict[int, int]:
         """Days since each active pair last met (or started), for pairs with nothing planned."""
         now = self._clock.now()
         idle = {}
-        for pair_id, started, last in await self._meetings.last_activity():
+        for pair_id, started, last in await self._meetings.last_activity(school_id):
             since = last or started
             if since is not None and since <= now:
                 idle[pair_id] = (now - since).days
         return idle
 
-    async def at_risk(self) -> dict[int, int]:
-        return {p: d for p, d in (await self.idle_days()).items()
+    async def at_risk(self, school_id: int) -> dict[int, int]:
+        return {p: d for p, d in (await self.idle_days(school_id)).items()
                 if d >= self._settings.risk_after_days}  # fmt: skip
 
     async def sweep(self) -> None:

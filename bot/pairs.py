@@ -214,7 +214,9 @@ class PairService:
             return texts.PAIR_REFUSALS[pair_id.value]
         pair = await self._pairs.get(pair_id)
         assert pair is not None
-        await self._invite(pair, await self.names(school_id))
+        # Everyone in the new pair is among the candidates just loaded: no second bank read.
+        names = {pid: entry.name for pid, (_, entry) in (found.mentees | found.mentors).items()}
+        await self._invite(pair, names)
         return pair
 
     async def add_mentee(self, pair: Pair, mentee_id: int) -> str | None:

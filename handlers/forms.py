@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
@@ -13,10 +12,10 @@ from aiogram.types import CallbackQuery, Message
 from bot import menus, texts
 from bot.callbacks import FormAction, FormCb
 from bot.clock import Clock
-from bot.forms.answers import Invalid, parse_typed, render
+from bot.forms.answers import Invalid, parse_typed
 from bot.forms.engine import SUMMARY, FormEngine, FormState
 from bot.forms.model import AnswerValue, FormPurpose, QuestionKind
-from bot.forms.screens import question_screen, summary_screen
+from bot.forms.screens import answer_mark, question_screen, summary_screen
 from bot.meetings import MeetingService
 from bot.participation import Next, ParticipationService
 from bot.permissions import Action, Actor
@@ -179,7 +178,7 @@ async def _act(
     await message.edit_reply_markup(reply_markup=None)
     question = form.question
     assert question is not None
-    mark = texts.FORM_ANSWER_MARK.format(answer=_escaped(render(question, value)))
+    mark = answer_mark(question, value)
     await _advance(message, answered, state, actor, bot, forms, organizations, mark,
                    message.message_id)  # fmt: skip
 
@@ -267,12 +266,8 @@ async def on_text(
     if answered is None:
         await present(message, form, state, organizations, texts.FORM_STALE)
         return
-    mark = texts.FORM_ANSWER_MARK.format(answer=_escaped(render(question, value)))
+    mark = answer_mark(question, value)
     await _advance(message, answered, state, actor, bot, forms, organizations, mark, None)
-
-
-def _escaped(text: str) -> str:
-    return escape(text if len(text) <= 200 else text[:199] + "…")
 
 
 def build_router() -> Router:

@@ -62,7 +62,7 @@ async def pairs_screen(
     found = [p for p in await pairs.for_school(school.id)
              if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
     lines = [f"<b>{texts.BTN_PAIRS}</b> · {escape(school.name)}", ""]
-    risky = await meetings_service.at_risk()
+    risky = await meetings_service.at_risk(school.id)
     lines += [texts.pair_line(n, names.get(p.mentor_id, ""),
                               [names.get(m, "") for m in p.mentee_ids], p.status.value,
                               risky.get(p.id))

@@ -157,13 +157,6 @@ class FormSessionsRepo:
             == 1
         )
 
-    async def in_progress(self, person_id: int) -> list[FormSession]:
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM form_sessions WHERE person_id = ? AND status = ? ORDER BY id",
-            (person_id, FormStatus.IN_PROGRESS.value),
-        )
-        return [_session(row) for row in rows]
-
     async def all_of(self, person_id: int) -> list[FormSession]:
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM form_sessions WHERE person_id = ? ORDER BY id", (person_id,)

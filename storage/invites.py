@@ -25,23 +25,23 @@ class InvitesRepo:
         expires_at: datetime,
         max_uses: int | None,
         *,
-        revoke_previous: bool = False,
         subject_person_id: int | None = None,
     ) -> None:
+        """Store a new invite and retire any live one of the same kind for the same place:
+        one live link at a time, so a link sent to the wrong person dies with the next one."""
         async with self._db.transaction() as conn:
-            if revoke_previous:
-                await conn.execute(
-                    "UPDATE invites SET revoked_at = ? WHERE kind = ? AND revoked_at IS NULL"
-                    " AND COALESCE(district_id, 0) = ? AND COALESCE(organization_id, 0) = ?"
-                    " AND COALESCE(subject_person_id, 0) = ?",
-                    (
-                        to_db_time(now),
-                        kind.value,
-                        district_id or 0,
-                        organization_id or 0,
-                        subject_person_id or 0,
-                    ),
-                )
+            await conn.execute(
+                "UPDATE invites SET revoked_at = ? WHERE kind = ? AND revoked_at IS NULL"
+                " AND COALESCE(district_id, 0) = ? AND COALESCE(organization_id, 0) = ?"
+                " AND COALESCE(subject_person_id, 0) = ?",
+                (
+                    to_db_time(now),
+                    kind.value,
+                    district_id or 0,
+                    organization_id or 0,
+                    subject_person_id or 0,
+                ),
+            )
             await conn.execute(
                 "INSERT INTO invites (token_hash, kind, district_id, organization_id, created_by,"
                 " created_at, expires_at, max_uses, subject_person_id)"

@@ -116,12 +116,17 @@ class MeetingsRepo:
         rows = await self._db.fetch_all("SELECT id FROM pairs WHERE status = 'active'")
         return [int(row["id"]) for row in rows]
 
-    async def last_activity(self) -> list[tuple[int, datetime | None, datetime | None]]:
-        """For every active pair: when it started, and its latest non-cancelled meeting."""
+    async def last_activity(
+        self, organization_id: int | None = None
+    ) -> list[tuple[int, datetime | None, datetime | None]]:
+        """For every active pair (of one school, or all): when it started, and its latest
+        non-cancelled meeting."""
         rows = await self._db.fetch_all(
             "SELECT p.id, p.activated_at, (SELECT MAX(m.starts_at) FROM meetings m"
             " WHERE m.pair_id = p.id AND m.status <> 'cancelled') AS last_meeting"
             " FROM pairs p WHERE p.status = 'active'"
+            + ("" if organization_id is None else " AND p.organization_id = ?"),
+            () if organization_id is None else (organization_id,),
         )
         return [
             (row["id"],

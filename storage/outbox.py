@@ -52,20 +52,6 @@ class OutboxRepo:
         ):
             return cursor.rowcount == 1
 
-    async def withdraw(self, unique_key: str, now: datetime) -> bool:
-        return (
-            await self._db.execute(
-                "UPDATE outbox SET status = ?, finished_at = ? WHERE unique_key = ? AND status = ?",
-                (
-                    OutboxStatus.WITHDRAWN.value,
-                    to_db_time(now),
-                    unique_key,
-                    OutboxStatus.PENDING.value,
-                ),
-            )
-            == 1
-        )
-
     async def withdraw_prefix(self, prefix: str, now: datetime) -> int:
         """Withdraw every pending row whose key starts with the prefix (e.g. the reminders
         of a meeting that was moved or cancelled)."""

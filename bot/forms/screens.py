@@ -25,6 +25,11 @@ def _hint(question: Question) -> str:
     return texts.FORM_HINTS[kind].format(low=question.min_value, high=question.max_value)
 
 
+def answer_mark(question: Question, value: AnswerValue) -> str:
+    """The "✓ your answer" line left under a question once it is answered."""
+    return texts.FORM_ANSWER_MARK.format(answer=escape(_clip(render(question, value), 200)))
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
