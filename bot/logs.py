@@ -1,12 +1,12 @@
-"""Logging set-up. Our own logs carry Telegram ids and event names only; libraries that would
-log SQL parameters (names, answers) are held at WARNING whatever the level."""
+"""Logging set-up. Our own logs carry Telegram ids and event names only; chatty libraries are
+held at WARNING whatever the level."""
 
 from __future__ import annotations
 
 import logging
 
-# aiosqlite logs every statement with its parameters at DEBUG; APScheduler every tick at INFO.
-_HELD_BACK = {"aiosqlite": logging.WARNING, "apscheduler": logging.WARNING}
+# APScheduler logs every tick at INFO.
+_HELD_BACK = {"apscheduler": logging.WARNING}
 
 
 def configure(level: int = logging.INFO) -> None:

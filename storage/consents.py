@@ -68,13 +68,13 @@ class ConsentsRepo:
         """
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "SELECT organization_id, role FROM role_grants WHERE person_id = ?"
                 " AND role IN (?, ?)",
                 (person_id, Role.MENTOR.value, Role.MENTEE.value),
-            ) as cursor:
-                ended = [(row["organization_id"], Role(row["role"])) for row in
-                         await cursor.fetchall()]  # fmt: skip
+            )
+            ended = [(row["organization_id"], Role(row["role"])) for row in
+                     cursor.fetchall()]  # fmt: skip
             for organization_id, role in ended:
                 await conn.execute(
                     "INSERT INTO withdrawals (organization_id, role, withdrawn_at)"

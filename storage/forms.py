@@ -24,15 +24,14 @@ class FormSessionsRepo:
         first_question: str, now: datetime, subject_person_id: int | None = None,
     ) -> FormSession:  # fmt: skip
         stamp = to_db_time(now)
-        async with self._db.transaction() as conn, conn.execute(
+        session_id = await self._db.insert(
             "INSERT INTO form_sessions (person_id, organization_id, subject_person_id, form_id,"
             " form_version, status, current_question, started_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (person_id, organization_id, subject_person_id, form_id, form_version,
              FormStatus.IN_PROGRESS.value, first_question, stamp, stamp),
-        ) as cursor:  # fmt: skip
-            session_id = cursor.lastrowid
-        assert session_id is not None
+        )  # fmt: skip
+
         return FormSession(
             id=session_id, person_id=person_id, organization_id=organization_id,
             subject_person_id=subject_person_id, form_id=form_id, form_version=form_version,
@@ -96,13 +95,13 @@ class FormSessionsRepo:
         """
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "UPDATE form_sessions SET current_question = ?, updated_at = ?"
                 " WHERE id = ? AND status = ? AND current_question = ?",
                 (next_question, stamp, session_id, FormStatus.IN_PROGRESS.value, question_id),
-            ) as cursor:
-                if cursor.rowcount != 1:
-                    return False
+            )
+            if cursor.rowcount != 1:
+                return False
             await conn.execute(
                 "INSERT INTO form_answers (session_id, question_id, value, answered_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (session_id, question_id)"
@@ -126,14 +125,14 @@ class FormSessionsRepo:
         """Close the session, dropping answers to questions a changed condition hid."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "UPDATE form_sessions SET status = ?, submitted_at = ?, updated_at = ?,"
                 " current_question = '' WHERE id = ? AND status = ?",
                 (FormStatus.SUBMITTED.value, stamp, stamp, session_id,
                  FormStatus.IN_PROGRESS.value),
-            ) as cursor:  # fmt: skip
-                if cursor.rowcount != 1:
-                    return False
+            )  # fmt: skip
+            if cursor.rowcount != 1:
+                return False
             marks = ", ".join("?" for _ in keep) or "''"
             await conn.execute(
                 f"DELETE FROM form_answers WHERE session_id = ? AND question_id NOT IN ({marks})",

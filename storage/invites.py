@@ -94,13 +94,13 @@ class InvitesRepo:
         two redemptions is lost here, never half-way.
         """
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "UPDATE invites SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL"
                 " AND expires_at > ? AND (max_uses IS NULL OR uses < max_uses)",
                 (invite_id, to_db_time(now)),
-            ) as cursor:
-                if cursor.rowcount != 1:
-                    return False
+            )
+            if cursor.rowcount != 1:
+                return False
             person_id = await self._people.ensure_in(conn, telegram_id, now)
             if grant is not None:
                 await self._people.grant_in(conn, person_id, grant, now)

@@ -29,13 +29,11 @@ class MeetingsRepo:
         self, pair_id: int, kind: str, starts_at: datetime, place: str, topic: str,
         proposed_by: int, now: datetime,
     ) -> int:  # fmt: skip
-        async with self._db.transaction() as conn, conn.execute(
+        return await self._db.insert(
             "INSERT INTO meetings (pair_id, kind, starts_at, place, topic, status, proposed_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)",
             (pair_id, kind, to_db_time(starts_at), place, topic, proposed_by, to_db_time(now)),
-        ) as cursor:  # fmt: skip
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+        )
 
     async def get(self, meeting_id: int) -> Meeting | None:
         row = await self._db.fetch_one(

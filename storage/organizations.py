@@ -20,10 +20,10 @@ class OrganizationsRepo:
             existing = await self._db.fetch_one("SELECT id FROM districts WHERE name = ?", (name,))
             if existing:
                 return None
-            async with conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO districts (name, created_at) VALUES (?, ?)", (name, to_db_time(now))
-            ) as cursor:
-                district_id = cursor.lastrowid
+            )
+            district_id = cursor.lastrowid
         assert district_id is not None
         return District(id=district_id, name=name)
 
@@ -49,12 +49,12 @@ class OrganizationsRepo:
             )
             if existing:
                 return None
-            async with conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO organizations (district_id, name, timezone, created_at)"
                 " VALUES (?, ?, ?, ?)",
                 (district_id, name, timezone, to_db_time(now)),
-            ) as cursor:
-                school_id = cursor.lastrowid
+            )
+            school_id = cursor.lastrowid
         assert school_id is not None
         return Organization(id=school_id, district_id=district_id, name=name, timezone=timezone)
 

@@ -29,28 +29,25 @@ class OutboxRepo:
         urgent: bool = False,
     ) -> bool:
         """Queue a message once: a second call with the same key changes nothing (False)."""
-        async with (
-            self._db.transaction() as conn,
-            conn.execute(
-                "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at,"
-                " status, attempts, next_attempt_at, created_at, priority)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
-                " ON CONFLICT (unique_key) DO NOTHING",
-                (
-                    unique_key,
-                    chat_id,
-                    kind,
-                    json.dumps(payload, ensure_ascii=False),
-                    to_db_time(due_at),
-                    to_db_time(expires_at),
-                    OutboxStatus.PENDING.value,
-                    to_db_time(due_at),
-                    to_db_time(now),
-                    1 if urgent else 0,
-                ),
-            ) as cursor,
-        ):
-            return cursor.rowcount == 1
+        inserted = await self._db.execute(
+            "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at,"
+            " status, attempts, next_attempt_at, created_at, priority)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            " ON CONFLICT (unique_key) DO NOTHING",
+            (
+                unique_key,
+                chat_id,
+                kind,
+                json.dumps(payload, ensure_ascii=False),
+                to_db_time(due_at),
+                to_db_time(expires_at),
+                OutboxStatus.PENDING.value,
+                to_db_time(due_at),
+                to_db_time(now),
+                1 if urgent else 0,
+            ),
+        )
+        return inserted == 1
 
     async def withdraw_prefix(self, prefix: str, now: datetime) -> int:
         """Withdraw every pending row whose key starts with the prefix (e.g. the reminders
@@ -77,22 +74,22 @@ class OutboxRepo:
         async with self._db.transaction() as conn:
             taken = 0
             for priority in (1, 0):
-                async with conn.execute(
+                cursor = await conn.execute(
                     "UPDATE outbox SET status = ?, claimed_by = ? WHERE id IN ("
                     " SELECT id FROM outbox WHERE status = ? AND priority = ?"
                     " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)",
                     (OutboxStatus.CLAIMED.value, worker, OutboxStatus.PENDING.value, priority,
                      to_db_time(now), limit - taken),
-                ) as cursor:  # fmt: skip
-                    taken += cursor.rowcount
+                )  # fmt: skip
+                taken += cursor.rowcount
                 if taken >= limit:
                     break
-            async with conn.execute(
+            cursor = await conn.execute(
                 f"SELECT {_COLUMNS} FROM outbox WHERE status = ? AND claimed_by = ?"
                 " ORDER BY priority DESC, next_attempt_at, id",
                 (OutboxStatus.CLAIMED.value, worker),
-            ) as cursor:
-                rows = await cursor.fetchall()
+            )
+            rows = cursor.fetchall()
         return [_message(row) for row in rows]
 
     async def mark_sending(self, message_id: int) -> None:
@@ -127,16 +124,16 @@ class OutboxRepo:
         """After a crash: rows claimed but never handed to Telegram go back to the queue;
         rows that were in flight are marked unknown and never resent (no duplicates)."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "UPDATE outbox SET status = ?, claimed_by = NULL WHERE status = ?",
                 (OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value),
-            ) as cursor:
-                released = cursor.rowcount
-            async with conn.execute(
+            )
+            released = cursor.rowcount
+            cursor = await conn.execute(
                 "UPDATE outbox SET status = ?, finished_at = ?, claimed_by = NULL WHERE status = ?",
                 (OutboxStatus.UNKNOWN.value, to_db_time(now), OutboxStatus.SENDING.value),
-            ) as cursor:
-                in_flight = cursor.rowcount
+            )
+            in_flight = cursor.rowcount
         return released, in_flight
 
     async def by_key(self, unique_key: str) -> OutboxMessage | None:

@@ -30,32 +30,32 @@ class PairsRepo:
         cannot both succeed."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 " WHERE p.mentor_id = ? AND p.status IN (?, ?) AND pp.role = ?"
                 " AND pp.decision <> ?",
                 (mentor_id, *_HOLDING, Role.MENTEE.value, Decision.DECLINED.value),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
+            row = cursor.fetchone()
             if row is None or row[0] + len(mentee_ids) > capacity:
                 return PairRefusal.MENTOR_FULL
             marks = ", ".join("?" for _ in mentee_ids)
-            async with conn.execute(
+            cursor = await conn.execute(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 f" WHERE pp.person_id IN ({marks}) AND pp.role = ? AND p.status IN (?, ?)"
                 " AND pp.decision <> ?",
                 (*mentee_ids, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
-            ) as cursor:
-                taken = await cursor.fetchone()
+            )
+            taken = cursor.fetchone()
             if taken is None or taken[0] > 0:
                 return PairRefusal.MENTEE_TAKEN
-            async with conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO pairs (organization_id, mentor_id, form, kind, status, created_by,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (organization_id, mentor_id, form, kind, PairStatus.INVITED.value, created_by,
                  stamp),
-            ) as cursor:  # fmt: skip
-                pair_id = cursor.lastrowid
+            )  # fmt: skip
+            pair_id = cursor.lastrowid
             assert pair_id is not None
             for person_id, role in [(mentor_id, Role.MENTOR)] + [
                 (mentee, Role.MENTEE) for mentee in mentee_ids
@@ -100,25 +100,25 @@ class PairsRepo:
         stamp = to_db_time(now)
         decision = Decision.ACCEPTED if accept else Decision.DECLINED
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "UPDATE pair_participants SET decision = ?, decided_at = ?, reason = ?"
                 " WHERE pair_id = ? AND person_id = ? AND decision = ? AND pair_id IN"
                 " (SELECT id FROM pairs WHERE status IN (?, ?))",
                 (decision.value, stamp, reason, pair_id, person_id, Decision.PENDING.value,
                  *_HOLDING),
-            ) as cursor:  # fmt: skip
-                if cursor.rowcount != 1:
-                    return None
-            async with conn.execute("SELECT status FROM pairs WHERE id = ?", (pair_id,)) as cursor:
-                current = await cursor.fetchone()
+            )  # fmt: skip
+            if cursor.rowcount != 1:
+                return None
+            cursor = await conn.execute("SELECT status FROM pairs WHERE id = ?", (pair_id,))
+            current = cursor.fetchone()
             if current is not None and current["status"] == PairStatus.ACTIVE.value:
                 # A mentee added to a working group: their answer does not stop the group.
                 return PairStatus.ACTIVE
-            async with conn.execute(
+            cursor = await conn.execute(
                 "SELECT role, decision FROM pair_participants WHERE pair_id = ?", (pair_id,)
-            ) as cursor:
-                answers = [(Role(r["role"]), Decision(r["decision"])) for r in
-                           await cursor.fetchall()]  # fmt: skip
+            )
+            answers = [(Role(r["role"]), Decision(r["decision"])) for r in
+                       cursor.fetchall()]  # fmt: skip
             mentees = [d for role, d in answers if role is Role.MENTEE]
             mentor = next(d for role, d in answers if role is Role.MENTOR)
             status = PairStatus.INVITED
@@ -137,22 +137,22 @@ class PairsRepo:
         """Invite one more mentee into a pair (it becomes a group), with the same checks as
         `create`, in one transaction."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 " WHERE p.mentor_id = (SELECT mentor_id FROM pairs WHERE id = ?)"
                 " AND p.status IN (?, ?) AND pp.role = ? AND pp.decision <> ?",
                 (pair_id, *_HOLDING, Role.MENTEE.value, Decision.DECLINED.value),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
+            row = cursor.fetchone()
             if row is None or row[0] + 1 > capacity:
                 return PairRefusal.MENTOR_FULL
-            async with conn.execute(
+            cursor = await conn.execute(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 " WHERE pp.person_id = ? AND pp.role = ? AND p.status IN (?, ?)"
                 " AND pp.decision <> ?",
                 (mentee_id, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
-            ) as cursor:
-                taken = await cursor.fetchone()
+            )
+            taken = cursor.fetchone()
             if taken is None or taken[0] > 0:
                 return PairRefusal.MENTEE_TAKEN
             await conn.execute(
@@ -306,19 +306,19 @@ class PairRequestsRepo:
     ) -> int | None:
         """None when the person already has a pending request for this pair."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "SELECT 1 FROM pair_requests WHERE pair_id = ? AND person_id = ?"
                 " AND status = 'pending'",
                 (pair_id, person_id),
-            ) as cursor:
-                if await cursor.fetchone():
-                    return None
-            async with conn.execute(
+            )
+            if cursor.fetchone():
+                return None
+            cursor = await conn.execute(
                 "INSERT INTO pair_requests (pair_id, person_id, kind, reason, status, created_at)"
                 " VALUES (?, ?, ?, ?, 'pending', ?)",
                 (pair_id, person_id, kind, reason, to_db_time(now)),
-            ) as cursor:
-                return cursor.lastrowid
+            )
+            return cursor.lastrowid
 
     async def get(self, request_id: int) -> PairRequest | None:
         row = await self._db.fetch_one(
@@ -335,13 +335,13 @@ class PairRequestsRepo:
         in the same transaction, so the mentee is back in the bank at once."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "UPDATE pair_requests SET status = ?, curator_comment = ?, decided_at = ?"
                 " WHERE id = ? AND status = 'pending'",
                 ("approved" if approve else "declined", comment, stamp, request_id),
-            ) as cursor:
-                if cursor.rowcount != 1:
-                    return False
+            )
+            if cursor.rowcount != 1:
+                return False
             if approve:
                 await conn.execute(
                     "UPDATE pairs SET status = ?, ended_at = ?, end_reason = ("
@@ -369,18 +369,18 @@ class PreferencesRepo:
     ) -> bool:  # fmt: skip
         """Add or remove one choice; False when adding would exceed the limit."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            cursor = await conn.execute(
                 "DELETE FROM preferences WHERE organization_id = ? AND chooser_id = ?"
                 " AND chosen_id = ?",
                 (organization_id, chooser_id, chosen_id),
-            ) as cursor:
-                if cursor.rowcount == 1:
-                    return True
-            async with conn.execute(
+            )
+            if cursor.rowcount == 1:
+                return True
+            cursor = await conn.execute(
                 "SELECT COUNT(*) FROM preferences WHERE organization_id = ? AND chooser_id = ?",
                 (organization_id, chooser_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
+            row = cursor.fetchone()
             if row is None or row[0] >= limit:
                 return False
             await conn.execute(

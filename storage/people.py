@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Connection, Database, from_db_time, to_db_time
 from storage.models import Member, Person, Role, RoleGrant
 
 
@@ -112,32 +110,30 @@ class PeopleRepo:
             (telegram_id,),
         )
 
-    async def ensure_in(self, conn: aiosqlite.Connection, telegram_id: int, now: datetime) -> int:
+    async def ensure_in(self, conn: Connection, telegram_id: int, now: datetime) -> int:
         """The person's id, creating the row; runs inside the caller's transaction."""
-        async with conn.execute(
-            "SELECT id FROM people WHERE telegram_id = ?", (telegram_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        cursor = await conn.execute("SELECT id FROM people WHERE telegram_id = ?", (telegram_id,))
+        row = cursor.fetchone()
         if row is not None:
             return int(row["id"])
-        async with conn.execute(
+        cursor = await conn.execute(
             "INSERT INTO people (telegram_id, is_active, created_at) VALUES (?, 1, ?)",
             (telegram_id, to_db_time(now)),
-        ) as cursor:
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     async def grant_in(
-        self, conn: aiosqlite.Connection, person_id: int, grant: RoleGrant, now: datetime
+        self, conn: Connection, person_id: int, grant: RoleGrant, now: datetime
     ) -> bool:
         """Add the grant unless the person already holds it; True when it was added."""
-        async with conn.execute(
+        cursor = await conn.execute(
             "SELECT 1 FROM role_grants WHERE person_id = ? AND role = ?"
             " AND COALESCE(district_id, 0) = ? AND COALESCE(organization_id, 0) = ?",
             (person_id, grant.role.value, grant.district_id or 0, grant.organization_id or 0),
-        ) as cursor:
-            if await cursor.fetchone():
-                return False
+        )
+        if cursor.fetchone():
+            return False
         await conn.execute(
             "INSERT INTO role_grants (person_id, role, district_id, organization_id, granted_at)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+
 from pathlib import Path
 
 from aiogram import Bot
@@ -39,4 +41,43 @@ async def test_busy_database_tells_user_to_retry_and_writes_nothing_half(
         assert "Округ в час пик" in done["text"]
         assert await db.fetch_one("SELECT id FROM districts") is not None
     finally:
+        await db.close()
+
+
+async def test_a_locked_database_is_waited_for_while_the_bot_keeps_running(
+    tmp_path: Path, settings: Settings, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    path = tmp_path / "busy.db"
+    db = await Database.open(path, busy_timeout_ms=5000)
+    await db.migrate()
+    tg = Harness(build_dispatcher(settings, db, clock), bot, fake, clock)
+    heartbeats = 0
+
+    async def heartbeat() -> None:
+        nonlocal heartbeats
+        while True:
+            await asyncio.sleep(0.01)
+            heartbeats += 1
+
+    other = sqlite3.connect(path, isolation_level=None)
+
+    async def release_later() -> None:
+        await asyncio.sleep(0.3)
+        other.execute("ROLLBACK")
+
+    try:
+        await tg.send(ADMIN, "/schools")
+        await tg.press(ADMIN, "➕ Новый округ")
+        other.execute("BEGIN IMMEDIATE")
+        beating = asyncio.create_task(heartbeat())
+        releasing = asyncio.create_task(release_later())
+        done = await tg.send(ADMIN, "Округ в час пик")
+        await releasing
+        beating.cancel()
+        assert "Округ в час пик" in done["text"]
+        assert await db.fetch_one("SELECT id FROM districts") is not None
+        # The wait happened off the event loop's back: other work went on meanwhile.
+        assert heartbeats >= 10
+    finally:
+        other.close()
         await db.close()
