@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -190,7 +190,9 @@ def build_router() -> Router:
     router.callback_query.register(
         ask_district_name, MenuCb.filter(F.screen == Screen.NEW_DISTRICT), flags=MANAGE_DISTRICTS
     )
-    router.message.register(create_district, DistrictStates.entering_name, flags=MANAGE_DISTRICTS)
+    router.message.register(
+        create_district, StateFilter(DistrictStates.entering_name), flags=MANAGE_DISTRICTS
+    )
     router.callback_query.register(
         open_district, DistrictCb.filter(F.action == DistrictAction.OPEN), flags=MANAGE_SCHOOLS
     )
@@ -199,9 +201,14 @@ def build_router() -> Router:
         DistrictCb.filter(F.action == DistrictAction.NEW_SCHOOL),
         flags=MANAGE_SCHOOLS,
     )
-    router.message.register(take_school_name, SchoolStates.entering_name, flags=MANAGE_SCHOOLS)
+    router.message.register(
+        take_school_name, StateFilter(SchoolStates.entering_name), flags=MANAGE_SCHOOLS
+    )
     router.callback_query.register(
-        create_school, SchoolStates.choosing_timezone, TimezoneCb.filter(), flags=MANAGE_SCHOOLS
+        create_school,
+        StateFilter(SchoolStates.choosing_timezone),
+        TimezoneCb.filter(),
+        flags=MANAGE_SCHOOLS,
     )
     router.callback_query.register(
         invite_coordinator,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot import menus, texts
@@ -26,18 +26,16 @@ async def edited(message: Message) -> None:
     await message.answer(texts.EDITED_IGNORED)
 
 
-async def unknown_command(message: Message, actor: Actor, organizations: OrganizationsRepo) -> None:
-    await _reply_with_menu(message, texts.UNKNOWN_COMMAND, actor, organizations)
-
-
-async def unexpected_text(message: Message, actor: Actor, organizations: OrganizationsRepo) -> None:
-    await _reply_with_menu(message, texts.UNEXPECTED_TEXT, actor, organizations)
-
-
-async def unsupported_content(
+async def unexpected_message(
     message: Message, actor: Actor, organizations: OrganizationsRepo
 ) -> None:
-    await _reply_with_menu(message, texts.UNSUPPORTED_CONTENT, actor, organizations)
+    if message.text is None:
+        notice = texts.UNSUPPORTED_CONTENT
+    elif message.text.startswith("/"):
+        notice = texts.UNKNOWN_COMMAND
+    else:
+        notice = texts.UNEXPECTED_TEXT
+    await _reply_with_menu(message, notice, actor, organizations)
 
 
 async def stale_button(
@@ -51,8 +49,6 @@ async def stale_button(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.edited_message.register(edited, flags=ANYONE)
-    router.message.register(unknown_command, F.text.startswith("/"), flags=ANYONE)
-    router.message.register(unexpected_text, F.text, flags=ANYONE)
-    router.message.register(unsupported_content, flags=ANYONE)
+    router.message.register(unexpected_message, flags=ANYONE)
     router.callback_query.register(stale_button, flags=ANYONE)
     return router

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -273,5 +274,5 @@ async def on_text(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(on_button, FormCb.filter(), flags=ANYONE)
-    router.message.register(on_text, FormStates.answering, flags=ANYONE)
+    router.message.register(on_text, StateFilter(FormStates.answering), flags=ANYONE)
     return router

@@ -4,6 +4,7 @@ to the participant's duties); a refusal comes with a reason for the curator."""
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -67,5 +68,5 @@ async def decline_reason(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(answer_invitation, PairInviteCb.filter(), flags=RESPOND)
-    router.message.register(decline_reason, PairStates.declining, flags=RESPOND)
+    router.message.register(decline_reason, StateFilter(PairStates.declining), flags=RESPOND)
     return router

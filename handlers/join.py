@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -63,6 +64,6 @@ async def choose_role(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(
-        choose_role, JoinStates.choosing_role, JoinRoleCb.filter(), flags=ANYONE
+        choose_role, StateFilter(JoinStates.choosing_role), JoinRoleCb.filter(), flags=ANYONE
     )
     return router

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -288,17 +289,17 @@ def build_router() -> Router:
         PairCardCb.filter(F.action.in_({PairCardAction.JOURNAL, PairCardAction.JOURNAL_DOCX})),
         flags=MEMBER,
     )
-    router.message.register(enter_time, MeetingStates.entering_time, flags=RESPOND)
+    router.message.register(enter_time, StateFilter(MeetingStates.entering_time), flags=RESPOND)
     router.callback_query.register(
-        enter_time, MeetingStates.entering_time, TimePickCb.filter(), flags=RESPOND
+        enter_time, StateFilter(MeetingStates.entering_time), TimePickCb.filter(), flags=RESPOND
     )
-    router.message.register(enter_place, MeetingStates.entering_place, flags=RESPOND)
+    router.message.register(enter_place, StateFilter(MeetingStates.entering_place), flags=RESPOND)
     router.callback_query.register(
-        enter_place, MeetingStates.entering_place, TopicCb.filter(), flags=RESPOND
+        enter_place, StateFilter(MeetingStates.entering_place), TopicCb.filter(), flags=RESPOND
     )
-    router.message.register(enter_topic, MeetingStates.entering_topic, flags=RESPOND)
+    router.message.register(enter_topic, StateFilter(MeetingStates.entering_topic), flags=RESPOND)
     router.callback_query.register(
-        enter_topic, MeetingStates.entering_topic, TopicCb.filter(), flags=RESPOND
+        enter_topic, StateFilter(MeetingStates.entering_topic), TopicCb.filter(), flags=RESPOND
     )
     router.callback_query.register(answer_meeting, MeetingCb.filter(), flags=RESPOND)
     return router  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -309,8 +310,10 @@ def build_router() -> Router:
         my_pairs, MenuCb.filter(F.screen == Screen.MY_PAIRS), flags=MEMBER
     )
     router.callback_query.register(card, PairCardCb.filter(), flags=MEMBER)
-    router.message.register(request_reason, PairStates.requesting, flags=MEMBER)
+    router.message.register(request_reason, StateFilter(PairStates.requesting), flags=MEMBER)
     router.callback_query.register(edit_pair, PairEditCb.filter(), flags=MANAGE_PAIRS)
     router.callback_query.register(decide_request, RequestDecisionCb.filter(), flags=MANAGE_PAIRS)
-    router.message.register(request_comment, PairStates.deciding_request, flags=MANAGE_PAIRS)
+    router.message.register(
+        request_comment, StateFilter(PairStates.deciding_request), flags=MANAGE_PAIRS
+    )
     return router  # fmt: skip

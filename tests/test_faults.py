@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-
 from pathlib import Path
 
 from aiogram import Bot

@@ -186,6 +186,17 @@ async def test_every_handler_declares_its_action(tg: Harness) -> None:
                 assert "action" in handler.flags, f"{router.name}: {handler.callback.__name__}"
 
 
+async def test_every_handler_and_filter_runs_on_the_event_loop(tg: Harness) -> None:
+    # aiogram runs a plain (non-async) callable, a bare State or F filter among them, in a
+    # worker thread on every check: a thread hop per update per filter. Use StateFilter.
+    for router in tg.dp.chain_tail:
+        for observer in router.observers.values():
+            for handler in observer.handlers:
+                for callable_ in [handler, *(handler.filters or [])]:
+                    assert callable_.awaitable, f"{router.name}: {callable_.callback!r}"
+
+
+
 async def test_status_for_administrators_only(tg: Harness, db: Database, clock: FakeClock) -> None:
     now = clock.now()
     await OutboxRepo(db).enqueue("k", 5, "broadcast", message_payload("x"), now,
