@@ -12,7 +12,6 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import MeetingAction, MeetingCb
@@ -20,6 +19,7 @@ from bot.clock import Clock
 from bot.config import MeetingSettings, QuietHours
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
+from bot.keyboards import Keyboard
 from bot.outbox import message_payload
 from bot.participation import Next
 from bot.programs import ProgramService
@@ -335,7 +335,7 @@ class MeetingService:
 
 
 def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for label, action in (
         (texts.BTN_MEETING_CONFIRM, MeetingAction.CONFIRM),
         (texts.BTN_MEETING_MOVE, MeetingAction.MOVE),
@@ -352,7 +352,7 @@ def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
 
 
 def _feedback_button(meeting: Meeting) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=texts.BTN_FEEDBACK,
         callback_data=MeetingCb(

@@ -7,13 +7,13 @@ from datetime import timedelta
 from enum import StrEnum
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import keyboards, texts
 from bot.banks import BankEntry, BankService, BankStatus
 from bot.callbacks import PairInviteCb, RequestDecisionCb
 from bot.clock import Clock
 from bot.forms.catalog import STUDENT_CATEGORY
+from bot.keyboards import Keyboard
 from bot.matching import Match, Profile, propose, score, top_candidates
 from bot.outbox import message_payload
 from storage.models import Pair, PairDraft, PairStatus, Role
@@ -259,7 +259,7 @@ class PairService:
             names.get(pair.mentor_id, ""), [names.get(m, "") for m in pair.mentee_ids],
             pair.form, pair.kind,
         )  # fmt: skip
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         kb.button(text=texts.BTN_ACCEPT, callback_data=PairInviteCb(pair_id=pair.id, accept=True))
         kb.button(text=texts.BTN_DECLINE,
                   callback_data=PairInviteCb(pair_id=pair.id, accept=False))  # fmt: skip
@@ -321,7 +321,7 @@ class PairService:
         if request_id is None:
             return texts.REQUEST_DUPLICATE
         names = await self.names(pair.organization_id)
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         kb.button(
             text=texts.BTN_APPROVE,
             callback_data=RequestDecisionCb(request_id=request_id, approve=True),

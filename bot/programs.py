@@ -7,13 +7,13 @@ import calendar
 from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import PairCardAction, PairCardCb
 from bot.clock import Clock
 from bot.forms.catalog import PAIR_PROGRAM
 from bot.forms.engine import FormEngine, FormState
+from bot.keyboards import Keyboard
 from bot.outbox import message_payload
 from bot.participation import Next
 from storage.models import Pair, Role
@@ -80,7 +80,7 @@ class ProgramService:
         if program is None or pair is None:
             return Next(texts.FORM_GONE)
         await self._programs.set_status(pair.id, ("draft",), "proposed", self._clock.now())
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         kb.button(
             text=texts.BTN_PROGRAM_OPEN,
             callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),

@@ -6,13 +6,13 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.banks import BankEntry, BankService, export_table, filtered, to_csv, to_xlsx
 from bot.callbacks import BankCb, BankView, CardCb, SchoolAction, SchoolCb
 from bot.forms.catalog import COMPETENCE_AREAS, SUBJECTS, FormCatalog
 from bot.forms.screens import card_text
+from bot.keyboards import Keyboard
 from bot.participation import QUESTIONNAIRE_OF
 from bot.permissions import Action, Actor
 from handlers.render import show
@@ -84,7 +84,7 @@ async def bank_screen(
 def _bank_keyboard(
     data: BankCb, entries: list[BankEntry], page: int, pages: int, filtered_on: bool
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     widths: list[int] = []
     for entry in entries:
         kb.button(
@@ -153,7 +153,7 @@ async def pick_filter(
         return
     by_subject = callback_data.view is BankView.PICK_SUBJECT
     options = SUBJECTS if by_subject else COMPETENCE_AREAS
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for index, option in enumerate(options):
         change = {"subject": index} if by_subject else {"area": index}
         kb.button(text=option.label, callback_data=callback_data.model_copy(
@@ -221,7 +221,7 @@ async def card(
         text = f"<b>{escape(entry.name)}</b>\n{status}\n\n{texts.BANK_NOT_FILLED}"
     else:
         text = card_text(entry.name, entry.form, entry.answers) + f"\n\n<i>{status}</i>"
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=texts.BTN_BACK, callback_data=BankCb(
         school_id=school.id, role=role.value, view=BankView.LIST))  # fmt: skip
     await show(callback, text, kb.as_markup())

@@ -9,7 +9,6 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import (
@@ -22,6 +21,7 @@ from bot.callbacks import (
 )
 from bot.clock import Clock
 from bot.documents import journal_document
+from bot.keyboards import Keyboard
 from bot.meetings import MeetingService
 from bot.pairs import PairService
 from bot.permissions import Action, Actor
@@ -77,7 +77,7 @@ async def _ask_time(chat: Message, pair: Pair, meetings_service: MeetingService,
     days = [
         today + timedelta(days=n) for n in range(1, 8) if (today + timedelta(days=n)).weekday() < 6
     ]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for day in days[:4]:
         label = f"{day:%d.%m} {SUGGESTED_HOUR}"
         kb.button(
@@ -124,7 +124,7 @@ async def enter_time(
         return
     await state.update_data(starts_at=when.isoformat())
     await state.set_state(MeetingStates.entering_place)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=texts.BTN_ONLINE, callback_data=TopicCb(index=-2))
     await message.answer(texts.MEETING_ASK_PLACE, reply_markup=kb.as_markup())
 
@@ -148,7 +148,7 @@ async def enter_place(
     topics = await _program_topics(pair, programs) if pair else []
     await state.update_data(place=place, topics=topics)
     await state.set_state(MeetingStates.entering_topic)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for index, topic in enumerate(topics):
         kb.button(text=topic[:60], callback_data=TopicCb(index=index))
     kb.button(text=texts.BTN_NO_TOPIC, callback_data=TopicCb(index=-1))
@@ -267,7 +267,7 @@ async def journal(
         )
         for e in entries
     ] or [texts.JOURNAL_EMPTY]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=texts.BTN_JOURNAL_DOCX,
         callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.JOURNAL_DOCX),

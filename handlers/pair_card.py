@@ -8,7 +8,6 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import (
@@ -24,6 +23,7 @@ from bot.callbacks import (
 )
 from bot.documents import program_document
 from bot.forms.screens import card_text
+from bot.keyboards import Keyboard
 from bot.pairs import PairForm, PairKind, PairService
 from bot.permissions import Action, Actor, can
 from bot.programs import ProgramService
@@ -63,7 +63,7 @@ async def pair_seat(actor: Actor, pair: Pair, organizations: OrganizationsRepo) 
 async def my_pairs(
     callback: CallbackQuery, actor: Actor, pairs: PairsRepo, pair_service: PairService
 ) -> None:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     found = [p for p in await pairs.involving(actor.person.id if actor.person else 0)
              if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
     lines = [texts.MY_PAIRS_TITLE]
@@ -136,7 +136,7 @@ async def _card(
     if found and found[1].answers:
         _, form = found
         text += "\n\n" + card_text(form.form.title, form.form, form.answers, 3800 - len(text))
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
 
     def button(label: str, action: PairCardAction) -> None:
         kb.button(text=label, callback_data=PairCardCb(pair_id=pair.id, action=action))
@@ -227,7 +227,7 @@ async def edit_pair(
 async def _edit_choices(
     callback: CallbackQuery, pair: Pair, field: PairEditField, pair_service: PairService
 ) -> None:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if field is PairEditField.FORM:
         title = texts.PAIR_PICK_FORM
         choices = [(texts.PAIR_FORMS[f.value], i) for i, f in enumerate(PairForm)]

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import (
@@ -23,6 +22,7 @@ from bot.callbacks import (
 )
 from bot.clock import Clock
 from bot.documents import pairs_order
+from bot.keyboards import Keyboard
 from bot.meetings import MeetingService
 from bot.pairs import PairService
 from bot.permissions import Action, Actor
@@ -35,16 +35,16 @@ from storage.pairs import PairsRepo
 MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
 
 
-def _back_to_school(school_id: int) -> InlineKeyboardBuilder:
-    kb = InlineKeyboardBuilder()
+def _back_to_school(school_id: int) -> Keyboard:
+    kb = Keyboard()
     kb.button(
         text=texts.BTN_BACK, callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id)
     )
     return kb  # fmt: skip
 
 
-def _back_to_pairs(school_id: int) -> InlineKeyboardBuilder:
-    kb = InlineKeyboardBuilder()
+def _back_to_pairs(school_id: int) -> Keyboard:
+    kb = Keyboard()
     kb.button(text=texts.BTN_BACK, callback_data=PairsCb(school_id=school_id, view=PairsView.LIST))
     return kb
 
@@ -68,7 +68,7 @@ async def pairs_screen(
                               risky.get(p.id))
 
               for n, p in enumerate(found, start=1)] or [texts.PAIRS_EMPTY]  # fmt: skip
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for number, pair in enumerate(found, start=1):
         kb.button(
             text=f"🤝 {number}",
@@ -112,7 +112,7 @@ async def _show_drafts(
     lines += [texts.DRAFTS_TITLE, ""]
     if not drafts:
         lines.append(texts.DRAFTS_EMPTY)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     widths = []
     for number, draft in enumerate(drafts[:15], start=1):
         lines.append(
@@ -193,7 +193,7 @@ async def _show_alternatives(
     names = await pair_service.names(draft.organization_id)
     found = await pair_service.top_for(draft.organization_id, draft.mentee_id)
     lines = [texts.ALTERNATIVES_TITLE.format(name=escape(names.get(draft.mentee_id, ""))), ""]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for number, match in enumerate(found, start=1):
         lines.append(
             texts.candidate_line(number, names.get(match.mentor_id, ""), match.score, match.reasons)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import FormAction, FormCb, MenuCb, ParticipationCb, Screen
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.screens import card_text
+from bot.keyboards import Keyboard
 from bot.participation import ParticipationService
 from bot.permissions import Action, Actor
 from handlers.forms import present_next
@@ -21,7 +21,7 @@ MEMBER = {"action": Action.USE_MENU}
 
 
 def _submitted_keyboard(state: FormState) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=texts.BTN_FORM_REOPEN,
         callback_data=FormCb(session=state.session.id, q=SUMMARY, action=FormAction.REOPEN),

@@ -6,11 +6,11 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import commands, texts
 from bot.callbacks import MenuCb, PrivacyAction, PrivacyCb, Screen
 from bot.config import Settings
+from bot.keyboards import Keyboard
 from bot.permissions import Action, Actor
 from bot.privacy import PrivacyService
 from handlers.render import show
@@ -20,7 +20,7 @@ ANYONE = {"action": Action.ANYONE}
 
 
 def _privacy_keyboard(with_data: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if with_data:
         kb.button(text=texts.BTN_MY_DATA, callback_data=PrivacyCb(action=PrivacyAction.EXPORT))
         kb.button(text=texts.BTN_REVOKE, callback_data=PrivacyCb(action=PrivacyAction.REVOKE))
@@ -56,7 +56,7 @@ async def ask_revoke(event: Message | CallbackQuery, actor: Actor) -> None:
     if actor.person is None:
         await show(event, texts.REVOKE_NOTHING)
         return
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=texts.BTN_REVOKE_CONFIRM, callback_data=PrivacyCb(action=PrivacyAction.CONFIRM_REVOKE)
     )

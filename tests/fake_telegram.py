@@ -142,6 +142,8 @@ class FakeTelegram:
     outage_until: float = 0.0  # time.monotonic() before which every request gets 502
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     callback_answers: list[dict[str, Any]] = field(default_factory=list)
+    _answered_queries: set[str] = field(default_factory=set)
+
     uploads: list[tuple[int, str, bytes]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -428,14 +430,13 @@ class FakeTelegram:
         return message
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
-        if any(
-            a["callback_query_id"] == params["callback_query_id"] for a in self.callback_answers
-        ):
+        if params["callback_query_id"] in self._answered_queries:
             raise ApiError(
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
         self.callback_answers.append(params)
+        self._answered_queries.add(params["callback_query_id"])
         return True
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> bool:

@@ -196,7 +196,6 @@ async def test_every_handler_and_filter_runs_on_the_event_loop(tg: Harness) -> N
                     assert callable_.awaitable, f"{router.name}: {callable_.callback!r}"
 
 
-
 async def test_status_for_administrators_only(tg: Harness, db: Database, clock: FakeClock) -> None:
     now = clock.now()
     await OutboxRepo(db).enqueue("k", 5, "broadcast", message_payload("x"), now,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import FormAction, FormCb
@@ -13,6 +12,7 @@ from bot.consent import question_text
 from bot.forms.answers import render
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.model import AnswerValue, Form, FormPurpose, Question, QuestionKind
+from bot.keyboards import Keyboard
 
 _SUMMARY_ANSWER_LIMIT = 150
 _CARD_ANSWER_LIMIT = 600
@@ -61,7 +61,7 @@ def _question_keyboard(
     state: FormState, question: Question, draft: list[str] | None
 ) -> InlineKeyboardMarkup:
     session, q = state.session.id, question.id
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     widths: list[int] = []
     if question.kind is QuestionKind.SINGLE:
         for index, option in enumerate(question.options):
@@ -138,7 +138,7 @@ def answers_listing(form: Form, answers: dict[str, AnswerValue], limit: int) -> 
 def summary_screen(state: FormState) -> tuple[str, InlineKeyboardMarkup]:
     lines = [f"<b>{escape(state.form.title)}</b>", texts.FORM_SUMMARY_HINT, ""]
     lines += answers_listing(state.form, state.answers, _SUMMARY_ANSWER_LIMIT)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     session = state.session.id
     visible = state.form.visible(state.answers)
     for number, question in enumerate(visible, start=1):
