@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.enums import ChatType
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot import texts
@@ -12,6 +13,15 @@ from bot.permissions import Action
 from storage.notices import GroupNoticesRepo
 
 ANYONE = {"action": Action.ANYONE}
+
+
+class OutsidePrivateChat(Filter):
+    """A message or a button press in a group or channel (an async filter: aiogram would run
+    an `F` expression in a worker thread for every update)."""
+
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        message = event if isinstance(event, Message) else event.message
+        return message is not None and message.chat.type != ChatType.PRIVATE
 
 
 async def group_message(message: Message, group_notices: GroupNoticesRepo, clock: Clock) -> None:
@@ -29,9 +39,9 @@ async def group_button(callback: CallbackQuery) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type != ChatType.PRIVATE)
-    router.edited_message.filter(F.chat.type != ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type != ChatType.PRIVATE)
+    for observer in (router.message, router.edited_message, router.callback_query):
+        observer.filter(OutsidePrivateChat())
+
     router.message.register(group_message, flags=ANYONE)
     router.edited_message.register(group_edit, flags=ANYONE)
     router.callback_query.register(group_button, flags=ANYONE)

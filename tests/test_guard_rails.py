@@ -191,8 +191,9 @@ async def test_every_handler_and_filter_runs_on_the_event_loop(tg: Harness) -> N
     # worker thread on every check: a thread hop per update per filter. Use StateFilter.
     for router in tg.dp.chain_tail:
         for observer in router.observers.values():
+            observer_wide = observer._handler.filters or []  # `router.message.filter(...)`
             for handler in observer.handlers:
-                for callable_ in [handler, *(handler.filters or [])]:
+                for callable_ in [handler, *(handler.filters or []), *observer_wide]:
                     assert callable_.awaitable, f"{router.name}: {callable_.callback!r}"
 
 
