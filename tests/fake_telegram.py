@@ -39,6 +39,8 @@ _TAG = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"]*\"|='[^']*'|=[^\s>]+)?)*)\s*>"
 )
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+_SPECIAL = re.compile(r"[<>&]")
+
 
 
 class ApiError(Exception):
@@ -106,9 +108,11 @@ def parse_html(text: str) -> str:
                 "Bad Request: can't parse entities: Character '>' is reserved and must be "
                 f"escaped at byte offset {pos}",
             )
-        else:
-            out.append(char)
-            pos += 1
+        else:  # a run of plain text up to the next markup character
+            special = _SPECIAL.search(text, pos)
+            end = special.start() if special else len(text)
+            out.append(text[pos:end])
+            pos = end
     if stack:
         raise ApiError(
             400,
