@@ -55,29 +55,40 @@ def _press(fake: FakeTelegram, user: int, label: str) -> dict[str, Any]:
     raise LookupError(label)
 
 
-async def _nastavnik(teachers: int, folder: Path) -> list[float]:
-    db = await Database.open(folder / "updates.db")
-    await db.migrate()
-    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+async def school_with_teacher_link(db: Database, now: datetime) -> str:
+    """A district, a school and its teacher link in an empty database; returns the link's token."""
     organizations = OrganizationsRepo(db)
-    district = await organizations.create_district("Округ", clock.now())
+    district = await organizations.create_district("Округ", now)
     assert district is not None
-    school = await organizations.create_school(district.id, "Школа", "Europe/Moscow", clock.now())
+    school = await organizations.create_school(district.id, "Школа", "Europe/Moscow", now)
     assert school is not None
-    invites = InviteService(InvitesRepo(db, PeopleRepo(db)), clock, InviteSettings())
-    token = (await invites.issue(InviteKind.TEACHER, 1, organization_id=school.id)).token
-    settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"),
-                        throttle=ThrottleSettings(burst=1000, per_second=1000))  # fmt: skip
-    fake = FakeTelegram(token=TOKEN, history=5)
-    bot = _bot(fake)
-    dp = build_dispatcher(settings, db, clock)
-    steps: list[Callable[[int], dict[str, Any]]] = [
+    invites = InviteService(InvitesRepo(db, PeopleRepo(db)), FakeClock(now), InviteSettings())
+    return (await invites.issue(InviteKind.TEACHER, 1, organization_id=school.id)).token
+
+
+def teacher_steps(fake: FakeTelegram, token: str) -> list[Step]:
+    """What each simulated teacher does, in order: join, choose a role, consent, answer the
+    first question, open the menu. Buttons are pressed on the bot's latest message."""
+    return [
         lambda user: fake.message_update(user, f"/start {token}"),
         lambda user: _press(fake, user, "Я наставляемый"),
         lambda user: _press(fake, user, "✅ Согласен(на)"),
         lambda user: fake.message_update(user, "Иванова Анна Сергеевна"),
         lambda user: fake.message_update(user, "/menu"),
     ]
+
+
+async def _nastavnik(teachers: int, folder: Path) -> list[float]:
+    db = await Database.open(folder / "updates.db")
+    await db.migrate()
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    token = await school_with_teacher_link(db, clock.now())
+    settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"),
+                        throttle=ThrottleSettings(burst=1000, per_second=1000))  # fmt: skip
+    fake = FakeTelegram(token=TOKEN, history=5)
+    bot = _bot(fake)
+    dp = build_dispatcher(settings, db, clock)
+    steps = teacher_steps(fake, token)
     latencies: list[float] = []
     for step in steps:  # every teacher takes a step, then the next step: interleaved users
         for user in range(1_000_000, 1_000_000 + teachers):
