@@ -81,12 +81,18 @@ class ConsentsRepo:
                     " VALUES (?, ?, ?)",
                     (organization_id, role.value, stamp),
                 )
-            await conn.execute(
-                "DELETE FROM form_answers WHERE session_id IN"
-                " (SELECT id FROM form_sessions WHERE person_id = ?)",
-                (person_id,),
-            )
+            # What hangs off the person's form sessions goes first: their meeting feedback and,
+            # for a mentor, the programs they wrote.
+            for table in ("form_answers", "meeting_feedback", "programs"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE session_id IN"
+                    " (SELECT id FROM form_sessions WHERE person_id = ?)",
+                    (person_id,),
+                )
             await conn.execute("DELETE FROM form_sessions WHERE person_id = ?", (person_id,))
+            await conn.execute(
+                "UPDATE pair_requests SET reason = '' WHERE person_id = ?", (person_id,)
+            )
             await conn.execute(
                 "DELETE FROM role_grants WHERE person_id = ? AND role IN (?, ?)",
                 (person_id, Role.MENTOR.value, Role.MENTEE.value),
@@ -125,6 +131,14 @@ class ConsentsRepo:
                 " WHERE chat_id = ? AND status = 'pending'",
                 (stamp, telegram_id),
             )
+            # Texts already sent to them may quote their answers. A row in flight keeps its
+            # text until sent; the daily erasure job blanks it then.
+            await conn.execute(
+                "UPDATE outbox SET payload = '{}' WHERE chat_id = ?"
+                " AND status NOT IN ('claimed', 'sending')",
+                (telegram_id,),
+            )
+
         return ended
 
 
