@@ -9,8 +9,8 @@ from bot import texts
 from storage.db import Database
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_meetings import deliver, drain, propose
-from tests.test_pairs import school
+from tests.test_meetings import drain, propose
+from tests.test_pairs import deliver, school
 from tests.test_programs import MENTEE, MENTOR, active_pair, write_program
 
 __all__ = ["school"]
