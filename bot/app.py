@@ -31,6 +31,7 @@ from bot.banks import BankService
 from bot.clock import Clock, Health, SystemClock
 from bot.config import Settings
 from bot.consent import ConsentService
+from bot.erasure import ErasureService
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine
 from bot.invites import InviteService
@@ -47,6 +48,7 @@ from handlers.forms import FormServices
 from storage.backup import backup
 from storage.consents import ConsentsRepo
 from storage.db import Database
+from storage.erasure import ErasureRepo
 from storage.forms import FormSessionsRepo
 from storage.fsm import SQLStorage
 from storage.invites import InvitesRepo
@@ -115,6 +117,7 @@ def build_dispatcher(
         db=db,
         outbox=outbox,
         health=Health(clock.now()),
+        erasure=ErasureService(consents, ErasureRepo(db), settings.backup.folder, clock),
         catalog=catalog,
         people=people,
         organizations=organizations,
@@ -176,11 +179,15 @@ async def run(settings: Settings) -> None:
             )
             log.info("backup made file=%s", made.name)
 
+        erasure: ErasureService = dp["erasure"]
         scheduler = build_scheduler(
             sender.tick,
             settings.outbox.tick_seconds,
             hourly=[remind_about_waiting_mentees, meetings_service.sweep],
-            daily=[(backup_database, settings.backup.hour, settings.timezone)],
+            daily=[
+                (erasure.run, settings.backup.hour, settings.timezone),
+                (backup_database, settings.backup.hour, settings.timezone),
+            ],
         )
 
         async def on_startup(bot: Bot) -> None:

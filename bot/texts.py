@@ -863,14 +863,25 @@ def plan_final_meeting(end: str) -> str:
 
 def status_report(
     version: str, uptime: str, database_mb: float, queued: int, oldest: str, last_tick: str,
-    failures: int,
+    failures: int, erasure: str,
 ) -> str:  # fmt: skip
     return (
         "<b>Состояние бота</b>\n"
         f"Версия: {version}\nРаботает: {uptime}\nБаза данных: {database_mb} МБ\n"
         f"Очередь исходящих: {queued}, самое старое к отправке: {oldest}\n"
         f"Последний такт планировщика: {last_tick}\n"
-        f"Сбоев доставки за 24 ч: {failures}"
+        f"Сбоев доставки за 24 ч: {failures}\n"
+        f"Удаление данных (152-ФЗ): {erasure}"
+    )
+
+
+ERASURE_NEVER_RAN = "ещё не запускалось"
+
+
+def erasure_summary(when: str, people: int, messages: int, backups: int) -> str:
+    return (
+        f"{when}; отозвавших согласие: {people}, очищено сообщений: {messages}, "
+        f"удалено старых копий: {backups}"
     )
 
 

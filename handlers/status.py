@@ -12,6 +12,7 @@ import bot as package
 from bot import texts
 from bot.clock import Clock, Health
 from bot.config import Settings
+from bot.erasure import ErasureService
 from bot.permissions import Action
 from bot.when import shown
 from storage.db import Database
@@ -23,9 +24,10 @@ VIEW_STATUS = {"action": Action.VIEW_STATUS}
 
 async def status(
     message: Message, clock: Clock, health: Health, db: Database, outbox: OutboxRepo,
-    settings: Settings,
+    settings: Settings, erasure: ErasureService,
 ) -> None:  # fmt: skip
     now = clock.now()
+    erased = await erasure.last_run()
     counts = await outbox.count_by_status()
     oldest = await outbox.oldest_due(now)
     size = db.path.stat().st_size if db.path and db.path.exists() else 0
@@ -37,6 +39,9 @@ async def status(
         oldest=shown(oldest, settings.timezone) if oldest else "—",
         last_tick=shown(health.last_tick_at, settings.timezone) if health.last_tick_at else "—",
         failures=await outbox.failures_since(now - timedelta(hours=24)),
+        erasure=texts.erasure_summary(shown(erased.ran_at, settings.timezone), erased.people,
+                                      erased.messages, erased.backups)
+        if erased else texts.ERASURE_NEVER_RAN,
     ))  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from storage.db import Database
@@ -11,7 +11,7 @@ from storage.db import Database
 async def backup(database: Path, folder: Path, keep: int, now: datetime) -> Path:
     """Copy the database into `folder` and keep only the newest `keep` copies."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"nastavnik-{now:%Y%m%d-%H%M%S}.db"
+    target = folder / f"nastavnik-{now.astimezone(UTC):%Y%m%d-%H%M%S}.db"
     db = await Database.open(database)
     try:
         await db.backup_to(target)
@@ -21,3 +21,17 @@ async def backup(database: Path, folder: Path, keep: int, now: datetime) -> Path
     for old in copies[: max(len(copies) - keep, 0)]:
         old.unlink()
     return target
+
+
+def remove_copies_older_than(folder: Path, moment: datetime) -> int:
+    """Delete the copies made before the moment (their names carry the UTC time made)."""
+    removed = 0
+    for copy in folder.glob("nastavnik-*.db"):
+        try:
+            made = datetime.strptime(copy.stem, "nastavnik-%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not one of ours
+        if made < moment:
+            copy.unlink()
+            removed += 1
+    return removed

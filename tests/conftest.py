@@ -11,7 +11,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
 from bot.app import build_dispatcher
-from bot.config import Settings
+from bot.config import BackupSettings, Settings
 from storage.db import Database
 from tests.fake_telegram import FakeTelegram, RecordingSession
 from tests.harness import FakeClock, Harness
@@ -31,6 +31,7 @@ def settings(tmp_path: Path) -> Settings:
         token=TOKEN,
         admins=frozenset({ADMIN}),
         timezone=ZoneInfo("Europe/Moscow"),
+        backup=BackupSettings(folder=tmp_path / "backups"),
     )
 
 

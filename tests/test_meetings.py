@@ -162,7 +162,7 @@ async def test_idle_pairs_are_nudged_then_flagged(
     db: Database, clock: FakeClock, school: int
 ) -> None:
     await active_pair(db, clock, school)
-    await db.execute("UPDATE outbox SET status = 'sent'")
+    await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
     people, outbox = PeopleRepo(db), OutboxRepo(db)
     engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
     service = MeetingService(
@@ -232,7 +232,7 @@ async def test_pair_is_asked_to_plan_the_final_meeting(
     await programs.submitted(form)
     assert await programs.confirm(pair)
     assert await programs.end_date(pair) == date(2027, 6, 1)
-    await db.execute("UPDATE outbox SET status = 'sent'")
+    await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
     clock.current = datetime(2027, 5, 10, 9, 0, tzinfo=UTC)
     await service.sweep()
     assert not [k for k in await outbox_keys(db, "pending") if k.startswith("final:")]

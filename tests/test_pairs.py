@@ -233,7 +233,9 @@ async def test_curator_sets_form_kind_and_grows_a_group(
     await tg.press(CURATOR, texts.BTN_PAIR_ADD)
     await tg.press(CURATOR, "Наставляемая 23")
     assert tg.alert() == texts.PAIR_REFUSALS["mentor_full"]
-    await db.execute("UPDATE outbox SET status = 'sent' WHERE chat_id <> 22")
+    await db.execute(
+        "UPDATE outbox SET status = 'sent', finished_at = created_at WHERE chat_id <> 22"
+    )
     await deliver(bot, db, clock)
     assert (await tg.press(22, texts.BTN_ACCEPT))["text"] == texts.PAIR_ACCEPTED
     joined = await pairs.get(created.id)

@@ -33,7 +33,7 @@ async def active_pair(db: Database, clock: FakeClock, school_id: int) -> Pair:
     pair = await pairs.get(created.id)
     assert pair is not None and pair.status is PairStatus.ACTIVE
     # The invitations and acceptance notices are not what these tests look at.
-    await db.execute("UPDATE outbox SET status = 'sent'")
+    await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
     return pair
 
 
