@@ -44,6 +44,7 @@ from bot.permissions import Actor
 from bot.privacy import PrivacyService
 from bot.programs import ProgramService
 from bot.scheduler import build_scheduler
+from bot.school_years import SchoolYearService
 from handlers.forms import FormServices
 from storage.backup import backup
 from storage.consents import ConsentsRepo
@@ -60,6 +61,7 @@ from storage.outbox import OutboxRepo
 from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
+from storage.school_years import SchoolYearsRepo
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,9 @@ def build_dispatcher(
         outbox=outbox,
         health=Health(clock.now()),
         erasure=ErasureService(consents, ErasureRepo(db), settings.backup.folder, clock),
+        school_years=SchoolYearService(
+            SchoolYearsRepo(db), pairs, meetings_service, people, outbox, clock
+        ),
         catalog=catalog,
         people=people,
         organizations=organizations,

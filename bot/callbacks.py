@@ -44,6 +44,17 @@ class SchoolCb(CallbackData, prefix="s"):
     school_id: int
 
 
+class YearAction(StrEnum):
+    ASK = "ask"  # the curator is shown what closing the year does
+    CLOSE = "close"
+    ARCHIVE = "archive"
+
+
+class SchoolYearCb(CallbackData, prefix="y"):
+    action: YearAction
+    school_id: int
+
+
 class TimezoneCb(CallbackData, prefix="tz"):
     index: int
 

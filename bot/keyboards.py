@@ -19,8 +19,10 @@ from bot.callbacks import (
     PreferenceCb,
     SchoolAction,
     SchoolCb,
+    SchoolYearCb,
     Screen,
     TimezoneCb,
+    YearAction,
 )
 from bot.permissions import Action, Actor, can
 from storage.models import District, Organization, Role
@@ -136,6 +138,16 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
             text=texts.BTN_TEACHER_LINK,
             callback_data=SchoolCb(action=SchoolAction.TEACHER_LINK, school_id=school.id),
         )
+    if can(actor, Action.CLOSE_SCHOOL_YEAR, **scope):
+        kb.button(
+            text=texts.BTN_CLOSE_YEAR,
+            callback_data=SchoolYearCb(action=YearAction.ASK, school_id=school.id),
+        )
+    if can(actor, Action.VIEW_BANK, **scope) or can(actor, Action.MANAGE_SCHOOLS, **scope):
+        kb.button(
+            text=texts.BTN_YEAR_ARCHIVE,
+            callback_data=SchoolYearCb(action=YearAction.ARCHIVE, school_id=school.id),
+        )
     if can(actor, Action.MANAGE_SCHOOLS, **scope):
         kb.button(
             text=texts.BTN_BACK,
@@ -145,6 +157,26 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
     kb.adjust(1)
     return kb.as_markup()
+
+
+def close_year(school_id: int) -> InlineKeyboardMarkup:
+    kb = Keyboard()
+    kb.button(
+        text=texts.BTN_CLOSE_YEAR_CONFIRM,
+        callback_data=SchoolYearCb(action=YearAction.CLOSE, school_id=school_id),
+    )
+    kb.button(text=texts.BTN_CANCEL,
+              callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id))  # fmt: skip
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def back_to_school(school_id: int) -> Keyboard:
+    """A builder, so that a screen can put its own buttons above it."""
+    kb = Keyboard()
+    kb.button(text=texts.BTN_BACK,
+              callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id))  # fmt: skip
+    return kb
 
 
 def timezones() -> InlineKeyboardMarkup:

@@ -73,6 +73,11 @@ def _key(meeting: Meeting, *parts: object) -> str:
     return ":".join(["meeting", str(meeting.id), f"r{meeting.revision}", *map(str, parts)])
 
 
+def _all_keys(meeting_id: int) -> str:
+    """The prefix of every message about the meeting, whatever its revision."""
+    return f"meeting:{meeting_id}:"
+
+
 class MeetingService:
     def __init__(
         self, meetings: MeetingsRepo, pairs: PairsRepo, people: PeopleRepo,
@@ -140,10 +145,16 @@ class MeetingService:
         await self._ask_others(pair, moved)
         return texts.MEETING_PROPOSED
 
+    async def pair_closed(self, pair_id: int) -> None:
+        """The pair ended: nothing more is sent about its meetings."""
+        for meeting in await self._meetings.of_pair(pair_id):
+            await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
+
     async def cancel(self, meeting: Meeting, pair: Pair, person_id: int) -> str:
+
         if not await self._meetings.cancel(meeting.id):
             return texts.MEETING_CANCELLED_ALREADY
-        await self._outbox.withdraw_prefix(f"meeting:{meeting.id}:", self._clock.now())
+        await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
         zone = await self.zone(pair)
         await self._tell(pair, meeting, "cancelled",
                          texts.meeting_cancelled(shown(meeting.starts_at, zone)),

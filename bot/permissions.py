@@ -23,6 +23,7 @@ class Action(StrEnum):
     MANAGE_TEACHER_LINK = "manage_teacher_link"
     VIEW_BANK = "view_bank"  # the school's banks of mentees and mentors, exports, reminders
     MANAGE_PAIRS = "manage_pairs"
+    CLOSE_SCHOOL_YEAR = "close_school_year"
     RESPOND_TO_PAIR = "respond_to_pair"
     VIEW_STATUS = "view_status"
 
@@ -34,6 +35,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_TEACHER_LINK: frozenset({Role.CURATOR}),
     Action.VIEW_BANK: frozenset({Role.CURATOR}),
     Action.MANAGE_PAIRS: frozenset({Role.CURATOR}),
+    Action.CLOSE_SCHOOL_YEAR: frozenset({Role.CURATOR}),
     Action.RESPOND_TO_PAIR: frozenset({Role.MENTOR, Role.MENTEE}),
     Action.VIEW_STATUS: frozenset({Role.ADMIN}),
     Action.USE_MENU: frozenset(Role),

@@ -890,3 +890,53 @@ WEEKDAY_SHORT = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
 
 def time_suggestion(weekday: int, label: str) -> str:
     return f"{WEEKDAY_SHORT[weekday]} {label}"
+
+
+# ----- the end of a school year -----
+
+BTN_CLOSE_YEAR = "📦 Завершить учебный год"
+BTN_YEAR_ARCHIVE = "📚 Архив учебных лет"
+BTN_CLOSE_YEAR_CONFIRM = "✅ Завершить год"
+YEAR_ARCHIVE_EMPTY = "Завершённых учебных лет пока нет."
+
+
+def year_close_preview(label: str, working: int, invited: int) -> str:
+    return (
+        f"<b>Завершить {label} учебный год?</b>\n\n"
+        f"• Пары, которые сейчас работают ({working}), завершат программу вместе с годом; "
+        "их участники получат сообщение. Назначенные встречи будут отменены.\n"
+        f"• Приглашения без ответа ({invited}) будут отозваны, черновик подбора очищен.\n"
+        "• Итоги года (пары, встречи, обратная связь) сохранятся в архиве для отчётов, "
+        "а список пар начнётся заново.\n\n"
+        "Анкеты и согласия учителей остаются: банки наставников и наставляемых сохраняются.\n"
+        "Отменить это действие нельзя."
+    )
+
+
+def year_closed_already(label: str) -> str:
+    return f"{label} учебный год уже завершён. Итоги — в архиве учебных лет."
+
+
+def year_summary(label: str, closed_on: str, pairs: int, completed: int, ended_early: int,
+                 meetings: int, feedback: int) -> str:  # fmt: skip
+    return (
+        f"<b>{label}</b> (завершён {closed_on})\n"
+        f"Пар и групп: {pairs}, из них завершили программу: {completed}, "
+        f"закончили досрочно: {ended_early}\n"
+        f"Встреч проведено: {meetings}, анкет обратной связи: {feedback}"
+    )
+
+
+def year_closed_done(summary: str) -> str:
+    return f"✅ Учебный год завершён.\n\n{summary}"
+
+
+def year_closed_for_pair(label: str) -> str:
+    return (
+        f"🎓 {label} учебный год завершён, и вместе с ним — программа вашей наставнической "
+        "пары. Спасибо за работу! Если захотите продолжить в новом году, куратор подберёт пару."
+    )
+
+
+def year_archive(school: str, summaries: list[str]) -> str:
+    return f"<b>Архив учебных лет — {escape(school)}</b>\n\n" + "\n\n".join(summaries)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from bot import texts
+from bot import keyboards, texts
 from bot.callbacks import (
     DraftAction,
     DraftCb,
@@ -17,8 +17,6 @@ from bot.callbacks import (
     PairsCb,
     PairsView,
     PreferenceCb,
-    SchoolAction,
-    SchoolCb,
 )
 from bot.clock import Clock
 from bot.documents import pairs_order
@@ -33,14 +31,6 @@ from storage.organizations import OrganizationsRepo
 from storage.pairs import PairsRepo
 
 MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
-
-
-def _back_to_school(school_id: int) -> Keyboard:
-    kb = Keyboard()
-    kb.button(
-        text=texts.BTN_BACK, callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id)
-    )
-    return kb  # fmt: skip
 
 
 def _back_to_pairs(school_id: int) -> Keyboard:
@@ -84,7 +74,7 @@ async def pairs_screen(
     kb.button(
         text=texts.BTN_ORDER, callback_data=PairsCb(school_id=school.id, view=PairsView.ORDER)
     )
-    kb.attach(_back_to_school(school.id))
+    kb.attach(keyboards.back_to_school(school.id))
     kb.adjust(*([5] * ((len(found) + 4) // 5)), 1, 1, 1, 1)
     await show(callback, "\n".join(lines), kb.as_markup())  # fmt: skip
 

@@ -72,7 +72,10 @@ class PairsRepo:
         return pairs[0] if pairs else None
 
     async def for_school(self, organization_id: int) -> list[Pair]:
-        return await self._pairs("p.organization_id = ?", (organization_id,))
+        """The school's pairs of the current year (closed years' pairs are archived)."""
+        return await self._pairs(
+            "p.organization_id = ? AND p.school_year_id IS NULL", (organization_id,)
+        )
 
     async def involving(self, person_id: int) -> list[Pair]:
         return await self._pairs(

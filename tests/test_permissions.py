@@ -32,6 +32,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.MANAGE_TEACHER_LINK: {"curator"},
     Action.VIEW_BANK: {"curator"},
     Action.MANAGE_PAIRS: {"curator"},
+    Action.CLOSE_SCHOOL_YEAR: {"curator"},
     Action.RESPOND_TO_PAIR: {"mentee", "mentor"},
     Action.VIEW_STATUS: {"administrator"},
 }

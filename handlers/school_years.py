@@ -1,0 +1,91 @@
+"""Closing a school year (the curator) and the archive of closed years (the curator, the
+district's coordinator, administrators)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery
+
+from bot import keyboards, texts
+from bot.callbacks import SchoolYearCb, YearAction
+from bot.permissions import Action, Actor
+from bot.school_years import SchoolYearService
+from bot.when import shown
+from handlers.render import show
+from handlers.scope import school_in_scope
+from storage.organizations import OrganizationsRepo
+from storage.school_years import SchoolYear
+
+CLOSE_YEAR = {"action": Action.CLOSE_SCHOOL_YEAR}
+MEMBER = {"action": Action.USE_MENU}
+
+
+def _summary(year: SchoolYear, zone: ZoneInfo) -> str:
+    return texts.year_summary(year.label, shown(year.closed_at, zone).split()[0], year.pairs,
+                              year.completed, year.ended_early, year.meetings,
+                              year.feedback)  # fmt: skip
+
+
+async def ask_to_close(
+    callback: CallbackQuery, callback_data: SchoolYearCb, actor: Actor,
+    organizations: OrganizationsRepo, school_years: SchoolYearService,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.CLOSE_SCHOOL_YEAR)  # fmt: skip
+    if school is None:
+        return
+    preview = await school_years.preview(school)
+    if preview.closed_already:
+        await show(callback, texts.year_closed_already(preview.label),
+                   keyboards.back_to_school(school.id).as_markup())  # fmt: skip
+        return
+    await show(callback, texts.year_close_preview(preview.label, preview.working, preview.invited),
+               keyboards.close_year(school.id))  # fmt: skip
+
+
+async def close(
+    callback: CallbackQuery, callback_data: SchoolYearCb, actor: Actor,
+    organizations: OrganizationsRepo, school_years: SchoolYearService,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.CLOSE_SCHOOL_YEAR)  # fmt: skip
+    if school is None:
+        return
+    year = await school_years.close(school, actor.telegram_id)
+    back = keyboards.back_to_school(school.id).as_markup()
+    if year is None:  # a second press, or another curator was first
+        preview = await school_years.preview(school)
+        await show(callback, texts.year_closed_already(preview.label), back)
+        return
+    await show(callback, texts.year_closed_done(_summary(year, ZoneInfo(school.timezone))), back)
+
+
+async def archive(
+    callback: CallbackQuery, callback_data: SchoolYearCb, actor: Actor,
+    organizations: OrganizationsRepo, school_years: SchoolYearService,
+) -> None:  # fmt: skip
+    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
+                                   Action.VIEW_BANK, Action.MANAGE_SCHOOLS)  # fmt: skip
+    if school is None:
+        return
+    zone = ZoneInfo(school.timezone)
+    years = await school_years.archive(school)
+    text = (texts.year_archive(school.name, [_summary(y, zone) for y in years]) if years
+            else texts.YEAR_ARCHIVE_EMPTY)  # fmt: skip
+    await show(callback, text, keyboards.back_to_school(school.id).as_markup())
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(
+        ask_to_close, SchoolYearCb.filter(F.action == YearAction.ASK), flags=CLOSE_YEAR
+    )
+    router.callback_query.register(
+        close, SchoolYearCb.filter(F.action == YearAction.CLOSE), flags=CLOSE_YEAR
+    )
+    router.callback_query.register(
+        archive, SchoolYearCb.filter(F.action == YearAction.ARCHIVE), flags=MEMBER
+    )
+    return router
