@@ -17,9 +17,15 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from storage.db import to_db_time
+from bot import texts
+from storage.db import Database, to_db_time
+from storage.models import Role, RoleGrant
+from tests import seed
 from tests.conftest import ADMIN, TOKEN
 from tests.fake_telegram import FakeTelegram, Fault, serve, wait_until
+from tests.harness import FakeClock
+from tests.test_pairs import CURATOR
+from tests.test_programs import MENTEE, MENTOR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -325,3 +331,57 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
     assert final.get("unknown", 0) <= 1
     assert all(len(fake.chats.get(chat, [])) <= 1 for chat in chats)  # never twice
     assert sum(chat in fake.chats for chat in chats) >= len(chats) - 1
+
+
+async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
+    """The curator forms a pair and is told the invitations are on their way; kill -9 before
+    they go out. After a restart each person gets exactly one invitation. The mentor accepts,
+    kill -9 again; after a restart the mentee's acceptance starts the pair, once."""
+    fake = FakeTelegram(token=TOKEN)
+    runner, url = await serve(fake)
+    # A slow tick in the first run, so the invitations are still queued at the kill.
+    bot = BotProcess(fake, bot_env(tmp_path, url, NASTAVNIK_OUTBOX_TICK_SECONDS="60"))
+    db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
+    await db.migrate()
+    clock = FakeClock(datetime.now(UTC))
+    school = await seed.school(db, clock)
+    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
+    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
+    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+
+    def invitations(user: int) -> int:
+        return sum("Приглашение в наставническую пару" in str(m.get("text"))
+                   for m in fake.bot_messages(user))  # fmt: skip
+
+    try:
+        await bot.start()
+        await bot.say(CURATOR, "/menu")
+        await bot.press(CURATOR, "🏫 Школа № 1")
+        await bot.press(CURATOR, texts.BTN_PAIRS)
+        await bot.press(CURATOR, texts.BTN_PROPOSE)
+        accepted = await bot.press(CURATOR, texts.BTN_ACCEPT_ALL)
+        assert texts.drafts_accepted(1, 0) in str(accepted["text"])
+        await bot.stop(kill=True)
+        assert invitations(MENTOR) == invitations(MENTEE) == 0
+
+        bot.env["NASTAVNIK_OUTBOX_TICK_SECONDS"] = "0.2"
+        await bot.start()
+        await wait_until(lambda: invitations(MENTOR) == invitations(MENTEE) == 1)
+        await bot.press(MENTOR, texts.BTN_ACCEPT)
+        assert fake.last(MENTOR)["text"] == texts.PAIR_ACCEPTED
+        await bot.stop(kill=True)
+
+        await bot.start()
+        await bot.press(MENTEE, texts.BTN_ACCEPT)
+        await wait_until(lambda: any("пара начала работу" in str(m.get("text"))
+                                     for m in fake.bot_messages(CURATOR)))  # fmt: skip
+        await bot._settle()
+        pairs = await db.fetch_all("SELECT status FROM pairs")
+    finally:
+        await bot.stop()
+        await db.close()
+        await runner.cleanup()
+    assert [row["status"] for row in pairs] == ["active"]
+    assert invitations(MENTOR) == invitations(MENTEE) == 1
+    started = [m for m in fake.bot_messages(CURATOR) if "пара начала работу" in str(m.get("text"))]
+    assert len(started) == 1
