@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
+import pytest
 from aiogram import Bot
 
 from bot import texts
@@ -16,7 +18,7 @@ from bot.programs import ProgramService
 from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.meetings import Meeting, MeetingsRepo
-from storage.models import Role
+from storage.models import Pair, Role
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
@@ -25,7 +27,7 @@ from storage.programs import ProgramsRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_pairs import CURATOR, deliver, school
+from tests.test_pairs import CURATOR, deliver, school, services
 from tests.test_programs import MENTEE, MENTOR, active_pair
 
 __all__ = ["school"]
@@ -36,6 +38,19 @@ async def drain(bot: Bot, db: Database, clock: FakeClock) -> None:
     for _ in range(5):
         await deliver(bot, db, clock)
         clock.advance(seconds=1)
+
+
+def meeting_services(
+    db: Database, clock: FakeClock, outbox: OutboxRepo | None = None
+) -> tuple[MeetingService, ProgramService]:
+    people, outbox = PeopleRepo(db), outbox or OutboxRepo(db)
+    engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
+    programs = ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock)
+    service = MeetingService(
+        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox, engine,
+        programs, MeetingSettings(), QuietHours(), clock,
+    )  # fmt: skip
+    return service, programs
 
 
 async def outbox_keys(db: Database, status: str) -> list[str]:
@@ -163,13 +178,7 @@ async def test_idle_pairs_are_nudged_then_flagged(
 ) -> None:
     await active_pair(db, clock, school)
     await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
-    people, outbox = PeopleRepo(db), OutboxRepo(db)
-    engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
-    service = MeetingService(
-        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox, engine,
-        ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock),
-        MeetingSettings(), QuietHours(), clock,
-    )  # fmt: skip
+    service, _ = meeting_services(db, clock)
     clock.advance(days=13)
     await service.sweep()
     assert await outbox_keys(db, "pending") == []
@@ -217,13 +226,8 @@ async def test_pair_is_asked_to_plan_the_final_meeting(
     db: Database, clock: FakeClock, school: int
 ) -> None:
     pair = await active_pair(db, clock, school)
-    people, outbox = PeopleRepo(db), OutboxRepo(db)
+    service, programs = meeting_services(db, clock)
     engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
-    programs = ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock)
-    service = MeetingService(
-        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox, engine,
-        programs, MeetingSettings(), QuietHours(), clock,
-    )  # fmt: skip
     form = await programs.edit(pair)
     for value in ("2026-12-01", 6, "Цели", "Тема; содержание; 01.02.2027; итог", None):
         assert form is not None
@@ -258,3 +262,42 @@ async def test_time_picked_from_buttons(
     meeting = (await MeetingsRepo(db).of_pair(1))[0]
     assert meeting.starts_at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert meeting.place == "Онлайн"
+
+
+class CrashingOutbox(OutboxRepo):
+    """Dies (as a killed process would) after queueing `survives` messages."""
+
+    def __init__(self, db: Database, survives: int) -> None:
+        super().__init__(db)
+        self.survives = survives
+
+    async def enqueue(self, *args: Any, **kwargs: Any) -> bool:
+        if self.survives == 0:
+            raise SystemExit("killed")
+        self.survives -= 1
+        return await super().enqueue(*args, **kwargs)
+
+
+async def test_sweep_killed_half_way_then_run_again_queues_each_message_once(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    service, _ = services(db, clock)
+    for n in range(10):
+        mentor = await seed.participant(db, clock, school, 300 + n, Role.MENTOR)
+        mentee = await seed.participant(db, clock, school, 400 + n, Role.MENTEE)
+        created = await service.create(school, mentor, [mentee], CURATOR)
+        assert isinstance(created, Pair)
+        for person in (mentor, mentee):
+            await service.respond(created, person, True, None)
+    await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
+    clock.advance(days=22)  # every pair idle long enough for nudges and a risk notice
+    crashing, _ = meeting_services(db, clock, CrashingOutbox(db, survives=13))
+    with pytest.raises(SystemExit):
+        await crashing.sweep()
+    assert len(await outbox_keys(db, "pending")) == 13
+    restarted, _ = meeting_services(db, clock)
+    await restarted.sweep()
+    pending = await outbox_keys(db, "pending")
+    # Two nudges and one curator notice per pair, each exactly once.
+    assert len(pending) == len(set(pending)) == 30
+    assert sum(key.startswith("risk:") for key in pending) == 10
