@@ -96,7 +96,10 @@ class MeetingService:
         self._clock = clock
 
     async def zone(self, pair: Pair) -> ZoneInfo:
-        school = await self._organizations.school(pair.organization_id)
+        return await self._zone_of(pair.organization_id)
+
+    async def _zone_of(self, school_id: int) -> ZoneInfo:
+        school = await self._organizations.school(school_id)
         return ZoneInfo(school.timezone if school else "Europe/Moscow")
 
     async def propose(
@@ -327,19 +330,14 @@ class MeetingService:
     async def _ask_for_final_meetings(self) -> None:
         """Two weeks before a program ends, ask the pair to plan its final meeting, once."""
         now = self._clock.now()
-        for pair_id in await self._meetings.active_pair_ids():
-            pair = await self._pairs.get(pair_id)
-            end = await self._programs.end_date(pair) if pair else None
-            if pair is None or end is None:
+        for term, end in await self._programs.ending_without_final_meeting():
+            today = now.astimezone(await self._zone_of(term.organization_id)).date()
+            if end - today > FINAL_REMINDER:
                 continue
-            today = now.astimezone(await self.zone(pair)).date()
-            kinds = {m.kind for m in await self._meetings.of_pair(pair.id)
-                     if m.status != "cancelled"}  # fmt: skip
-            if end - today > FINAL_REMINDER or MeetingKind.FINAL.value in kinds:
-                continue
-            for person_id, chat in await self._participants(pair):
+            pair = await self._pairs.get(term.pair_id)
+            for person_id, chat in await self._participants(pair) if pair else []:
                 await self._outbox.enqueue(
-                    f"final:{pair.id}:{person_id}", chat, "pair_nudge",
+                    f"final:{term.pair_id}:{person_id}", chat, "pair_nudge",
                     message_payload(texts.plan_final_meeting(end.strftime("%d.%m.%Y"))),
                     now, now + timedelta(days=7), now,
                 )  # fmt: skip

@@ -20,9 +20,16 @@ from storage.models import Pair, Role
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
-from storage.programs import Program, ProgramsRepo
+from storage.programs import Program, ProgramsRepo, ProgramTerm
 
 NOTICE_LIFETIME = timedelta(days=7)
+
+
+def program_end(start: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    months_from_january = start.month - 1 + months
+    year, month = start.year + months_from_january // 12, months_from_january % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 class ProgramService:
@@ -52,10 +59,12 @@ class ProgramService:
         answers = found[1].answers
         if not answers.get("start_date") or not answers.get("months"):
             return None
-        start = date.fromisoformat(str(answers["start_date"]))
-        months = start.month - 1 + int(answers["months"])
-        year, month = start.year + months // 12, months % 12 + 1
-        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        return program_end(date.fromisoformat(str(answers["start_date"])), int(answers["months"]))
+
+    async def ending_without_final_meeting(self) -> list[tuple[ProgramTerm, date]]:
+        """Every confirmed program of an active pair with no final meeting, and its end."""
+        return [(term, program_end(term.start, term.months))
+                for term in await self._programs.terms_without_final_meeting()]  # fmt: skip
 
     async def edit(self, pair: Pair) -> FormState | None:
         """The mentor's form: a new draft, the draft in progress, or the sent program

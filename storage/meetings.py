@@ -110,10 +110,6 @@ class MeetingsRepo:
         )
         return {row["person_id"]: row["session_id"] for row in rows}
 
-    async def active_pair_ids(self) -> list[int]:
-        rows = await self._db.fetch_all("SELECT id FROM pairs WHERE status = 'active'")
-        return [int(row["id"]) for row in rows]
-
     async def last_activity(
         self, organization_id: int | None = None
     ) -> list[tuple[int, datetime | None, datetime | None]]:

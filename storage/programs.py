@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from storage.db import Database, from_db_time, to_db_time
 
@@ -15,9 +16,38 @@ class Program:
     confirmed_at: datetime | None
 
 
+@dataclass(frozen=True)
+class ProgramTerm:
+    """When a confirmed program starts and how many months it runs."""
+
+    pair_id: int
+    organization_id: int
+    start: date
+    months: int
+
+
 class ProgramsRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def terms_without_final_meeting(self) -> list[ProgramTerm]:
+        """The confirmed programs of active pairs that have no final meeting planned, in one
+        query: the hourly check must not cost a query per pair."""
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.organization_id, s.value AS start, m.value AS months FROM pairs p"
+            " JOIN programs pr ON pr.pair_id = p.id AND pr.status = 'confirmed'"
+            " JOIN form_answers s ON s.session_id = pr.session_id AND s.question_id = 'start_date'"
+            " JOIN form_answers m ON m.session_id = pr.session_id AND m.question_id = 'months'"
+            " WHERE p.status = 'active' AND NOT EXISTS (SELECT 1 FROM meetings f"
+            " WHERE f.pair_id = p.id AND f.kind = 'final' AND f.status <> 'cancelled')"
+        )
+        terms = []
+        for row in rows:
+            start, months = json.loads(row["start"]), json.loads(row["months"])
+            if start and months:
+                terms.append(ProgramTerm(row["id"], row["organization_id"],
+                                         date.fromisoformat(str(start)), int(months)))  # fmt: skip
+        return terms
 
     async def get(self, pair_id: int) -> Program | None:
         row = await self._db.fetch_one(

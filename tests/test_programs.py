@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from aiogram import Bot
@@ -10,6 +11,7 @@ from docx import Document
 
 from bot import texts
 from bot.callbacks import PairCardAction, PairCardCb, RequestDecisionCb
+from bot.programs import program_end
 from storage.db import Database
 from storage.models import Pair, PairStatus, Role
 from storage.pairs import PairsRepo
@@ -148,3 +150,9 @@ async def test_forged_pair_card_and_request_buttons(
         assert tg.alert() == texts.FORBIDDEN
     still = await PairsRepo(db).get(pair.id)
     assert still is not None and still.status is PairStatus.ACTIVE
+
+
+def test_program_end_keeps_the_day_or_takes_the_months_last() -> None:
+    assert program_end(date(2026, 12, 1), 6) == date(2027, 6, 1)
+    assert program_end(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert program_end(date(2027, 9, 30), 12) == date(2028, 9, 30)
