@@ -212,7 +212,12 @@ async def run(settings: Settings) -> None:
             await _run_webhook(dp, bot, settings)
         else:
             await bot.delete_webhook(drop_pending_updates=False)
-            await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+            await dp.start_polling(
+                bot,
+                allowed_updates=dp.resolve_used_update_types(),
+                tasks_concurrency_limit=settings.max_concurrent_updates,
+            )
+
     finally:
         await bot.session.close()
         await db.close()

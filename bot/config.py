@@ -102,6 +102,9 @@ class Settings:
     timezone: ZoneInfo
     api_server: str = DEFAULT_API_SERVER
     mode: str = "polling"
+    # Polling: updates handled at the same time; the rest wait in Telegram's queue, so a burst
+    # neither piles up tasks in memory nor starves the replies already in progress.
+    max_concurrent_updates: int = 200
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
@@ -178,6 +181,7 @@ def load_settings(
         timezone=reader.zone("bot", "timezone", "Europe/Moscow"),
         api_server=reader.url("bot", "api_server", DEFAULT_API_SERVER),
         mode=mode,
+        max_concurrent_updates=reader.integer("bot", "max_concurrent_updates", 200, 1, 10_000),
         database=DatabaseSettings(
             path=Path(reader.text("database", "path", str(DatabaseSettings.path))),
             busy_timeout_ms=reader.integer("database", "busy_timeout_ms", 5000, 0, 600_000),

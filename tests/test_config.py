@@ -26,6 +26,7 @@ def test_example_config_loads(tmp_path: Path) -> None:
     assert settings.mode == "polling"
     assert settings.outbox.rate_per_second == 25
     assert settings.api_server == "https://api.telegram.org"
+    assert settings.max_concurrent_updates == 200
 
 
 def test_environment_overrides_file(tmp_path: Path) -> None:
@@ -58,6 +59,7 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
             "meetings.reminder_hours",
         ),
         ("[backup]\nhour = 24\n", {"BOT_TOKEN": TOKEN}, "backup.hour"),
+        ("[bot]\nmax_concurrent_updates = 0\n", {"BOT_TOKEN": TOKEN}, "bot.max_concurrent_updates"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, text: str, env: dict[str, str], key: str) -> None:
