@@ -28,38 +28,29 @@ def _summary(year: SchoolYear, zone: ZoneInfo) -> str:
                               year.feedback)  # fmt: skip
 
 
-async def ask_to_close(
+async def close_year(
     callback: CallbackQuery, callback_data: SchoolYearCb, actor: Actor,
     organizations: OrganizationsRepo, school_years: SchoolYearService,
 ) -> None:  # fmt: skip
+    """«Close the year» shows what it will do; the confirmation button does it."""
     school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
                                    Action.CLOSE_SCHOOL_YEAR)  # fmt: skip
     if school is None:
         return
+    back = keyboards.back_to_school(school.id).as_markup()
+    if callback_data.action is YearAction.CLOSE:
+        year = await school_years.close(school, actor.telegram_id)
+        if year is not None:
+            summary = _summary(year, ZoneInfo(school.timezone))
+            await show(callback, texts.year_closed_done(summary), back)
+            return
+    # Asked first, or pressed again after the year was closed (by them or another curator).
     preview = await school_years.preview(school)
     if preview.closed_already:
-        await show(callback, texts.year_closed_already(preview.label),
-                   keyboards.back_to_school(school.id).as_markup())  # fmt: skip
+        await show(callback, texts.year_closed_already(preview.label), back)
         return
     await show(callback, texts.year_close_preview(preview.label, preview.working, preview.invited),
                keyboards.close_year(school.id))  # fmt: skip
-
-
-async def close(
-    callback: CallbackQuery, callback_data: SchoolYearCb, actor: Actor,
-    organizations: OrganizationsRepo, school_years: SchoolYearService,
-) -> None:  # fmt: skip
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.CLOSE_SCHOOL_YEAR)  # fmt: skip
-    if school is None:
-        return
-    year = await school_years.close(school, actor.telegram_id)
-    back = keyboards.back_to_school(school.id).as_markup()
-    if year is None:  # a second press, or another curator was first
-        preview = await school_years.preview(school)
-        await show(callback, texts.year_closed_already(preview.label), back)
-        return
-    await show(callback, texts.year_closed_done(_summary(year, ZoneInfo(school.timezone))), back)
 
 
 async def archive(
@@ -80,10 +71,9 @@ async def archive(
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(
-        ask_to_close, SchoolYearCb.filter(F.action == YearAction.ASK), flags=CLOSE_YEAR
-    )
-    router.callback_query.register(
-        close, SchoolYearCb.filter(F.action == YearAction.CLOSE), flags=CLOSE_YEAR
+        close_year,
+        SchoolYearCb.filter(F.action.in_({YearAction.ASK, YearAction.CLOSE})),
+        flags=CLOSE_YEAR,
     )
     router.callback_query.register(
         archive, SchoolYearCb.filter(F.action == YearAction.ARCHIVE), flags=MEMBER

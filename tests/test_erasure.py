@@ -17,34 +17,27 @@ from storage.outbox import OutboxRepo
 from tests.conftest import ADMIN
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_meetings import drain, propose
+from tests.test_meetings import drain, give_feedback, propose
 from tests.test_pairs import deliver, school
 from tests.test_programs import MENTEE, MENTOR, active_pair, write_program
 
 __all__ = ["school"]
 
 
-async def give_feedback(tg: Harness, bot: Bot, db: Database, clock: FakeClock) -> None:
+async def meeting_with_feedback(tg: Harness, bot: Bot, db: Database, clock: FakeClock) -> None:
     await propose(tg)
     await deliver(bot, db, clock)
     await tg.press(MENTEE, texts.BTN_MEETING_CONFIRM)
     clock.advance(hours=30)  # the meeting is over
     await drain(bot, db, clock)
-    await tg.press(MENTEE, texts.BTN_FEEDBACK)
-    await tg.press(MENTEE, "Да")
-    await tg.press(MENTEE, "8")
-    await tg.send(MENTEE, "Познакомились, обсудили план")
-    await tg.press(MENTEE, "Пропустить »")
-    await tg.press(MENTEE, "Пропустить »")
-    await tg.send(MENTEE, "Посетить урок наставника")
-    await tg.press(MENTEE, "📨 Отправить")
+    await give_feedback(tg, MENTEE)
 
 
 async def test_withdrawal_after_meeting_feedback_erases_it(
     tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
 ) -> None:
     await active_pair(db, clock, school)
-    await give_feedback(tg, bot, db, clock)
+    await meeting_with_feedback(tg, bot, db, clock)
     assert await db.fetch_one("SELECT 1 FROM meeting_feedback") is not None
     await tg.send(MENTEE, "/revoke")
     done = await tg.press(MENTEE, texts.BTN_REVOKE_CONFIRM)

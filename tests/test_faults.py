@@ -17,16 +17,24 @@ from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
 
 
+async def admin_naming_a_district(
+    db: Database, settings: Settings, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> Harness:
+    """The bot over `db`, with the administrator asked for a new district's name."""
+    await db.migrate()
+    tg = Harness(build_dispatcher(settings, db, clock), bot, fake, clock)
+    await tg.send(ADMIN, "/schools")
+    await tg.press(ADMIN, "➕ Новый округ")
+    return tg
+
+
 async def test_busy_database_tells_user_to_retry_and_writes_nothing_half(
     tmp_path: Path, settings: Settings, clock: FakeClock, bot: Bot, fake: FakeTelegram
 ) -> None:
     path = tmp_path / "busy.db"
     db = await Database.open(path, busy_timeout_ms=100)
-    await db.migrate()
-    tg = Harness(build_dispatcher(settings, db, clock), bot, fake, clock)
+    tg = await admin_naming_a_district(db, settings, clock, bot, fake)
     try:
-        await tg.send(ADMIN, "/schools")
-        await tg.press(ADMIN, "➕ Новый округ")
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
         try:
@@ -48,8 +56,7 @@ async def test_a_locked_database_is_waited_for_while_the_bot_keeps_running(
 ) -> None:
     path = tmp_path / "busy.db"
     db = await Database.open(path, busy_timeout_ms=5000)
-    await db.migrate()
-    tg = Harness(build_dispatcher(settings, db, clock), bot, fake, clock)
+    tg = await admin_naming_a_district(db, settings, clock, bot, fake)
     heartbeats = 0
 
     async def heartbeat() -> None:
@@ -65,8 +72,6 @@ async def test_a_locked_database_is_waited_for_while_the_bot_keeps_running(
         other.execute("ROLLBACK")
 
     try:
-        await tg.send(ADMIN, "/schools")
-        await tg.press(ADMIN, "➕ Новый округ")
         other.execute("BEGIN IMMEDIATE")
         beating = asyncio.create_task(heartbeat())
         releasing = asyncio.create_task(release_later())

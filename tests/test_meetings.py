@@ -69,6 +69,18 @@ async def propose(tg: Harness, when: str = "завтра в 16:00") -> dict[str,
     return await tg.press(MENTOR, texts.BTN_NO_TOPIC)
 
 
+async def give_feedback(tg: Harness, person: int) -> dict[str, Any]:
+    """The person fills the feedback form on the meeting: held, 8 of 10, what was done."""
+    await tg.press(person, texts.BTN_FEEDBACK)
+    await tg.press(person, "Да")
+    await tg.press(person, "8")
+    await tg.send(person, "Познакомились, обсудили план")
+    await tg.press(person, "Пропустить »")
+    await tg.press(person, "Пропустить »")
+    await tg.send(person, "Посетить урок наставника")
+    return await tg.press(person, "📨 Отправить")
+
+
 async def test_bad_times_are_explained(tg: Harness, db: Database, clock: FakeClock,
                                        school: int) -> None:  # fmt: skip
     await active_pair(db, clock, school)
@@ -104,14 +116,7 @@ async def test_propose_confirm_remind_and_feedback(
     clock.advance(hours=2)  # the meeting is over
     await drain(bot, db, clock)
     assert "Как прошла встреча" in fake.last(MENTEE)["text"]
-    await tg.press(MENTEE, texts.BTN_FEEDBACK)
-    await tg.press(MENTEE, "Да")
-    await tg.press(MENTEE, "8")
-    await tg.send(MENTEE, "Познакомились, обсудили план")
-    await tg.press(MENTEE, "Пропустить »")
-    await tg.press(MENTEE, "Пропустить »")
-    await tg.send(MENTEE, "Посетить урок наставника")
-    thanks = await tg.press(MENTEE, "📨 Отправить")
+    thanks = await give_feedback(tg, MENTEE)
     assert texts.FEEDBACK_THANKS in thanks["text"]
     withdrawn = await outbox_keys(db, "withdrawn")
     assert len(withdrawn) == 3 and all(":owed:" in k for k in withdrawn)  # 2 chasers, 1 alert
