@@ -4,6 +4,7 @@ cancelling, giving feedback, and the pair's journal."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -156,7 +157,16 @@ async def enter_place(
     await chat.answer(texts.MEETING_ASK_TOPIC, reply_markup=kb.as_markup())
 
 
+def _chosen_time(data: dict[str, Any]) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(data.get("starts_at", "")))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 async def _program_topics(pair: Pair, programs: ProgramService) -> list[str]:
+
     found = await programs.get(pair)
     if found is None:
         return []
@@ -189,7 +199,11 @@ async def enter_topic(
     if pair is None or actor.person is None:
         await chat.answer(texts.MEETING_NOT_YOURS)
         return
-    starts_at = datetime.fromisoformat(str(data["starts_at"]))
+    starts_at = _chosen_time(data)
+    if starts_at is None:  # the dialog's data is gone (an old version, a lost restart)
+        await chat.answer(texts.MEETING_DRAFT_LOST)
+        return
+
     created = await meetings_service.propose(pair, actor.person.id, starts_at,
                                              str(data.get("place")), topic)  # fmt: skip
     await chat.answer(created if isinstance(created, str) else texts.MEETING_PROPOSED)

@@ -4,19 +4,32 @@ is one Telegram accepts, and the logs carry ids, never names, answers or the tok
 from __future__ import annotations
 
 import logging
+from enum import Enum
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import StorageKey
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot import logs, texts
+from bot import callbacks, logs, states, texts
+from storage.db import Database
+from storage.models import Role, RoleGrant
+from tests import seed
 from tests.conftest import ADMIN, TOKEN
-from tests.harness import Harness
+from tests.harness import FakeClock, Harness
 from tests.test_join_flow import TEACHER, join_teacher
+from tests.test_pairs import CURATOR, school
+from tests.test_programs import MENTEE, MENTOR, active_pair
 from tests.test_questionnaire import AGREE
+
+__all__ = ["school"]  # the fixture, used by name
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+STICKER = {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
+           "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
 
 
 def no_failures(caplog: pytest.LogCaptureFixture) -> None:
@@ -69,3 +82,83 @@ async def test_logs_carry_ids_not_names_answers_or_token(
     assert logged  # something was logged at all
     for secret in ("Секретова", "тайных наук", TOKEN, TOKEN.split(":")[1]):
         assert secret not in logged
+
+
+# ----- every handler, through forged buttons and stale dialog states -----
+
+PEOPLE_IN_THE_WORLD = (ADMIN, CURATOR, MENTOR, MENTEE, 60, 999)  # 60: another school's curator
+CALLBACK_KINDS = sorted(
+    (c for c in vars(callbacks).values()
+     if isinstance(c, type) and issubclass(c, CallbackData) and c is not CallbackData),
+    key=lambda c: c.__name__,
+)  # fmt: skip
+STATES = sorted(
+    (s for group in vars(states).values()
+     if isinstance(group, type) and issubclass(group, StatesGroup) and group is not StatesGroup
+     for s in group.__all_states__),
+    key=lambda s: str(s.state),
+)  # fmt: skip
+
+
+def _field_values(annotation: object) -> st.SearchStrategy[str]:
+    """Values a forger would try for a field: real ones, ids of things that exist or not,
+    negative and huge numbers, junk."""
+    junk = st.text(alphabet="abc-_01", max_size=6)
+    numbers = st.sampled_from(["0", "1", "2", "3", "-1", "999999", "9223372036854775807"])
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return st.one_of(st.sampled_from([str(m.value) for m in annotation]), junk)
+    return st.one_of(numbers, junk)
+
+
+@st.composite
+def forged_callback_data(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(CALLBACK_KINDS))
+    values = [draw(_field_values(field.annotation)) for field in kind.model_fields.values()]
+    data = ":".join([kind.__prefix__, *values])
+    assume(len(data.encode()) <= 64)
+    return data
+
+
+@pytest.fixture
+async def world(db: Database, clock: FakeClock, school: int) -> int:
+    """A school with its curator, an active pair, another school with its curator."""
+    await active_pair(db, clock, school)
+    other = await seed.school(db, clock, name="Школа № 2")
+    await seed.person(db, clock, 60, RoleGrant(Role.CURATOR, organization_id=other))
+    return school
+
+
+@FUZZ
+@given(data=forged_callback_data())
+async def test_forged_buttons_of_every_kind_from_everyone(
+    tg: Harness, caplog: pytest.LogCaptureFixture, world: int, data: str
+) -> None:
+    caplog.set_level(logging.ERROR)
+    tg.clock.advance(minutes=1)  # past the flood limit: every example reaches the handlers
+    for user in PEOPLE_IN_THE_WORLD:
+        await tg.press_data(user, data, tg.fake.message_update(user, "x")["message"])
+    no_failures(caplog)
+
+
+@FUZZ
+@given(state=st.sampled_from(STATES), text=st.text(min_size=1, max_size=200),
+       data=st.fixed_dictionaries({}, optional={
+           "session_id": st.integers(-1, 5), "pair_id": st.integers(-1, 5),
+           "invite_id": st.integers(-1, 5), "district_id": st.integers(-1, 5),
+           "request_id": st.integers(-1, 5), "starts_at": st.text(max_size=12)}))  # fmt: skip
+async def test_text_and_stickers_in_every_state_with_any_state_data(
+    tg: Harness, caplog: pytest.LogCaptureFixture, world: int, state: State, text: str,
+    data: dict[str, object],
+) -> None:  # fmt: skip
+    """A dialog state whose data is stale or missing (a restart mid-dialog, an old version,
+    a forged update) still gets an answer, never a failure."""
+    caplog.set_level(logging.ERROR)
+    tg.clock.advance(minutes=1)
+    for user in PEOPLE_IN_THE_WORLD:
+        key = StorageKey(bot_id=tg.bot.id, chat_id=user, user_id=user)
+        await tg.dp.storage.set_state(key, state)
+        await tg.dp.storage.set_data(key, data)
+        await tg.send(user, text)
+        await tg.dp.storage.set_state(key, state)
+        await tg.feed(tg.fake.message_update(user, extra={"sticker": STICKER}))
+    no_failures(caplog)
