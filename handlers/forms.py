@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -271,8 +271,24 @@ async def on_text(
     await _advance(message, answered, state, actor, bot, forms, organizations, mark, None)
 
 
+class NotACommand(Filter):
+    """Anything but a /command: commands go on to their routers, even mid-questionnaire."""
+
+    async def __call__(self, message: Message) -> bool:
+        return not (message.text or "").startswith("/")
+
+
 def build_router() -> Router:
+    """Early in the chain: answers and form buttons are most of what the bot receives."""
     router = Router(name=__name__)
     router.callback_query.register(on_button, FormCb.filter(), flags=ANYONE)
+    router.message.register(on_text, StateFilter(FormStates.answering), NotACommand(), flags=ANYONE)
+    return router
+
+
+def build_unknown_command_router() -> Router:
+    """After every command router: a command nobody knew, typed mid-questionnaire, gets the
+    question again with a hint."""
+    router = Router(name=f"{__name__}.unknown_command")
     router.message.register(on_text, StateFilter(FormStates.answering), flags=ANYONE)
     return router

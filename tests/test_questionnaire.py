@@ -339,3 +339,21 @@ async def test_two_questionnaires_in_parallel(tg: Harness, db: Database) -> None
     await tg.send(TEACHER, "/menu")
     resumed = await tg.press(TEACHER, "📝 Анкета наставляемого · МБОУ СОШ № 5")
     assert "Ваша должность" in resumed["text"]
+
+
+async def test_commands_in_the_middle_of_a_questionnaire(tg: Harness, db: Database) -> None:
+    """Known commands work mid-questionnaire; an unknown one gets the question again; a
+    command is never stored as an answer."""
+    await begin_mentee(tg)
+    unknown = await tg.send(TEACHER, "/foo")
+    assert texts.UNKNOWN_COMMAND_IN_FORM in unknown["text"]
+    assert "фамилия, имя и отчество" in unknown["text"]
+    help_screen = await tg.send(TEACHER, "/help")
+    assert help_screen["text"].startswith("Что умеет бот")
+    privacy = await tg.send(TEACHER, "/privacy")
+    assert "Анкета наставляемого: заполняется, ответов: 0" in privacy["text"]
+
+    assert await answers_of(db, TEACHER, "mentee_questionnaire") == {}
+    await tg.send(TEACHER, "Иванова Анна Сергеевна")  # the dialog is still on its question
+    stored = await answers_of(db, TEACHER, "mentee_questionnaire")
+    assert stored["full_name"] == "Иванова Анна Сергеевна"
