@@ -240,13 +240,20 @@ async def _identify(bot: Bot) -> User:
 async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     hook = settings.webhook
     app = web.Application()
-    SimpleRequestHandler(dp, bot, secret_token=hook.secret_token).register(app, path=hook.path)
+    # Telegram hears "200 OK" only once the update is handled: if the process dies mid-way,
+    # Telegram delivers the update again instead of it being lost. Its max_connections then
+    # bounds how many updates are handled at once, as the task limit does in polling.
+    SimpleRequestHandler(
+        dp, bot, handle_in_background=False, secret_token=hook.secret_token
+    ).register(app, path=hook.path)
     setup_application(app, dp, bot=bot)
     await bot.set_webhook(
         hook.url,
         secret_token=hook.secret_token,
         allowed_updates=dp.resolve_used_update_types(),
+        max_connections=min(settings.max_concurrent_updates, 100),
     )
+
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, hook.listen_host, hook.listen_port).start()
