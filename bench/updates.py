@@ -18,7 +18,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.types import Message, Update
 
+from bot import texts
 from bot.app import build_dispatcher
+from bot.callbacks import FormAction, FormCb
 from bot.config import InviteSettings, Settings, ThrottleSettings
 from bot.invites import InviteService
 from storage.db import Database
@@ -78,7 +80,9 @@ def teacher_steps(fake: FakeTelegram, token: str) -> list[Step]:
     ]
 
 
-async def _nastavnik(teachers: int, folder: Path) -> list[float]:
+async def _bot_for_a_new_school(
+    folder: Path,
+) -> tuple[Database, FakeTelegram, Bot, Dispatcher, str]:
     db = await Database.open(folder / "updates.db")
     await db.migrate()
     clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
@@ -86,13 +90,65 @@ async def _nastavnik(teachers: int, folder: Path) -> list[float]:
     settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"),
                         throttle=ThrottleSettings(burst=1000, per_second=1000))  # fmt: skip
     fake = FakeTelegram(token=TOKEN, history=5)
-    bot = _bot(fake)
-    dp = build_dispatcher(settings, db, clock)
-    steps = teacher_steps(fake, token)
+    return db, fake, _bot(fake), build_dispatcher(settings, db, clock), token
+
+
+async def _nastavnik(teachers: int, folder: Path) -> list[float]:
+    db, fake, bot, dp, token = await _bot_for_a_new_school(folder)
     latencies: list[float] = []
-    for step in steps:  # every teacher takes a step, then the next step: interleaved users
+    for step in teacher_steps(fake, token):  # every teacher takes a step, then the next one
         for user in range(1_000_000, 1_000_000 + teachers):
             await _feed(dp, bot, step(user), latencies)
+    await bot.session.close()
+    await db.close()
+    return latencies
+
+
+def _next_answer(fake: FakeTelegram, user: int) -> tuple[dict[str, Any], bool]:
+    """What a teacher does with the question in front of them: ticks the first option and
+    then «done», picks the first choice, or types a name or a number; sends at the summary.
+    Returns the update and whether the questionnaire is then sent."""
+    message = fake.last(user)
+    buttons = fake.buttons(message)
+    if texts.BTN_FORM_SUBMIT in buttons:
+        return fake.callback_update(user, message, buttons[texts.BTN_FORM_SUBMIT]), True
+    form = {label: FormCb.unpack(data) for label, data in buttons.items()
+            if data.startswith(f"{FormCb.__prefix__}:")}  # fmt: skip
+    by_action = {action: [label for label, cb in form.items() if cb.action is action]
+                 for action in FormAction}  # fmt: skip
+    if by_action[FormAction.DONE]:
+        ticked = any(label.startswith("✅") for label in by_action[FormAction.TOGGLE])
+        label = by_action[FormAction.DONE][0] if ticked else by_action[FormAction.TOGGLE][0]
+        return fake.callback_update(user, message, buttons[label]), False
+    if by_action[FormAction.PICK]:
+        label = by_action[FormAction.PICK][0]
+        return fake.callback_update(user, message, buttons[label]), False
+    typed = "5" if "числ" in str(message.get("text")) else "Иванова Анна Сергеевна"
+    return fake.message_update(user, typed), False
+
+
+async def _whole_questionnaire(teachers: int, folder: Path) -> list[float]:
+    """Each teacher joins, consents and fills the whole mentee questionnaire, then opens the
+    menu: the workload a school sees in its first week."""
+    db, fake, bot, dp, token = await _bot_for_a_new_school(folder)
+    latencies: list[float] = []
+    users = range(1_000_000, 1_000_000 + teachers)
+    join, role, consent, *_, menu = teacher_steps(fake, token)
+    for step in (join, role, consent):
+        for user in users:
+            await _feed(dp, bot, step(user), latencies)
+    filling = set(users)
+    for _ in range(60):  # a questionnaire takes fewer steps than this
+        for user in sorted(filling):
+            update, sent = _next_answer(fake, user)
+            await _feed(dp, bot, update, latencies)
+            if sent:
+                filling.discard(user)
+        if not filling:
+            break
+    assert not filling, f"{len(filling)} teachers never reached the summary"
+    for user in users:
+        await _feed(dp, bot, menu(user), latencies)
     await bot.session.close()
     await db.close()
     return latencies
@@ -123,6 +179,8 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
     teachers = 500 if quick else 10_000
     with tempfile.TemporaryDirectory() as folder:
         latencies = await _nastavnik(teachers, Path(folder))
+    with tempfile.TemporaryDirectory() as folder:
+        whole = await _whole_questionnaire(teachers, Path(folder))
     count = len(latencies)
     bare_latencies = await _bare(count)
     bare_count = len(bare_latencies)
@@ -140,6 +198,15 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
                                "baseline_value": _p(bare_latencies, 50), "baseline": base},
         "update_latency_p99": {"value": _p(latencies, 99), "unit": "ms", "size": size,
                                "baseline_value": _p(bare_latencies, 99), "baseline": base},
+        "updates_per_second_whole_questionnaire": {
+            "value": round(len(whole) / sum(whole)), "unit": "updates/s",
+            "size": f"{teachers:,} teachers join, consent, fill the whole mentee questionnaire"
+                    f" and open the menu: {len(whole):,} updates",
+            "baseline_value": round(bare_rate), "baseline": base,
+            "ratio": round(len(whole) / sum(whole) / bare_rate, 3)},
+        "update_latency_p50_whole_questionnaire": {
+            "value": _p(whole, 50), "unit": "ms", "size": f"{len(whole):,} updates, as above",
+            "baseline_value": _p(bare_latencies, 50), "baseline": base},
     }  # fmt: skip
 
 
