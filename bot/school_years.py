@@ -70,8 +70,8 @@ class SchoolYearService:
         year, working = closed
         for pair_id in working:
             await self._meetings.pair_closed(pair_id)
-
             pair = await self._pairs.get(pair_id)
+
             for participant in pair.participants if pair else ():
                 person = await self._people.by_id(participant.person_id)
                 if person is None:
