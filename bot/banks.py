@@ -121,7 +121,21 @@ class BankService:
 
         return sorted(entries, key=lambda e: (e.status.unfinished, e.name.lower()))
 
+    async def names(self, school_id: int) -> dict[int, str]:
+        """Everyone in the school's banks, by person id, named as the bank names them."""
+        roles = (Role.MENTEE, Role.MENTOR)
+        forms = [QUESTIONNAIRE_OF[role] for role in roles]
+        given = await self._sessions.names_in_school(school_id, forms)
+
+        names = {}
+        for role in roles:
+            for member in await self._people.members(role, school_id):
+                names[member.person_id] = (given.get(member.person_id)
+                                           or texts.bank_unnamed(member.telegram_id))  # fmt: skip
+        return names
+
     async def counts(self, school_id: int, role: Role) -> BankCounts:
+
         entries = await self.bank(school_id, role)
         return BankCounts(
             total=len(entries),

@@ -164,11 +164,7 @@ class PairService:
         return top_candidates(found.mentees[mentee_id][0], profiles, limit)
 
     async def names(self, school_id: int) -> dict[int, str]:
-        names = {}
-        for role in (Role.MENTEE, Role.MENTOR):
-            for entry in await self._banks.bank(school_id, role):
-                names[entry.person_id] = entry.name
-        return names
+        return await self._banks.names(school_id)
 
     async def change_draft(self, draft: PairDraft, mentor_id: int) -> bool:
         found = await self.candidates(draft.organization_id)

@@ -65,7 +65,21 @@ class FormSessionsRepo:
         )
         return [_session(row) for row in rows]
 
+    async def names_in_school(self, organization_id: int, form_ids: list[str]) -> dict[int, str]:
+        """Person id → the full name given in their latest questionnaire of these forms, in
+        one query (a pair screen needs the names, not every answer of the school)."""
+        marks = ", ".join("?" for _ in form_ids)
+        rows = await self._db.fetch_all(
+            "SELECT s.person_id, a.value FROM form_answers a"
+            " JOIN form_sessions s ON s.id = a.session_id WHERE a.question_id = 'full_name'"
+            " AND s.id IN (SELECT MAX(id) FROM form_sessions WHERE organization_id = ?"
+            f" AND form_id IN ({marks}) GROUP BY person_id, form_id)",
+            (organization_id, *form_ids),
+        )
+        return {row["person_id"]: str(json.loads(row["value"]) or "") for row in rows}
+
     async def answers(self, session_id: int) -> dict[str, Any]:
+
         rows = await self._db.fetch_all(
             "SELECT question_id, value FROM form_answers WHERE session_id = ?", (session_id,)
         )
