@@ -89,7 +89,7 @@ async def _bot_for_a_new_school(
     token = await school_with_teacher_link(db, clock.now())
     settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"),
                         throttle=ThrottleSettings(burst=1000, per_second=1000))  # fmt: skip
-    fake = FakeTelegram(token=TOKEN, history=5)
+    fake = FakeTelegram(token=TOKEN, history=2)
     return db, fake, _bot(fake), build_dispatcher(settings, db, clock), token
 
 
@@ -156,7 +156,7 @@ async def _whole_questionnaire(teachers: int, folder: Path) -> list[float]:
 
 async def _bare(updates: int) -> list[float]:
     """The baseline: aiogram with one echo handler and nothing else."""
-    fake = FakeTelegram(token=TOKEN, history=5)
+    fake = FakeTelegram(token=TOKEN, history=2)
     bot = _bot(fake)
     dp = Dispatcher()
 
