@@ -42,8 +42,8 @@ class SchoolYearsRepo:
                 return None
             figures = await conn.fetch_one(
                 "SELECT COUNT(*) AS pairs,"
-                " COALESCE(SUM(status = ?), 0) AS completed,"
-                " COALESCE(SUM(status = ?), 0) AS ended_early"
+                " COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0) AS completed,"
+                " COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0) AS ended_early"
                 f" FROM pairs WHERE {_CURRENT} AND activated_at IS NOT NULL",
                 (PairStatus.ACTIVE.value, PairStatus.ENDED.value, organization_id),
             )
