@@ -98,7 +98,6 @@ async def _run(teachers: int) -> dict[str, dict[str, Any]]:
         served = await db.fetch_one(
             "SELECT COUNT(*) AS n FROM form_answers WHERE value LIKE ?", ("%Иванова Анна%",)
         )
-
         await db.close()
         # Every teacher's answer is stored: the workload really went through the bot.
         assert served is not None and served["n"] == teachers, dict(served or {})

@@ -26,8 +26,8 @@ from bot.invites import InviteService
 from storage.db import Database
 from storage.invites import InvitesRepo
 from storage.models import InviteKind
-from storage.organizations import OrganizationsRepo
 from storage.people import PeopleRepo
+from tests import seed
 from tests.fake_telegram import FakeTelegram, RecordingSession
 from tests.harness import FakeClock
 
@@ -59,13 +59,10 @@ def _press(fake: FakeTelegram, user: int, label: str) -> dict[str, Any]:
 
 async def school_with_teacher_link(db: Database, now: datetime) -> str:
     """A district, a school and its teacher link in an empty database; returns the link's token."""
-    organizations = OrganizationsRepo(db)
-    district = await organizations.create_district("Округ", now)
-    assert district is not None
-    school = await organizations.create_school(district.id, "Школа", "Europe/Moscow", now)
-    assert school is not None
-    invites = InviteService(InvitesRepo(db, PeopleRepo(db)), FakeClock(now), InviteSettings())
-    return (await invites.issue(InviteKind.TEACHER, 1, organization_id=school.id)).token
+    clock = FakeClock(now)
+    school_id = await seed.school(db, clock, name="Школа")
+    invites = InviteService(InvitesRepo(db, PeopleRepo(db)), clock, InviteSettings())
+    return (await invites.issue(InviteKind.TEACHER, 1, organization_id=school_id)).token
 
 
 def teacher_steps(fake: FakeTelegram, token: str) -> list[Step]:

@@ -217,7 +217,6 @@ async def run(settings: Settings) -> None:
                 allowed_updates=dp.resolve_used_update_types(),
                 tasks_concurrency_limit=settings.max_concurrent_updates,
             )
-
     finally:
         await bot.session.close()
         await db.close()
@@ -253,7 +252,6 @@ async def _run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
         allowed_updates=dp.resolve_used_update_types(),
         max_connections=min(settings.max_concurrent_updates, 100),
     )
-
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, hook.listen_host, hook.listen_port).start()

@@ -126,7 +126,6 @@ class BankService:
         roles = (Role.MENTEE, Role.MENTOR)
         forms = [QUESTIONNAIRE_OF[role] for role in roles]
         given = await self._sessions.names_in_school(school_id, forms)
-
         names = {}
         for role in roles:
             for member in await self._people.members(role, school_id):
@@ -135,7 +134,6 @@ class BankService:
         return names
 
     async def counts(self, school_id: int, role: Role) -> BankCounts:
-
         entries = await self.bank(school_id, role)
         return BankCounts(
             total=len(entries),

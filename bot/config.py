@@ -105,7 +105,6 @@ class Settings:
     # Updates handled at the same time (in webhook mode Telegram's max_connections, at most
     # 100); the rest wait in Telegram's queue, so a burst neither piles up tasks in memory nor
     # starves the replies already in progress.
-
     max_concurrent_updates: int = 200
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     quiet_hours: QuietHours = field(default_factory=QuietHours)

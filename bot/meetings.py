@@ -154,7 +154,6 @@ class MeetingService:
             await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
 
     async def cancel(self, meeting: Meeting, pair: Pair, person_id: int) -> str:
-
         if not await self._meetings.cancel(meeting.id):
             return texts.MEETING_CANCELLED_ALREADY
         await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())

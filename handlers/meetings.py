@@ -203,7 +203,6 @@ async def enter_topic(
     if starts_at is None:  # the dialog's data is gone (an old version, a lost restart)
         await chat.answer(texts.MEETING_DRAFT_LOST)
         return
-
     created = await meetings_service.propose(pair, actor.person.id, starts_at,
                                              str(data.get("place")), topic)  # fmt: skip
     await chat.answer(created if isinstance(created, str) else texts.MEETING_PROPOSED)

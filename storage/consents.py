@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.db import Database, Row, from_db_time, to_db_time
-from storage.models import Consent, ConsentKind, Role
+from storage.models import Consent, ConsentKind, OutboxStatus, Role
 
 _COLUMNS = (
     "id, person_id, organization_id, kind, text_version, text_hash, decision, decided_at,"
@@ -68,13 +68,12 @@ class ConsentsRepo:
         """
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            held = await conn.fetch_all(
                 "SELECT organization_id, role FROM role_grants WHERE person_id = ?"
                 " AND role IN (?, ?)",
                 (person_id, Role.MENTOR.value, Role.MENTEE.value),
             )
-            ended = [(row["organization_id"], Role(row["role"])) for row in
-                     cursor.fetchall()]  # fmt: skip
+            ended = [(row["organization_id"], Role(row["role"])) for row in held]
             for organization_id, role in ended:
                 await conn.execute(
                     "INSERT INTO withdrawals (organization_id, role, withdrawn_at)"
@@ -134,11 +133,9 @@ class ConsentsRepo:
             # Texts already sent to them may quote their answers. A row in flight keeps its
             # text until sent; the daily erasure job blanks it then.
             await conn.execute(
-                "UPDATE outbox SET payload = '{}' WHERE chat_id = ?"
-                " AND status NOT IN ('claimed', 'sending')",
-                (telegram_id,),
+                "UPDATE outbox SET payload = '{}' WHERE chat_id = ? AND status NOT IN (?, ?)",
+                (telegram_id, OutboxStatus.CLAIMED.value, OutboxStatus.SENDING.value),
             )
-
         return ended
 
 

@@ -31,7 +31,6 @@ class FormSessionsRepo:
             (person_id, organization_id, subject_person_id, form_id, form_version,
              FormStatus.IN_PROGRESS.value, first_question, stamp, stamp),
         )  # fmt: skip
-
         return FormSession(
             id=session_id, person_id=person_id, organization_id=organization_id,
             subject_person_id=subject_person_id, form_id=form_id, form_version=form_version,
@@ -79,7 +78,6 @@ class FormSessionsRepo:
         return {row["person_id"]: str(json.loads(row["value"]) or "") for row in rows}
 
     async def answers(self, session_id: int) -> dict[str, Any]:
-
         rows = await self._db.fetch_all(
             "SELECT question_id, value FROM form_answers WHERE session_id = ?", (session_id,)
         )

@@ -52,10 +52,9 @@ class SQLStorage(BaseStorage):
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
         """Read-modify-write inside one transaction, so concurrent updates cannot interleave."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "SELECT data FROM fsm_states WHERE storage_key = ?", (self._keys.build(key),)
             )
-            row = cursor.fetchone()
             merged = dict(json.loads(row["data"])) if row else {}
             merged.update(data)
             await conn.execute(*self._data_write(key, merged))

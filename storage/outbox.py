@@ -84,12 +84,11 @@ class OutboxRepo:
                 taken += cursor.rowcount
                 if taken >= limit:
                     break
-            cursor = await conn.execute(
+            rows = await conn.fetch_all(
                 f"SELECT {_COLUMNS} FROM outbox WHERE status = ? AND claimed_by = ?"
                 " ORDER BY priority DESC, next_attempt_at, id",
                 (OutboxStatus.CLAIMED.value, worker),
             )
-            rows = cursor.fetchall()
         return [_message(row) for row in rows]
 
     async def mark_sending(self, message_id: int) -> None:

@@ -30,23 +30,21 @@ class PairsRepo:
         cannot both succeed."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 " WHERE p.mentor_id = ? AND p.status IN (?, ?) AND pp.role = ?"
                 " AND pp.decision <> ?",
                 (mentor_id, *_HOLDING, Role.MENTEE.value, Decision.DECLINED.value),
             )
-            row = cursor.fetchone()
             if row is None or row[0] + len(mentee_ids) > capacity:
                 return PairRefusal.MENTOR_FULL
             marks = ", ".join("?" for _ in mentee_ids)
-            cursor = await conn.execute(
+            taken = await conn.fetch_one(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 f" WHERE pp.person_id IN ({marks}) AND pp.role = ? AND p.status IN (?, ?)"
                 " AND pp.decision <> ?",
                 (*mentee_ids, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
             )
-            taken = cursor.fetchone()
             if taken is None or taken[0] > 0:
                 return PairRefusal.MENTEE_TAKEN
             cursor = await conn.execute(
@@ -112,16 +110,15 @@ class PairsRepo:
             )  # fmt: skip
             if cursor.rowcount != 1:
                 return None
-            cursor = await conn.execute("SELECT status FROM pairs WHERE id = ?", (pair_id,))
-            current = cursor.fetchone()
+            current = await conn.fetch_one("SELECT status FROM pairs WHERE id = ?", (pair_id,))
             if current is not None and current["status"] == PairStatus.ACTIVE.value:
                 # A mentee added to a working group: their answer does not stop the group.
                 return PairStatus.ACTIVE
-            cursor = await conn.execute(
+            participants = await conn.fetch_all(
                 "SELECT role, decision FROM pair_participants WHERE pair_id = ?", (pair_id,)
             )
-            answers = [(Role(r["role"]), Decision(r["decision"])) for r in
-                       cursor.fetchall()]  # fmt: skip
+            answers = [(Role(r["role"]), Decision(r["decision"])) for r in participants]
+
             mentees = [d for role, d in answers if role is Role.MENTEE]
             mentor = next(d for role, d in answers if role is Role.MENTOR)
             status = PairStatus.INVITED
@@ -140,22 +137,20 @@ class PairsRepo:
         """Invite one more mentee into a pair (it becomes a group), with the same checks as
         `create`, in one transaction."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 " WHERE p.mentor_id = (SELECT mentor_id FROM pairs WHERE id = ?)"
                 " AND p.status IN (?, ?) AND pp.role = ? AND pp.decision <> ?",
                 (pair_id, *_HOLDING, Role.MENTEE.value, Decision.DECLINED.value),
             )
-            row = cursor.fetchone()
             if row is None or row[0] + 1 > capacity:
                 return PairRefusal.MENTOR_FULL
-            cursor = await conn.execute(
+            taken = await conn.fetch_one(
                 "SELECT COUNT(*) FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
                 " WHERE pp.person_id = ? AND pp.role = ? AND p.status IN (?, ?)"
                 " AND pp.decision <> ?",
                 (mentee_id, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
             )
-            taken = cursor.fetchone()
             if taken is None or taken[0] > 0:
                 return PairRefusal.MENTEE_TAKEN
             await conn.execute(
@@ -309,12 +304,11 @@ class PairRequestsRepo:
     ) -> int | None:
         """None when the person already has a pending request for this pair."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            if await conn.fetch_one(
                 "SELECT 1 FROM pair_requests WHERE pair_id = ? AND person_id = ?"
                 " AND status = 'pending'",
                 (pair_id, person_id),
-            )
-            if cursor.fetchone():
+            ):
                 return None
             cursor = await conn.execute(
                 "INSERT INTO pair_requests (pair_id, person_id, kind, reason, status, created_at)"
@@ -379,11 +373,10 @@ class PreferencesRepo:
             )
             if cursor.rowcount == 1:
                 return True
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "SELECT COUNT(*) FROM preferences WHERE organization_id = ? AND chooser_id = ?",
                 (organization_id, chooser_id),
             )
-            row = cursor.fetchone()
             if row is None or row[0] >= limit:
                 return False
             await conn.execute(

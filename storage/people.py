@@ -112,8 +112,7 @@ class PeopleRepo:
 
     async def ensure_in(self, conn: Connection, telegram_id: int, now: datetime) -> int:
         """The person's id, creating the row; runs inside the caller's transaction."""
-        cursor = await conn.execute("SELECT id FROM people WHERE telegram_id = ?", (telegram_id,))
-        row = cursor.fetchone()
+        row = await conn.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (telegram_id,))
         if row is not None:
             return int(row["id"])
         cursor = await conn.execute(
@@ -127,12 +126,11 @@ class PeopleRepo:
         self, conn: Connection, person_id: int, grant: RoleGrant, now: datetime
     ) -> bool:
         """Add the grant unless the person already holds it; True when it was added."""
-        cursor = await conn.execute(
+        if await conn.fetch_one(
             "SELECT 1 FROM role_grants WHERE person_id = ? AND role = ?"
             " AND COALESCE(district_id, 0) = ? AND COALESCE(organization_id, 0) = ?",
             (person_id, grant.role.value, grant.district_id or 0, grant.organization_id or 0),
-        )
-        if cursor.fetchone():
+        ):
             return False
         await conn.execute(
             "INSERT INTO role_grants (person_id, role, district_id, organization_id, granted_at)"

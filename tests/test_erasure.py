@@ -15,7 +15,6 @@ from storage.db import Database, to_db_time
 from storage.erasure import ErasureRepo
 from storage.outbox import OutboxRepo
 from tests.conftest import ADMIN
-from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
 from tests.test_meetings import drain, give_feedback, propose
 from tests.test_pairs import deliver, school
@@ -34,8 +33,9 @@ async def meeting_with_feedback(tg: Harness, bot: Bot, db: Database, clock: Fake
 
 
 async def test_withdrawal_after_meeting_feedback_erases_it(
-    tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
 ) -> None:
+
     await active_pair(db, clock, school)
     await meeting_with_feedback(tg, bot, db, clock)
     assert await db.fetch_one("SELECT 1 FROM meeting_feedback") is not None
