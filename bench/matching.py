@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.forms.catalog import COMPETENCE_AREAS, DAYS, SUBJECTS, TIMES
 from bot.forms.model import Option
-from bot.matching import Profile, propose, top_candidates
+from bot.pairs.matching import Profile, propose, top_candidates
 
 Result = dict[str, dict[str, Any]]
 

@@ -14,9 +14,9 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.clock import SystemClock
-from bot.config import OutboxSettings
-from bot.outbox import OutboxSender, message_payload
+from bot.core.clock import SystemClock
+from bot.core.config import OutboxSettings
+from bot.core.outbox import OutboxSender, message_payload
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo

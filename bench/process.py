@@ -91,7 +91,7 @@ async def _run(teachers: int) -> dict[str, dict[str, Any]]:
                "NASTAVNIK_BOT_API_SERVER": url,
                "NASTAVNIK_DATABASE_PATH": str(Path(folder) / "bot.db")}  # fmt: skip
         bot_start, bot_rss, bot_loaded = await _measure(
-            [sys.executable, "-m", "bot"], env, fake, (token, teachers)
+            [sys.executable, "-m", "app"], env, fake, (token, teachers)
         )
         bare_start, bare_rss, _ = await _measure([sys.executable, "-c", BARE_BOT], env, fake)
         db = await Database.open(Path(folder) / "bot.db")

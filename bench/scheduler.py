@@ -13,8 +13,8 @@ from typing import Any
 
 from aiogram import Bot
 
-from bot.config import OutboxSettings
-from bot.outbox import OutboxSender
+from bot.core.config import OutboxSettings
+from bot.core.outbox import OutboxSender
 from storage.db import Database, to_db_time
 from storage.meetings import MeetingsRepo
 from storage.outbox import OutboxRepo

@@ -18,11 +18,11 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.types import Message, Update
 
-from bot import texts
-from bot.app import build_dispatcher
-from bot.callbacks import FormAction, FormCb
-from bot.config import InviteSettings, Settings, ThrottleSettings
-from bot.invites import InviteService
+from app.assembly import build_dispatcher
+from bot.core.config import InviteSettings, Settings, ThrottleSettings
+from bot.organizations.invites import InviteService
+from bot.ui import texts
+from bot.ui.callbacks import FormAction, FormCb
 from storage.db import Database
 from storage.invites import InvitesRepo
 from storage.models import InviteKind

@@ -7,14 +7,14 @@ from html import escape
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import texts
-from bot.banks import BankEntry, BankService, export_table, filtered, to_csv, to_xlsx
-from bot.callbacks import BankCb, BankView, CardCb, SchoolAction, SchoolCb
+from bot.core.permissions import Action, Actor
 from bot.forms.catalog import COMPETENCE_AREAS, SUBJECTS, FormCatalog
 from bot.forms.screens import card_text
-from bot.keyboards import Keyboard
-from bot.participation import QUESTIONNAIRE_OF
-from bot.permissions import Action, Actor
+from bot.participation.banks import BankEntry, BankService, export_table, filtered, to_csv, to_xlsx
+from bot.participation.service import QUESTIONNAIRE_OF
+from bot.ui import texts
+from bot.ui.callbacks import BankCb, BankView, CardCb, SchoolAction, SchoolCb
+from bot.ui.keyboards import Keyboard
 from handlers.render import show
 from handlers.scope import school_in_scope
 from storage.models import Organization, Role

@@ -7,15 +7,20 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot import keyboards, texts
-from bot.banks import BankService
-from bot.callbacks import DistrictAction, DistrictCb, MenuCb, Screen, TimezoneCb
-from bot.clock import Clock
-from bot.config import Settings
-from bot.invites import InviteService
-from bot.permissions import Action, Actor, can
-from bot.schools import DISTRICT_NAME_LIMIT, SCHOOL_NAME_LIMIT, clean_name, visible_districts
-from bot.states import DistrictStates, SchoolStates
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.permissions import Action, Actor, can
+from bot.organizations.invites import InviteService
+from bot.organizations.schools import (
+    DISTRICT_NAME_LIMIT,
+    SCHOOL_NAME_LIMIT,
+    clean_name,
+    visible_districts,
+)
+from bot.participation.banks import BankService
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, Screen, TimezoneCb
+from bot.ui.states import DistrictStates, SchoolStates
 from handlers.invite_links import send_invite
 from handlers.render import show
 from storage.models import InviteKind, Role

@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
-from bot import texts
+from bot.ui import texts
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot import menus, texts
-from bot.permissions import Action, Actor
+from bot.core.permissions import Action, Actor
+from bot.ui import menus, texts
 from storage.organizations import OrganizationsRepo
 
 ANYONE = {"action": Action.ANYONE}

@@ -10,18 +10,18 @@ from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot import menus, texts
-from bot.callbacks import FormAction, FormCb
-from bot.clock import Clock
+from bot.core.clock import Clock
+from bot.core.permissions import Action, Actor
 from bot.forms.answers import Invalid, parse_typed
 from bot.forms.engine import SUMMARY, FormEngine, FormState
 from bot.forms.model import AnswerValue, FormPurpose, QuestionKind
 from bot.forms.screens import answer_mark, question_screen, summary_screen
-from bot.meetings import MeetingService
-from bot.participation import Next, ParticipationService
-from bot.permissions import Action, Actor
-from bot.programs import ProgramService
-from bot.states import FormStates
+from bot.meetings.service import MeetingService
+from bot.participation.service import Next, ParticipationService
+from bot.programs.service import ProgramService
+from bot.ui import menus, texts
+from bot.ui.callbacks import FormAction, FormCb
+from bot.ui.states import FormStates
 from storage.organizations import OrganizationsRepo
 
 ANYONE = {"action": Action.ANYONE}

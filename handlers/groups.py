@@ -7,9 +7,9 @@ from aiogram.enums import ChatType
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot import texts
-from bot.clock import Clock
-from bot.permissions import Action
+from bot.core.clock import Clock
+from bot.core.permissions import Action
+from bot.ui import texts
 from storage.notices import GroupNoticesRepo
 
 ANYONE = {"action": Action.ANYONE}

@@ -8,11 +8,11 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot import texts
-from bot.callbacks import PairInviteCb
-from bot.pairs import PairService
-from bot.permissions import Action, Actor
-from bot.states import PairStates
+from bot.core.permissions import Action, Actor
+from bot.pairs.service import PairService
+from bot.ui import texts
+from bot.ui.callbacks import PairInviteCb
+from bot.ui.states import PairStates
 from storage.models import Decision, Pair, PairStatus
 from storage.pairs import PairsRepo
 

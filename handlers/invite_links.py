@@ -8,8 +8,8 @@ from aiogram import Bot
 from aiogram.types import CallbackQuery
 from aiogram.utils.deep_linking import create_start_link
 
-from bot import keyboards, texts
-from bot.invites import IssuedInvite
+from bot.organizations.invites import IssuedInvite
+from bot.ui import keyboards, texts
 from handlers.render import show
 from storage.models import InviteKind
 

@@ -7,12 +7,12 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot import commands, texts
-from bot.callbacks import JoinRoleCb
-from bot.invites import InviteProblem, InviteService, grant_for
-from bot.participation import ParticipationService
-from bot.permissions import Action, Actor
-from bot.states import JoinStates
+from bot.core.permissions import Action, Actor
+from bot.organizations.invites import InviteProblem, InviteService, grant_for
+from bot.participation.service import ParticipationService
+from bot.ui import commands, texts
+from bot.ui.callbacks import JoinRoleCb
+from bot.ui.states import JoinStates
 from handlers.forms import present_next
 from storage.models import Role
 from storage.organizations import OrganizationsRepo

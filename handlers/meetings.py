@@ -11,8 +11,15 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from bot import texts
-from bot.callbacks import (
+from bot.core.clock import Clock
+from bot.core.permissions import Action, Actor
+from bot.core.when import WhenError, parse_when, shown
+from bot.meetings.documents import journal_document
+from bot.meetings.service import MeetingService
+from bot.pairs.service import PairService
+from bot.programs.service import ProgramService
+from bot.ui import texts
+from bot.ui.callbacks import (
     MeetingAction,
     MeetingCb,
     PairCardAction,
@@ -20,15 +27,8 @@ from bot.callbacks import (
     TimePickCb,
     TopicCb,
 )
-from bot.clock import Clock
-from bot.documents import journal_document
-from bot.keyboards import Keyboard
-from bot.meetings import MeetingService
-from bot.pairs import PairService
-from bot.permissions import Action, Actor
-from bot.programs import ProgramService
-from bot.states import MeetingStates
-from bot.when import WhenError, parse_when, shown
+from bot.ui.keyboards import Keyboard
+from bot.ui.states import MeetingStates
 from handlers.forms import present
 from handlers.pair_card import Seat, pair_seat
 from handlers.render import fit, show

@@ -7,9 +7,9 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot import keyboards, menus, texts
-from bot.callbacks import MenuCb, Screen
-from bot.permissions import Action, Actor
+from bot.core.permissions import Action, Actor
+from bot.ui import keyboards, menus, texts
+from bot.ui.callbacks import MenuCb, Screen
 from handlers.render import show
 from storage.organizations import OrganizationsRepo
 

@@ -9,8 +9,13 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import texts
-from bot.callbacks import (
+from bot.core.permissions import Action, Actor, can
+from bot.forms.screens import card_text
+from bot.pairs.service import PairForm, PairKind, PairService
+from bot.programs.documents import program_document
+from bot.programs.service import ProgramService
+from bot.ui import texts
+from bot.ui.callbacks import (
     MenuCb,
     PairCardAction,
     PairCardCb,
@@ -21,13 +26,8 @@ from bot.callbacks import (
     RequestDecisionCb,
     Screen,
 )
-from bot.documents import program_document
-from bot.forms.screens import card_text
-from bot.keyboards import Keyboard
-from bot.pairs import PairForm, PairKind, PairService
-from bot.permissions import Action, Actor, can
-from bot.programs import ProgramService
-from bot.states import PairStates
+from bot.ui.keyboards import Keyboard
+from bot.ui.states import PairStates
 from handlers.forms import present
 from handlers.render import show
 from storage.models import Decision, Pair, PairStatus

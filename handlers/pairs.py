@@ -8,8 +8,13 @@ from zoneinfo import ZoneInfo
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from bot import keyboards, texts
-from bot.callbacks import (
+from bot.core.clock import Clock
+from bot.core.permissions import Action, Actor
+from bot.meetings.service import MeetingService
+from bot.pairs.documents import pairs_order
+from bot.pairs.service import PairService
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import (
     DraftAction,
     DraftCb,
     PairCardAction,
@@ -18,12 +23,7 @@ from bot.callbacks import (
     PairsView,
     PreferenceCb,
 )
-from bot.clock import Clock
-from bot.documents import pairs_order
-from bot.keyboards import Keyboard
-from bot.meetings import MeetingService
-from bot.pairs import PairService
-from bot.permissions import Action, Actor
+from bot.ui.keyboards import Keyboard
 from handlers.render import fit, show
 from handlers.scope import school_in_scope
 from storage.models import Organization, Pair, PairDraft, PairStatus

@@ -6,13 +6,13 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import texts
-from bot.callbacks import FormAction, FormCb, MenuCb, ParticipationCb, Screen
+from bot.core.permissions import Action, Actor
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.screens import card_text
-from bot.keyboards import Keyboard
-from bot.participation import ParticipationService
-from bot.permissions import Action, Actor
+from bot.participation.service import ParticipationService
+from bot.ui import texts
+from bot.ui.callbacks import FormAction, FormCb, MenuCb, ParticipationCb, Screen
+from bot.ui.keyboards import Keyboard
 from handlers.forms import present_next
 from storage.models import Role, RoleGrant
 from storage.organizations import OrganizationsRepo

@@ -7,12 +7,12 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import commands, texts
-from bot.callbacks import MenuCb, PrivacyAction, PrivacyCb, Screen
-from bot.config import Settings
-from bot.keyboards import Keyboard
-from bot.permissions import Action, Actor
-from bot.privacy import PrivacyService
+from bot.core.config import Settings
+from bot.core.permissions import Action, Actor
+from bot.privacy.service import PrivacyService
+from bot.ui import commands, texts
+from bot.ui.callbacks import MenuCb, PrivacyAction, PrivacyCb, Screen
+from bot.ui.keyboards import Keyboard
 from handlers.render import show
 from storage.models import Role
 

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
-from bot import keyboards, texts
-from bot.callbacks import SchoolYearCb, YearAction
-from bot.permissions import Action, Actor
-from bot.school_years import SchoolYearService
-from bot.when import shown
+from bot.core.permissions import Action, Actor
+from bot.core.when import shown
+from bot.organizations.school_years import SchoolYearService
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import SchoolYearCb, YearAction
 from handlers.render import show
 from handlers.scope import school_in_scope
 from storage.organizations import OrganizationsRepo

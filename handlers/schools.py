@@ -10,10 +10,10 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot import keyboards, texts
-from bot.callbacks import SchoolAction, SchoolCb
-from bot.invites import InviteService
-from bot.permissions import Action, Actor
+from bot.core.permissions import Action, Actor
+from bot.organizations.invites import InviteService
+from bot.ui import keyboards, texts
+from bot.ui.callbacks import SchoolAction, SchoolCb
 from handlers.invite_links import send_invite
 from handlers.render import show
 from handlers.scope import school_in_scope

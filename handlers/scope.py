@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery
 
-from bot import texts
-from bot.permissions import Action, Actor, can
+from bot.core.permissions import Action, Actor, can
+from bot.ui import texts
 from storage.models import Organization
 from storage.organizations import OrganizationsRepo
 

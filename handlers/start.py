@@ -7,12 +7,12 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot import commands, keyboards, menus, texts
-from bot.consent import PARENT_FORM_ID
+from bot.core.permissions import Action, Actor
 from bot.forms.engine import FormEngine
-from bot.invites import InviteProblem, InviteService, grant_for
-from bot.permissions import Action, Actor
-from bot.states import JoinStates
+from bot.organizations.invites import InviteProblem, InviteService, grant_for
+from bot.privacy.consent import PARENT_FORM_ID
+from bot.ui import commands, keyboards, menus, texts
+from bot.ui.states import JoinStates
 from handlers.forms import present
 from storage.models import Invite, InviteKind
 from storage.organizations import OrganizationsRepo

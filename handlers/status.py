@@ -9,12 +9,12 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 import bot as package
-from bot import texts
-from bot.clock import Clock, Health
-from bot.config import Settings
-from bot.erasure import ErasureService
-from bot.permissions import Action
-from bot.when import shown
+from bot.core.clock import Clock, Health
+from bot.core.config import Settings
+from bot.core.permissions import Action
+from bot.core.when import shown
+from bot.privacy.erasure import ErasureService
+from bot.ui import texts
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo

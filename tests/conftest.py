@@ -10,8 +10,8 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
-from bot.app import build_dispatcher
-from bot.config import BackupSettings, Settings
+from app.assembly import build_dispatcher
+from bot.core.config import BackupSettings, Settings
 from storage.db import Database
 from tests.fake_telegram import FakeTelegram, RecordingSession
 from tests.harness import FakeClock, Harness

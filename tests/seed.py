@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.consent import document_hash
 from bot.forms.catalog import DEFAULT_CATALOG, PERSONAL_DATA_CONSENT
+from bot.privacy.consent import document_hash
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.forms import FormSessionsRepo

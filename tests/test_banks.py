@@ -7,8 +7,8 @@ import io
 
 from openpyxl import load_workbook
 
-from bot import texts
-from bot.callbacks import BankCb, BankView, CardCb
+from bot.ui import texts
+from bot.ui.callbacks import BankCb, BankView, CardCb
 from storage.db import Database
 from tests.conftest import ADMIN
 from tests.fake_telegram import FakeTelegram

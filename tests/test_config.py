@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
-from bot.config import ConfigError, load_settings
+from app.cli import main
+from bot.core.config import ConfigError, load_settings
 
 TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 

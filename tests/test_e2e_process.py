@@ -1,4 +1,4 @@
-"""End to end: the real bot process (`python -m bot`) against the fake Bot API on 127.0.0.1."""
+"""End to end: the real bot process (`python -m app`) against the fake Bot API on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot import texts
+from bot.ui import texts
 from storage.db import Database, to_db_time
 from storage.models import Role, RoleGrant
 from tests import seed
@@ -38,7 +38,7 @@ class BotProcess:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=self.env,
+            sys.executable, "-m", "app", cwd=ROOT, env=self.env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         await wait_until(lambda: any(m == "getMe" for m, _ in self.fake.requests))
@@ -199,7 +199,7 @@ async def test_wrong_token_stops_with_a_message(tmp_path: Path) -> None:
     env = bot_env(tmp_path, url, BOT_TOKEN="987654321:AAHotherotherotherotherotherother12")
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=env,
+            sys.executable, "-m", "app", cwd=ROOT, env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         _, err = await asyncio.wait_for(process.communicate(), 30)

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from aiogram import Bot
 
-from bot import texts
-from bot.config import Settings
-from bot.erasure import ErasureService
-from bot.outbox import message_payload
+from bot.core.config import Settings
+from bot.core.outbox import message_payload
+from bot.privacy.erasure import ErasureService
+from bot.ui import texts
 from storage.db import Database, to_db_time
 from storage.erasure import ErasureRepo
 from storage.outbox import OutboxRepo

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from aiogram import Bot
 
-from bot import texts
-from bot.app import build_dispatcher
-from bot.config import Settings
+from app.assembly import build_dispatcher
+from bot.core.config import Settings
+from bot.ui import texts
 from storage.db import Database
 from tests.conftest import ADMIN
 from tests.fake_telegram import FakeTelegram

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot import texts
-from bot.callbacks import DistrictAction, DistrictCb, MenuCb, SchoolAction, SchoolCb, Screen
-from bot.outbox import message_payload
+from bot.core.outbox import message_payload
+from bot.ui import texts
+from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, SchoolAction, SchoolCb, Screen
 from storage.db import Database
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo

@@ -13,7 +13,8 @@ from aiogram.fsm.storage.base import StorageKey
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot import callbacks, logs, states, texts
+from bot.core import logs
+from bot.ui import callbacks, states, texts
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from tests import seed

@@ -9,7 +9,7 @@ import pytest
 
 from bot.forms.catalog import COMPETENCE_AREAS, DAYS, SUBJECTS, TIMES
 from bot.forms.model import Option
-from bot.matching import Profile, propose, score, score_matrix, top_candidates
+from bot.pairs.matching import Profile, propose, score, score_matrix, top_candidates
 
 
 def mentee(pid: int, areas: set[str], **kw: object) -> Profile:

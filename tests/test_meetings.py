@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from aiogram import Bot
 
-from bot import texts
-from bot.callbacks import MeetingAction, MeetingCb
-from bot.config import MeetingSettings, QuietHours
+from bot.core.config import MeetingSettings, QuietHours
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
-from bot.meetings import MeetingKind, MeetingService, next_kind
-from bot.programs import ProgramService
+from bot.meetings.service import MeetingKind, MeetingService, next_kind
+from bot.programs.service import ProgramService
+from bot.ui import texts
+from bot.ui.callbacks import MeetingAction, MeetingCb
 from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.meetings import Meeting, MeetingsRepo

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from aiogram import Bot
 
-from bot.config import OutboxSettings
-from bot.outbox import OutboxSender, message_payload
+from bot.core.config import OutboxSettings
+from bot.core.outbox import OutboxSender, message_payload
 from storage.db import Database, to_db_time
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo

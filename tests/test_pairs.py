@@ -9,13 +9,13 @@ import pytest
 from aiogram import Bot
 from docx import Document
 
-from bot import texts
-from bot.banks import BankService
-from bot.callbacks import DraftAction, DraftCb, PairInviteCb
-from bot.config import OutboxSettings
+from bot.core.config import OutboxSettings
+from bot.core.outbox import OutboxSender
 from bot.forms.catalog import DEFAULT_CATALOG
-from bot.outbox import OutboxSender
-from bot.pairs import PairService
+from bot.pairs.service import PairService
+from bot.participation.banks import BankService
+from bot.ui import texts
+from bot.ui.callbacks import DraftAction, DraftCb, PairInviteCb
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.forms import FormSessionsRepo

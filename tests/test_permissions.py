@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.permissions import Action, Actor, can
+from bot.core.permissions import Action, Actor, can
 from storage.models import Role, RoleGrant
 
 SCHOOL, OTHER_SCHOOL, DISTRICT, OTHER_DISTRICT = 1, 2, 10, 20

@@ -9,9 +9,9 @@ from typing import Any
 from aiogram import Bot
 from docx import Document
 
-from bot import texts
-from bot.callbacks import PairCardAction, PairCardCb, RequestDecisionCb
-from bot.programs import program_end
+from bot.programs.service import program_end
+from bot.ui import texts
+from bot.ui.callbacks import PairCardAction, PairCardCb, RequestDecisionCb
 from storage.db import Database
 from storage.models import Pair, PairStatus, Role
 from storage.pairs import PairsRepo

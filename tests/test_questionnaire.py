@@ -8,10 +8,10 @@ from typing import Any
 
 from aiogram import Bot
 
-from bot import texts
-from bot.app import build_dispatcher
-from bot.config import Settings
+from app.assembly import build_dispatcher
+from bot.core.config import Settings
 from bot.forms.catalog import DEFAULT_CATALOG, PERSONAL_DATA_CONSENT, FormCatalog
+from bot.ui import texts
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import QuietHours
-from bot.quiet import delivery_time, in_quiet
+from bot.core.config import QuietHours
+from bot.core.quiet import delivery_time, in_quiet
 
 QUIET = QuietHours(start=time(21, 0), end=time(8, 0))
 MOSCOW = ZoneInfo("Europe/Moscow")

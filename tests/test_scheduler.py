@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.scheduler import build_scheduler
+from bot.core.scheduler import build_scheduler
 
 
 async def outbox_tick() -> None:

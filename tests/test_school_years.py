@@ -7,9 +7,9 @@ from datetime import date
 
 from aiogram import Bot
 
-from bot import texts
-from bot.callbacks import PairsCb, PairsView, SchoolYearCb, YearAction
-from bot.school_years import year_label
+from bot.organizations.school_years import year_label
+from bot.ui import texts
+from bot.ui.callbacks import PairsCb, PairsView, SchoolYearCb, YearAction
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from storage.pairs import PairsRepo

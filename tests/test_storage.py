@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.states import DistrictStates
+from bot.ui.states import DistrictStates
 from storage.backup import backup
 from storage.db import Database, SchemaTooNewError, bundled_migrations
 from storage.fsm import SQLStorage

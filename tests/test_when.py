@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts
-from bot.when import WhenError, parse_when
+from bot.core.when import WhenError, parse_when
+from bot.ui import texts
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday, 12:00 in Moscow
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot import texts
 from bot.forms.model import OTHER_PREFIX, AnswerValue, Question, QuestionKind
+from bot.ui import texts
 
 
 @dataclass(frozen=True)

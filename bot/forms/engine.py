@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from bot.core.clock import Clock
 from bot.forms.catalog import FormCatalog
 from bot.forms.model import AnswerValue, Form, Question
 from storage.forms import FormSessionsRepo

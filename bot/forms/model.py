@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from html import escape
 from typing import Any
 
 # An answer as stored (JSON): str for text and single choice, int for number and scale,
@@ -65,6 +66,10 @@ class Question:
     show_if: ShowIf | None = None
     # Short column header for exports; the text itself is too long for a spreadsheet.
     header: str = ""
+
+    def shown(self, school_name: str) -> str:
+        """The text as shown: HTML, with the operator's (school's) name filled in."""
+        return self.text.replace("{school}", escape(school_name))
 
     def option_label(self, option_id: str) -> str:
         if option_id.startswith(OTHER_PREFIX):

@@ -6,13 +6,12 @@ from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot import texts
-from bot.callbacks import FormAction, FormCb
-from bot.consent import question_text
 from bot.forms.answers import render
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.model import AnswerValue, Form, FormPurpose, Question, QuestionKind
-from bot.keyboards import Keyboard
+from bot.ui import texts
+from bot.ui.callbacks import FormAction, FormCb
+from bot.ui.keyboards import Keyboard
 
 _SUMMARY_ANSWER_LIMIT = 150
 _CARD_ANSWER_LIMIT = 600
@@ -43,7 +42,7 @@ def question_screen(
     lines = []
     if total > 1:
         lines += [texts.form_header(state.form.title, number, total), ""]
-    lines.append(question_text(question, school_name))
+    lines.append(question.shown(school_name))
     if state.form.purpose is not FormPurpose.CONSENT:
         lines += ["", f"<i>{_hint(question)}</i>"]
         if not question.required:

@@ -1,0 +1,1 @@
+"""Composition root: builds the dispatcher, the scheduler and the CLI. Nothing imports it."""

@@ -1,0 +1,1 @@
+"""Shared engines every feature uses: config, clock, permissions, the outbox, quiet hours, dates."""

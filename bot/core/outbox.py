@@ -1,0 +1,160 @@
+"""The one sender of everything the bot sends on its own (reminders, chasers, broadcasts,
+notices to curators). Rows live in the outbox table; the scheduler only calls `tick`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.core.clock import Clock, Health
+from bot.core.config import OutboxSettings
+from storage.models import OutboxMessage, OutboxStatus
+from storage.outbox import OutboxRepo
+from storage.people import PeopleRepo
+
+log = logging.getLogger(__name__)
+
+
+def message_payload(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": text}
+    if reply_markup is not None:
+        payload["reply_markup"] = reply_markup.model_dump(mode="json", exclude_none=True)
+    return payload
+
+
+@dataclass
+class TickReport:
+    sent: int = 0
+    retried: int = 0
+    blocked: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        outbox: OutboxRepo,
+        people: PeopleRepo,
+        clock: Clock,
+        settings: OutboxSettings,
+        health: Health | None = None,
+    ) -> None:
+        self._bot = bot
+        self._health = health
+        self._outbox = outbox
+        self._people = people
+        self._clock = clock
+        self._settings = settings
+        self._worker = uuid.uuid4().hex
+        self._paused_until: datetime | None = None
+        self._next_slot: datetime | None = None
+        self._last_sent_to: dict[int, datetime] = {}
+
+    async def recover(self) -> None:
+        released, in_flight = await self._outbox.recover_after_restart(self._clock.now())
+        if released or in_flight:
+            log.warning("outbox recovered released=%s in_flight_unknown=%s", released, in_flight)
+
+    async def tick(self, max_batches: int = 20) -> TickReport:
+        """Send what is due, a batch at a time, within the rate limits."""
+        report = TickReport()
+        now = self._clock.now()
+        if self._health is not None:
+            self._health.last_tick_at = now
+        if self._paused_until and now < self._paused_until:
+            return report
+        report.skipped = await self._outbox.skip_expired(now)
+        for _ in range(max_batches):
+            batch = await self._outbox.claim(
+                self._clock.now(), self._settings.batch_size, self._worker
+            )
+            if not batch:
+                break
+            for index, message in enumerate(batch):
+                if self._paused_until and self._clock.now() < self._paused_until:
+                    rest = [m.id for m in batch[index:]]
+                    await self._outbox.release(rest, self._paused_until)
+                    return report
+                await self._deliver(message, report)
+        self._forget_idle_chats()
+        return report
+
+    async def _deliver(self, message: OutboxMessage, report: TickReport) -> None:
+        now = self._clock.now()
+        last = self._last_sent_to.get(message.chat_id)
+        gap = timedelta(seconds=self._settings.per_chat_interval_seconds)
+        if last is not None and now - last < gap:
+            await self._outbox.release([message.id], last + gap)
+            return
+        await self._wait_for_slot()
+        await self._outbox.mark_sending(message.id)
+        try:
+            await self._bot.send_message(
+                chat_id=message.chat_id,
+                text=message.payload["text"],
+                reply_markup=_markup(message.payload.get("reply_markup")),
+            )
+        except TelegramRetryAfter as error:
+            self._paused_until = self._clock.now() + timedelta(seconds=error.retry_after)
+            log.warning("outbox paused by 429 retry_after=%s", error.retry_after)
+            await self._outbox.release([message.id], self._paused_until, "429")
+            report.retried += 1
+        except TelegramForbiddenError as error:
+            await self._outbox.finish(
+                message.id, OutboxStatus.BLOCKED, self._clock.now(), error.message
+            )
+            await self._people.mark_inactive(message.chat_id, "blocked")
+            log.info("outbox recipient inactive chat_id=%s", message.chat_id)
+            report.blocked += 1
+        except TelegramBadRequest as error:
+            await self._outbox.finish(
+                message.id, OutboxStatus.FAILED, self._clock.now(), error.message
+            )
+            log.warning("outbox failed id=%s error=%s", message.id, error.message)
+            report.failed += 1
+        except (TelegramServerError, TelegramNetworkError) as error:
+            await self._retry_later(message, type(error).__name__)
+            report.retried += 1
+        else:
+            self._last_sent_to[message.chat_id] = self._clock.now()
+            await self._outbox.finish(message.id, OutboxStatus.SENT, self._clock.now())
+            report.sent += 1
+
+    async def _retry_later(self, message: OutboxMessage, error: str) -> None:
+        attempts = message.attempts + 1
+        delay = min(5.0 * 2 ** (attempts - 1), self._settings.max_backoff_seconds)
+        next_attempt = self._clock.now() + timedelta(seconds=delay)
+        if next_attempt >= message.expires_at:
+            await self._outbox.finish(message.id, OutboxStatus.SKIPPED, self._clock.now(), error)
+        else:
+            await self._outbox.release([message.id], next_attempt, error)
+
+    async def _wait_for_slot(self) -> None:
+        now = self._clock.now()
+        slot = self._next_slot or now
+        if slot > now:
+            await self._clock.sleep((slot - now).total_seconds())
+        self._next_slot = max(slot, now) + timedelta(seconds=1 / self._settings.rate_per_second)
+
+    def _forget_idle_chats(self) -> None:
+        horizon = self._clock.now() - timedelta(seconds=self._settings.per_chat_interval_seconds)
+        self._last_sent_to = {c: t for c, t in self._last_sent_to.items() if t > horizon}
+
+
+def _markup(raw: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
+    return InlineKeyboardMarkup.model_validate(raw) if raw else None

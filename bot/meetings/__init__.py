@@ -1,0 +1,1 @@
+"""The sequence of meetings of a pair, reminders and feedback."""

@@ -1,0 +1,1 @@
+"""Districts, schools, invitations and the school year."""

@@ -1,0 +1,1 @@
+"""Matching mentors with mentees, pair invitations, requests and the pairs order."""

@@ -1,0 +1,1 @@
+"""Joining a school's program and the banks of mentors and mentees."""

@@ -1,0 +1,222 @@
+"""The banks of mentees and mentors of a school: who is in them, in what state, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from bot.core.clock import Clock
+from bot.core.outbox import message_payload
+from bot.forms.answers import render
+from bot.forms.catalog import STUDENT_CATEGORY, FormCatalog
+from bot.forms.model import AnswerValue, Form
+from bot.participation.service import QUESTIONNAIRE_OF
+from bot.ui import texts
+from storage.consents import ConsentsRepo
+from storage.forms import FormSessionsRepo
+from storage.models import ConsentKind, FormStatus, PairStatus, Role
+from storage.outbox import OutboxRepo
+from storage.pairs import PairsRepo
+from storage.people import PeopleRepo
+
+REMINDER_LIFETIME = timedelta(days=2)
+# Which answer a filter looks at: a mentee's difficulties and a mentor's strengths are
+# chosen from the same list of competence areas.
+AREA_QUESTION = {Role.MENTEE: "difficulties", Role.MENTOR: "competences"}
+SUBJECT_QUESTION = "subjects"
+
+
+class BankStatus(StrEnum):
+    NO_CONSENT = "no_consent"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AWAITING_PARENT = "awaiting_parent"
+    WAITING = "waiting"  # a mentee with a complete questionnaire, waiting for a mentor
+    INVITED = "invited"  # invited into a pair, answers pending
+    IN_PAIR = "in_pair"
+    COMPLETE = "complete"  # a mentor with a complete questionnaire
+
+    @property
+    def unfinished(self) -> bool:
+        return self in (BankStatus.NO_CONSENT, BankStatus.NOT_STARTED, BankStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    person_id: int
+    telegram_id: int
+    role: Role
+    status: BankStatus
+    days_waiting: int
+    form: Form | None
+    answers: dict[str, AnswerValue]
+    reachable: bool = True  # False once Telegram said they blocked the bot
+
+    @property
+    def name(self) -> str:
+        full_name = self.answers.get("full_name")
+        return str(full_name) if full_name else texts.bank_unnamed(self.telegram_id)
+
+    def mentions(self, question_id: str, option_id: str) -> bool:
+        given = self.answers.get(question_id)
+        return isinstance(given, list) and option_id in given
+
+
+@dataclass(frozen=True)
+class BankCounts:
+    total: int
+    complete: int
+    waiting: int
+
+
+class BankService:
+    def __init__(
+        self, people: PeopleRepo, sessions: FormSessionsRepo, consents: ConsentsRepo,
+        pairs: PairsRepo, outbox: OutboxRepo, catalog: FormCatalog, clock: Clock,
+    ) -> None:  # fmt: skip
+        self._people = people
+        self._pairs = pairs
+        self._sessions = sessions
+        self._consents = consents
+        self._outbox = outbox
+        self._catalog = catalog
+        self._clock = clock
+
+    async def bank(self, school_id: int, role: Role) -> list[BankEntry]:
+        form_id = QUESTIONNAIRE_OF[role]
+        members = await self._people.members(role, school_id)
+        sessions = {s.person_id: s for s in await self._sessions.for_school(school_id, form_id)}
+        answers = await self._sessions.answers_for([s.id for s in sessions.values()])
+        consented = await self._consents.agreed_people(school_id, ConsentKind.PERSONAL_DATA)
+        parents = await self._consents.agreed_people(school_id, ConsentKind.PARENT)
+        in_pairs = await self._pairs.mentee_pair_status(school_id) if role is Role.MENTEE else {}
+        today = self._clock.now()
+        entries = []
+        for member in members:
+            session = sessions.get(member.person_id)
+            given = answers.get(session.id, {}) if session else {}
+            days = 0
+            if session is None:
+                status = (BankStatus.NOT_STARTED if member.person_id in consented
+                          else BankStatus.NO_CONSENT)  # fmt: skip
+            elif session.status is FormStatus.IN_PROGRESS:
+                status = BankStatus.IN_PROGRESS
+            elif given.get("category") == STUDENT_CATEGORY and member.person_id not in parents:
+                status = BankStatus.AWAITING_PARENT
+            elif member.person_id in in_pairs:
+                active = in_pairs[member.person_id] is PairStatus.ACTIVE
+                status = BankStatus.IN_PAIR if active else BankStatus.INVITED
+            elif role is Role.MENTEE:
+                status = BankStatus.WAITING
+                submitted = session.submitted_at or today
+                days = max(0, (today - submitted).days)
+            else:
+                status = BankStatus.COMPLETE
+            form = self._catalog.get(form_id, session.form_version) if session else None
+            entries.append(BankEntry(member.person_id, member.telegram_id, role, status, days,
+                                     form, given, member.is_active))  # fmt: skip
+
+        return sorted(entries, key=lambda e: (e.status.unfinished, e.name.lower()))
+
+    async def names(self, school_id: int) -> dict[int, str]:
+        """Everyone in the school's banks, by person id, named as the bank names them."""
+        roles = (Role.MENTEE, Role.MENTOR)
+        forms = [QUESTIONNAIRE_OF[role] for role in roles]
+        given = await self._sessions.names_in_school(school_id, forms)
+        names = {}
+        for role in roles:
+            for member in await self._people.members(role, school_id):
+                names[member.person_id] = (given.get(member.person_id)
+                                           or texts.bank_unnamed(member.telegram_id))  # fmt: skip
+        return names
+
+    async def counts(self, school_id: int, role: Role) -> BankCounts:
+        entries = await self.bank(school_id, role)
+        return BankCounts(
+            total=len(entries),
+            complete=sum(1 for e in entries if not e.status.unfinished),
+            waiting=sum(1 for e in entries if e.status is BankStatus.WAITING),
+        )
+
+    async def remind_unfinished(self, school_id: int, role: Role) -> int:
+        """Queue one reminder per unfinished participant per day; returns how many were new."""
+        now = self._clock.now()
+        queued = 0
+        for entry in await self.bank(school_id, role):
+            if not entry.status.unfinished:
+                continue
+            key = f"bank-reminder:{school_id}:{role.value}:{entry.person_id}:{now.date()}"
+            if await self._outbox.enqueue(
+                key, entry.telegram_id, "questionnaire_reminder",
+                message_payload(texts.questionnaire_reminder(role)), now,
+                now + REMINDER_LIFETIME, now,
+            ):  # fmt: skip
+                queued += 1
+        return queued
+
+
+def filtered(
+    entries: list[BankEntry], subject: str | None = None, area: str | None = None
+) -> list[BankEntry]:
+    return [
+        entry for entry in entries
+        if (subject is None or entry.mentions(SUBJECT_QUESTION, subject))
+        and (area is None or entry.mentions(AREA_QUESTION[entry.role], area))
+    ]  # fmt: skip
+
+
+def export_table(entries: list[BankEntry], form: Form) -> tuple[list[str], list[list[str]]]:
+    """One row per person, one column per question of the current form (Russian headers).
+    Answers given to an older version land under the question with the same id."""
+    headers = [texts.EXPORT_STATUS, texts.EXPORT_DAYS_WAITING] + [
+        q.header or q.text for q in form.questions
+    ]
+    rows = []
+    for entry in entries:
+        row = [texts.BANK_STATUS[entry.status], str(entry.days_waiting or "")]
+        for question in form.questions:
+            value = entry.answers.get(question.id)
+            row.append(render(question, value) if question.id in entry.answers else "")
+        rows.append(row)
+    return headers, rows
+
+
+def to_xlsx(title: str, headers: list[str], rows: list[list[str]]) -> bytes:
+    # openpyxl costs ~30 MB of memory: loaded on the first export, not at start-up.
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_spreadsheet_safe(value) for value in row])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(sheet.columns, start=1):
+        width = max(len(str(cell.value or "")) for cell in column)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(12, width + 2), 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
+    """UTF-8 with a BOM and semicolons: what Excel with Russian settings opens correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(headers)
+    writer.writerows([_spreadsheet_safe(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """A typed answer must not become a formula in the curator's spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

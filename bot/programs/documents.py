@@ -1,0 +1,51 @@
+"""A pair's personalized program, as .docx."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.documents import as_bytes, centered, new_document
+from bot.forms.model import AnswerValue
+from bot.ui import texts
+from storage.models import Pair
+
+
+def program_document(
+    school: str, pair: Pair, names: dict[int, str], answers: dict[str, AnswerValue]
+) -> bytes:
+    """A pair's personalized program: header, goals, and the plan of activities as a table."""
+    document = new_document()
+    centered(document, f"{texts.PROGRAM_DOC_TITLE}\n{school}")
+    start = (
+        date.fromisoformat(str(answers.get("start_date"))) if answers.get("start_date") else None
+    )
+    months = int(answers.get("months") or 0)
+    details = (
+        (texts.PROGRAM_DOC_MENTOR, names.get(pair.mentor_id, "")),
+        (texts.PROGRAM_DOC_MENTEES, ", ".join(names.get(m, "") for m in pair.mentee_ids)),
+        (texts.PROGRAM_DOC_FORM, texts.PAIR_FORMS.get(pair.form, pair.form)),
+        (texts.PROGRAM_DOC_KIND, texts.PAIR_KINDS.get(pair.kind, pair.kind)),
+        (texts.PROGRAM_DOC_TERM, texts.program_term(start, months)),
+        (texts.PROGRAM_DOC_GOALS, str(answers.get("goals") or "")),
+    )
+    for label, value in details:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, texts.PROGRAM_DOC_COLUMNS, strict=True):
+        cell.text = header
+    lines = [line for line in str(answers.get("activities") or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        parts = [part.strip() for part in line.split(";", 3)] + ["", "", ""]
+        row = table.add_row().cells
+        row[0].text = str(number)
+        for cell, value in zip(row[1:], parts[:4], strict=True):
+            cell.text = value
+    if answers.get("development_plan"):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{texts.PROGRAM_DOC_PLAN}: ").bold = True
+        paragraph.add_run(str(answers["development_plan"]))
+    document.add_paragraph(texts.PROGRAM_DOC_SIGNATURES)
+    return as_bytes(document)

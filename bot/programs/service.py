@@ -1,0 +1,132 @@
+"""The personalized program of a pair: the mentor drafts it with the form engine, the mentee
+confirms it, the curator sees it; any change after confirmation needs both sides again."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.core.clock import Clock
+from bot.core.outbox import message_payload
+from bot.forms.catalog import PAIR_PROGRAM
+from bot.forms.engine import FormEngine, FormState
+from bot.participation.service import Next
+from bot.ui import texts
+from bot.ui.callbacks import PairCardAction, PairCardCb
+from bot.ui.keyboards import Keyboard
+from storage.models import Pair, Role
+from storage.outbox import OutboxRepo
+from storage.pairs import PairsRepo
+from storage.people import PeopleRepo
+from storage.programs import Program, ProgramsRepo, ProgramTerm
+
+NOTICE_LIFETIME = timedelta(days=7)
+
+
+def program_end(start: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    months_from_january = start.month - 1 + months
+    year, month = start.year + months_from_january // 12, months_from_january % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+class ProgramService:
+    def __init__(
+        self, programs: ProgramsRepo, pairs: PairsRepo, engine: FormEngine, people: PeopleRepo,
+        outbox: OutboxRepo, clock: Clock,
+    ) -> None:  # fmt: skip
+        self._programs = programs
+        self._pairs = pairs
+        self._engine = engine
+        self._people = people
+        self._outbox = outbox
+        self._clock = clock
+
+    async def get(self, pair: Pair) -> tuple[Program, FormState] | None:
+        program = await self._programs.get(pair.id)
+        if program is None:
+            return None
+        state = await self._engine.load(program.session_id)
+        return (program, state) if state else None
+
+    async def end_date(self, pair: Pair) -> date | None:
+        """When the confirmed program ends: its start plus its length in months."""
+        found = await self.get(pair)
+        if found is None or found[0].status != "confirmed":
+            return None
+        answers = found[1].answers
+        if not answers.get("start_date") or not answers.get("months"):
+            return None
+        return program_end(date.fromisoformat(str(answers["start_date"])), int(answers["months"]))
+
+    async def ending_without_final_meeting(self) -> list[tuple[ProgramTerm, date]]:
+        """Every confirmed program of an active pair with no final meeting, and its end."""
+        return [(term, program_end(term.start, term.months))
+                for term in await self._programs.terms_without_final_meeting()]  # fmt: skip
+
+    async def edit(self, pair: Pair) -> FormState | None:
+        """The mentor's form: a new draft, the draft in progress, or the sent program
+        reopened at its summary (which takes it back to a draft)."""
+        found = await self.get(pair)
+        if found is None:
+            state = await self._engine.start(pair.mentor_id, pair.organization_id,
+                                             PAIR_PROGRAM.id)  # fmt: skip
+            await self._programs.create(pair.id, state.session.id, self._clock.now())
+            return state
+        _, state = found
+        if state.in_progress:
+            return state
+        await self._programs.set_status(pair.id, ("proposed", "confirmed"), "draft",
+                                        self._clock.now())  # fmt: skip
+        return await self._engine.reopen(state)
+
+    async def submitted(self, state: FormState) -> Next:
+        """The mentor sent the program: it waits for the mentee, the curator is told."""
+        program = await self._programs.by_session(state.session.id)
+        pair = await self._pairs.get(program.pair_id) if program else None
+        if program is None or pair is None:
+            return Next(texts.FORM_GONE)
+        await self._programs.set_status(pair.id, ("draft",), "proposed", self._clock.now())
+        kb = Keyboard()
+        kb.button(
+            text=texts.BTN_PROGRAM_OPEN,
+            callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
+        )
+        await self._notify(
+            pair,
+            "proposed",
+            texts.PROGRAM_TO_CONFIRM,
+            await self._chats(pair.mentee_ids),
+            kb.as_markup(),
+        )
+        await self._notify(pair, "proposed", texts.PROGRAM_SENT_NOTICE, await self._curators(pair))
+        return Next(texts.PROGRAM_SENT)  # fmt: skip
+
+    async def confirm(self, pair: Pair) -> bool:
+        if not await self._programs.set_status(pair.id, ("proposed",), "confirmed",
+                                               self._clock.now()):  # fmt: skip
+            return False
+        chats = await self._curators(pair) + await self._chats([pair.mentor_id])
+        await self._notify(pair, "confirmed", texts.PROGRAM_CONFIRMED_NOTICE, chats)
+        return True
+
+    async def _chats(self, person_ids: list[int]) -> list[int]:
+        return [p.telegram_id for i in person_ids if (p := await self._people.by_id(i))]
+
+    async def _curators(self, pair: Pair) -> list[int]:
+        return await self._people.holders(Role.CURATOR, pair.organization_id)
+
+    async def _notify(
+        self, pair: Pair, event: str, text: str, chats: list[int],
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> None:  # fmt: skip
+        now = self._clock.now()
+        program = await self._programs.get(pair.id)
+        revision = program.revision if program else 0
+        for chat in chats:
+            await self._outbox.enqueue(
+                f"program:{pair.id}:{revision}:{event}:{chat}", chat, "program",
+                message_payload(text, markup), now, now + NOTICE_LIFETIME, now,
+            )  # fmt: skip

@@ -1,0 +1,1 @@
+"""Telegram presentation shared by the handlers: keyboards, callback data, menus, states, texts."""

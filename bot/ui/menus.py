@@ -1,0 +1,52 @@
+"""Screens shared by several handlers: the main menu and the help."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.core.permissions import Actor
+from bot.ui import keyboards, texts
+from storage.models import Organization, Role
+from storage.organizations import OrganizationsRepo
+
+
+async def main_menu(
+    actor: Actor, organizations: OrganizationsRepo
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not actor.is_registered:
+        return texts.MENU_STRANGER, None
+    curator_schools: list[Organization] = []
+    questionnaires: list[tuple[Role, Organization]] = []
+    for grant in actor.grants:
+        school = await organizations.school(grant.organization_id or 0)
+        if school is None:
+            continue
+        if grant.role is Role.CURATOR:
+            curator_schools.append(school)
+        elif grant.role in (Role.MENTEE, Role.MENTOR):
+            questionnaires.append((grant.role, school))
+    ordered = [role for role in Role if role in actor.roles]
+    markup = keyboards.main_menu(actor, curator_schools, questionnaires)
+    return texts.main_menu(ordered), markup
+
+
+def help_text(actor: Actor) -> str:
+    if not actor.is_registered:
+        return texts.HELP_STRANGER
+    lines = [texts.HELP_HEADER, texts.HELP_COMMON, ""]
+    lines += [texts.HELP_BY_ROLE[role] for role in Role if role in actor.roles]
+    return "\n".join(lines)
+
+
+async def profile_text(actor: Actor, organizations: OrganizationsRepo) -> str:
+    lines = [texts.PROFILE_TITLE]
+    for grant in actor.grants:
+        place = ""
+        if grant.organization_id is not None:
+            school = await organizations.school(grant.organization_id)
+            place = school.name if school else ""
+        elif grant.district_id is not None:
+            district = await organizations.district(grant.district_id)
+            place = district.name if district else ""
+        lines.append(texts.profile_line(grant.role, place))
+    return "\n".join(lines)

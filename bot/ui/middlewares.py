@@ -1,0 +1,94 @@
+"""Per-update middlewares: who is acting, flood control, and the permission gate."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.flags import get_flag
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+
+from bot.core.clock import Clock
+from bot.core.config import ThrottleSettings
+from bot.core.permissions import Action, Actor, can
+from bot.ui import keyboards, texts
+from storage.models import Role, RoleGrant
+from storage.people import PeopleRepo
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Loads the acting person and all their roles; administrators come from the config."""
+
+    def __init__(self, people: PeopleRepo, admins: frozenset[int]) -> None:
+        self._people = people
+        self._admins = admins
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        person, held = await self._people.with_grants(user.id)
+        grants: list[RoleGrant] = [RoleGrant(Role.ADMIN)] if user.id in self._admins else []
+        grants.extend(held)
+        if person is not None and not person.is_active:
+            # They wrote to us again, so they unblocked the bot.
+            await self._people.mark_active(user.id)
+
+        data["actor"] = Actor(telegram_id=user.id, person=person, grants=tuple(grants))
+        return await handler(event, data)
+
+
+class ThrottleMiddleware(BaseMiddleware):
+    """A token bucket per user; the first refused update gets one warning, the rest are dropped."""
+
+    def __init__(self, clock: Clock, settings: ThrottleSettings) -> None:
+        self._clock = clock
+        self._settings = settings
+        self._buckets: dict[int, tuple[float, float, bool]] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        now = self._clock.now().timestamp()
+        tokens, seen, warned = self._buckets.get(user.id, (float(self._settings.burst), now, False))
+        tokens = min(float(self._settings.burst), tokens + (now - seen) * self._settings.per_second)
+        if tokens < 1:
+            self._buckets[user.id] = (tokens, now, True)
+            log.info("throttled user_id=%s", user.id)
+            if not warned:
+                await _refuse(event, texts.THROTTLED)
+            return None
+        self._buckets[user.id] = (tokens - 1, now, False)
+        if len(self._buckets) > 50_000:
+            self._buckets.clear()
+        return await handler(event, data)
+
+
+class PermissionMiddleware(BaseMiddleware):
+    """The gate every handler passes: its declared action must be allowed for the actor."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        action: Action | None = get_flag(data, "action")
+        if action is None:
+            raise RuntimeError("handler declares no action flag")
+        actor: Actor | None = data.get("actor")
+        if actor is not None and can(actor, action):
+            return await handler(event, data)
+        log.info("refused action=%s user_id=%s", action, actor.telegram_id if actor else None)
+        registered = actor is not None and actor.is_registered
+        await _refuse(event, texts.FORBIDDEN if registered else texts.NOT_REGISTERED, registered)
+        return None
+
+
+async def _refuse(event: TelegramObject, text: str, offer_menu: bool = True) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    elif isinstance(event, Message):
+        await event.answer(text, reply_markup=keyboards.back_to_main() if offer_menu else None)
