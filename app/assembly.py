@@ -43,6 +43,7 @@ from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.services import Services
 from bot.ui import commands
 from bot.ui.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
 from handlers.forms import FormServices
@@ -112,17 +113,42 @@ def build_dispatcher(
     participation = ParticipationService(
         engine, consent, organizations, people, invites, outbox, clock
     )
+    erasure = ErasureService(consents, ErasureRepo(db), settings.backup.folder, clock)
+    school_years = SchoolYearService(
+        SchoolYearsRepo(db), pairs, meetings_service, people, outbox, clock
+    )
+    pair_service = PairService(
+        pairs, pair_requests, PreferencesRepo(db), banks, people, outbox, clock
+    )
+    privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
+    health = Health(clock.now())
+    services = Services(
+        settings=settings,
+        clock=clock,
+        health=health,
+        forms=engine,
+        participation=participation,
+        banks=banks,
+        invites=invites,
+        school_years=school_years,
+        pairs=pair_service,
+        programs=program_service,
+        meetings=meetings_service,
+        privacy=privacy,
+        erasure=erasure,
+    )
+    # The string keys below are being replaced by `services` (issue 12): a handler that still
+    # reads one of them is moved to `services` with its feature.
     dp = Dispatcher(
         storage=storage or SQLStorage(db),
+        services=services,
         settings=settings,
         clock=clock,
         db=db,
         outbox=outbox,
-        health=Health(clock.now()),
-        erasure=ErasureService(consents, ErasureRepo(db), settings.backup.folder, clock),
-        school_years=SchoolYearService(
-            SchoolYearsRepo(db), pairs, meetings_service, people, outbox, clock
-        ),
+        health=health,
+        erasure=erasure,
+        school_years=school_years,
         catalog=catalog,
         people=people,
         organizations=organizations,
@@ -136,11 +162,9 @@ def build_dispatcher(
         programs=program_service,
         pair_requests=pair_requests,
         banks=banks,
-        pair_service=PairService(
-            pairs, pair_requests, PreferencesRepo(db), banks, people, outbox, clock
-        ),
+        pair_service=pair_service,
         pairs=pairs,
-        privacy=PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock),
+        privacy=privacy,
     )
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)

@@ -20,8 +20,8 @@ from aiogram.types import Message, Update
 
 from app.assembly import build_dispatcher
 from bot.core.config import InviteSettings, Settings, ThrottleSettings
+from bot.core.i18n import tr
 from bot.organizations.invites import InviteService
-from bot.ui import texts
 from bot.ui.callbacks import FormAction, FormCb
 from storage.db import Database
 from storage.invites import InvitesRepo
@@ -107,8 +107,8 @@ def _next_answer(fake: FakeTelegram, user: int) -> tuple[dict[str, Any], bool]:
     Returns the update and whether the questionnaire is then sent."""
     message = fake.last(user)
     buttons = fake.buttons(message)
-    if texts.BTN_FORM_SUBMIT in buttons:
-        return fake.callback_update(user, message, buttons[texts.BTN_FORM_SUBMIT]), True
+    if tr("btn-form-submit") in buttons:
+        return fake.callback_update(user, message, buttons[tr("btn-form-submit")]), True
     form = {label: FormCb.unpack(data) for label, data in buttons.items()
             if data.startswith(f"{FormCb.__prefix__}:")}  # fmt: skip
     by_action = {action: [label for label, cb in form.items() if cb.action is action]

@@ -7,6 +7,7 @@ from html import escape
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.catalog import COMPETENCE_AREAS, SUBJECTS, FormCatalog
 from bot.forms.screens import card_text
@@ -32,7 +33,7 @@ async def _scope(
     """The school and bank, if this curator runs that school; otherwise refuse."""
     role = _ROLES.get(role_name)
     if role is None:
-        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        await callback.answer(tr("not-found"), show_alert=True)
         return None
     school = await school_in_scope(callback, actor, school_id, organizations, Action.VIEW_BANK)
     return (school, role) if school else None
@@ -67,7 +68,7 @@ async def bank_screen(
         lines.append(texts.bank_filter_line(label))
     lines.append("")
     if not shown:
-        lines.append(texts.BANK_NOTHING_FOUND if label else texts.BANK_EMPTY)
+        lines.append(tr("bank-nothing-found") if label else tr("bank-empty"))
     for number, entry in enumerate(on_page, start=page * PAGE_SIZE + 1):
         lines.append(
             texts.bank_line(
@@ -97,18 +98,18 @@ def _bank_keyboard(
     if pages > 1:
         if page > 0:
             kb.button(
-                text=texts.BTN_PREV_PAGE,
+                text=tr("btn-prev-page"),
                 callback_data=data.model_copy(update={"page": page - 1, "view": BankView.LIST}),
             )
         if page < pages - 1:
             kb.button(
-                text=texts.BTN_NEXT_PAGE,
+                text=tr("btn-next-page"),
                 callback_data=data.model_copy(update={"page": page + 1, "view": BankView.LIST}),
             )
         widths.append(int(page > 0) + int(page < pages - 1))
     role = _ROLES[data.role]
     kb.button(
-        text=texts.BTN_FILTER_SUBJECT,
+        text=tr("btn-filter-subject"),
         callback_data=data.model_copy(update={"view": BankView.PICK_SUBJECT}),
     )
     kb.button(
@@ -118,24 +119,24 @@ def _bank_keyboard(
     widths.append(2)
     if filtered_on:
         kb.button(
-            text=texts.BTN_FILTER_RESET,
+            text=tr("btn-filter-reset"),
             callback_data=BankCb(school_id=data.school_id, role=data.role, view=BankView.LIST),
         )
         widths.append(1)
     for view, label in (
-        (BankView.XLSX, texts.BTN_EXPORT_XLSX),
-        (BankView.CSV, texts.BTN_EXPORT_CSV),
+        (BankView.XLSX, tr("btn-export-xlsx")),
+        (BankView.CSV, tr("btn-export-csv")),
     ):
         kb.button(
             text=label, callback_data=BankCb(school_id=data.school_id, role=data.role, view=view)
         )
     widths.append(2)
     kb.button(
-        text=texts.BTN_REMIND,
+        text=tr("btn-remind"),
         callback_data=BankCb(school_id=data.school_id, role=data.role, view=BankView.REMIND),
     )
     kb.button(
-        text=texts.BTN_BACK,
+        text=tr("btn-back"),
         callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=data.school_id),
     )
     widths += [1, 1]
@@ -159,10 +160,10 @@ async def pick_filter(
         kb.button(text=option.label, callback_data=callback_data.model_copy(
             update={**change, "view": BankView.LIST, "page": 0}))  # fmt: skip
     kb.button(
-        text=texts.BTN_BACK, callback_data=callback_data.model_copy(update={"view": BankView.LIST})
+        text=tr("btn-back"), callback_data=callback_data.model_copy(update={"view": BankView.LIST})
     )
     kb.adjust(2 if by_subject else 1)
-    await show(callback, texts.BANK_PICK_FILTER, kb.as_markup())
+    await show(callback, tr("bank-pick-filter"), kb.as_markup())
 
 
 async def export(
@@ -214,15 +215,15 @@ async def card(
     entry = next((e for e in await banks.bank(school.id, role)
                   if e.person_id == callback_data.person_id), None)  # fmt: skip
     if entry is None:
-        await callback.answer(texts.BANK_NOT_MEMBER, show_alert=True)
+        await callback.answer(tr("bank-not-member"), show_alert=True)
         return
     status = texts.bank_status(entry.status.value, entry.days_waiting)
     if entry.form is None:
-        text = f"<b>{escape(entry.name)}</b>\n{status}\n\n{texts.BANK_NOT_FILLED}"
+        text = f"<b>{escape(entry.name)}</b>\n{status}\n\n{tr('bank-not-filled')}"
     else:
         text = card_text(entry.name, entry.form, entry.answers) + f"\n\n<i>{status}</i>"
     kb = Keyboard()
-    kb.button(text=texts.BTN_BACK, callback_data=BankCb(
+    kb.button(text=tr("btn-back"), callback_data=BankCb(
         school_id=school.id, role=role.value, view=BankView.LIST))  # fmt: skip
     await show(callback, text, kb.as_markup())
 

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.clock import Clock
 from bot.core.config import Settings
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
 from bot.organizations.invites import InviteService
 from bot.organizations.schools import (
@@ -39,13 +40,13 @@ async def list_districts(
 ) -> None:
     await state.clear()
     found = await visible_districts(actor, organizations)
-    title = texts.DISTRICTS_TITLE if found else texts.DISTRICTS_EMPTY
+    title = tr("districts-title") if found else tr("districts-empty")
     await show(event, title, keyboards.districts(found, can(actor, Action.MANAGE_DISTRICTS)))
 
 
 async def ask_district_name(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(DistrictStates.entering_name)
-    await show(callback, texts.ASK_DISTRICT_NAME, keyboards.cancel())
+    await show(callback, tr("ask-district-name"), keyboards.cancel())
 
 
 async def create_district(
@@ -64,7 +65,7 @@ async def create_district(
         return
     district = await organizations.create_district(name, clock.now())
     if district is None:
-        await message.answer(texts.DISTRICT_EXISTS, reply_markup=keyboards.cancel())
+        await message.answer(tr("district-exists"), reply_markup=keyboards.cancel())
         return
     await state.clear()
     await message.answer(texts.district_created(name))
@@ -92,11 +93,11 @@ async def ask_school_name(
 ) -> None:
     district = await organizations.district(callback_data.district_id)
     if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district.id):
-        await callback.answer(texts.FORBIDDEN if district else texts.NOT_FOUND, show_alert=True)
+        await callback.answer(tr("forbidden") if district else tr("not-found"), show_alert=True)
         return
     await state.set_state(SchoolStates.entering_name)
     await state.set_data({"district_id": district.id})
-    await show(callback, texts.ASK_SCHOOL_NAME, keyboards.cancel())
+    await show(callback, tr("ask-school-name"), keyboards.cancel())
 
 
 async def take_school_name(message: Message, state: FSMContext) -> None:
@@ -122,16 +123,16 @@ async def create_school(
     data = await state.get_data()
     district_id = int(data.get("district_id", 0))
     if not 0 <= callback_data.index < len(texts.SCHOOL_TIMEZONES) or "name" not in data:
-        await callback.answer(texts.STALE_BUTTON, show_alert=True)
+        await callback.answer(tr("stale-button"), show_alert=True)
         return
     if not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
-        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        await callback.answer(tr("forbidden"), show_alert=True)
         return
     timezone = texts.SCHOOL_TIMEZONES[callback_data.index][0]
     school = await organizations.create_school(district_id, data["name"], timezone, clock.now())
     if school is None:
         await state.set_state(SchoolStates.entering_name)
-        await show(callback, texts.SCHOOL_EXISTS, keyboards.cancel())
+        await show(callback, tr("school-exists"), keyboards.cancel())
         return
     await state.clear()
     await show(callback, texts.school_created(school.name), keyboards.school(school, actor))
@@ -148,7 +149,7 @@ async def invite_coordinator(
 ) -> None:
     district = await organizations.district(callback_data.district_id)
     if district is None:
-        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        await callback.answer(tr("not-found"), show_alert=True)
         return
     issued = await invites.issue(InviteKind.COORDINATOR, actor.telegram_id, district_id=district.id)
     await send_invite(
@@ -165,7 +166,7 @@ async def _show_district(
 ) -> None:
     district = await organizations.district(district_id)
     if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
-        refusal = texts.FORBIDDEN if district else texts.NOT_FOUND
+        refusal = tr("forbidden") if district else tr("not-found")
         if isinstance(event, CallbackQuery):
             await event.answer(refusal, show_alert=True)
         else:

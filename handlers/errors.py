@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
-from bot.ui import texts
+from bot.core.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ async def on_error(event: ErrorEvent) -> None:
     busy = isinstance(event.exception, sqlite3.OperationalError) and "locked" in str(
         event.exception
     )
-    text = texts.DATABASE_BUSY if busy else texts.SOMETHING_WENT_WRONG
+    text = tr("database-busy") if busy else tr("something-went-wrong")
     try:
         if update.callback_query:
             await update.callback_query.answer(text, show_alert=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.ui import menus, texts
+from bot.ui import menus
 from storage.organizations import OrganizationsRepo
 
 ANYONE = {"action": Action.ANYONE}
@@ -16,34 +17,34 @@ async def _reply_with_menu(
     message: Message, notice: str, actor: Actor, organizations: OrganizationsRepo
 ) -> None:
     if not actor.is_registered:
-        await message.answer(texts.STRANGER_HINT)
+        await message.answer(tr("stranger-hint"))
         return
     text, markup = await menus.main_menu(actor, organizations)
     await message.answer(f"{notice}\n\n{text}", reply_markup=markup)
 
 
 async def edited(message: Message) -> None:
-    await message.answer(texts.EDITED_IGNORED)
+    await message.answer(tr("edited-ignored"))
 
 
 async def unexpected_message(
     message: Message, actor: Actor, organizations: OrganizationsRepo
 ) -> None:
     if message.text is None:
-        notice = texts.UNSUPPORTED_CONTENT
+        notice = tr("unsupported-content")
     elif message.text.startswith("/"):
-        notice = texts.UNKNOWN_COMMAND
+        notice = tr("unknown-command")
     else:
-        notice = texts.UNEXPECTED_TEXT
+        notice = tr("unexpected-text")
     await _reply_with_menu(message, notice, actor, organizations)
 
 
 async def stale_button(
     callback: CallbackQuery, actor: Actor, organizations: OrganizationsRepo
 ) -> None:
-    await callback.answer(texts.STALE_BUTTON, show_alert=True)
+    await callback.answer(tr("stale-button"), show_alert=True)
     if isinstance(callback.message, Message):
-        await _reply_with_menu(callback.message, texts.STALE_BUTTON, actor, organizations)
+        await _reply_with_menu(callback.message, tr("stale-button"), actor, organizations)
 
 
 def build_router() -> Router:

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.answers import Invalid, parse_typed
 from bot.forms.engine import SUMMARY, FormEngine, FormState
@@ -19,7 +20,7 @@ from bot.forms.screens import answer_mark, question_screen, summary_screen
 from bot.meetings.service import MeetingService
 from bot.participation.service import Next, ParticipationService
 from bot.programs.service import ProgramService
-from bot.ui import menus, texts
+from bot.ui import menus
 from bot.ui.callbacks import FormAction, FormCb
 from bot.ui.states import FormStates
 from storage.organizations import OrganizationsRepo
@@ -83,7 +84,7 @@ async def _submit(
     forms: FormServices, organizations: OrganizationsRepo, message_id: int | None,
 ) -> None:  # fmt: skip
     if not await forms.engine.submit(state):
-        await chat.answer(texts.FORM_GONE)
+        await chat.answer(tr("form-gone"))
         return
     if state.form.purpose is FormPurpose.PROGRAM:
         following = await forms.programs.submitted(state)
@@ -111,7 +112,7 @@ async def on_button(
     message = callback.message
     form = await _owned(actor, forms.engine, callback_data.session)
     if form is None or not isinstance(message, Message):
-        await callback.answer(texts.FORM_GONE, show_alert=True)
+        await callback.answer(tr("form-gone"), show_alert=True)
         return
     if callback_data.action is FormAction.REOPEN:
         reopened = await forms.engine.reopen(form) if not form.in_progress else form
@@ -120,12 +121,12 @@ async def on_button(
             await present(message, reopened, state, organizations)
         return
     if not form.in_progress:
-        await callback.answer(texts.FORM_GONE, show_alert=True)
+        await callback.answer(tr("form-gone"), show_alert=True)
         return
     on_screen = form.session.current_question
     expected = SUMMARY if callback_data.action is FormAction.EDIT else callback_data.q
     if on_screen != expected:
-        await callback.answer(texts.FORM_STALE)
+        await callback.answer(tr("form-stale"))
         await present(message, form, state, organizations)
         return
     gate = await forms.participation.consent_gate(form)
@@ -147,7 +148,7 @@ async def _act(
         await callback.answer()
         await message.edit_reply_markup(reply_markup=None)
         await state.clear()
-        await present_next(message, Next(texts.FORM_PAUSED), state, actor, organizations)
+        await present_next(message, Next(tr("form-paused")), state, actor, organizations)
         return
     if action is FormAction.TOGGLE:
         await _toggle(callback, callback_data, form, state, organizations)
@@ -156,7 +157,7 @@ async def _act(
         moved = await (forms.engine.back(form) if action is FormAction.BACK
                        else forms.engine.edit(form, callback_data.q))  # fmt: skip
         if moved is None:
-            await callback.answer(texts.FORM_NO_PREVIOUS)
+            await callback.answer(tr("form-no-previous"))
             return
         await callback.answer()
         await message.edit_reply_markup(reply_markup=None)
@@ -173,7 +174,7 @@ async def _act(
         return
     answered = await forms.engine.answer(form, value)
     if answered is None:
-        await callback.answer(texts.FORM_STALE)
+        await callback.answer(tr("form-stale"))
         return
     await callback.answer()
     await message.edit_reply_markup(reply_markup=None)
@@ -190,12 +191,12 @@ async def _button_value(
     question = form.question
     assert question is not None
     if data.action is FormAction.SKIP:
-        return Invalid(texts.FORM_REQUIRED) if question.required else None
+        return Invalid(tr("form-required")) if question.required else None
     if data.action is FormAction.DONE:
         draft = (await state.get_data()).get("draft")
         chosen = draft if draft is not None else form.answers.get(question.id) or []
         if not chosen and question.required:
-            return Invalid(texts.FORM_PICK_AT_LEAST_ONE)
+            return Invalid(tr("form-pick-at-least-one"))
         order = [o.id for o in question.options]
         return sorted(chosen, key=lambda c: order.index(c) if c in order else len(order))
     if question.kind is QuestionKind.YES_NO and data.v in (0, 1):
@@ -204,7 +205,7 @@ async def _button_value(
         return data.v
     if question.kind is QuestionKind.SINGLE and 0 <= data.v < len(question.options):
         return question.options[data.v].id
-    return Invalid(texts.STALE_BUTTON)
+    return Invalid(tr("stale-button"))
 
 
 async def _toggle(
@@ -214,7 +215,7 @@ async def _toggle(
     question = form.question
     message = callback.message
     if question is None or not 0 <= data.v < len(question.options):
-        await callback.answer(texts.STALE_BUTTON, show_alert=True)
+        await callback.answer(tr("stale-button"), show_alert=True)
         return
     stored = await state.get_data()
     same_session = stored.get("session_id") == form.session.id
@@ -239,14 +240,14 @@ async def on_text(
     form = await _owned(actor, forms.engine, stored.get("session_id"))
     if form is None or not form.in_progress:
         await state.clear()
-        await present_next(message, Next(texts.FORM_GONE), state, actor, organizations)
+        await present_next(message, Next(tr("form-gone")), state, actor, organizations)
         return
     question = form.question
     if question is None:
-        await present(message, form, state, organizations, texts.FORM_AT_SUMMARY)
+        await present(message, form, state, organizations, tr("form-at-summary"))
         return
     if message.text and message.text.startswith("/"):
-        await present(message, form, state, organizations, texts.UNKNOWN_COMMAND_IN_FORM)
+        await present(message, form, state, organizations, tr("unknown-command-in-form"))
         return
     school = await organizations.school(form.session.organization_id or 0)
     zone = school.timezone if school else "Europe/Moscow"
@@ -256,7 +257,7 @@ async def on_text(
         return
     if question.kind is QuestionKind.MULTI:
         draft = list(stored.get("draft") or form.answers.get(question.id) or [])
-        await present(message, form, state, organizations, texts.FORM_OTHER_ADDED,
+        await present(message, form, state, organizations, tr("form-other-added"),
                       [*draft, value])  # fmt: skip
         return
     gate = await forms.participation.consent_gate(form)
@@ -265,7 +266,7 @@ async def on_text(
         return
     answered = await forms.engine.answer(form, value)
     if answered is None:
-        await present(message, form, state, organizations, texts.FORM_STALE)
+        await present(message, form, state, organizations, tr("form-stale"))
         return
     mark = answer_mark(question, value)
     await _advance(message, answered, state, actor, bot, forms, organizations, mark, None)

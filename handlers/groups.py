@@ -8,8 +8,8 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.permissions import Action
-from bot.ui import texts
 from storage.notices import GroupNoticesRepo
 
 ANYONE = {"action": Action.ANYONE}
@@ -26,7 +26,7 @@ class OutsidePrivateChat(Filter):
 
 async def group_message(message: Message, group_notices: GroupNoticesRepo, clock: Clock) -> None:
     if await group_notices.first_notice(message.chat.id, clock.now()):
-        await message.answer(texts.PRIVATE_ONLY)
+        await message.answer(tr("private-only"))
 
 
 async def group_edit(message: Message) -> None:
@@ -34,7 +34,7 @@ async def group_edit(message: Message) -> None:
 
 
 async def group_button(callback: CallbackQuery) -> None:
-    await callback.answer(texts.PRIVATE_ONLY, show_alert=True)
+    await callback.answer(tr("private-only"), show_alert=True)
 
 
 def build_router() -> Router:

@@ -8,9 +8,9 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.pairs.service import PairService
-from bot.ui import texts
 from bot.ui.callbacks import PairInviteCb
 from bot.ui.states import PairStates
 from storage.models import Decision, Pair, PairStatus
@@ -37,7 +37,7 @@ async def answer_invitation(
     pair = await _pending(actor, pairs, callback_data.pair_id)
     message = callback.message
     if pair is None or actor.person is None or not isinstance(message, Message):
-        await callback.answer(texts.PAIR_INVITATION_GONE, show_alert=True)
+        await callback.answer(tr("pair-invitation-gone"), show_alert=True)
         return
     await callback.answer()
     await message.edit_reply_markup(reply_markup=None)
@@ -46,7 +46,7 @@ async def answer_invitation(
         return
     await state.set_state(PairStates.declining)
     await state.set_data({"pair_id": pair.id})
-    await message.answer(texts.PAIR_ASK_REASON)
+    await message.answer(tr("pair-ask-reason"))
 
 
 async def decline_reason(
@@ -55,12 +55,12 @@ async def decline_reason(
 ) -> None:  # fmt: skip
     reason = (message.text or "").strip()
     if not reason or len(reason) > REASON_LIMIT:
-        await message.answer(texts.PAIR_ASK_REASON)
+        await message.answer(tr("pair-ask-reason"))
         return
     pair = await _pending(actor, pairs, int((await state.get_data()).get("pair_id", 0)))
     await state.clear()
     if pair is None or actor.person is None:
-        await message.answer(texts.PAIR_INVITATION_GONE)
+        await message.answer(tr("pair-invitation-gone"))
         return
     await message.answer(await pair_service.respond(pair, actor.person.id, False, reason))
 

@@ -7,6 +7,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.organizations.invites import InviteProblem, InviteService, grant_for
 from bot.participation.service import ParticipationService
@@ -33,21 +34,21 @@ async def choose_role(
     participation: ParticipationService,
 ) -> None:
     if callback_data.role not in (Role.MENTOR.value, Role.MENTEE.value):
-        await callback.answer(texts.STALE_BUTTON, show_alert=True)
+        await callback.answer(tr("stale-button"), show_alert=True)
         return
     invite_id = (await state.get_data()).get("invite_id")
     checked = await invites.check_id(int(invite_id or 0))
     if isinstance(checked, InviteProblem):
         await state.clear()
-        await callback.answer(texts.JOIN_STALE, show_alert=True)
+        await callback.answer(tr("join-stale"), show_alert=True)
         return
     grant = grant_for(checked, Role(callback_data.role))
     await state.clear()
     if grant in actor.grants:
-        await callback.answer(texts.INVITE_ALREADY_HELD, show_alert=True)
+        await callback.answer(tr("invite-already-held"), show_alert=True)
         return
     if not await invites.redeem(checked, actor.telegram_id, grant):
-        await callback.answer(texts.JOIN_STALE, show_alert=True)
+        await callback.answer(tr("join-stale"), show_alert=True)
         return
     await callback.answer()
     person = await people.by_telegram_id(actor.telegram_id)

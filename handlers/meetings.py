@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.core.when import WhenError, parse_when, shown
 from bot.meetings.documents import journal_document
@@ -58,11 +59,11 @@ async def start_meeting(
 ) -> None:  # fmt: skip
     pair = await _participant_pair(actor, pairs, callback_data.pair_id, organizations)
     if pair is None or not isinstance(callback.message, Message):
-        await callback.answer(texts.PAIR_NOT_YOURS, show_alert=True)
+        await callback.answer(tr("pair-not-yours"), show_alert=True)
 
         return
     if pair.status is not PairStatus.ACTIVE:
-        await callback.answer(texts.MEETING_PAIR_NOT_ACTIVE, show_alert=True)
+        await callback.answer(tr("meeting-pair-not-active"), show_alert=True)
         return
     await callback.answer()
     await state.set_state(MeetingStates.entering_time)
@@ -107,7 +108,7 @@ async def enter_time(
     pair = await _participant_pair(actor, pairs, int(data.get("pair_id", 0)), organizations)
     if pair is None or actor.person is None:
         await state.clear()
-        await message.answer(texts.MEETING_NOT_YOURS)
+        await message.answer(tr("meeting-not-yours"))
         return
     zone = await meetings_service.zone(pair)
     when = parse_when(typed, clock.now(), zone)
@@ -118,7 +119,7 @@ async def enter_time(
         await state.clear()
         meeting = await meetings.get(int(data["meeting_id"]))
         if meeting is None or meeting.pair_id != pair.id:
-            await message.answer(texts.MEETING_NOT_YOURS)
+            await message.answer(tr("meeting-not-yours"))
             return
         await message.answer(await meetings_service.reschedule(meeting, pair, actor.person.id,
                                                                when))  # fmt: skip
@@ -126,15 +127,15 @@ async def enter_time(
     await state.update_data(starts_at=when.isoformat())
     await state.set_state(MeetingStates.entering_place)
     kb = Keyboard()
-    kb.button(text=texts.BTN_ONLINE, callback_data=TopicCb(index=-2))
-    await message.answer(texts.MEETING_ASK_PLACE, reply_markup=kb.as_markup())
+    kb.button(text=tr("btn-online"), callback_data=TopicCb(index=-2))
+    await message.answer(tr("meeting-ask-place"), reply_markup=kb.as_markup())
 
 
 async def enter_place(
     event: Message | CallbackQuery, state: FSMContext, pairs: PairsRepo, programs: ProgramService,
 ) -> None:  # fmt: skip
     if isinstance(event, CallbackQuery):
-        place = texts.BTN_ONLINE.removeprefix("💻 ")
+        place = tr("btn-online").removeprefix("💻 ")
         await event.answer()
         chat = event.message
     else:
@@ -143,7 +144,7 @@ async def enter_place(
     if not isinstance(chat, Message):
         return
     if not place or len(place) > TEXT_LIMIT:
-        await chat.answer(texts.MEETING_TEXT_LIMIT)
+        await chat.answer(tr("meeting-text-limit"))
         return
     pair = await pairs.get(int((await state.get_data()).get("pair_id", 0)))
     topics = await _program_topics(pair, programs) if pair else []
@@ -152,9 +153,9 @@ async def enter_place(
     kb = Keyboard()
     for index, topic in enumerate(topics):
         kb.button(text=topic[:60], callback_data=TopicCb(index=index))
-    kb.button(text=texts.BTN_NO_TOPIC, callback_data=TopicCb(index=-1))
+    kb.button(text=tr("btn-no-topic"), callback_data=TopicCb(index=-1))
     kb.adjust(1)
-    await chat.answer(texts.MEETING_ASK_TOPIC, reply_markup=kb.as_markup())
+    await chat.answer(tr("meeting-ask-topic"), reply_markup=kb.as_markup())
 
 
 def _chosen_time(data: dict[str, Any]) -> datetime | None:
@@ -183,7 +184,7 @@ async def enter_topic(
     if isinstance(event, CallbackQuery):
         index = callback_data.index if callback_data else -1
         topics = list(data.get("topics") or [])
-        topic = topics[index] if 0 <= index < len(topics) else texts.BTN_NO_TOPIC
+        topic = topics[index] if 0 <= index < len(topics) else tr("btn-no-topic")
         await event.answer()
         chat = event.message
     else:
@@ -192,20 +193,20 @@ async def enter_topic(
     if not isinstance(chat, Message):
         return
     if not topic or len(topic) > TEXT_LIMIT:
-        await chat.answer(texts.MEETING_TEXT_LIMIT)
+        await chat.answer(tr("meeting-text-limit"))
         return
     pair = await _participant_pair(actor, pairs, int(data.get("pair_id", 0)), organizations)
     await state.clear()
     if pair is None or actor.person is None:
-        await chat.answer(texts.MEETING_NOT_YOURS)
+        await chat.answer(tr("meeting-not-yours"))
         return
     starts_at = _chosen_time(data)
     if starts_at is None:  # the dialog's data is gone (an old version, a lost restart)
-        await chat.answer(texts.MEETING_DRAFT_LOST)
+        await chat.answer(tr("meeting-draft-lost"))
         return
     created = await meetings_service.propose(pair, actor.person.id, starts_at,
                                              str(data.get("place")), topic)  # fmt: skip
-    await chat.answer(created if isinstance(created, str) else texts.MEETING_PROPOSED)
+    await chat.answer(created if isinstance(created, str) else tr("meeting-proposed"))
 
 
 async def answer_meeting(
@@ -217,7 +218,7 @@ async def answer_meeting(
     pair = await _participant_pair(actor, pairs, meeting.pair_id if meeting else 0, organizations)
     message = callback.message
     if meeting is None or pair is None or actor.person is None or not isinstance(message, Message):
-        await callback.answer(texts.MEETING_NOT_YOURS, show_alert=True)
+        await callback.answer(tr("meeting-not-yours"), show_alert=True)
         return
     action = callback_data.action
     if action is MeetingAction.FEEDBACK:
@@ -229,11 +230,11 @@ async def answer_meeting(
         await present(message, form, state, organizations)
         return
     if action is not MeetingAction.CANCEL and callback_data.revision != meeting.revision:
-        await callback.answer(texts.MEETING_NOT_PROPOSED, show_alert=True)
+        await callback.answer(tr("meeting-not-proposed"), show_alert=True)
         return
     if action is MeetingAction.MOVE:
         if meeting.status == "cancelled":
-            await callback.answer(texts.MEETING_CANCELLED_ALREADY, show_alert=True)
+            await callback.answer(tr("meeting-cancelled-already"), show_alert=True)
             return
         await callback.answer()
         await state.set_state(MeetingStates.entering_time)
@@ -254,7 +255,7 @@ async def journal(
 ) -> None:  # fmt: skip
     pair = await pairs.get(callback_data.pair_id)
     if pair is None or await pair_seat(actor, pair, organizations) is None:
-        await callback.answer(texts.PAIR_NOT_YOURS, show_alert=True)
+        await callback.answer(tr("pair-not-yours"), show_alert=True)
         return
     entries = await meetings_service.journal(pair)
     if callback_data.action is PairCardAction.JOURNAL_DOCX:
@@ -269,7 +270,7 @@ async def journal(
         )
         return
     zone = await meetings_service.zone(pair)
-    lines = [texts.JOURNAL_TITLE, ""]
+    lines = [tr("journal-title"), ""]
     lines += [
         texts.journal_line(
             shown(e.meeting.starts_at, zone),
@@ -279,14 +280,14 @@ async def journal(
             e.summary,
         )
         for e in entries
-    ] or [texts.JOURNAL_EMPTY]
+    ] or [tr("journal-empty")]
     kb = Keyboard()
     kb.button(
-        text=texts.BTN_JOURNAL_DOCX,
+        text=tr("btn-journal-docx"),
         callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.JOURNAL_DOCX),
     )
     kb.button(
-        text=texts.BTN_BACK, callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
+        text=tr("btn-back"), callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
     )
     kb.adjust(1)
     await show(callback, fit(lines), kb.as_markup())  # fmt: skip

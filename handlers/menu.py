@@ -7,8 +7,9 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.ui import keyboards, menus, texts
+from bot.ui import keyboards, menus
 from bot.ui.callbacks import MenuCb, Screen
 from handlers.render import show
 from storage.organizations import OrganizationsRepo
@@ -46,7 +47,7 @@ async def cancel(
     had_state = await state.get_state() is not None
     await state.clear()
     text, markup = await menus.main_menu(actor, organizations)
-    notice = texts.CANCELLED if had_state else texts.NOTHING_TO_CANCEL
+    notice = tr("cancelled") if had_state else tr("nothing-to-cancel")
     await show(event, f"{notice}\n\n{text}", markup)
 
 

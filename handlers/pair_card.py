@@ -9,6 +9,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
 from bot.forms.screens import card_text
 from bot.pairs.service import PairForm, PairKind, PairService
@@ -66,7 +67,7 @@ async def my_pairs(
     kb = Keyboard()
     found = [p for p in await pairs.involving(actor.person.id if actor.person else 0)
              if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
-    lines = [texts.MY_PAIRS_TITLE]
+    lines = [tr("my-pairs-title")]
     for number, pair in enumerate(found, start=1):
         names = await pair_service.names(pair.organization_id)
         lines.append(texts.pair_line(number, names.get(pair.mentor_id, ""),
@@ -77,8 +78,8 @@ async def my_pairs(
             callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
         )
     if not found:
-        lines.append(texts.MY_PAIRS_EMPTY)
-    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+        lines.append(tr("my-pairs-empty"))
+    kb.button(text=tr("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
     kb.adjust(*([4] * ((len(found) + 3) // 4)), 1)
     await show(callback, "\n".join(lines), kb.as_markup())
 
@@ -92,12 +93,12 @@ async def card(
     seat = await pair_seat(actor, pair, organizations) if pair else None
     message = callback.message
     if pair is None or seat is None or not isinstance(message, Message):
-        await callback.answer(texts.PAIR_NOT_YOURS, show_alert=True)
+        await callback.answer(tr("pair-not-yours"), show_alert=True)
         return
     action = callback_data.action
     if action is PairCardAction.PROGRAM_EDIT:
         if seat is not Seat.MENTOR or pair.status is not PairStatus.ACTIVE:
-            await callback.answer(texts.FORBIDDEN, show_alert=True)
+            await callback.answer(tr("forbidden"), show_alert=True)
             return
         form = await programs.edit(pair)
         await callback.answer()
@@ -107,18 +108,18 @@ async def card(
     alert = None
     if action is PairCardAction.PROGRAM_CONFIRM:
         confirmed = seat is Seat.MENTEE and await programs.confirm(pair)
-        alert = texts.PROGRAM_CONFIRMED if confirmed else texts.PROGRAM_NOT_PROPOSED
+        alert = tr("program-confirmed") if confirmed else tr("program-not-proposed")
     elif action is PairCardAction.PROGRAM_DOCX:
         await _send_program(callback, message, pair, pair_service, programs, organizations)
         return
     elif action is PairCardAction.REQUEST:
         if seat is Seat.CURATOR or pair.status is not PairStatus.ACTIVE:
-            await callback.answer(texts.FORBIDDEN, show_alert=True)
+            await callback.answer(tr("forbidden"), show_alert=True)
             return
         await callback.answer()
         await state.set_state(PairStates.requesting)
         await state.set_data({"pair_id": pair.id})
-        await message.answer(texts.REQUEST_ASK_REASON)
+        await message.answer(tr("request-ask-reason"))
         return
     text, markup = await _card(pair, seat, pair_service, programs)
     await show(callback, text, markup, alert)
@@ -129,7 +130,7 @@ async def _card(
 ) -> tuple[str, InlineKeyboardMarkup]:
     names = await pair_service.names(pair.organization_id)
     found = await programs.get(pair)
-    status = texts.PROGRAM_STATUSES[found[0].status] if found else texts.PROGRAM_NONE
+    status = texts.PROGRAM_STATUSES[found[0].status] if found else tr("program-none")
     text = texts.pair_card(names.get(pair.mentor_id, ""),
                            [names.get(m, "") for m in pair.mentee_ids], pair.form, pair.kind,
                            pair.status.value, status)  # fmt: skip
@@ -143,34 +144,34 @@ async def _card(
 
     active = pair.status is PairStatus.ACTIVE
     if active and seat is not Seat.CURATOR:
-        button(texts.BTN_MEETING_NEW, PairCardAction.MEETING_NEW)
-    button(texts.BTN_JOURNAL, PairCardAction.JOURNAL)
+        button(tr("btn-meeting-new"), PairCardAction.MEETING_NEW)
+    button(tr("btn-journal"), PairCardAction.JOURNAL)
     if seat is Seat.MENTOR and active:
-        button(texts.BTN_PROGRAM_EDIT, PairCardAction.PROGRAM_EDIT)
+        button(tr("btn-program-edit"), PairCardAction.PROGRAM_EDIT)
     if seat is Seat.MENTEE and found and found[0].status == "proposed":
-        button(texts.BTN_PROGRAM_CONFIRM, PairCardAction.PROGRAM_CONFIRM)
+        button(tr("btn-program-confirm"), PairCardAction.PROGRAM_CONFIRM)
     if found:
-        button(texts.BTN_PROGRAM_DOCX, PairCardAction.PROGRAM_DOCX)
+        button(tr("btn-program-docx"), PairCardAction.PROGRAM_DOCX)
     if active and seat is not Seat.CURATOR:
-        button(texts.BTN_REQUEST_RELEASE if seat is Seat.MENTOR else texts.BTN_REQUEST_REPLACE,
+        button(tr("btn-request-release") if seat is Seat.MENTOR else tr("btn-request-replace"),
                PairCardAction.REQUEST)  # fmt: skip
     if seat is Seat.CURATOR and pair.status in (PairStatus.INVITED, PairStatus.ACTIVE):
         for label, field in (
-            (texts.BTN_PAIR_FORM, PairEditField.FORM),
-            (texts.BTN_PAIR_KIND, PairEditField.KIND),
-            (texts.BTN_PAIR_ADD, PairEditField.ADD_MENTEE),
+            (tr("btn-pair-form"), PairEditField.FORM),
+            (tr("btn-pair-kind"), PairEditField.KIND),
+            (tr("btn-pair-add"), PairEditField.ADD_MENTEE),
         ):
             kb.button(text=label, callback_data=PairEditCb(pair_id=pair.id, field=field))
         if pair.status is PairStatus.INVITED:
             kb.button(
-                text=texts.BTN_PAIR_WITHDRAW,
+                text=tr("btn-pair-withdraw"),
                 callback_data=PairEditCb(pair_id=pair.id, field=PairEditField.WITHDRAW),
             )
     if seat is Seat.CURATOR:
-        kb.button(text=texts.BTN_BACK, callback_data=PairsCb(
+        kb.button(text=tr("btn-back"), callback_data=PairsCb(
             school_id=pair.organization_id, view=PairsView.LIST))  # fmt: skip
     else:
-        kb.button(text=texts.BTN_BACK, callback_data=MenuCb(screen=Screen.MY_PAIRS))
+        kb.button(text=tr("btn-back"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
     kb.adjust(1)
     return text, kb.as_markup()
 
@@ -181,7 +182,7 @@ async def _send_program(
 ) -> None:  # fmt: skip
     found = await programs.get(pair)
     if found is None:
-        await callback.answer(texts.PROGRAM_MISSING, show_alert=True)
+        await callback.answer(tr("program-missing"), show_alert=True)
         return
     await callback.answer()
     school = await organizations.school(pair.organization_id)
@@ -201,23 +202,23 @@ async def edit_pair(
     """The curator's changes: form, kind, one more mentee (a group), withdrawing."""
     pair = await pairs.get(callback_data.pair_id)
     if pair is None or await pair_seat(actor, pair, organizations) is not Seat.CURATOR:
-        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        await callback.answer(tr("forbidden"), show_alert=True)
         return
     field, value = callback_data.field, callback_data.v
     if value < 0 and field is not PairEditField.WITHDRAW:
         await _edit_choices(callback, pair, field, pair_service)
         return
-    alert: str | None = texts.PAIR_UPDATED
+    alert: str | None = tr("pair-updated")
     if field is PairEditField.FORM and 0 <= value < len(PairForm):
         await pairs.set_form_kind(pair.id, list(PairForm)[value].value, pair.kind)
     elif field is PairEditField.KIND and 0 <= value < len(PairKind):
         await pairs.set_form_kind(pair.id, pair.form, list(PairKind)[value].value)
     elif field is PairEditField.ADD_MENTEE:
-        alert = await pair_service.add_mentee(pair, value) or texts.PAIR_MENTEE_ADDED
+        alert = await pair_service.add_mentee(pair, value) or tr("pair-mentee-added")
     elif field is PairEditField.WITHDRAW:
-        alert = texts.PAIR_WITHDRAWN if await pair_service.withdraw(pair) else texts.DRAFT_GONE
+        alert = tr("pair-withdrawn") if await pair_service.withdraw(pair) else tr("draft-gone")
     else:
-        alert = texts.STALE_BUTTON
+        alert = tr("stale-button")
     changed = await pairs.get(pair.id)
     assert changed is not None
     text, markup = await _card(changed, Seat.CURATOR, pair_service, programs)
@@ -229,20 +230,20 @@ async def _edit_choices(
 ) -> None:
     kb = Keyboard()
     if field is PairEditField.FORM:
-        title = texts.PAIR_PICK_FORM
+        title = tr("pair-pick-form")
         choices = [(texts.PAIR_FORMS[f.value], i) for i, f in enumerate(PairForm)]
     elif field is PairEditField.KIND:
-        title = texts.PAIR_PICK_KIND
+        title = tr("pair-pick-kind")
         choices = [(texts.PAIR_KINDS[k.value], i) for i, k in enumerate(PairKind)]
     else:
         found = await pair_service.candidates(pair.organization_id)
-        title = texts.PAIR_PICK_MENTEE if found.mentees else texts.PAIR_NO_WAITING
+        title = tr("pair-pick-mentee") if found.mentees else tr("pair-no-waiting")
         choices = [(entry.name[:50], person_id)
                    for person_id, (_, entry) in found.mentees.items()][:30]  # fmt: skip
     for label, value in choices:
         kb.button(text=label, callback_data=PairEditCb(pair_id=pair.id, field=field, v=value))
     kb.button(
-        text=texts.BTN_BACK, callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
+        text=tr("btn-back"), callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
     )
     kb.adjust(1)
     await show(callback, title, kb.as_markup())  # fmt: skip
@@ -254,13 +255,13 @@ async def request_reason(
 ) -> None:  # fmt: skip
     reason = (message.text or "").strip()
     if not reason or len(reason) > TEXT_LIMIT:
-        await message.answer(texts.REQUEST_ASK_REASON)
+        await message.answer(tr("request-ask-reason"))
         return
     pair = await pairs.get(int((await state.get_data()).get("pair_id", 0)))
     await state.clear()
     seat = await pair_seat(actor, pair, organizations) if pair else None
     if pair is None or actor.person is None or seat in (None, Seat.CURATOR):
-        await message.answer(texts.PAIR_NOT_YOURS)
+        await message.answer(tr("pair-not-yours"))
         return
     await message.answer(await pair_service.request(pair, actor.person.id, reason))
 
@@ -273,15 +274,15 @@ async def decide_request(
     pair = await pairs.get(request.pair_id) if request else None
     seat = await pair_seat(actor, pair, organizations) if pair else None
     if request is None or seat is not Seat.CURATOR or not isinstance(callback.message, Message):
-        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        await callback.answer(tr("forbidden"), show_alert=True)
         return
     if request.status != "pending":
-        await callback.answer(texts.REQUEST_GONE, show_alert=True)
+        await callback.answer(tr("request-gone"), show_alert=True)
         return
     await callback.answer()
     await state.set_state(PairStates.deciding_request)
     await state.set_data({"request_id": request.id, "approve": callback_data.approve})
-    await callback.message.answer(texts.REQUEST_ASK_COMMENT)
+    await callback.message.answer(tr("request-ask-comment"))
 
 
 async def request_comment(
@@ -290,7 +291,7 @@ async def request_comment(
 ) -> None:  # fmt: skip
     comment = (message.text or "").strip()
     if not comment or len(comment) > TEXT_LIMIT:
-        await message.answer(texts.REQUEST_ASK_COMMENT)
+        await message.answer(tr("request-ask-comment"))
         return
     data = await state.get_data()
     await state.clear()
@@ -298,10 +299,10 @@ async def request_comment(
     pair = await pairs.get(request.pair_id) if request else None
     seat = await pair_seat(actor, pair, organizations) if pair else None
     if request is None or seat is not Seat.CURATOR:
-        await message.answer(texts.FORBIDDEN)
+        await message.answer(tr("forbidden"))
         return
     decided = await pair_service.decide_request(request, bool(data.get("approve")), comment)
-    await message.answer(texts.REQUEST_DECIDED if decided else texts.REQUEST_GONE)
+    await message.answer(tr("request-decided") if decided else tr("request-gone"))
 
 
 def build_router() -> Router:

@@ -9,6 +9,7 @@ from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.meetings.service import MeetingService
 from bot.pairs.documents import pairs_order
@@ -35,7 +36,7 @@ MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
 
 def _back_to_pairs(school_id: int) -> Keyboard:
     kb = Keyboard()
-    kb.button(text=texts.BTN_BACK, callback_data=PairsCb(school_id=school_id, view=PairsView.LIST))
+    kb.button(text=tr("btn-back"), callback_data=PairsCb(school_id=school_id, view=PairsView.LIST))
     return kb
 
 
@@ -51,13 +52,13 @@ async def pairs_screen(
     names = await pair_service.names(school.id)
     found = [p for p in await pairs.for_school(school.id)
              if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
-    lines = [f"<b>{texts.BTN_PAIRS}</b> · {escape(school.name)}", ""]
+    lines = [f"<b>{tr('btn-pairs')}</b> · {escape(school.name)}", ""]
     risky = await meetings_service.at_risk(school.id)
     lines += [texts.pair_line(n, names.get(p.mentor_id, ""),
                               [names.get(m, "") for m in p.mentee_ids], p.status.value,
                               risky.get(p.id))
 
-              for n, p in enumerate(found, start=1)] or [texts.PAIRS_EMPTY]  # fmt: skip
+              for n, p in enumerate(found, start=1)] or [tr("pairs-empty")]  # fmt: skip
     kb = Keyboard()
     for number, pair in enumerate(found, start=1):
         kb.button(
@@ -65,14 +66,14 @@ async def pairs_screen(
             callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
         )
     kb.button(
-        text=texts.BTN_PROPOSE, callback_data=PairsCb(school_id=school.id, view=PairsView.PROPOSE)
+        text=tr("btn-propose"), callback_data=PairsCb(school_id=school.id, view=PairsView.PROPOSE)
     )
     kb.button(
-        text=texts.BTN_PREFERENCES,
+        text=tr("btn-preferences"),
         callback_data=PairsCb(school_id=school.id, view=PairsView.PREFERENCES),
     )
     kb.button(
-        text=texts.BTN_ORDER, callback_data=PairsCb(school_id=school.id, view=PairsView.ORDER)
+        text=tr("btn-order"), callback_data=PairsCb(school_id=school.id, view=PairsView.ORDER)
     )
     kb.attach(keyboards.back_to_school(school.id))
     kb.adjust(*([5] * ((len(found) + 4) // 5)), 1, 1, 1, 1)
@@ -99,9 +100,9 @@ async def _show_drafts(
     notice: str = "",
 ) -> None:  # fmt: skip
     lines = [notice, ""] if notice else []
-    lines += [texts.DRAFTS_TITLE, ""]
+    lines += [tr("drafts-title"), ""]
     if not drafts:
-        lines.append(texts.DRAFTS_EMPTY)
+        lines.append(tr("drafts-empty"))
     kb = Keyboard()
     widths = []
     for number, draft in enumerate(drafts[:15], start=1):
@@ -123,7 +124,7 @@ async def _show_drafts(
         widths.append(3)
     if drafts:
         kb.button(
-            text=texts.BTN_ACCEPT_ALL,
+            text=tr("btn-accept-all"),
             callback_data=PairsCb(school_id=school.id, view=PairsView.ACCEPT_ALL),
         )
         widths.append(1)
@@ -139,14 +140,14 @@ async def _draft_in_scope(
 ) -> tuple[PairDraft, Organization] | None:  # fmt: skip
     draft = await pairs.draft(draft_id)
     if draft is None:
-        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        await callback.answer(tr("not-found"), show_alert=True)
         return None
     school = await school_in_scope(callback, actor, draft.organization_id, organizations,
                                    Action.MANAGE_PAIRS)  # fmt: skip
     if school is None:
         return None
     if draft.status != "open":
-        await callback.answer(texts.DRAFT_GONE, show_alert=True)
+        await callback.answer(tr("draft-gone"), show_alert=True)
         return None
     return draft, school
 
@@ -166,13 +167,13 @@ async def draft_action(
         return
     if action is DraftAction.ACCEPT:
         created = await pair_service.accept_draft(draft, actor.telegram_id)
-        notice = texts.DRAFT_ACCEPTED if isinstance(created, Pair) else created
+        notice = tr("draft-accepted") if isinstance(created, Pair) else created
     elif action is DraftAction.DISCARD:
         await pairs.close_draft(draft.id, "discarded")
     elif action is DraftAction.CHOOSE and not await pair_service.change_draft(
         draft, callback_data.mentor_id
     ):
-        notice = texts.PAIR_MENTOR_UNAVAILABLE
+        notice = tr("pair-mentor-unavailable")
     await _show_drafts(callback, school, await pairs.drafts(school.id),
                        await pair_service.names(school.id), notice)  # fmt: skip
 
@@ -195,7 +196,7 @@ async def _show_alternatives(
             ),
         )
     kb.button(
-        text=texts.BTN_BACK,
+        text=tr("btn-back"),
         callback_data=PairsCb(school_id=draft.organization_id, view=PairsView.DRAFTS),
     )
     kb.adjust(1)
@@ -230,13 +231,13 @@ async def order(
         return
     active = [p for p in await pairs.for_school(school.id) if p.status is PairStatus.ACTIVE]
     if not active:
-        await callback.answer(texts.ORDER_EMPTY, show_alert=True)
+        await callback.answer(tr("order-empty"), show_alert=True)
         return
     await callback.answer()
     today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
     content = pairs_order(school.name, active, await pair_service.names(school.id), today)
     await callback.message.answer_document(
-        BufferedInputFile(content, f"prikaz_pary_{school.id}.docx"), caption=texts.ORDER_CAPTION
+        BufferedInputFile(content, f"prikaz_pary_{school.id}.docx"), caption=tr("order-caption")
     )
 
 
@@ -262,11 +263,11 @@ async def choose_preference(
             callback_data.school_id, actor.person.id, callback_data.chosen
         )
     if toggled is None or not isinstance(callback.message, Message):
-        await callback.answer(texts.PREFERENCE_CLOSED, show_alert=True)
+        await callback.answer(tr("preference-closed"), show_alert=True)
         return
     done, markup = toggled
     if not done:
-        await callback.answer(texts.PREFERENCE_LIMIT, show_alert=True)
+        await callback.answer(tr("preference-limit"), show_alert=True)
         return
     await callback.answer()
     await callback.message.edit_reply_markup(reply_markup=markup)

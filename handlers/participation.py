@@ -6,11 +6,11 @@ from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.screens import card_text
 from bot.participation.service import ParticipationService
-from bot.ui import texts
 from bot.ui.callbacks import FormAction, FormCb, MenuCb, ParticipationCb, Screen
 from bot.ui.keyboards import Keyboard
 from handlers.forms import present_next
@@ -23,10 +23,10 @@ MEMBER = {"action": Action.USE_MENU}
 def _submitted_keyboard(state: FormState) -> InlineKeyboardMarkup:
     kb = Keyboard()
     kb.button(
-        text=texts.BTN_FORM_REOPEN,
+        text=tr("btn-form-reopen"),
         callback_data=FormCb(session=state.session.id, q=SUMMARY, action=FormAction.REOPEN),
     )
-    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+    kb.button(text=tr("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -39,7 +39,7 @@ async def open_questionnaire(
     role = roles.get(callback_data.role)
     grant = RoleGrant(role, organization_id=callback_data.school_id) if role else None
     if grant is None or grant not in actor.grants or actor.person is None:
-        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        await callback.answer(tr("forbidden"), show_alert=True)
         return
     await callback.answer()
     message = callback.message

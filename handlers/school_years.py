@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.core.when import shown
 from bot.organizations.school_years import SchoolYearService
@@ -64,7 +65,7 @@ async def archive(
     zone = ZoneInfo(school.timezone)
     years = await school_years.archive(school)
     text = (texts.year_archive(school.name, [_summary(y, zone) for y in years]) if years
-            else texts.YEAR_ARCHIVE_EMPTY)  # fmt: skip
+            else tr("year-archive-empty"))  # fmt: skip
     await show(callback, text, keyboards.back_to_school(school.id).as_markup())
 
 

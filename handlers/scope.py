@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
-from bot.ui import texts
 from storage.models import Organization
 from storage.organizations import OrganizationsRepo
 
@@ -18,10 +18,10 @@ async def school_in_scope(
     (a forged id of another school lands here)."""
     school = await organizations.school(school_id)
     if school is None:
-        await callback.answer(texts.NOT_FOUND, show_alert=True)
+        await callback.answer(tr("not-found"), show_alert=True)
         return None
     scope = {"district_id": school.district_id, "organization_id": school.id}
     if not any(can(actor, action, **scope) for action in actions):
-        await callback.answer(texts.FORBIDDEN, show_alert=True)
+        await callback.answer(tr("forbidden"), show_alert=True)
         return None
     return school

@@ -7,6 +7,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.engine import FormEngine
 from bot.organizations.invites import InviteProblem, InviteService, grant_for
@@ -21,10 +22,10 @@ from storage.people import PeopleRepo
 ANYONE = {"action": Action.ANYONE}
 
 PROBLEM_TEXTS = {
-    InviteProblem.INVALID: texts.INVITE_INVALID,
-    InviteProblem.EXPIRED: texts.INVITE_EXPIRED,
-    InviteProblem.USED: texts.INVITE_USED,
-    InviteProblem.REVOKED: texts.INVITE_REVOKED,
+    InviteProblem.INVALID: tr("invite-invalid"),
+    InviteProblem.EXPIRED: tr("invite-expired"),
+    InviteProblem.USED: tr("invite-used"),
+    InviteProblem.REVOKED: tr("invite-revoked"),
 }
 
 
@@ -50,7 +51,7 @@ async def start_with_invite(
     if checked.kind is InviteKind.TEACHER:
         school = await organizations.school(checked.organization_id or 0)
         if school is None:
-            await message.answer(texts.INVITE_INVALID)
+            await message.answer(tr("invite-invalid"))
             return
         # The invite id waits in the persistent FSM, never in callback data a client could forge.
         await state.set_state(JoinStates.choosing_role)
@@ -61,10 +62,10 @@ async def start_with_invite(
         return
     grant = grant_for(checked)
     if grant in actor.grants:
-        await message.answer(texts.INVITE_ALREADY_HELD)
+        await message.answer(tr("invite-already-held"))
         return
     if not await invites.redeem(checked, actor.telegram_id, grant):
-        await message.answer(texts.INVITE_USED)
+        await message.answer(tr("invite-used"))
         return
     await state.clear()
     joined = Actor(actor.telegram_id, actor.person, (*actor.grants, grant))
@@ -86,7 +87,7 @@ async def _parent_consent(
 ) -> None:  # fmt: skip
     """A parent opened the link a student forwarded: their consent form, nothing else."""
     if not await invites.redeem(invite, actor.telegram_id, None):
-        await message.answer(texts.INVITE_USED)
+        await message.answer(tr("invite-used"))
         return
     parent = await people.by_telegram_id(actor.telegram_id)
     assert parent is not None  # registered by the redemption
@@ -100,7 +101,7 @@ async def start_plain(
     message: Message, actor: Actor, state: FSMContext, organizations: OrganizationsRepo
 ) -> None:
     if not actor.is_registered:
-        await message.answer(texts.STRANGER_WELCOME)
+        await message.answer(tr("stranger-welcome"))
         return
     await state.clear()
     text, markup = await menus.main_menu(actor, organizations)

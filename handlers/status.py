@@ -11,6 +11,7 @@ from aiogram.types import Message
 import bot as package
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
+from bot.core.i18n import tr
 from bot.core.permissions import Action
 from bot.core.when import shown
 from bot.privacy.erasure import ErasureService
@@ -41,7 +42,7 @@ async def status(
         failures=await outbox.failures_since(now - timedelta(hours=24)),
         erasure=texts.erasure_summary(shown(erased.ran_at, settings.timezone), erased.people,
                                       erased.messages, erased.backups)
-        if erased else texts.ERASURE_NEVER_RAN,
+        if erased else tr("erasure-never-ran"),
     ))  # fmt: skip
 
 

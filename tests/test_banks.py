@@ -7,6 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
+from bot.core.i18n import tr
 from bot.ui import texts
 from bot.ui.callbacks import BankCb, BankView, CardCb
 from storage.db import Database
@@ -60,15 +61,15 @@ async def test_bank_lists_statuses_and_days_waiting(tg: Harness, clock: FakeCloc
 async def test_filters_and_card(tg: Harness) -> None:
     await populated_school(tg)
     await open_bank(tg)
-    await tg.press(CURATOR, texts.BTN_FILTER_SUBJECT)
+    await tg.press(CURATOR, tr("btn-filter-subject"))
     math = await tg.press(CURATOR, "Математика")
     assert "Фильтр: Математика" in str(math["text"]) and "Иванова" in str(math["text"])
     assert "Борисов" not in str(math["text"])
-    await tg.press(CURATOR, texts.BTN_FILTER_RESET)
+    await tg.press(CURATOR, tr("btn-filter-reset"))
     await tg.press(CURATOR, texts.BTN_FILTER_AREA_MENTEE)
     nobody = await tg.press(CURATOR, "Работа с одарёнными детьми")
-    assert texts.BANK_NOTHING_FOUND in str(nobody["text"])
-    await tg.press(CURATOR, texts.BTN_FILTER_RESET)
+    assert tr("bank-nothing-found") in str(nobody["text"])
+    await tg.press(CURATOR, tr("btn-filter-reset"))
     card = await tg.press(CURATOR, "👤 Иванова Анна Сергеевна")
     assert "Затруднения</b>" not in str(card["text"])  # plain text as the person sees it
     assert "Затруднения: Дисциплина и управление классом, Документы по ОВЗ 📄" in str(card["text"])
@@ -77,7 +78,7 @@ async def test_filters_and_card(tg: Harness) -> None:
 async def test_exports(tg: Harness, fake: FakeTelegram) -> None:
     await populated_school(tg)
     await open_bank(tg)
-    await tg.press(CURATOR, texts.BTN_EXPORT_XLSX)
+    await tg.press(CURATOR, tr("btn-export-xlsx"))
     _, name, content = fake.uploads[-1]
     assert name.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(content)).active
@@ -87,7 +88,7 @@ async def test_exports(tg: Harness, fake: FakeTelegram) -> None:
     anna = next(row for row in rows if row[2] == "Иванова Анна Сергеевна")
     assert "Математика, Информатика" in anna
     assert len(rows) == 4
-    await tg.press(CURATOR, texts.BTN_EXPORT_CSV)
+    await tg.press(CURATOR, tr("btn-export-csv"))
     _, name, content = fake.uploads[-1]
     assert name.endswith(".csv") and content.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
@@ -97,9 +98,9 @@ async def test_exports(tg: Harness, fake: FakeTelegram) -> None:
 async def test_reminder_goes_to_unfinished_once_a_day(tg: Harness, db: Database) -> None:
     await populated_school(tg)
     await open_bank(tg)
-    await tg.press(CURATOR, texts.BTN_REMIND)
+    await tg.press(CURATOR, tr("btn-remind"))
     assert tg.alert() == texts.bank_reminded(2)
-    await tg.press(CURATOR, texts.BTN_REMIND)
+    await tg.press(CURATOR, tr("btn-remind"))
     assert tg.alert() == texts.bank_reminded(0)
     rows = await db.fetch_all(
         "SELECT chat_id FROM outbox WHERE kind = 'questionnaire_reminder' ORDER BY chat_id"
@@ -119,14 +120,14 @@ async def test_banks_are_closed_to_others(tg: Harness, db: Database) -> None:
     for user in (301, 999, ADMIN):
         for data in (bank, card, export):
             await tg.press_data(user, data, tg.fake.message_update(user, "x")["message"])
-            assert tg.alert() in (texts.FORBIDDEN, texts.NOT_REGISTERED)
+            assert tg.alert() in (tr("forbidden"), tr("stranger-hint"))
     # The curator of another school forging this school's ids.
     await tg.send(ADMIN, "/menu")
     token = await create_school(tg, district="Второй округ", school="Школа № 7")
     await tg.send(777, f"/start {token}")
     for data in (bank, card, export):
         await tg.press_data(777, data)
-        assert tg.alert() == texts.FORBIDDEN
+        assert tg.alert() == tr("forbidden")
     assert all("Иванова" not in text for text in tg.texts(777))
 
 

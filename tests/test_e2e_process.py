@@ -17,6 +17,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.core.i18n import tr
 from bot.ui import texts
 from storage.db import Database, to_db_time
 from storage.models import Role, RoleGrant
@@ -361,9 +362,9 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
         await bot.start()
         await bot.say(CURATOR, "/menu")
         await bot.press(CURATOR, "🏫 Школа № 1")
-        await bot.press(CURATOR, texts.BTN_PAIRS)
-        await bot.press(CURATOR, texts.BTN_PROPOSE)
-        accepted = await bot.press(CURATOR, texts.BTN_ACCEPT_ALL)
+        await bot.press(CURATOR, tr("btn-pairs"))
+        await bot.press(CURATOR, tr("btn-propose"))
+        accepted = await bot.press(CURATOR, tr("btn-accept-all"))
         assert texts.drafts_accepted(1, 0) in str(accepted["text"])
         await bot.stop(kill=True)
         assert invitations(MENTOR) == invitations(MENTEE) == 0
@@ -371,12 +372,12 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
         bot.env["NASTAVNIK_OUTBOX_TICK_SECONDS"] = "0.2"
         await bot.start()
         await wait_until(lambda: invitations(MENTOR) == invitations(MENTEE) == 1)
-        await bot.press(MENTOR, texts.BTN_ACCEPT)
-        assert fake.last(MENTOR)["text"] == texts.PAIR_ACCEPTED
+        await bot.press(MENTOR, tr("btn-accept"))
+        assert fake.last(MENTOR)["text"] == tr("pair-accepted")
         await bot.stop(kill=True)
 
         await bot.start()
-        await bot.press(MENTEE, texts.BTN_ACCEPT)
+        await bot.press(MENTEE, tr("btn-accept"))
         await wait_until(lambda: any("пара начала работу" in str(m.get("text"))
                                      for m in fake.bot_messages(CURATOR)))  # fmt: skip
         await bot._settle()

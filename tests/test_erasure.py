@@ -8,9 +8,9 @@ from datetime import timedelta
 from aiogram import Bot
 
 from bot.core.config import Settings
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.privacy.erasure import ErasureService
-from bot.ui import texts
 from storage.db import Database, to_db_time
 from storage.erasure import ErasureRepo
 from storage.outbox import OutboxRepo
@@ -26,7 +26,7 @@ __all__ = ["school"]
 async def meeting_with_feedback(tg: Harness, bot: Bot, db: Database, clock: FakeClock) -> None:
     await propose(tg)
     await deliver(bot, db, clock)
-    await tg.press(MENTEE, texts.BTN_MEETING_CONFIRM)
+    await tg.press(MENTEE, tr("btn-meeting-confirm"))
     clock.advance(hours=30)  # the meeting is over
     await drain(bot, db, clock)
     await give_feedback(tg, MENTEE)
@@ -40,8 +40,8 @@ async def test_withdrawal_after_meeting_feedback_erases_it(
     await meeting_with_feedback(tg, bot, db, clock)
     assert await db.fetch_one("SELECT 1 FROM meeting_feedback") is not None
     await tg.send(MENTEE, "/revoke")
-    done = await tg.press(MENTEE, texts.BTN_REVOKE_CONFIRM)
-    assert done["text"] == texts.REVOKE_DONE
+    done = await tg.press(MENTEE, tr("btn-revoke-confirm"))
+    assert done["text"] == tr("revoke-done")
     mentee = await db.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (MENTEE,))
     assert mentee is not None
     left = await db.fetch_all("SELECT * FROM meeting_feedback WHERE person_id = ?", (mentee["id"],))
@@ -59,8 +59,8 @@ async def test_withdrawal_of_a_mentor_with_a_program_erases_the_program(
     await write_program(tg)
     assert await db.fetch_one("SELECT 1 FROM programs") is not None
     await tg.send(MENTOR, "/revoke")
-    done = await tg.press(MENTOR, texts.BTN_REVOKE_CONFIRM)
-    assert done["text"] == texts.REVOKE_DONE
+    done = await tg.press(MENTOR, tr("btn-revoke-confirm"))
+    assert done["text"] == tr("revoke-done")
     assert await db.fetch_one("SELECT 1 FROM programs") is None
     pair = await db.fetch_one("SELECT status FROM pairs")
     assert pair is not None and pair["status"] == "ended"
@@ -87,7 +87,7 @@ async def test_daily_erasure_job_finishes_the_duty_and_records_it(
     unrelated = folder / "README.txt"
     unrelated.write_text("not a backup")
     await tg.send(MENTEE, "/revoke")
-    await tg.press(MENTEE, texts.BTN_REVOKE_CONFIRM)
+    await tg.press(MENTEE, tr("btn-revoke-confirm"))
     erasure = ErasureRepo(db)
     mentee = await db.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (MENTEE,))
     assert mentee is not None

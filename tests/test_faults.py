@@ -10,7 +10,7 @@ from aiogram import Bot
 
 from app.assembly import build_dispatcher
 from bot.core.config import Settings
-from bot.ui import texts
+from bot.core.i18n import tr
 from storage.db import Database
 from tests.conftest import ADMIN
 from tests.fake_telegram import FakeTelegram
@@ -42,7 +42,7 @@ async def test_busy_database_tells_user_to_retry_and_writes_nothing_half(
         finally:
             other.execute("ROLLBACK")
             other.close()
-        assert busy["text"] == texts.DATABASE_BUSY
+        assert busy["text"] == tr("database-busy")
         assert await db.fetch_one("SELECT id FROM districts") is None
         done = await tg.send(ADMIN, "Округ в час пик")  # the same step, once the lock is gone
         assert "Округ в час пик" in done["text"]

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
-from bot.ui import texts
 from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, SchoolAction, SchoolCb, Screen
 from storage.db import Database
 from storage.organizations import OrganizationsRepo
@@ -23,19 +23,19 @@ STICKER = {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular",
 async def test_group_chat_is_told_once_to_use_private_chat(tg: Harness) -> None:
     await tg.send(ADMIN, "/menu", chat_id=-500, chat_type="group")
     await tg.send(ADMIN, "ещё сообщение", chat_id=-500, chat_type="group")
-    assert [m["text"] for m in tg.fake.bot_messages(-500)] == [texts.PRIVATE_ONLY]
+    assert [m["text"] for m in tg.fake.bot_messages(-500)] == [tr("private-only")]
 
 
 @pytest.mark.parametrize(
     ("text", "extra", "expected"),
     [
-        ("/nosuchcommand", None, texts.UNKNOWN_COMMAND),
-        ("просто текст", None, texts.UNEXPECTED_TEXT),
-        (None, STICKER, texts.UNSUPPORTED_CONTENT),
+        ("/nosuchcommand", None, tr("unknown-command")),
+        ("просто текст", None, tr("unexpected-text")),
+        (None, STICKER, tr("unsupported-content")),
         (
             None,
             {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
-            texts.UNSUPPORTED_CONTENT,
+            tr("unsupported-content"),
         ),  # fmt: skip
     ],
 )
@@ -51,15 +51,15 @@ async def test_edited_message_is_not_taken_as_an_answer(tg: Harness, db: Databas
     await tg.send(ADMIN, "/schools")
     await tg.press(ADMIN, "➕ Новый округ")
     reply = await tg.send(ADMIN, "Исправленный округ", edited=True)
-    assert reply["text"] == texts.EDITED_IGNORED
+    assert reply["text"] == tr("edited-ignored")
     assert await db.fetch_one("SELECT id FROM districts") is None
 
 
 async def test_stranger_gets_invite_hint_and_is_not_stored(tg: Harness, db: Database) -> None:
     reply = await tg.send(777, "привет")
-    assert reply["text"] == texts.STRANGER_HINT
+    assert reply["text"] == tr("stranger-hint")
     await tg.press_data(777, MenuCb(screen=Screen.DISTRICTS).pack())
-    assert tg.alert() == texts.NOT_REGISTERED
+    assert tg.alert() == tr("stranger-hint")
     assert await db.fetch_one("SELECT id FROM people") is None
 
 
@@ -75,7 +75,7 @@ async def test_stranger_gets_invite_hint_and_is_not_stored(tg: Harness, db: Data
 )
 async def test_malformed_deep_links(tg: Harness, db: Database, payload: str) -> None:
     reply = await tg.send(888, f"/start {payload}")
-    assert reply["text"] == texts.INVITE_INVALID
+    assert reply["text"] == tr("invite-invalid")
     assert await db.fetch_one("SELECT id FROM people") is None
     assert (await db.fetch_one("SELECT COUNT(*) AS n FROM invites"))["n"] == 0  # type: ignore[index]
 
@@ -87,10 +87,10 @@ async def test_mentee_forging_curator_button_is_refused(tg: Harness, db: Databas
     invites_before = await db.fetch_one("SELECT COUNT(*) AS n FROM invites")
     forged = SchoolCb(action=SchoolAction.TEACHER_LINK, school_id=school["id"]).pack()
     await tg.press_data(TEACHER, forged)
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
     forged = SchoolCb(action=SchoolAction.INVITE_CURATOR, school_id=school["id"]).pack()
     await tg.press_data(TEACHER, forged)
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
     invites_after = await db.fetch_one("SELECT COUNT(*) AS n FROM invites")
     assert invites_before is not None and invites_after is not None
     assert invites_after["n"] == invites_before["n"]
@@ -104,11 +104,11 @@ async def test_curator_cannot_open_another_school(
     other = await OrganizationsRepo(db).create_school(1, "Чужая школа", "Asia/Omsk", clock.now())
     assert other is not None
     await tg.press_data(CURATOR, SchoolCb(action=SchoolAction.OPEN, school_id=other.id).pack())
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
     await tg.press_data(
         CURATOR, SchoolCb(action=SchoolAction.TEACHER_LINK, school_id=other.id).pack()
     )
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
     assert "Чужая школа" not in " ".join(tg.texts(CURATOR))
 
 
@@ -128,18 +128,18 @@ async def test_coordinator_sees_only_own_district(tg: Harness, db: Database) -> 
     await tg.press_data(
         400, DistrictCb(action=DistrictAction.NEW_SCHOOL, district_id=first["id"]).pack()
     )
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
     await tg.press_data(
         400, DistrictCb(action=DistrictAction.INVITE_COORDINATOR, district_id=first["id"]).pack()
     )
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
 
 
 @pytest.mark.parametrize("data", ["garbage", "s:open:notanumber", "d:explode:1", "m:nosuch", ""])
 async def test_stale_or_forged_callback_data(tg: Harness, data: str) -> None:
     await tg.send(ADMIN, "/menu")
     await tg.press_data(ADMIN, data or "x")
-    assert tg.alert() == texts.STALE_BUTTON
+    assert tg.alert() == tr("stale-button")
 
 
 async def test_bad_names_are_reasked(tg: Harness, db: Database) -> None:
@@ -162,7 +162,7 @@ async def test_flooding_user_is_warned_once_then_dropped(tg: Harness) -> None:
     for _ in range(30):
         await tg.feed(tg.fake.message_update(ADMIN, "/help"))
     texts_seen = tg.texts(ADMIN)
-    assert texts_seen.count(texts.THROTTLED) == 1
+    assert texts_seen.count(tr("throttled")) == 1
     assert len(texts_seen) == 11  # the burst of 10, then the single warning
 
 
@@ -174,7 +174,7 @@ async def test_failure_in_handler_tells_user_how_to_continue(
 
     monkeypatch.setattr(OrganizationsRepo, "districts", broken)
     reply = await tg.send(ADMIN, "/schools")
-    assert reply["text"] == texts.SOMETHING_WENT_WRONG
+    assert reply["text"] == tr("something-went-wrong")
 
 
 async def test_every_handler_declares_its_action(tg: Harness) -> None:
@@ -207,4 +207,4 @@ async def test_status_for_administrators_only(tg: Harness, db: Database, clock: 
     assert "Очередь исходящих: 1, самое старое к отправке: 23.11.2026 12:00" in report["text"]
     await join_teacher(tg, "Я наставник")
     refused = await tg.send(TEACHER, "/status")
-    assert refused["text"].startswith(texts.FORBIDDEN)
+    assert refused["text"].startswith(tr("forbidden"))

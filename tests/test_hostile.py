@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.core import logs
-from bot.ui import callbacks, states, texts
+from bot.core.i18n import tr
+from bot.ui import callbacks, states
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from tests import seed
@@ -64,7 +65,7 @@ async def test_any_callback_data(tg: Harness, caplog: pytest.LogCaptureFixture, 
 async def test_any_deep_link(tg: Harness, caplog: pytest.LogCaptureFixture, payload: str) -> None:
     caplog.set_level(logging.ERROR)
     reply = await tg.send(888, f"/start {payload}")
-    assert reply["text"] in (texts.INVITE_INVALID, texts.STRANGER_WELCOME)
+    assert reply["text"] in (tr("invite-invalid"), tr("stranger-welcome"))
     no_failures(caplog)
 
 
@@ -78,7 +79,7 @@ async def test_logs_carry_ids_not_names_answers_or_token(
     await tg.send(TEACHER, "Секретова Тайна Ответовна")
     await tg.send(TEACHER, "учитель тайных наук")
     await tg.send(TEACHER, "/revoke")
-    await tg.press(TEACHER, texts.BTN_REVOKE_CONFIRM)
+    await tg.press(TEACHER, tr("btn-revoke-confirm"))
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert logged  # something was logged at all
     for secret in ("Секретова", "тайных наук", TOKEN, TOKEN.split(":")[1]):

@@ -9,6 +9,7 @@ import pytest
 from aiogram import Bot
 
 from bot.core.config import MeetingSettings, QuietHours
+from bot.core.i18n import tr
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
 from bot.meetings.service import MeetingKind, MeetingService, next_kind
@@ -61,17 +62,17 @@ async def outbox_keys(db: Database, status: str) -> list[str]:
 
 async def propose(tg: Harness, when: str = "завтра в 16:00") -> dict[str, object]:
     await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
-    await tg.press(MENTOR, texts.BTN_MEETING_NEW)
+    await tg.press(MENTOR, tr("btn-meeting-new"))
     await tg.send(MENTOR, when)
     await tg.send(MENTOR, "каб. 204")
-    return await tg.press(MENTOR, texts.BTN_NO_TOPIC)
+    return await tg.press(MENTOR, tr("btn-no-topic"))
 
 
 async def give_feedback(tg: Harness, person: int) -> dict[str, Any]:
     """The person fills the feedback form on the meeting: held, 8 of 10, what was done."""
-    await tg.press(person, texts.BTN_FEEDBACK)
+    await tg.press(person, tr("btn-feedback"))
     await tg.press(person, "Да")
     await tg.press(person, "8")
     await tg.send(person, "Познакомились, обсудили план")
@@ -85,13 +86,13 @@ async def test_bad_times_are_explained(tg: Harness, db: Database, clock: FakeClo
                                        school: int) -> None:  # fmt: skip
     await active_pair(db, clock, school)
     await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
-    ask = await tg.press(MENTOR, texts.BTN_MEETING_NEW)
+    ask = await tg.press(MENTOR, tr("btn-meeting-new"))
     assert "Europe/Moscow" in str(ask["text"])
     for typed, reason in (("31.02 10:00", texts.when_no_such_date("31.02")),
-                          ("вчера", texts.WHEN_PAST), ("28.11 25:61", texts.when_bad_time("25:61")),
-                          ("28.11.2028 10:00", texts.WHEN_TOO_FAR)):  # fmt: skip
+                          ("вчера", tr("when-past")), ("28.11 25:61", texts.when_bad_time("25:61")),
+                          ("28.11.2028 10:00", tr("when-too-far"))):  # fmt: skip
         assert (await tg.send(MENTOR, typed))["text"] == reason
     assert await MeetingsRepo(db).of_pair(1) == []
 
@@ -100,13 +101,13 @@ async def test_propose_confirm_remind_and_feedback(
     tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
 ) -> None:
     await active_pair(db, clock, school)
-    assert (await propose(tg))["text"] == texts.MEETING_PROPOSED
+    assert (await propose(tg))["text"] == tr("meeting-proposed")
     await deliver(bot, db, clock)
     proposal = fake.last(MENTEE)
     assert "Предложение встречи" in proposal["text"] and "организационная" in proposal["text"]
     assert "24.11.2026 16:00" in proposal["text"]
-    await tg.press(MENTEE, texts.BTN_MEETING_CONFIRM)
-    assert tg.alert() == texts.MEETING_CONFIRMED
+    await tg.press(MENTEE, tr("btn-meeting-confirm"))
+    assert tg.alert() == tr("meeting-confirmed")
     pending = await outbox_keys(db, "pending")
     assert any(":remind:24:" in k for k in pending) and any(":remind:1:" in k for k in pending)
     clock.advance(hours=27)  # 15:00 local, an hour before the meeting
@@ -117,19 +118,19 @@ async def test_propose_confirm_remind_and_feedback(
     await drain(bot, db, clock)
     assert "Как прошла встреча" in fake.last(MENTEE)["text"]
     thanks = await give_feedback(tg, MENTEE)
-    assert texts.FEEDBACK_THANKS in thanks["text"]
+    assert tr("feedback-thanks") in thanks["text"]
     withdrawn = await outbox_keys(db, "withdrawn")
     assert len(withdrawn) == 3 and all(":owed:" in k for k in withdrawn)  # 2 chasers, 1 alert
     assert any(":owed:" in k for k in await outbox_keys(db, "pending"))  # the mentor still owes
     again = await tg.press_data(MENTEE, MeetingCb(meeting_id=1, revision=1,
                                 action=MeetingAction.FEEDBACK).pack())  # fmt: skip
-    assert tg.alert() == texts.FEEDBACK_ALREADY and again
+    assert tg.alert() == tr("feedback-already") and again
     await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
-    journal = await tg.press(MENTOR, texts.BTN_JOURNAL)
+    journal = await tg.press(MENTOR, tr("btn-journal"))
     assert "оценка 8/10; сделано: Познакомились, обсудили план" in journal["text"]
-    await tg.press(MENTOR, texts.BTN_JOURNAL_DOCX)
+    await tg.press(MENTOR, tr("btn-journal-docx"))
     assert fake.uploads[-1][1] == "zhurnal_1.docx"
 
 
@@ -140,26 +141,26 @@ async def test_move_between_reminders_and_cancel(
     await propose(tg)
     await deliver(bot, db, clock)
     old = fake.last(MENTEE)
-    await tg.press(MENTEE, texts.BTN_MEETING_CONFIRM)
+    await tg.press(MENTEE, tr("btn-meeting-confirm"))
     clock.advance(hours=5)  # after the 24 h reminder, before the 1 h one
     await deliver(bot, db, clock)
-    await tg.press_data(MENTEE, fake.buttons(old)[texts.BTN_MEETING_MOVE], old)
+    await tg.press_data(MENTEE, fake.buttons(old)[tr("btn-meeting-move")], old)
     moved = await tg.send(MENTEE, "в пятницу 15:00")
-    assert moved["text"] == texts.MEETING_PROPOSED
+    assert moved["text"] == tr("meeting-proposed")
     assert not any(k.startswith("meeting:1:r1:") for k in await outbox_keys(db, "pending"))
     await tg.press_data(MENTOR, MeetingCb(meeting_id=1, revision=1,
                                           action=MeetingAction.CONFIRM).pack())  # fmt: skip
-    assert tg.alert() == texts.MEETING_NOT_PROPOSED
+    assert tg.alert() == tr("meeting-not-proposed")
     clock.advance(seconds=2)
     await deliver(bot, db, clock)
     assert "27.11.2026 15:00" in fake.last(MENTOR)["text"]
-    await tg.press(MENTOR, texts.BTN_MEETING_CANCEL)
-    assert tg.alert() == texts.MEETING_CANCELLED
+    await tg.press(MENTOR, tr("btn-meeting-cancel"))
+    assert tg.alert() == tr("meeting-cancelled")
     assert not any(k.startswith("meeting:1:") for k in await outbox_keys(db, "pending")
                    if ":cancelled:" not in k)  # fmt: skip
     await tg.press_data(MENTOR, MeetingCb(meeting_id=1, revision=2,
                                           action=MeetingAction.FEEDBACK).pack())  # fmt: skip
-    assert tg.alert() == texts.FEEDBACK_FOR_CANCELLED
+    assert tg.alert() == tr("feedback-for-cancelled")
 
 
 async def test_ended_pair_and_forged_meeting_buttons(
@@ -171,11 +172,11 @@ async def test_ended_pair_and_forged_meeting_buttons(
     for action in MeetingAction:
         await tg.press_data(22, MeetingCb(meeting_id=1, revision=1, action=action).pack(),
                             tg.fake.message_update(22, "x")["message"])  # fmt: skip
-        assert tg.alert() == texts.MEETING_NOT_YOURS
+        assert tg.alert() == tr("meeting-not-yours")
     await db.execute("UPDATE pairs SET status = 'ended' WHERE id = ?", (pair.id,))
     await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
-    assert texts.MY_PAIRS_EMPTY in tg.fake.last(MENTOR)["text"]
+    await tg.press(MENTOR, tr("btn-my-pairs"))
+    assert tr("my-pairs-empty") in tg.fake.last(MENTOR)["text"]
 
 
 async def test_idle_pairs_are_nudged_then_flagged(
@@ -206,11 +207,11 @@ async def test_curator_sees_pairs_at_risk_and_unreachable_people(
     clock.advance(days=22)
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
-    pairs = await tg.press(CURATOR, texts.BTN_PAIRS)
+    pairs = await tg.press(CURATOR, tr("btn-pairs"))
     assert "⚠ под риском: нет встреч 22 дн." in pairs["text"]
     await tg.press(CURATOR, "« Назад")
     bank = await tg.press(CURATOR, "👥 Банк наставляемых")
-    assert f"Наставляемая {MENTEE} — в паре ⛔ {texts.UNREACHABLE}" in bank["text"]
+    assert f"Наставляемая {MENTEE} — в паре ⛔ {tr('unreachable')}" in bank["text"]
 
 
 def test_sequence_of_meeting_kinds() -> None:
@@ -256,14 +257,14 @@ async def test_time_picked_from_buttons(
 ) -> None:
     await active_pair(db, clock, school)
     await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
-    ask = await tg.press(MENTOR, texts.BTN_MEETING_NEW)
+    ask = await tg.press(MENTOR, tr("btn-meeting-new"))
     assert list(tg.fake.buttons(ask))[:2] == ["Вт 24.11 15:00", "Ср 25.11 15:00"]
     place = await tg.press(MENTOR, "Ср 25.11 15:00")
-    assert place["text"] == texts.MEETING_ASK_PLACE
-    await tg.press(MENTOR, texts.BTN_ONLINE)
-    await tg.press(MENTOR, texts.BTN_NO_TOPIC)
+    assert place["text"] == tr("meeting-ask-place")
+    await tg.press(MENTOR, tr("btn-online"))
+    await tg.press(MENTOR, tr("btn-no-topic"))
     meeting = (await MeetingsRepo(db).of_pair(1))[0]
     assert meeting.starts_at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert meeting.place == "Онлайн"

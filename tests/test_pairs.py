@@ -10,6 +10,7 @@ from aiogram import Bot
 from docx import Document
 
 from bot.core.config import OutboxSettings
+from bot.core.i18n import tr
 from bot.core.outbox import OutboxSender
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.pairs.service import PairService
@@ -60,19 +61,19 @@ async def test_proposal_to_active_pair_and_order(
     await seed.participant(db, clock, school, 22, Role.MENTEE, difficulties=["parents"])
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
-    await tg.press(CURATOR, texts.BTN_PAIRS)
-    drafts = await tg.press(CURATOR, texts.BTN_PROPOSE)
+    await tg.press(CURATOR, tr("btn-pairs"))
+    drafts = await tg.press(CURATOR, tr("btn-propose"))
     assert "Наставляемая 21 ← Наставник 11" in drafts["text"]
     assert "совпадают 2 из 2 затруднений" in drafts["text"]
-    accepted = await tg.press(CURATOR, texts.BTN_ACCEPT_ALL)
+    accepted = await tg.press(CURATOR, tr("btn-accept-all"))
     assert texts.drafts_accepted(2, 0) in accepted["text"]
     await deliver(bot, db, clock)
     invitation = fake.last(21)
     assert "Приглашение в наставническую пару" in invitation["text"]
     assert "Наставник: Наставник 11" in invitation["text"]
     for user in (21, 11):
-        reply = await tg.press(user, texts.BTN_ACCEPT)
-        assert reply["text"] == texts.PAIR_ACCEPTED
+        reply = await tg.press(user, tr("btn-accept"))
+        assert reply["text"] == tr("pair-accepted")
     statuses = {await _tg(db, p.mentee_ids[0]): p.status
                 for p in await PairsRepo(db).for_school(school)}  # fmt: skip
     assert statuses == {21: PairStatus.ACTIVE, 22: PairStatus.INVITED}
@@ -83,7 +84,7 @@ async def test_proposal_to_active_pair_and_order(
     assert any("пара начала работу" in t for t in tg.texts(CURATOR))
     listing = await tg.press(CURATOR, "« Назад")
     assert "Наставник 11 → Наставляемая 21 — действует" in listing["text"]
-    await tg.press(CURATOR, texts.BTN_ORDER)
+    await tg.press(CURATOR, tr("btn-order"))
 
     _, name, content = fake.uploads[-1]
     assert name.endswith(".docx")
@@ -114,10 +115,10 @@ async def test_decline_with_reason_returns_mentee_to_bank(
     created = await service.create(school, mentor, [mentee], CURATOR)
     assert isinstance(created, Pair)
     await deliver(bot, db, clock)
-    ask = await tg.press(21, texts.BTN_DECLINE)
-    assert ask["text"] == texts.PAIR_ASK_REASON
+    ask = await tg.press(21, tr("btn-decline"))
+    assert ask["text"] == tr("pair-ask-reason")
     done = await tg.send(21, "Мы работаем в разные смены")
-    assert done["text"] == texts.PAIR_DECLINED
+    assert done["text"] == tr("pair-declined")
     pair = await pairs.get(created.id)
     assert pair is not None and pair.status is PairStatus.DECLINED
     found = await service.candidates(school)
@@ -141,7 +142,7 @@ async def test_capacity_and_concurrent_conflicting_accepts(
     drafts = await pairs.drafts(school)
     results = await asyncio.gather(*(service.accept_draft(d, CURATOR) for d in drafts))
     assert sum(isinstance(r, Pair) for r in results) == 1
-    assert texts.PAIR_REFUSALS["mentor_full"] in results or texts.PAIR_MENTOR_UNAVAILABLE in results
+    assert texts.PAIR_REFUSALS["mentor_full"] in results or tr("pair-mentor-unavailable") in results
     assert len(await pairs.for_school(school)) == 1
 
 
@@ -152,8 +153,8 @@ async def test_student_without_parent_consent_cannot_be_paired(
     student = await seed.participant(db, clock, school, 21, Role.MENTEE, category="student")
     service, _ = services(db, clock)
     assert await service.propose(school) == []
-    assert await service.create(school, mentor, [student], CURATOR) == texts.PAIR_AWAITING_PARENT
-    assert await service.create(school, mentor, [mentor], CURATOR) == texts.PAIR_SELF
+    assert await service.create(school, mentor, [student], CURATOR) == tr("pair-awaiting-parent")
+    assert await service.create(school, mentor, [mentor], CURATOR) == tr("pair-self")
 
 
 async def test_withdrawn_consent_and_withdrawn_invitation(
@@ -164,14 +165,14 @@ async def test_withdrawn_consent_and_withdrawn_invitation(
     gone = await seed.participant(db, clock, school, 22, Role.MENTEE)
     service, pairs = services(db, clock)
     await tg.send(22, "/revoke")
-    await tg.press(22, texts.BTN_REVOKE_CONFIRM)
-    assert await service.create(school, mentor, [gone], CURATOR) == texts.PAIR_MENTEE_UNKNOWN
+    await tg.press(22, tr("btn-revoke-confirm"))
+    assert await service.create(school, mentor, [gone], CURATOR) == tr("pair-mentee-unknown")
     created = await service.create(school, mentor, [mentee], CURATOR)
     assert isinstance(created, Pair)
     await deliver(bot, db, clock)
     assert await service.withdraw(created)
-    await tg.press(21, texts.BTN_ACCEPT)
-    assert tg.alert() == texts.PAIR_INVITATION_GONE
+    await tg.press(21, tr("btn-accept"))
+    assert tg.alert() == tr("pair-invitation-gone")
     pair = await pairs.get(created.id)
     assert pair is not None and pair.status is PairStatus.WITHDRAWN
 
@@ -192,15 +193,15 @@ async def test_forged_pair_buttons_are_refused(
     # A mentee of another school answering this school's invitation.
     await tg.press_data(31, PairInviteCb(pair_id=created.id, accept=True).pack(),
                         tg.fake.message_update(31, "x")["message"])  # fmt: skip
-    assert tg.alert() == texts.PAIR_INVITATION_GONE
+    assert tg.alert() == tr("pair-invitation-gone")
     # The other school's curator accepting this school's draft.
     await tg.press_data(60, DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
                         tg.fake.message_update(60, "x")["message"])  # fmt: skip
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
     # A mentee pressing a curator's draft button.
     await tg.press_data(21, DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
                         tg.fake.message_update(21, "x")["message"])  # fmt: skip
-    assert tg.alert() == texts.FORBIDDEN
+    assert tg.alert() == tr("forbidden")
     still = await pairs.get(created.id)
     assert still is not None and still.status is PairStatus.INVITED
 
@@ -219,25 +220,25 @@ async def test_curator_sets_form_kind_and_grows_a_group(
         await service.respond(created, person, True, None)
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
-    await tg.press(CURATOR, texts.BTN_PAIRS)
+    await tg.press(CURATOR, tr("btn-pairs"))
     await tg.press(CURATOR, "🤝 1")
-    await tg.press(CURATOR, texts.BTN_PAIR_FORM)
+    await tg.press(CURATOR, tr("btn-pair-form"))
     card = await tg.press(CURATOR, "руководитель ОО – педагог")
     assert "Форма: руководитель ОО – педагог" in card["text"]
-    await tg.press(CURATOR, texts.BTN_PAIR_ADD)
+    await tg.press(CURATOR, tr("btn-pair-add"))
     await tg.press(CURATOR, "Наставляемая 22")
-    assert tg.alert() == texts.PAIR_MENTEE_ADDED
+    assert tg.alert() == tr("pair-mentee-added")
     grown = await pairs.get(created.id)
     assert grown is not None and grown.kind == "group" and len(grown.mentee_ids) == 2
     assert grown.status is PairStatus.ACTIVE
-    await tg.press(CURATOR, texts.BTN_PAIR_ADD)
+    await tg.press(CURATOR, tr("btn-pair-add"))
     await tg.press(CURATOR, "Наставляемая 23")
     assert tg.alert() == texts.PAIR_REFUSALS["mentor_full"]
     await db.execute(
         "UPDATE outbox SET status = 'sent', finished_at = created_at WHERE chat_id <> 22"
     )
     await deliver(bot, db, clock)
-    assert (await tg.press(22, texts.BTN_ACCEPT))["text"] == texts.PAIR_ACCEPTED
+    assert (await tg.press(22, tr("btn-accept")))["text"] == tr("pair-accepted")
     joined = await pairs.get(created.id)
     assert joined is not None and joined.status is PairStatus.ACTIVE
 
@@ -267,15 +268,15 @@ async def test_preference_round_makes_mutual_choices_win(
     await seed.participant(db, clock, school, 21, Role.MENTEE)
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
-    await tg.press(CURATOR, texts.BTN_PAIRS)
-    await tg.press(CURATOR, texts.BTN_PREFERENCES)
+    await tg.press(CURATOR, tr("btn-pairs"))
+    await tg.press(CURATOR, tr("btn-preferences"))
     assert tg.alert() == texts.preferences_opened(1, 2)
     await deliver(bot, db, clock)
-    assert texts.PREFERENCES_ASK_MENTEE in fake.last(21)["text"]
+    assert tr("preferences-ask-mentee") in fake.last(21)["text"]
     picked = await tg.press(21, "▫️ Наставник 12")
     assert "✅ Наставник 12" in fake.buttons(picked)
     await tg.press(12, "▫️ Наставляемая 21")
-    drafts = await tg.press(CURATOR, texts.BTN_PROPOSE)
+    drafts = await tg.press(CURATOR, tr("btn-propose"))
     assert "Наставляемая 21 ← Наставник 12" in drafts["text"]
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from aiogram import Bot
 from docx import Document
 
+from bot.core.i18n import tr
 from bot.programs.service import program_end
-from bot.ui import texts
 from bot.ui.callbacks import PairCardAction, PairCardCb, RequestDecisionCb
 from storage.db import Database
 from storage.models import Pair, PairStatus, Role
@@ -41,9 +41,9 @@ async def active_pair(db: Database, clock: FakeClock, school_id: int) -> Pair:
 
 async def write_program(tg: Harness) -> dict[str, Any]:
     await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
-    first = await tg.press(MENTOR, texts.BTN_PROGRAM_EDIT)
+    first = await tg.press(MENTOR, tr("btn-program-edit"))
     assert "Дата начала программы" in first["text"]
     assert "такой даты нет" in (await tg.send(MENTOR, "31.02.2026"))["text"].lower()
     await tg.send(MENTOR, "01.12.2026")
@@ -62,14 +62,14 @@ async def test_mentor_drafts_mentee_confirms_curator_sees(
 ) -> None:
     pair = await active_pair(db, clock, school)
     sent = await write_program(tg)
-    assert texts.PROGRAM_SENT in sent["text"]
+    assert tr("program-sent") in sent["text"]
     await deliver(bot, db, clock)
-    assert texts.PROGRAM_TO_CONFIRM in fake.last(MENTEE)["text"]
-    card = await tg.press(MENTEE, texts.BTN_PROGRAM_OPEN)
+    assert tr("program-to-confirm") in fake.last(MENTEE)["text"]
+    card = await tg.press(MENTEE, tr("btn-program-open"))
     assert "Снять затруднения с дисциплиной" in card["text"]
     assert "ждёт подтверждения наставляемого" in card["text"]
-    await tg.press(MENTEE, texts.BTN_PROGRAM_CONFIRM)
-    assert tg.alert() == texts.PROGRAM_CONFIRMED
+    await tg.press(MENTEE, tr("btn-program-confirm"))
+    assert tg.alert() == tr("program-confirmed")
     row = await db.fetch_one("SELECT status, revision FROM programs WHERE pair_id = ?", (pair.id,))
     assert row is not None and (row["status"], row["revision"]) == ("confirmed", 1)
     # The curator opens the pair and gets the program as a document.
@@ -89,12 +89,12 @@ async def test_change_after_confirmation_needs_the_mentee_again(
     pair = await active_pair(db, clock, school)
     await write_program(tg)
     await deliver(bot, db, clock)
-    await tg.press(MENTEE, texts.BTN_PROGRAM_OPEN)
-    await tg.press(MENTEE, texts.BTN_PROGRAM_CONFIRM)
+    await tg.press(MENTEE, tr("btn-program-open"))
+    await tg.press(MENTEE, tr("btn-program-confirm"))
     await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, texts.BTN_MY_PAIRS)
+    await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
-    summary = await tg.press(MENTOR, texts.BTN_PROGRAM_EDIT)
+    summary = await tg.press(MENTOR, tr("btn-program-edit"))
     assert "Проверьте ответы" in summary["text"]
     await tg.press(MENTOR, "✏ 2")
     await tg.send(MENTOR, "9")
@@ -103,7 +103,7 @@ async def test_change_after_confirmation_needs_the_mentee_again(
     assert row is not None and (row["status"], row["revision"]) == ("proposed", 2)
     clock.advance(seconds=2)
     await deliver(bot, db, clock)
-    card = await tg.press(MENTEE, texts.BTN_PROGRAM_OPEN)
+    card = await tg.press(MENTEE, tr("btn-program-open"))
     assert "Срок, мес.</b>: 9" in card["text"] or "Срок, мес.: 9" in card["text"]
 
 
@@ -112,16 +112,16 @@ async def test_mentee_asks_to_replace_mentor_and_curator_approves(
 ) -> None:
     pair = await active_pair(db, clock, school)
     await tg.send(MENTEE, "/menu")
-    await tg.press(MENTEE, texts.BTN_MY_PAIRS)
+    await tg.press(MENTEE, tr("btn-my-pairs"))
     await tg.press(MENTEE, "🤝 1")
-    ask = await tg.press(MENTEE, texts.BTN_REQUEST_REPLACE)
-    assert ask["text"] == texts.REQUEST_ASK_REASON
-    assert (await tg.send(MENTEE, "Не совпадают смены"))["text"] == texts.REQUEST_SENT
+    ask = await tg.press(MENTEE, tr("btn-request-replace"))
+    assert ask["text"] == tr("request-ask-reason")
+    assert (await tg.send(MENTEE, "Не совпадают смены"))["text"] == tr("request-sent")
     await deliver(bot, db, clock)
     assert "просит заменить наставника" in fake.last(CURATOR)["text"]
-    await tg.press(CURATOR, texts.BTN_APPROVE)
+    await tg.press(CURATOR, tr("btn-approve"))
     done = await tg.send(CURATOR, "Подберём другого наставника")
-    assert done["text"] == texts.REQUEST_DECIDED
+    assert done["text"] == tr("request-decided")
     ended = await PairsRepo(db).get(pair.id)
     assert ended is not None and ended.status is PairStatus.ENDED
     end = await db.fetch_one("SELECT end_reason FROM pairs WHERE id = ?", (pair.id,))
@@ -141,13 +141,13 @@ async def test_forged_pair_card_and_request_buttons(
     for action in PairCardAction:
         await tg.press_data(22, PairCardCb(pair_id=pair.id, action=action).pack(),
                             tg.fake.message_update(22, "x")["message"])  # fmt: skip
-        assert tg.alert() == texts.PAIR_NOT_YOURS
+        assert tg.alert() == tr("pair-not-yours")
     service, _ = services(db, clock)
     await service.request(pair, pair.mentee_ids[0], "причина")
     for user in (MENTEE, MENTOR, 22):
         await tg.press_data(user, RequestDecisionCb(request_id=1, approve=True).pack(),
                             tg.fake.message_update(user, "x")["message"])  # fmt: skip
-        assert tg.alert() == texts.FORBIDDEN
+        assert tg.alert() == tr("forbidden")
     still = await PairsRepo(db).get(pair.id)
     assert still is not None and still.status is PairStatus.ACTIVE
 

@@ -10,8 +10,8 @@ from aiogram import Bot
 
 from app.assembly import build_dispatcher
 from bot.core.config import Settings
+from bot.core.i18n import tr
 from bot.forms.catalog import DEFAULT_CATALOG, PERSONAL_DATA_CONSENT, FormCatalog
-from bot.ui import texts
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo
@@ -57,7 +57,7 @@ async def fill_mentee(
     await tg.send(user, "2 года")
     await tg.press(user, "▫️ Дисциплина и управление классом")
     other = await tg.send(user, "Документы по ОВЗ 📄")
-    assert texts.FORM_OTHER_ADDED in other["text"]
+    assert tr("form-other-added") in other["text"]
     assert "Документы по ОВЗ 📄" in other["text"]
     await tg.press(user, "Готово ✔")
     await tg.press(user, "Пропустить »")
@@ -78,7 +78,7 @@ async def test_mentee_fills_consent_and_questionnaire(tg: Harness, db: Database)
     back = await tg.send(TEACHER, "Иванова Анна Петровна")
     assert "Проверьте ответы" in back["text"] and "Иванова Анна Петровна" in back["text"]
     done = await tg.press(TEACHER, "📨 Отправить")
-    assert texts.FORM_SUBMITTED in done["text"]
+    assert tr("form-submitted") in done["text"]
     stored = await answers_of(db, TEACHER, "mentee_questionnaire")
     assert stored == {
         "full_name": "Иванова Анна Петровна",
@@ -114,7 +114,7 @@ async def test_every_answer_is_stored_at_once_and_survives_restart(
     assert "К какой категории" in reply["text"]
     menu = await restarted.send(TEACHER, "/menu")
     resumed = await restarted.press(TEACHER, "📝 Анкета наставляемого · МБОУ СОШ № 5")
-    assert texts.FORM_RESUMED in resumed["text"] and "К какой категории" in resumed["text"]
+    assert tr("form-resumed") in resumed["text"] and "К какой категории" in resumed["text"]
     assert menu["text"].startswith("Главное меню")
 
 
@@ -123,12 +123,12 @@ async def test_bad_answers_are_reasked_with_a_hint(tg: Harness, db: Database) ->
     long = await tg.send(TEACHER, "я" * 5000)
     assert "Ответ слишком длинный: 5000 символов, можно до 150" in long["text"]
     sticker = await tg.send(TEACHER, None, extra=STICKER)
-    assert texts.FORM_TEXT_EXPECTED in sticker["text"]
+    assert tr("form-text-expected") in sticker["text"]
     assert await answers_of(db, TEACHER, "mentee_questionnaire") == {}
     await tg.send(TEACHER, "Анна 😊 Smith-Иванова")
     category = await tg.send(TEACHER, "учитель")
     typed = await tg.send(TEACHER, "молодой специалист")
-    assert texts.FORM_USE_BUTTONS in typed["text"]
+    assert tr("form-use-buttons") in typed["text"]
     assert "К какой категории" in category["text"]
     stored = await answers_of(db, TEACHER, "mentee_questionnaire")
     assert stored["full_name"] == "Анна 😊 Smith-Иванова"
@@ -142,7 +142,7 @@ async def test_double_tap_and_old_buttons_answer_once(tg: Harness, db: Database)
     data = tg.fake.buttons(question)[label]
     await tg.press_data(TEACHER, data, question)
     await tg.press_data(TEACHER, data, question)  # the second tap of a double tap
-    assert tg.alert() == texts.FORM_STALE
+    assert tg.alert() == tr("form-stale")
     assert (await answers_of(db, TEACHER, "mentee_questionnaire"))["category"] == "new"
     assert "Какие предметы" in tg.fake.last(TEACHER)["text"]  # shown where the person is
 
@@ -160,9 +160,9 @@ async def test_back_shows_previous_question_with_current_answer(tg: Harness) -> 
 async def test_declined_consent_stores_no_questionnaire(tg: Harness, db: Database) -> None:
     await join_teacher(tg, "Я наставляемый")
     typed = await tg.send(TEACHER, "Иванова Анна")
-    assert texts.FORM_USE_BUTTONS in typed["text"]
+    assert tr("form-use-buttons") in typed["text"]
     reply = await tg.press(TEACHER, "Не согласен(на)")
-    assert texts.CONSENT_DECLINED in reply["text"]
+    assert tr("consent-declined") in reply["text"]
     assert (
         await db.fetch_one("SELECT id FROM form_sessions WHERE form_id = 'mentee_questionnaire'")
         is None
@@ -182,7 +182,7 @@ async def test_new_consent_version_asks_again_before_more_answers(
     catalog = FormCatalog(forms=(*DEFAULT_CATALOG.forms, v2))
     updated = Harness(build_dispatcher(settings, db, clock, catalog=catalog), bot, fake, clock)
     reply = await updated.send(TEACHER, "учитель")
-    assert texts.CONSENT_NEW_VERSION in reply["text"]
+    assert tr("consent-new-version") in reply["text"]
     assert "position" not in await answers_of(db, TEACHER, "mentee_questionnaire")
     resumed = await updated.press(TEACHER, AGREE)
     assert "Ваша должность" in resumed["text"]
@@ -266,7 +266,7 @@ async def test_student_needs_parent_consent(
     consent = await tg.send(parent, "Смирнова Ольга Викторовна")
     assert "Согласие родителя" in consent["text"]
     thanks = await tg.press(parent, AGREE)
-    assert texts.PARENT_THANKS in thanks["text"]
+    assert tr("parent-thanks") in thanks["text"]
     row = await db.fetch_one(
         "SELECT c.kind, c.parent_telegram_id, c.parent_name, p.telegram_id AS student"
         " FROM consents c JOIN people p ON p.id = c.person_id WHERE c.kind = 'parent'"
@@ -290,8 +290,8 @@ async def test_revoke_in_the_middle_deletes_data_and_tells_curator(
     await begin_mentee(tg)
     await tg.send(TEACHER, "Иванова Анна Сергеевна")
     await tg.send(TEACHER, "/revoke")
-    done = await tg.press(TEACHER, texts.BTN_REVOKE_CONFIRM)
-    assert done["text"] == texts.REVOKE_DONE
+    done = await tg.press(TEACHER, tr("btn-revoke-confirm"))
+    assert done["text"] == tr("revoke-done")
     assert await answers_of(db, TEACHER, "mentee_questionnaire") == {}
     assert await db.fetch_one("SELECT id FROM form_sessions") is None
     grants = await db.fetch_all(
@@ -307,7 +307,7 @@ async def test_revoke_in_the_middle_deletes_data_and_tells_curator(
     assert "Иванова" not in notice["payload"]
     # The old question's buttons and typed text no longer reach anything.
     stale = await tg.send(TEACHER, "учитель")
-    assert stale["text"] == texts.STRANGER_HINT
+    assert stale["text"] == tr("stranger-hint")
 
 
 async def test_mydata_and_privacy(tg: Harness, fake: FakeTelegram) -> None:
@@ -318,7 +318,7 @@ async def test_mydata_and_privacy(tg: Harness, fake: FakeTelegram) -> None:
     assert "Анкета наставляемого: заполняется, ответов: 1" in overview["text"]
     await tg.send(TEACHER, "/mydata")
     chat, name, content = fake.uploads[-1]
-    assert (chat, name) == (TEACHER, texts.MY_DATA_FILENAME)
+    assert (chat, name) == (TEACHER, tr("my-data-filename"))
     data = json.loads(content)
     assert data["telegram_id"] == TEACHER
     answers = data["анкеты"][-1]["ответы"]
@@ -346,7 +346,7 @@ async def test_commands_in_the_middle_of_a_questionnaire(tg: Harness, db: Databa
     command is never stored as an answer."""
     await begin_mentee(tg)
     unknown = await tg.send(TEACHER, "/foo")
-    assert texts.UNKNOWN_COMMAND_IN_FORM in unknown["text"]
+    assert tr("unknown-command-in-form") in unknown["text"]
     assert "фамилия, имя и отчество" in unknown["text"]
     help_screen = await tg.send(TEACHER, "/help")
     assert help_screen["text"].startswith("Что умеет бот")

@@ -7,6 +7,7 @@ from datetime import date
 
 from aiogram import Bot
 
+from bot.core.i18n import tr
 from bot.organizations.school_years import year_label
 from bot.ui import texts
 from bot.ui.callbacks import PairsCb, PairsView, SchoolYearCb, YearAction
@@ -36,15 +37,15 @@ async def test_curator_closes_the_year(
     await active_pair(db, clock, school)
     await propose(tg)  # a meeting tomorrow
     await deliver(bot, db, clock)
-    await tg.press(MENTEE, texts.BTN_MEETING_CONFIRM)
+    await tg.press(MENTEE, tr("btn-meeting-confirm"))
     assert any(":remind:" in key for key in await outbox_keys(db, "pending"))
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
-    preview = await tg.press(CURATOR, texts.BTN_CLOSE_YEAR)
+    preview = await tg.press(CURATOR, tr("btn-close-year"))
     assert "Завершить 2026/2027 учебный год?" in preview["text"]
     assert "работают (1)" in preview["text"] and "без ответа (0)" in preview["text"]
 
-    done = await tg.press(CURATOR, texts.BTN_CLOSE_YEAR_CONFIRM)
+    done = await tg.press(CURATOR, tr("btn-close-year-confirm"))
 
     assert done["text"].startswith("✅ Учебный год завершён.")
     assert "Пар и групп: 1, из них завершили программу: 1, закончили досрочно: 0" in done["text"]
@@ -58,11 +59,11 @@ async def test_curator_closes_the_year(
         assert fake.last(person)["text"] == texts.year_closed_for_pair("2026/2027")
     # The working list starts afresh; the archive keeps the year.
     listing = await tg.press_data(CURATOR, PairsCb(school_id=school, view=PairsView.LIST).pack())
-    assert texts.PAIRS_EMPTY in listing["text"]
+    assert tr("pairs-empty") in listing["text"]
     assert await PairsRepo(db).for_school(school) == []
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
-    archive = await tg.press(CURATOR, texts.BTN_YEAR_ARCHIVE)
+    archive = await tg.press(CURATOR, tr("btn-year-archive"))
     assert "2026/2027" in archive["text"] and "Встреч проведено: 0" in archive["text"]
     # Pressing «close» again (a stale screen) changes nothing.
     again = await tg.press_data(
@@ -83,11 +84,11 @@ async def test_only_the_schools_curator_closes_its_year(
     for intruder in (60, MENTEE, MENTOR, ADMIN):
         await tg.send(intruder, "/menu")
         await tg.press_data(intruder, close)
-        assert tg.alert() in (texts.FORBIDDEN, texts.NOT_REGISTERED)
+        assert tg.alert() in (tr("forbidden"), tr("stranger-hint"))
     assert await db.fetch_one("SELECT 1 FROM school_years") is None
     pair = await db.fetch_one("SELECT status FROM pairs")
     assert pair is not None and pair["status"] == "active"
     # The administrator may look at the archive, not close the year.
     archive = SchoolYearCb(action=YearAction.ARCHIVE, school_id=school).pack()
     shown = await tg.press_data(ADMIN, archive)
-    assert shown["text"] == texts.YEAR_ARCHIVE_EMPTY
+    assert shown["text"] == tr("year-archive-empty")

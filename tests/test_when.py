@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.i18n import tr
 from bot.core.when import WhenError, parse_when
 from bot.ui import texts
 
@@ -40,13 +41,13 @@ def test_understood(typed: str, zone: ZoneInfo, expected: datetime) -> None:
     ("typed", "reason"),
     [
         ("31.02 10:00", texts.when_no_such_date("31.02")),
-        ("вчера", texts.WHEN_PAST),
-        ("вчера в 10:00", texts.WHEN_PAST),
-        ("сегодня 08:00", texts.WHEN_PAST),
+        ("вчера", tr("when-past")),
+        ("вчера в 10:00", tr("when-past")),
+        ("сегодня 08:00", tr("when-past")),
         ("28.11 25:61", texts.when_bad_time("25:61")),
-        ("28.11.2028 10:00", texts.WHEN_TOO_FAR),
-        ("когда-нибудь", texts.WHEN_FORMAT),
-        ("", texts.WHEN_FORMAT),
+        ("28.11.2028 10:00", tr("when-too-far")),
+        ("когда-нибудь", tr("when-format")),
+        ("", tr("when-format")),
     ],
 )
 def test_refused_with_a_reason(typed: str, reason: str) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.i18n import tr
 from bot.ui import texts
 
 MAX_AHEAD = timedelta(days=366)
@@ -32,10 +33,10 @@ def parse_when(raw: str, now: datetime, zone: ZoneInfo) -> datetime | WhenError:
     text = " ".join(raw.lower().replace(",", " ").split()).replace(" в ", " ")
     text = text.removeprefix("в ").strip()
     if text in ("вчера", "позавчера") or text.startswith(("вчера ", "позавчера ")):
-        return WhenError(texts.WHEN_PAST)
+        return WhenError(tr("when-past"))
     parts = text.rsplit(" ", 1)
     if len(parts) != 2:
-        return WhenError(texts.WHEN_FORMAT)
+        return WhenError(tr("when-format"))
     day_text, time_text = parts
     clock = _clock(time_text)
     if isinstance(clock, WhenError):
@@ -46,16 +47,16 @@ def parse_when(raw: str, now: datetime, zone: ZoneInfo) -> datetime | WhenError:
         return day
     moment = datetime.combine(day, clock, tzinfo=zone)
     if moment <= local_now:
-        return WhenError(texts.WHEN_PAST)
+        return WhenError(tr("when-past"))
     if moment - local_now > MAX_AHEAD:
-        return WhenError(texts.WHEN_TOO_FAR)
+        return WhenError(tr("when-too-far"))
     return moment.astimezone(ZoneInfo("UTC"))
 
 
 def _clock(text: str) -> time | WhenError:
     match = _TIME.fullmatch(text)
     if not match:
-        return WhenError(texts.WHEN_FORMAT)
+        return WhenError(tr("when-format"))
     hours, minutes = int(match[1]), int(match[2])
     if hours > 23 or minutes > 59:
         return WhenError(texts.when_bad_time(text))
@@ -70,7 +71,7 @@ def _day(text: str, today: date) -> date | WhenError:
         return today + timedelta(days=ahead or 7)
     match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?", text)
     if not match:
-        return WhenError(texts.WHEN_FORMAT)
+        return WhenError(tr("when-format"))
     day, month = int(match[1]), int(match[2])
     year = int(match[3]) if match[3] else today.year
     if year < 100:

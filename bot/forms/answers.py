@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.i18n import tr
 from bot.forms.model import OTHER_PREFIX, AnswerValue, Question, QuestionKind
 from bot.ui import texts
 
@@ -18,10 +19,10 @@ class Invalid:
 def parse_typed(question: Question, raw: str | None, today: date) -> AnswerValue | Invalid:
     """A typed answer. Choice questions accept typed text only as their "other" option."""
     if raw is None:
-        return Invalid(texts.FORM_TEXT_EXPECTED)
+        return Invalid(tr("form-text-expected"))
     text = raw.strip()
     if not text:
-        return Invalid(texts.FORM_EMPTY)
+        return Invalid(tr("form-empty"))
     kind = question.kind
     if kind is QuestionKind.TEXT:
         return _text(question, text)
@@ -38,18 +39,18 @@ def parse_typed(question: Question, raw: str | None, today: date) -> AnswerValue
             return True
         if lowered in ("нет", "no", "-"):
             return False
-        return Invalid(texts.FORM_YES_NO)
+        return Invalid(tr("form-yes-no"))
     if question.allow_other:
         other = _text(question, text)
         return other if isinstance(other, Invalid) else OTHER_PREFIX + str(other)
-    return Invalid(texts.FORM_USE_BUTTONS)
+    return Invalid(tr("form-use-buttons"))
 
 
 def _text(question: Question, text: str) -> str | Invalid:
     if len(text) > question.max_length:
         return Invalid(texts.form_too_long(len(text), question.max_length))
     if any(ord(char) < 32 and char not in "\n\t" for char in text):
-        return Invalid(texts.FORM_BAD_CHARACTERS)
+        return Invalid(tr("form-bad-characters"))
     return text
 
 
@@ -66,7 +67,7 @@ def _number(text: str, low: int, high: int) -> int | Invalid:
 def _date(text: str, today: date) -> str | Invalid:
     match = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})", text)
     if not match:
-        return Invalid(texts.FORM_DATE_FORMAT)
+        return Invalid(tr("form-date-format"))
     day, month, year = int(match[1]), int(match[2]), int(match[3])
     if year < 100:
         year += 2000
@@ -77,20 +78,20 @@ def _date(text: str, today: date) -> str | Invalid:
     except ValueError:
         return Invalid(texts.form_no_such_date(text))
     if not today.year - 100 <= value.year <= today.year + 5:
-        return Invalid(texts.FORM_DATE_RANGE)
+        return Invalid(tr("form-date-range"))
     return value.isoformat()
 
 
 def render(question: Question, value: AnswerValue) -> str:
     """An answer as a person reads it (plain text, not escaped)."""
     if value is None:
-        return texts.FORM_SKIPPED
+        return tr("form-skipped")
     if question.kind is QuestionKind.YES_NO:
-        return texts.YES if value else texts.NO
+        return tr("yes") if value else tr("no")
     if question.kind is QuestionKind.DATE:
         return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
     if question.kind is QuestionKind.MULTI:
-        return ", ".join(question.option_label(str(v)) for v in value) or texts.FORM_SKIPPED
+        return ", ".join(question.option_label(str(v)) for v in value) or tr("form-skipped")
     if question.kind is QuestionKind.SINGLE:
         return question.option_label(str(value))
     return str(value)

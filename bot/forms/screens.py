@@ -6,6 +6,7 @@ from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.core.i18n import tr
 from bot.forms.answers import render
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.model import AnswerValue, Form, FormPurpose, Question, QuestionKind
@@ -46,9 +47,9 @@ def question_screen(
     if state.form.purpose is not FormPurpose.CONSENT:
         lines += ["", f"<i>{_hint(question)}</i>"]
         if not question.required:
-            lines.append(f"<i>{texts.FORM_OPTIONAL}</i>")
+            lines.append(f"<i>{tr('form-optional')}</i>")
     if draft is not None and question.kind is QuestionKind.MULTI:
-        shown = render(question, draft) if draft else texts.FORM_SKIPPED
+        shown = render(question, draft) if draft else tr("form-skipped")
         lines.append(texts.FORM_SELECTED.format(answer=escape(shown)))
     elif question.id in state.answers:
         shown = _clip(render(question, state.answers[question.id]), _SUMMARY_ANSWER_LIMIT)
@@ -79,17 +80,17 @@ def _question_keyboard(
             )
         widths += [2] * ((len(question.options) + 1) // 2)
         kb.button(
-            text=texts.BTN_FORM_DONE,
+            text=tr("btn-form-done"),
             callback_data=FormCb(session=session, q=q, action=FormAction.DONE),
         )
         widths.append(1)
     elif question.kind is QuestionKind.YES_NO:
         kb.button(
-            text=texts.BTN_YES,
+            text=tr("btn-yes"),
             callback_data=FormCb(session=session, q=q, action=FormAction.PICK, v=1),
         )
         kb.button(
-            text=texts.BTN_NO,
+            text=tr("btn-no"),
             callback_data=FormCb(session=session, q=q, action=FormAction.PICK, v=0),
         )
         widths.append(2)
@@ -103,13 +104,13 @@ def _question_keyboard(
     nav = 0
     if state.form.previous(q, state.answers) is not None:
         kb.button(
-            text=texts.BTN_FORM_BACK,
+            text=tr("btn-form-back"),
             callback_data=FormCb(session=session, q=q, action=FormAction.BACK),
         )
         nav += 1
     if not question.required:
         kb.button(
-            text=texts.BTN_FORM_SKIP,
+            text=tr("btn-form-skip"),
             callback_data=FormCb(session=session, q=q, action=FormAction.SKIP),
         )
         nav += 1
@@ -117,7 +118,7 @@ def _question_keyboard(
         widths.append(nav)
     if state.form.purpose is not FormPurpose.CONSENT:
         kb.button(
-            text=texts.BTN_FORM_PAUSE,
+            text=tr("btn-form-pause"),
             callback_data=FormCb(session=session, q=q, action=FormAction.PAUSE),
         )
         widths.append(1)
@@ -135,7 +136,7 @@ def answers_listing(form: Form, answers: dict[str, AnswerValue], limit: int) -> 
 
 
 def summary_screen(state: FormState) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [f"<b>{escape(state.form.title)}</b>", texts.FORM_SUMMARY_HINT, ""]
+    lines = [f"<b>{escape(state.form.title)}</b>", tr("form-summary-hint"), ""]
     lines += answers_listing(state.form, state.answers, _SUMMARY_ANSWER_LIMIT)
     kb = Keyboard()
     session = state.session.id
@@ -144,11 +145,11 @@ def summary_screen(state: FormState) -> tuple[str, InlineKeyboardMarkup]:
         kb.button(text=f"✏ {number}", callback_data=FormCb(
             session=session, q=question.id, action=FormAction.EDIT))  # fmt: skip
     kb.button(
-        text=texts.BTN_FORM_SUBMIT,
+        text=tr("btn-form-submit"),
         callback_data=FormCb(session=session, q=SUMMARY, action=FormAction.SUBMIT),
     )
     kb.button(
-        text=texts.BTN_FORM_PAUSE,
+        text=tr("btn-form-pause"),
         callback_data=FormCb(session=session, q=SUMMARY, action=FormAction.PAUSE),
     )
     kb.adjust(*([5] * ((len(visible) + 4) // 5)), 1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.documents import as_bytes, centered, new_document
+from bot.core.i18n import tr
 from bot.meetings.service import JournalEntry
 from bot.ui import texts
 from storage.models import Pair
@@ -13,10 +14,10 @@ def journal_document(
 ) -> bytes:
     """«Журнал наставничества»: every meeting of the pair with what its feedback says."""
     document = new_document()
-    centered(document, f"{texts.JOURNAL_DOC_TITLE}\n{school}")
-    document.add_paragraph(f"{texts.PROGRAM_DOC_MENTOR}: {names.get(pair.mentor_id, '')}")
+    centered(document, f"{tr('journal-doc-title')}\n{school}")
+    document.add_paragraph(f"{tr('program-doc-mentor')}: {names.get(pair.mentor_id, '')}")
     mentees = ", ".join(names.get(m, "") for m in pair.mentee_ids)
-    document.add_paragraph(f"{texts.PROGRAM_DOC_MENTEES}: {mentees}")
+    document.add_paragraph(f"{tr('program-doc-mentees')}: {mentees}")
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, texts.JOURNAL_DOC_COLUMNS, strict=True):

@@ -15,6 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.clock import Clock
 from bot.core.config import MeetingSettings, QuietHours
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.quiet import delivery_time
 from bot.core.when import shown
@@ -106,7 +107,7 @@ class MeetingService:
         self, pair: Pair, person_id: int, starts_at: datetime, place: str, topic: str
     ) -> Meeting | str:
         if pair.status is not PairStatus.ACTIVE:
-            return texts.MEETING_PAIR_NOT_ACTIVE
+            return tr("meeting-pair-not-active")
         zone = await self.zone(pair)
         kind = next_kind(await self._meetings.of_pair(pair.id), await self._programs.end_date(pair),
                          starts_at.astimezone(zone).date())  # fmt: skip
@@ -119,11 +120,11 @@ class MeetingService:
 
     async def confirm(self, meeting: Meeting, pair: Pair, person_id: int) -> str:
         if person_id == meeting.proposed_by:
-            return texts.MEETING_OWN_PROPOSAL
+            return tr("meeting-own-proposal")
         if meeting.status != "proposed" or not await self._meetings.confirm(
             meeting.id, meeting.revision
         ):
-            return texts.MEETING_NOT_PROPOSED
+            return tr("meeting-not-proposed")
         confirmed = await self._meetings.get(meeting.id)
         assert confirmed is not None
         await self._schedule(confirmed, pair)
@@ -131,22 +132,22 @@ class MeetingService:
         await self._tell(pair, confirmed, "confirmed",
                          texts.meeting_confirmed(shown(confirmed.starts_at, zone),
                                                  confirmed.place), exclude=person_id)  # fmt: skip
-        return texts.MEETING_CONFIRMED
+        return tr("meeting-confirmed")
 
     async def reschedule(
         self, meeting: Meeting, pair: Pair, person_id: int, starts_at: datetime
     ) -> str:
         if meeting.status == "cancelled":
-            return texts.MEETING_CANCELLED_ALREADY
+            return tr("meeting-cancelled-already")
         now = self._clock.now()
         await self._outbox.withdraw_prefix(_key(meeting, ""), now)
         if not await self._meetings.reschedule(meeting.id, meeting.revision, starts_at,
                                                person_id):  # fmt: skip
-            return texts.MEETING_NOT_PROPOSED
+            return tr("meeting-not-proposed")
         moved = await self._meetings.get(meeting.id)
         assert moved is not None
         await self._ask_others(pair, moved)
-        return texts.MEETING_PROPOSED
+        return tr("meeting-proposed")
 
     async def pair_closed(self, pair_id: int) -> None:
         """The pair ended: nothing more is sent about its meetings."""
@@ -155,31 +156,31 @@ class MeetingService:
 
     async def cancel(self, meeting: Meeting, pair: Pair, person_id: int) -> str:
         if not await self._meetings.cancel(meeting.id):
-            return texts.MEETING_CANCELLED_ALREADY
+            return tr("meeting-cancelled-already")
         await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
         zone = await self.zone(pair)
         await self._tell(pair, meeting, "cancelled",
                          texts.meeting_cancelled(shown(meeting.starts_at, zone)),
                          exclude=person_id)  # fmt: skip
-        return texts.MEETING_CANCELLED
+        return tr("meeting-cancelled")
 
     async def feedback_form(self, meeting: Meeting, person_id: int) -> FormState | str:
         """The person's feedback form for a meeting that took place (or should have)."""
         if meeting.status == "cancelled":
-            return texts.FEEDBACK_FOR_CANCELLED
+            return tr("feedback-for-cancelled")
         if meeting.status != "confirmed" or meeting.starts_at > self._clock.now():
-            return texts.FEEDBACK_TOO_EARLY
+            return tr("feedback-too-early")
         session_id = await self._meetings.feedback_session(meeting.id, person_id)
         if session_id is not None:
             state = await self._engine.load(session_id)
             if state is None or not state.in_progress:
-                return texts.FEEDBACK_ALREADY
+                return tr("feedback-already")
             return state
         pair = await self._pairs.get(meeting.pair_id)
         state = await self._engine.start(person_id, pair.organization_id if pair else None,
                                          MEETING_FEEDBACK.id)  # fmt: skip
         if not await self._meetings.attach_feedback(meeting.id, person_id, state.session.id):
-            return texts.FEEDBACK_ALREADY
+            return tr("feedback-already")
         return state
 
     async def feedback_submitted(self, state: FormState) -> Next:
@@ -187,9 +188,9 @@ class MeetingService:
         link = await self._meetings.by_feedback_session(state.session.id)
         meeting = await self._meetings.get(link[0]) if link else None
         if link is None or meeting is None:
-            return Next(texts.FORM_GONE)
+            return Next(tr("form-gone"))
         await self._outbox.withdraw_prefix(_key(meeting, "owed", link[1], ""), self._clock.now())
-        return Next(texts.FEEDBACK_THANKS)
+        return Next(tr("feedback-thanks"))
 
     async def journal(self, pair: Pair) -> list[JournalEntry]:
         """The pair's meetings with a line from each participant's feedback."""
@@ -202,7 +203,7 @@ class MeetingService:
                     continue
                 answers = state.answers
                 if answers.get("happened") is False:
-                    notes.append(texts.JOURNAL_NOT_HELD)
+                    notes.append(tr("journal-not-held"))
                     continue
                 notes.append(texts.journal_feedback(
                     int(answers.get("rating") or 0), str(answers.get("done") or ""),
@@ -345,9 +346,9 @@ class MeetingService:
 def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
     kb = Keyboard()
     for label, action in (
-        (texts.BTN_MEETING_CONFIRM, MeetingAction.CONFIRM),
-        (texts.BTN_MEETING_MOVE, MeetingAction.MOVE),
-        (texts.BTN_MEETING_CANCEL, MeetingAction.CANCEL),
+        (tr("btn-meeting-confirm"), MeetingAction.CONFIRM),
+        (tr("btn-meeting-move"), MeetingAction.MOVE),
+        (tr("btn-meeting-cancel"), MeetingAction.CANCEL),
     ):
         kb.button(
             text=label,
@@ -362,7 +363,7 @@ def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
 def _feedback_button(meeting: Meeting) -> InlineKeyboardMarkup:
     kb = Keyboard()
     kb.button(
-        text=texts.BTN_FEEDBACK,
+        text=tr("btn-feedback"),
         callback_data=MeetingCb(
             meeting_id=meeting.id, revision=meeting.revision, action=MeetingAction.FEEDBACK
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.documents import as_bytes, centered, new_document
+from bot.core.i18n import tr
 from bot.ui import texts
 from storage.models import Pair
 
@@ -12,12 +13,12 @@ from storage.models import Pair
 def pairs_order(school: str, pairs: list[Pair], names: dict[int, str], today: date) -> bytes:
     """The director's order «Об утверждении наставнических пар/групп», ready to sign."""
     document = new_document()
-    for line, bold in ((school, True), (texts.ORDER_HEADING, True),
+    for line, bold in ((school, True), (tr("order-heading"), True),
                        (texts.order_date_line(today.strftime("%d.%m.%Y")), False),
-                       (texts.ORDER_TITLE, True)):  # fmt: skip
+                       (tr("order-title"), True)):  # fmt: skip
         centered(document, line, bold)
-    document.add_paragraph(texts.ORDER_PREAMBLE)
-    document.add_paragraph(texts.ORDER_ITEM_APPROVE)
+    document.add_paragraph(tr("order-preamble"))
+    document.add_paragraph(tr("order-item-approve"))
     table = document.add_table(rows=1, cols=6)
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, texts.ORDER_COLUMNS, strict=True):
@@ -35,5 +36,5 @@ def pairs_order(school: str, pairs: list[Pair], names: dict[int, str], today: da
         row[5].text = texts.order_term(start.strftime("%d.%m.%Y"))
     for item in texts.ORDER_ITEMS_AFTER:
         document.add_paragraph(item)
-    document.add_paragraph(texts.ORDER_SIGNATURE)
+    document.add_paragraph(tr("order-signature"))
     return as_bytes(document)

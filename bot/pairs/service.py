@@ -9,6 +9,7 @@ from enum import StrEnum
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.pairs.matching import Match, Profile, propose, score, top_candidates
@@ -123,8 +124,8 @@ class PairService:
         found = await self.candidates(school_id)
         now = self._clock.now()
         sides = (
-            (found.mentees, found.mentors, texts.PREFERENCES_ASK_MENTEE),
-            (found.mentors, found.mentees, texts.PREFERENCES_ASK_MENTOR),
+            (found.mentees, found.mentors, tr("preferences-ask-mentee")),
+            (found.mentors, found.mentees, tr("preferences-ask-mentor")),
         )
         for askers, offered, question in sides:
             options = [(pid, entry.name) for pid, (_, entry) in offered.items()]
@@ -189,9 +190,9 @@ class PairService:
         """Create the pair and invite everyone; a refusal comes back as the Russian reason."""
         found = await self.candidates(school_id)
         if mentor_id in mentee_ids:
-            return texts.PAIR_SELF
+            return tr("pair-self")
         if mentor_id not in found.mentors:
-            return texts.PAIR_MENTOR_UNAVAILABLE
+            return tr("pair-mentor-unavailable")
         for mentee_id in mentee_ids:
             if mentee_id not in found.mentees:
                 return await self._why_not_free(school_id, mentee_id)
@@ -223,7 +224,7 @@ class PairService:
         mentor = next((e for e in await self._banks.bank(pair.organization_id, Role.MENTOR)
                        if e.person_id == pair.mentor_id), None)  # fmt: skip
         if mentor is None:
-            return texts.PAIR_MENTOR_UNAVAILABLE
+            return tr("pair-mentor-unavailable")
         refusal = await self._pairs.add_mentee(
             pair.id, mentee_id, int(mentor.answers.get("capacity") or 1)
         )
@@ -240,12 +241,12 @@ class PairService:
             None,
         )
         if entry is None:
-            return texts.PAIR_MENTEE_UNKNOWN
+            return tr("pair-mentee-unknown")
         if entry.status is BankStatus.AWAITING_PARENT:
-            return texts.PAIR_AWAITING_PARENT
+            return tr("pair-awaiting-parent")
         if entry.status in (BankStatus.INVITED, BankStatus.IN_PAIR):
             return texts.PAIR_REFUSALS[PairRefusal.MENTEE_TAKEN.value]
-        return texts.PAIR_MENTEE_NOT_READY
+        return tr("pair-mentee-not-ready")
 
     async def _invite(
         self, pair: Pair, names: dict[int, str], only: list[int] | None = None
@@ -256,8 +257,8 @@ class PairService:
             pair.form, pair.kind,
         )  # fmt: skip
         kb = Keyboard()
-        kb.button(text=texts.BTN_ACCEPT, callback_data=PairInviteCb(pair_id=pair.id, accept=True))
-        kb.button(text=texts.BTN_DECLINE,
+        kb.button(text=tr("btn-accept"), callback_data=PairInviteCb(pair_id=pair.id, accept=True))
+        kb.button(text=tr("btn-decline"),
                   callback_data=PairInviteCb(pair_id=pair.id, accept=False))  # fmt: skip
         for participant in pair.participants:
             if only is not None and participant.person_id not in only:
@@ -275,7 +276,7 @@ class PairService:
         """A participant's answer to an invitation; tells the curators what happened."""
         status = await self._pairs.decide(pair.id, person_id, accept, reason, self._clock.now())
         if status is None:
-            return texts.PAIR_INVITATION_GONE
+            return tr("pair-invitation-gone")
         names = await self.names(pair.organization_id)
         who = names.get(person_id, "")
         if accept:
@@ -288,7 +289,7 @@ class PairService:
                 f"pair-answer:{pair.id}:{person_id}:{curator}", curator, "curator_notice",
                 message_payload(notice), now, now + NOTICE_LIFETIME, now,
             )  # fmt: skip
-        return texts.PAIR_ACCEPTED if accept else texts.PAIR_DECLINED
+        return tr("pair-accepted") if accept else tr("pair-declined")
 
     async def remind_about_waiting(self, school_id: int, days: int) -> bool:
         """Tell the school's curators, once a day, who has waited `days` or more for a mentor."""
@@ -315,15 +316,15 @@ class PairService:
         request_id = await self._requests.create(pair.id, person_id, kind, reason,
                                                  self._clock.now())  # fmt: skip
         if request_id is None:
-            return texts.REQUEST_DUPLICATE
+            return tr("request-duplicate")
         names = await self.names(pair.organization_id)
         kb = Keyboard()
         kb.button(
-            text=texts.BTN_APPROVE,
+            text=tr("btn-approve"),
             callback_data=RequestDecisionCb(request_id=request_id, approve=True),
         )
         kb.button(
-            text=texts.BTN_REJECT,
+            text=tr("btn-reject"),
             callback_data=RequestDecisionCb(request_id=request_id, approve=False),
         )
         notice = texts.request_notice(names.get(person_id, ""), kind, reason)
@@ -333,7 +334,7 @@ class PairService:
                 f"pair-request:{request_id}:{curator}", curator, "curator_notice",
                 message_payload(notice, kb.as_markup()), now, now + NOTICE_LIFETIME, now,
             )  # fmt: skip
-        return texts.REQUEST_SENT
+        return tr("request-sent")
 
     async def decide_request(self, request: PairRequest, approve: bool, comment: str) -> bool:
         """An approval ends the pair early (the mentee is back in the bank); everyone in the

@@ -9,6 +9,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.answers import render
 from bot.forms.catalog import STUDENT_CATEGORY, FormCatalog
@@ -171,7 +172,7 @@ def filtered(
 def export_table(entries: list[BankEntry], form: Form) -> tuple[list[str], list[list[str]]]:
     """One row per person, one column per question of the current form (Russian headers).
     Answers given to an older version land under the question with the same id."""
-    headers = [texts.EXPORT_STATUS, texts.EXPORT_DAYS_WAITING] + [
+    headers = [tr("export-status"), tr("export-days-waiting")] + [
         q.header or q.text for q in form.questions
     ]
     rows = []

@@ -10,6 +10,7 @@ from aiogram import Bot
 from aiogram.utils.deep_linking import create_start_link
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.forms.engine import FormEngine, FormState
@@ -55,13 +56,13 @@ class ParticipationService:
         """Consent when missing or outdated, else the questionnaire (resumed, new or done)."""
         if not await self._consent.has_valid(person_id, school_id):
             consent, _ = await self._engine.resume_or_start(person_id, school_id, CONSENT_FORM_ID)
-            return Next(texts.CONSENT_FIRST, consent)
+            return Next(tr("consent-first"), consent)
         form_id = QUESTIONNAIRE_OF[role]
         latest = await self._engine.latest(person_id, school_id, form_id)
         if latest is not None and not latest.in_progress:
             return Next("", latest)
         state, resumed = await self._engine.resume_or_start(person_id, school_id, form_id)
-        notice = texts.FORM_RESUMED if resumed else state.form.intro
+        notice = tr("form-resumed") if resumed else state.form.intro
         return Next(notice, state, resumed)
 
     async def consent_gate(self, state: FormState) -> Next | None:
@@ -77,7 +78,7 @@ class ParticipationService:
         consent, _ = await self._engine.resume_or_start(
             state.session.person_id, state.session.organization_id, CONSENT_FORM_ID
         )
-        return Next(texts.CONSENT_NEW_VERSION, consent)
+        return Next(tr("consent-new-version"), consent)
 
     async def finish(self, state: FormState, message_id: int | None, bot: Bot) -> Next:
         """Act on a submitted form."""
@@ -89,16 +90,16 @@ class ParticipationService:
                 session.person_id, school.id, state.form, school.name, agreed, message_id
             )
             if not agreed:
-                return Next(texts.CONSENT_DECLINED)
+                return Next(tr("consent-declined"))
             role = await self._pending_role(session.person_id, school.id)
             if role is None:
-                return Next(texts.CONSENT_THANKS)
+                return Next(tr("consent-thanks"))
             following = await self.open_questionnaire(session.person_id, school.id, role)
-            return Next(f"{texts.CONSENT_THANKS} {following.notice}".strip(), following.state,
+            return Next(f"{tr('consent-thanks')} {following.notice}".strip(), following.state,
                         following.resumed)  # fmt: skip
         if state.form.id == PARENT_FORM_ID:
             return await self._finish_parent(state, school, message_id)
-        notice = texts.FORM_SUBMITTED
+        notice = tr("form-submitted")
         if state.answers.get("category") == STUDENT_CATEGORY and not (
             await self._consent.has_parent_consent(session.person_id, school.id)
         ):
@@ -120,7 +121,7 @@ class ParticipationService:
         agreed = state.answers.get(DECISION) == AGREE
         parent = await self._people.by_id(session.person_id)
         if student_id is None or parent is None:
-            return Next(texts.FORM_GONE)
+            return Next(tr("form-gone"))
         await self._consent.record_parent(
             student_id, school.id, state.form, school.name, agreed, message_id,
             parent.telegram_id, str(state.answers.get("parent_name", "")),
@@ -128,12 +129,12 @@ class ParticipationService:
         student = await self._people.by_id(student_id)
         if student is not None:
             now = self._clock.now()
-            notice = texts.PARENT_AGREED_STUDENT if agreed else texts.PARENT_DECLINED_STUDENT
+            notice = tr("parent-agreed-student") if agreed else tr("parent-declined-student")
             await self._outbox.enqueue(
                 f"parent-consent:{session.id}", student.telegram_id, "parent_consent",
                 message_payload(notice), now, now + NOTICE_LIFETIME, now,
             )  # fmt: skip
-        return Next(texts.PARENT_THANKS if agreed else texts.PARENT_DECLINED)
+        return Next(tr("parent-thanks") if agreed else tr("parent-declined"))
 
     async def _pending_role(self, person_id: int, school_id: int) -> Role | None:
         """The first of the person's roles in the school whose questionnaire is not sent."""

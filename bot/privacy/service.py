@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.answers import render
 from bot.forms.catalog import FormCatalog
@@ -74,7 +75,7 @@ class PrivacyService:
         }
 
     async def overview(self, person: Person, zone: ZoneInfo) -> str:
-        lines = [texts.PRIVACY_TITLE, "", texts.PRIVACY_STORED, ""]
+        lines = [tr("privacy-title"), "", tr("privacy-stored"), ""]
         consents = await self._consents.all_of(person.id)
         for consent in consents:
             if consent.withdrawn_at is None:
@@ -82,7 +83,7 @@ class PrivacyService:
                 lines.append(texts.consent_line(consent.kind.value, consent.text_version, when,
                                                 consent.agreed))  # fmt: skip
         if not consents:
-            lines.append(texts.PRIVACY_NO_CONSENT)
+            lines.append(tr("privacy-no-consent"))
         for session in await self._sessions.all_of(person.id):
             form = self._catalog.get(session.form_id, session.form_version)
             answered = len(await self._sessions.answers(session.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.documents import as_bytes, centered, new_document
+from bot.core.i18n import tr
 from bot.forms.model import AnswerValue
 from bot.ui import texts
 from storage.models import Pair
@@ -15,18 +16,18 @@ def program_document(
 ) -> bytes:
     """A pair's personalized program: header, goals, and the plan of activities as a table."""
     document = new_document()
-    centered(document, f"{texts.PROGRAM_DOC_TITLE}\n{school}")
+    centered(document, f"{tr('program-doc-title')}\n{school}")
     start = (
         date.fromisoformat(str(answers.get("start_date"))) if answers.get("start_date") else None
     )
     months = int(answers.get("months") or 0)
     details = (
-        (texts.PROGRAM_DOC_MENTOR, names.get(pair.mentor_id, "")),
-        (texts.PROGRAM_DOC_MENTEES, ", ".join(names.get(m, "") for m in pair.mentee_ids)),
-        (texts.PROGRAM_DOC_FORM, texts.PAIR_FORMS.get(pair.form, pair.form)),
-        (texts.PROGRAM_DOC_KIND, texts.PAIR_KINDS.get(pair.kind, pair.kind)),
-        (texts.PROGRAM_DOC_TERM, texts.program_term(start, months)),
-        (texts.PROGRAM_DOC_GOALS, str(answers.get("goals") or "")),
+        (tr("program-doc-mentor"), names.get(pair.mentor_id, "")),
+        (tr("program-doc-mentees"), ", ".join(names.get(m, "") for m in pair.mentee_ids)),
+        (tr("program-doc-form"), texts.PAIR_FORMS.get(pair.form, pair.form)),
+        (tr("program-doc-kind"), texts.PAIR_KINDS.get(pair.kind, pair.kind)),
+        (tr("program-doc-term"), texts.program_term(start, months)),
+        (tr("program-doc-goals"), str(answers.get("goals") or "")),
     )
     for label, value in details:
         paragraph = document.add_paragraph()
@@ -45,7 +46,7 @@ def program_document(
             cell.text = value
     if answers.get("development_plan"):
         paragraph = document.add_paragraph()
-        paragraph.add_run(f"{texts.PROGRAM_DOC_PLAN}: ").bold = True
+        paragraph.add_run(f"{tr('program-doc-plan')}: ").bold = True
         paragraph.add_run(str(answers["development_plan"]))
-    document.add_paragraph(texts.PROGRAM_DOC_SIGNATURES)
+    document.add_paragraph(tr("program-doc-signatures"))
     return as_bytes(document)

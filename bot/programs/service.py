@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.catalog import PAIR_PROGRAM
 from bot.forms.engine import FormEngine, FormState
 from bot.participation.service import Next
-from bot.ui import texts
 from bot.ui.callbacks import PairCardAction, PairCardCb
 from bot.ui.keyboards import Keyboard
 from storage.models import Pair, Role
@@ -87,29 +87,29 @@ class ProgramService:
         program = await self._programs.by_session(state.session.id)
         pair = await self._pairs.get(program.pair_id) if program else None
         if program is None or pair is None:
-            return Next(texts.FORM_GONE)
+            return Next(tr("form-gone"))
         await self._programs.set_status(pair.id, ("draft",), "proposed", self._clock.now())
         kb = Keyboard()
         kb.button(
-            text=texts.BTN_PROGRAM_OPEN,
+            text=tr("btn-program-open"),
             callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
         )
         await self._notify(
             pair,
             "proposed",
-            texts.PROGRAM_TO_CONFIRM,
+            tr("program-to-confirm"),
             await self._chats(pair.mentee_ids),
             kb.as_markup(),
         )
-        await self._notify(pair, "proposed", texts.PROGRAM_SENT_NOTICE, await self._curators(pair))
-        return Next(texts.PROGRAM_SENT)  # fmt: skip
+        await self._notify(pair, "proposed", tr("program-sent-notice"), await self._curators(pair))
+        return Next(tr("program-sent"))  # fmt: skip
 
     async def confirm(self, pair: Pair) -> bool:
         if not await self._programs.set_status(pair.id, ("proposed",), "confirmed",
                                                self._clock.now()):  # fmt: skip
             return False
         chats = await self._curators(pair) + await self._chats([pair.mentor_id])
-        await self._notify(pair, "confirmed", texts.PROGRAM_CONFIRMED_NOTICE, chats)
+        await self._notify(pair, "confirmed", tr("program-confirmed-notice"), chats)
         return True
 
     async def _chats(self, person_ids: list[int]) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
 from bot.ui import texts
 from bot.ui.callbacks import (
@@ -48,30 +49,30 @@ def main_menu(
             callback_data=ParticipationCb(role=role.value, school_id=school.id),
         )
     if can(actor, Action.MANAGE_DISTRICTS) or can(actor, Action.MANAGE_SCHOOLS):
-        kb.button(text=texts.BTN_DISTRICTS, callback_data=MenuCb(screen=Screen.DISTRICTS))
+        kb.button(text=tr("btn-districts"), callback_data=MenuCb(screen=Screen.DISTRICTS))
     for school in curator_schools:
         kb.button(
             text=texts.btn_school(school.name),
             callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
         )
     if actor.roles & {Role.MENTOR, Role.MENTEE}:
-        kb.button(text=texts.BTN_MY_PAIRS, callback_data=MenuCb(screen=Screen.MY_PAIRS))
-    kb.button(text=texts.BTN_PROFILE, callback_data=MenuCb(screen=Screen.PROFILE))
+        kb.button(text=tr("btn-my-pairs"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
+    kb.button(text=tr("btn-profile"), callback_data=MenuCb(screen=Screen.PROFILE))
 
-    kb.button(text=texts.BTN_HELP, callback_data=MenuCb(screen=Screen.HELP))
+    kb.button(text=tr("btn-help"), callback_data=MenuCb(screen=Screen.HELP))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def back_to_main() -> InlineKeyboardMarkup:
     kb = Keyboard()
-    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+    kb.button(text=tr("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
     return kb.as_markup()
 
 
 def cancel() -> InlineKeyboardMarkup:
     kb = Keyboard()
-    kb.button(text=texts.BTN_CANCEL, callback_data=MenuCb(screen=Screen.CANCEL))
+    kb.button(text=tr("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
     return kb.as_markup()
 
 
@@ -83,8 +84,8 @@ def districts(items: list[District], may_create: bool) -> InlineKeyboardMarkup:
             callback_data=DistrictCb(action=DistrictAction.OPEN, district_id=district.id),
         )
     if may_create:
-        kb.button(text=texts.BTN_NEW_DISTRICT, callback_data=MenuCb(screen=Screen.NEW_DISTRICT))
-    kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+        kb.button(text=tr("btn-new-district"), callback_data=MenuCb(screen=Screen.NEW_DISTRICT))
+    kb.button(text=tr("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -99,17 +100,17 @@ def district(
             callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
         )
     kb.button(
-        text=texts.BTN_NEW_SCHOOL,
+        text=tr("btn-new-school"),
         callback_data=DistrictCb(action=DistrictAction.NEW_SCHOOL, district_id=district_id),
     )
     if may_invite_coordinator:
         kb.button(
-            text=texts.BTN_INVITE_COORDINATOR,
+            text=tr("btn-invite-coordinator"),
             callback_data=DistrictCb(
                 action=DistrictAction.INVITE_COORDINATOR, district_id=district_id
             ),
         )
-    kb.button(text=texts.BTN_BACK, callback_data=MenuCb(screen=Screen.DISTRICTS))
+    kb.button(text=tr("btn-back"), callback_data=MenuCb(screen=Screen.DISTRICTS))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -119,7 +120,7 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
     scope = {"district_id": school.district_id, "organization_id": school.id}
     if can(actor, Action.MANAGE_SCHOOLS, **scope):
         kb.button(
-            text=texts.BTN_INVITE_CURATOR,
+            text=tr("btn-invite-curator"),
             callback_data=SchoolCb(action=SchoolAction.INVITE_CURATOR, school_id=school.id),
         )
     if can(actor, Action.VIEW_BANK, **scope):
@@ -130,31 +131,31 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
             )
     if can(actor, Action.MANAGE_PAIRS, **scope):
         kb.button(
-            text=texts.BTN_PAIRS,
+            text=tr("btn-pairs"),
             callback_data=PairsCb(school_id=school.id, view=PairsView.LIST),
         )
     if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
         kb.button(
-            text=texts.BTN_TEACHER_LINK,
+            text=tr("btn-teacher-link"),
             callback_data=SchoolCb(action=SchoolAction.TEACHER_LINK, school_id=school.id),
         )
     if can(actor, Action.CLOSE_SCHOOL_YEAR, **scope):
         kb.button(
-            text=texts.BTN_CLOSE_YEAR,
+            text=tr("btn-close-year"),
             callback_data=SchoolYearCb(action=YearAction.ASK, school_id=school.id),
         )
     if can(actor, Action.VIEW_BANK, **scope) or can(actor, Action.MANAGE_SCHOOLS, **scope):
         kb.button(
-            text=texts.BTN_YEAR_ARCHIVE,
+            text=tr("btn-year-archive"),
             callback_data=SchoolYearCb(action=YearAction.ARCHIVE, school_id=school.id),
         )
     if can(actor, Action.MANAGE_SCHOOLS, **scope):
         kb.button(
-            text=texts.BTN_BACK,
+            text=tr("btn-back"),
             callback_data=DistrictCb(action=DistrictAction.OPEN, district_id=school.district_id),
         )
     else:
-        kb.button(text=texts.BTN_MAIN_MENU, callback_data=MenuCb(screen=Screen.MAIN))
+        kb.button(text=tr("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -162,10 +163,10 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
 def close_year(school_id: int) -> InlineKeyboardMarkup:
     kb = Keyboard()
     kb.button(
-        text=texts.BTN_CLOSE_YEAR_CONFIRM,
+        text=tr("btn-close-year-confirm"),
         callback_data=SchoolYearCb(action=YearAction.CLOSE, school_id=school_id),
     )
-    kb.button(text=texts.BTN_CANCEL,
+    kb.button(text=tr("btn-cancel"),
               callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id))  # fmt: skip
     kb.adjust(1)
     return kb.as_markup()
@@ -174,7 +175,7 @@ def close_year(school_id: int) -> InlineKeyboardMarkup:
 def back_to_school(school_id: int) -> Keyboard:
     """A builder, so that a screen can put its own buttons above it."""
     kb = Keyboard()
-    kb.button(text=texts.BTN_BACK,
+    kb.button(text=tr("btn-back"),
               callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id))  # fmt: skip
     return kb
 
@@ -183,16 +184,16 @@ def timezones() -> InlineKeyboardMarkup:
     kb = Keyboard()
     for index, (_, label) in enumerate(texts.SCHOOL_TIMEZONES):
         kb.button(text=label, callback_data=TimezoneCb(index=index))
-    kb.button(text=texts.BTN_CANCEL, callback_data=MenuCb(screen=Screen.CANCEL))
+    kb.button(text=tr("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
     kb.adjust(2)
     return kb.as_markup()
 
 
 def join_roles() -> InlineKeyboardMarkup:
     kb = Keyboard()
-    kb.button(text=texts.BTN_JOIN_AS_MENTEE, callback_data=JoinRoleCb(role=Role.MENTEE.value))
-    kb.button(text=texts.BTN_JOIN_AS_MENTOR, callback_data=JoinRoleCb(role=Role.MENTOR.value))
-    kb.button(text=texts.BTN_CANCEL, callback_data=MenuCb(screen=Screen.CANCEL))
+    kb.button(text=tr("btn-join-as-mentee"), callback_data=JoinRoleCb(role=Role.MENTEE.value))
+    kb.button(text=tr("btn-join-as-mentor"), callback_data=JoinRoleCb(role=Role.MENTOR.value))
+    kb.button(text=tr("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
     kb.adjust(2, 1)
     return kb.as_markup()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.core.i18n import tr
 from bot.core.permissions import Actor
 from bot.ui import keyboards, texts
 from storage.models import Organization, Role
@@ -14,7 +15,7 @@ async def main_menu(
     actor: Actor, organizations: OrganizationsRepo
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     if not actor.is_registered:
-        return texts.MENU_STRANGER, None
+        return tr("stranger-hint"), None
     curator_schools: list[Organization] = []
     questionnaires: list[tuple[Role, Organization]] = []
     for grant in actor.grants:
@@ -32,14 +33,14 @@ async def main_menu(
 
 def help_text(actor: Actor) -> str:
     if not actor.is_registered:
-        return texts.HELP_STRANGER
-    lines = [texts.HELP_HEADER, texts.HELP_COMMON, ""]
+        return tr("help-stranger")
+    lines = [tr("help-header"), tr("help-common"), ""]
     lines += [texts.HELP_BY_ROLE[role] for role in Role if role in actor.roles]
     return "\n".join(lines)
 
 
 async def profile_text(actor: Actor, organizations: OrganizationsRepo) -> str:
-    lines = [texts.PROFILE_TITLE]
+    lines = [tr("profile-title")]
     for grant in actor.grants:
         place = ""
         if grant.organization_id is not None:

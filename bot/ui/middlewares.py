@@ -12,8 +12,9 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from bot.core.clock import Clock
 from bot.core.config import ThrottleSettings
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
-from bot.ui import keyboards, texts
+from bot.ui import keyboards
 from storage.models import Role, RoleGrant
 from storage.people import PeopleRepo
 
@@ -63,7 +64,7 @@ class ThrottleMiddleware(BaseMiddleware):
             self._buckets[user.id] = (tokens, now, True)
             log.info("throttled user_id=%s", user.id)
             if not warned:
-                await _refuse(event, texts.THROTTLED)
+                await _refuse(event, tr("throttled"))
             return None
         self._buckets[user.id] = (tokens - 1, now, False)
         if len(self._buckets) > 50_000:
@@ -83,7 +84,7 @@ class PermissionMiddleware(BaseMiddleware):
             return await handler(event, data)
         log.info("refused action=%s user_id=%s", action, actor.telegram_id if actor else None)
         registered = actor is not None and actor.is_registered
-        await _refuse(event, texts.FORBIDDEN if registered else texts.NOT_REGISTERED, registered)
+        await _refuse(event, tr("forbidden") if registered else tr("stranger-hint"), registered)
         return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from bot.core.i18n import tr
 from storage.models import InviteKind, Role
 
 ROLE_NAMES: dict[Role, str] = {
@@ -31,19 +32,6 @@ SCHOOL_TIMEZONES: list[tuple[str, str]] = [
 ]
 
 # --- buttons ---
-BTN_BACK = "« Назад"
-BTN_MAIN_MENU = "« Главное меню"
-BTN_CANCEL = "✖ Отмена"
-BTN_HELP = "❓ Помощь"
-BTN_PROFILE = "👤 Мои роли"
-BTN_DISTRICTS = "🏛 Округа и школы"
-BTN_NEW_DISTRICT = "➕ Новый округ"
-BTN_NEW_SCHOOL = "➕ Новая школа"
-BTN_INVITE_COORDINATOR = "✉ Пригласить координатора"
-BTN_INVITE_CURATOR = "✉ Пригласить куратора"
-BTN_TEACHER_LINK = "🔗 Новая ссылка для учителей"
-BTN_JOIN_AS_MENTEE = "Я наставляемый"
-BTN_JOIN_AS_MENTOR = "Я наставник"
 
 
 def btn_district(name: str) -> str:
@@ -60,33 +48,11 @@ def btn_questionnaire(role: Role, school: str) -> str:
 
 
 # --- start, join ---
-STRANGER_WELCOME = (
-    "Здравствуйте! Это бот программы наставничества педагогов.\n\n"
-    "Здесь учителя заполняют анкеты и согласия, наставники и наставляемые планируют "
-    "встречи и оставляют обратную связь, а куратор формирует пары и готовит отчёты.\n\n"
-    "Чтобы начать, нужна ссылка-приглашение вашей школы: попросите её у куратора "
-    "программы наставничества (обычно это заместитель директора)."
-)
-STRANGER_HINT = (
-    "Вы пока не участник программы. Откройте ссылку-приглашение от куратора вашей школы — "
-    "и бот всё покажет."
-)
-INVITE_INVALID = (
-    "Ссылка-приглашение не распознана. Проверьте, что скопировали её целиком, "
-    "или попросите у куратора новую."
-)
-INVITE_EXPIRED = "Срок действия этой ссылки истёк. Попросите у куратора новую ссылку."
-INVITE_USED = (
-    "Эта ссылка уже использована. Одноразовую ссылку нельзя открыть повторно — попросите новую."
-)
-INVITE_REVOKED = "Эта ссылка отозвана. Попросите у куратора действующую ссылку."
-INVITE_ALREADY_HELD = "Вы уже участвуете с этой ролью — ничего менять не нужно."
 JOIN_CHOOSE_ROLE = (
     "Вы присоединяетесь к программе наставничества школы «{school}».\n\n"
     "Кем вы хотите участвовать? Один человек может быть и наставником, и наставляемым — "
     "вторую роль можно добавить, открыв ссылку ещё раз."
 )
-JOIN_STALE = "Это приглашение уже не действует. Откройте ссылку от куратора ещё раз."
 
 
 def joined(role: Role, place: str) -> str:
@@ -99,16 +65,12 @@ def join_choose_role(school: str) -> str:
 
 # --- menus ---
 MAIN_MENU = "Главное меню. Ваши роли: {roles}."
-MENU_STRANGER = STRANGER_HINT
 
 
 def main_menu(roles: list[Role]) -> str:
     return MAIN_MENU.format(roles=", ".join(ROLE_NAMES[role] for role in roles))
 
 
-PROFILE_TITLE = "<b>Ваши роли</b>"
-HELP_HEADER = "<b>Что умеет бот</b>"
-HELP_COMMON = "/menu — главное меню\n/help — эта справка\n/cancel — прервать текущий шаг"
 HELP_BY_ROLE: dict[Role, str] = {
     Role.ADMIN: "Администратор: создаёт округа и школы, приглашает координаторов и кураторов "
     "(/schools).",
@@ -119,23 +81,12 @@ HELP_BY_ROLE: dict[Role, str] = {
     Role.MENTOR: "Наставник: заполняет анкету наставника (кнопка «Анкета» в /menu).",
     Role.MENTEE: "Наставляемый: заполняет анкету наставляемого (кнопка «Анкета» в /menu).",
 }
-HELP_STRANGER = (
-    "Бот ведёт программы наставничества школ. Чтобы участвовать, откройте "
-    "ссылку-приглашение от куратора вашей школы."
-)
 
 # --- districts and schools ---
-DISTRICTS_TITLE = "<b>Округа</b>\nВыберите округ или создайте новый."
-DISTRICTS_EMPTY = "<b>Округа</b>\nПока нет ни одного округа — создайте первый."
-ASK_DISTRICT_NAME = "Введите название округа (до 120 символов), например «Городской округ Самара»."
-ASK_SCHOOL_NAME = "Введите название школы (до 200 символов), например «МБОУ СОШ № 5»."
 ASK_SCHOOL_TIMEZONE = "Выберите часовой пояс школы «{name}»."
 NAME_INVALID = "Название должно быть текстом от 2 до {limit} символов. Попробуйте ещё раз."
-DISTRICT_EXISTS = "Округ с таким названием уже есть. Введите другое название."
-SCHOOL_EXISTS = "В этом округе уже есть школа с таким названием. Введите другое название."
 DISTRICT_CREATED = "Округ «{name}» создан."
 SCHOOL_CREATED = "Школа «{name}» создана."
-NOT_FOUND = "Не нашёл этот объект — возможно, он был удалён. Откройте меню заново."
 
 
 def district_created(name: str) -> str:
@@ -186,24 +137,6 @@ def invite_link(kind: InviteKind, place: str, link: str, valid_until: str, one_t
 
 
 # --- guard rails ---
-PRIVATE_ONLY = (
-    "Я работаю только в личных сообщениях: анкеты и согласия — личные данные. Напишите мне в личку."
-)
-FORBIDDEN = "Это действие вам недоступно."
-NOT_REGISTERED = STRANGER_HINT
-STALE_BUTTON = "Эта кнопка устарела. Вот актуальное меню."
-UNKNOWN_COMMAND = "Такой команды нет. Список команд — /help, меню ниже."
-UNEXPECTED_TEXT = "Я не ожидал здесь сообщения. Выберите действие в меню ниже."
-UNSUPPORTED_CONTENT = "Я понимаю только текст и кнопки. Выберите действие в меню ниже."
-EDITED_IGNORED = "Исправленные сообщения я не учитываю — отправьте ответ заново новым сообщением."
-THROTTLED = "Слишком много сообщений подряд. Подождите несколько секунд и продолжайте."
-CANCELLED = "Действие отменено."
-NOTHING_TO_CANCEL = "Сейчас нечего отменять."
-SOMETHING_WENT_WRONG = (
-    "Что-то пошло не так — ваши прежние ответы сохранены. "
-    "Повторите действие через минуту или откройте /menu."
-)
-DATABASE_BUSY = "Сервер сейчас занят. Ничего не потеряно — повторите через минуту."
 
 
 def profile_line(role: Role, place: str) -> str:
@@ -211,28 +144,6 @@ def profile_line(role: Role, place: str) -> str:
 
 
 # --- forms (questionnaires, consents, surveys) ---
-YES = "Да"
-NO = "Нет"
-BTN_YES = "Да"
-BTN_NO = "Нет"
-BTN_FORM_BACK = "« Предыдущий вопрос"
-BTN_FORM_SKIP = "Пропустить »"
-BTN_FORM_PAUSE = "⏸ Прервать (ответы сохранены)"
-BTN_FORM_DONE = "Готово ✔"
-BTN_FORM_SUBMIT = "📨 Отправить"
-BTN_FORM_REOPEN = "✏ Изменить анкету"
-FORM_SKIPPED = "—"
-UNKNOWN_COMMAND_IN_FORM = (
-    "Такой команды нет. Чтобы выйти из анкеты, нажмите «Прервать» или отправьте /menu — "
-    "ответы сохранены."
-)
-FORM_TEXT_EXPECTED = "Здесь нужен текстовый ответ — стикеры, фото и голосовые я не сохраняю."
-FORM_EMPTY = "Ответ не может быть пустым. Напишите ответ или воспользуйтесь кнопками."
-FORM_YES_NO = "Ответьте «да» или «нет» — или нажмите кнопку."
-FORM_USE_BUTTONS = "Выберите вариант кнопкой под вопросом."
-FORM_BAD_CHARACTERS = "В ответе есть служебные символы. Напишите ответ обычным текстом."
-FORM_DATE_FORMAT = "Введите дату в виде ДД.ММ.ГГГГ, например 25.11.2026."
-FORM_DATE_RANGE = "Дата выглядит неправдоподобно. Проверьте год и введите дату ДД.ММ.ГГГГ."
 FORM_HINTS = {
     "text": "Напишите ответ сообщением.",
     "number": "Введите число от {low} до {high}.",
@@ -244,21 +155,9 @@ FORM_HINTS = {
     "scale": "Оцените от 1 до 10.",
     "yes_no": "Ответьте кнопкой.",
 }
-FORM_OPTIONAL = "Вопрос необязательный — можно пропустить."
 FORM_CURRENT_ANSWER = "Сейчас: {answer}"
 FORM_SELECTED = "Выбрано: {answer}"
-FORM_PICK_AT_LEAST_ONE = "Отметьте хотя бы один вариант или напишите свой."
-FORM_REQUIRED = "Этот вопрос обязательный."
-FORM_NO_PREVIOUS = "Это первый вопрос."
-FORM_STALE = "Этот вопрос уже позади — вот где вы сейчас."
-FORM_GONE = "Эта анкета больше не действует. Откройте /menu."
-FORM_RESUMED = "Продолжаем с того места, где вы остановились."
-FORM_PAUSED = "Ответы сохранены. Продолжить можно в любой момент: /menu → анкета."
-FORM_SUMMARY_HINT = "Проверьте ответы. Нажмите номер, чтобы исправить ответ, или «Отправить»."
-FORM_AT_SUMMARY = "Все вопросы пройдены — проверьте ответы и нажмите «Отправить»."
-FORM_SUBMITTED = "Анкета отправлена куратору. Спасибо!"
 FORM_ANSWER_MARK = "✓ Ваш ответ: {answer}"
-FORM_OTHER_ADDED = "Добавил ваш вариант. Отметьте остальные и нажмите «Готово»."
 
 
 def form_too_long(length: int, limit: int) -> str:
@@ -278,26 +177,8 @@ def form_header(title: str, number: int, total: int) -> str:
 
 
 # --- consent ---
-CONSENT_FIRST = (
-    "Прежде чем заполнить анкету, прочитайте согласие на обработку персональных данных. "
-    "Без него бот не сохраняет ответы анкеты."
-)
-CONSENT_THANKS = "Спасибо, согласие сохранено."
-CONSENT_DECLINED = (
-    "Вы не дали согласие — анкета не будет заполнена, и ваши данные мы не храним. "
-    "Если передумаете, откройте /menu → анкета."
-)
-CONSENT_NEW_VERSION = (
-    "Текст согласия обновился. Чтобы продолжить, прочитайте новую редакцию и подтвердите."
-)
 
 # --- parents of students ---
-PARENT_THANKS = "Спасибо! Согласие сохранено, ребёнок может участвовать в программе."
-PARENT_DECLINED = "Вы не дали согласие. Ребёнок не будет включён в программу наставничества."
-PARENT_AGREED_STUDENT = "Родитель дал согласие — вы можете участвовать в программе наставничества."
-PARENT_DECLINED_STUDENT = (
-    "Родитель не дал согласие на ваше участие в программе. Обратитесь к куратору программы."
-)
 
 
 def parent_link_for_student(link: str) -> str:
@@ -309,32 +190,6 @@ def parent_link_for_student(link: str) -> str:
 
 
 # --- privacy (152-FZ rights) ---
-BTN_MY_DATA = "📄 Мои данные файлом"
-BTN_REVOKE = "🗑 Отозвать согласие"
-BTN_REVOKE_CONFIRM = "Да, отозвать и удалить"
-PRIVACY_STRANGER = (
-    "О вас бот хранит только ваш Telegram id, и то лишь после перехода по ссылке-приглашению."
-)
-PRIVACY_TITLE = "<b>Ваши данные в боте</b>"
-PRIVACY_STORED = (
-    "Бот хранит: ваш Telegram id, ваши роли в программе, согласия (редакция, время, "
-    "решение) и ответы на анкеты и опросы. Имена и ответы видят только вы и куратор вашей "
-    "школы; в отчёты округа они попадают только в виде чисел."
-)
-PRIVACY_NO_CONSENT = "Согласие на обработку персональных данных вы пока не давали."
-REVOKE_CONFIRM = (
-    "Отозвать согласие на обработку персональных данных?\n\n"
-    "Ваши анкеты и ответы будут удалены, вы перестанете быть участником программы, "
-    "куратор получит уведомление. Отменить это нельзя, но присоединиться заново можно "
-    "по ссылке школы."
-)
-REVOKE_DONE = (
-    "Согласие отозвано, ваши анкеты и ответы удалены. Для статистики школы осталась только "
-    "обезличенная запись о выбытии. Спасибо, что были с нами."
-)
-REVOKE_NOTHING = "Действующих согласий нет — удалять нечего."
-MY_DATA_CAPTION = "Все данные, которые бот хранит о вас (JSON)."
-MY_DATA_FILENAME = "moi_dannye.json"
 
 
 def consent_line(kind: str, version: int, when: str, agreed: bool) -> str:
@@ -368,23 +223,9 @@ BANK_STATUS = {
 }
 BANK_TITLES = {Role.MENTEE: "Банк наставляемых", Role.MENTOR: "Банк наставников"}
 BTN_BANK = {Role.MENTEE: "👥 Банк наставляемых", Role.MENTOR: "🧑‍🏫 Банк наставников"}
-BTN_FILTER_SUBJECT = "🔎 По предмету"
 BTN_FILTER_AREA = {Role.MENTEE: "🔎 По затруднению", Role.MENTOR: "🔎 По компетенции"}
-BTN_FILTER_RESET = "✖ Сбросить фильтр"
 BTN_FILTER_AREA_MENTEE = BTN_FILTER_AREA[Role.MENTEE]
 
-BTN_EXPORT_XLSX = "📤 Excel (XLSX)"
-BTN_EXPORT_CSV = "📤 CSV"
-BTN_REMIND = "🔔 Напомнить незаполнившим"
-BTN_PREV_PAGE = "‹"
-BTN_NEXT_PAGE = "›"
-BANK_EMPTY = "Пока никого нет. Разошлите учителям ссылку школы."
-BANK_NOTHING_FOUND = "По этому фильтру никого нет."
-BANK_PICK_FILTER = "Выберите значение фильтра."
-BANK_NOT_MEMBER = "Этот участник не найден в банке вашей школы."
-BANK_NOT_FILLED = "Анкета ещё не заполнена."
-EXPORT_STATUS = "Статус"
-EXPORT_DAYS_WAITING = "Дней ожидания"
 EXPORT_CAPTION = "{title}: {count} чел."
 
 
@@ -414,10 +255,9 @@ def bank_filter_line(label: str) -> str:
 
 def bank_line(number: int, name: str, status: str, reachable: bool = True) -> str:
     line = f"{number}. {escape(name)} — {status}"
-    return line if reachable else f"{line} ⛔ {UNREACHABLE}"
+    return line if reachable else f"{line} ⛔ {tr('unreachable')}"
 
 
-UNREACHABLE = "заблокировал бота: сообщения не доходят"
 
 
 def bank_reminded(count: int) -> str:
@@ -499,32 +339,7 @@ PAIR_REFUSALS = {
     "сколько готов вести.",
     "mentee_taken": "Этот наставляемый уже в паре или приглашён в другую пару.",
 }
-PAIR_SELF = "Нельзя составить пару из одного человека."
-PAIR_MENTOR_UNAVAILABLE = (
-    "Этот наставник сейчас недоступен: анкета не заполнена, согласие отозвано или нет мест."
-)
-PAIR_MENTEE_UNKNOWN = "Этот наставляемый не найден в банке школы (возможно, отозвал согласие)."
-PAIR_AWAITING_PARENT = "Ученика нельзя включить в пару, пока родитель не дал согласие."
-PAIR_MENTEE_NOT_READY = "Наставляемый ещё не заполнил анкету."
-PAIR_INVITATION_GONE = "Это приглашение уже неактуально: на него ответили или куратор его отозвал."
-PAIR_ACCEPTED = "Спасибо! Ваше согласие на участие в паре записано."
-PAIR_DECLINED = "Ваш отказ записан, куратор получит уведомление."
-PAIR_ASK_REASON = "Коротко напишите причину отказа (до 300 символов) — её увидит куратор."
-BTN_ACCEPT = "✅ Принимаю"
-BTN_DECLINE = "Отказаться"
-BTN_PAIRS = "🤝 Пары"
-BTN_PROPOSE = "✨ Предложить пары"
-BTN_ACCEPT_ALL = "✅ Принять все"
-BTN_ORDER = "📄 Приказ о парах (.docx)"
-PAIRS_EMPTY = "Пар пока нет. Нажмите «Предложить пары» — бот подберёт их по анкетам."
-DRAFTS_EMPTY = "Предложить некого: нет наставляемых, ждущих наставника, или у наставников нет мест."
-DRAFTS_TITLE = "<b>Предложение пар</b> (черновик). Примите, замените или уберите строки."
 ALTERNATIVES_TITLE = "Кандидаты в наставники для «{name}»:"
-DRAFT_GONE = "Эта строка черновика уже обработана."
-ORDER_CAPTION = "Проект приказа об утверждении наставнических пар."
-ORDER_EMPTY = (
-    "Действующих пар пока нет: приказ формируется после того, как пары примут приглашения."
-)
 
 
 def pair_invitation(mentor: str, mentees: list[str], form: str, kind: str) -> str:
@@ -570,21 +385,12 @@ def draft_line(
 
 
 # --- the director's order ---
-ORDER_HEADING = "ПРИКАЗ"
-ORDER_TITLE = "Об утверждении наставнических пар/групп"
-ORDER_PREAMBLE = (
-    "В соответствии с Положением о системе наставничества педагогических работников "
-    "и дорожной картой реализации программы наставничества, на основании анкет участников "
-    "и их письменного согласия"
-)
-ORDER_ITEM_APPROVE = "ПРИКАЗЫВАЮ:\n1. Утвердить наставнические пары/группы:"
 ORDER_COLUMNS = ("№", "Наставник", "Наставляемый(е)", "Форма", "Вид", "Срок")
 ORDER_ITEMS_AFTER = (
     "2. Наставникам совместно с наставляемыми разработать персонализированные программы "
     "наставничества в течение месяца.",
     "3. Контроль исполнения приказа возложить на куратора программы наставничества.",
 )
-ORDER_SIGNATURE = "Директор ______________ / ______________ /"
 
 
 def order_date_line(day: str) -> str:
@@ -599,7 +405,6 @@ def candidate_line(number: int, mentor: str, score: float, reasons: tuple[str, .
     return f"{number}. {escape(mentor)} · {score:g} б.\n   <i>{escape('; '.join(reasons))}</i>"
 
 
-DRAFT_ACCEPTED = "Пара создана, участникам отправлены приглашения."
 
 
 def drafts_accepted(created: int, refused: int) -> str:
@@ -613,47 +418,21 @@ def drafts_accepted(created: int, refused: int) -> str:
 
 
 # --- a pair's card, its program and requests ---
-BTN_PROGRAM_OPEN = "🗂 Открыть пару и программу"
-BTN_PROGRAM_EDIT = "✏ Составить / изменить программу"
-BTN_PROGRAM_CONFIRM = "✅ Подтвердить программу"
-BTN_PROGRAM_DOCX = "📄 Программа (.docx)"
-BTN_REQUEST_REPLACE = "🔁 Попросить заменить наставника"
-BTN_REQUEST_RELEASE = "🚪 Попросить освободить от наставничества"
-BTN_APPROVE = "✅ Одобрить"
-BTN_REJECT = "✖ Отклонить"
 PROGRAM_STATUSES = {
     "draft": "черновик у наставника",
     "proposed": "ждёт подтверждения наставляемого",
     "confirmed": "подтверждена",
 }
-PROGRAM_NONE = "программа ещё не составлена"
-PROGRAM_SENT = "Программа отправлена наставляемому на подтверждение; куратор её видит."
-PROGRAM_TO_CONFIRM = (
-    "Наставник составил (или изменил) персонализированную программу вашей пары. "
-    "Откройте её и подтвердите, если согласны."
-)
-PROGRAM_SENT_NOTICE = "Наставник отправил программу пары на подтверждение наставляемому."
-PROGRAM_CONFIRMED_NOTICE = "Программа наставничества подтверждена наставляемым."
-PROGRAM_CONFIRMED = "Спасибо! Программа подтверждена."
-PROGRAM_NOT_PROPOSED = "Подтверждать пока нечего: программа не отправлена или уже подтверждена."
-PROGRAM_MISSING = "Программа ещё не составлена."
-PAIR_NOT_YOURS = "Эта пара вам недоступна."
-REQUEST_ASK_REASON = "Коротко опишите причину (до 500 символов) — её увидит куратор."
-REQUEST_SENT = "Запрос отправлен куратору. Ответ придёт сюда."
-REQUEST_DUPLICATE = "Ваш прошлый запрос по этой паре ещё ждёт решения куратора."
-REQUEST_ASK_COMMENT = "Напишите комментарий к решению (его увидит участник)."
-REQUEST_GONE = "Этот запрос уже рассмотрен."
 REQUEST_KINDS = {
     "replace_mentor": "просит заменить наставника",
     "release_mentor": "просит освободить его от наставничества",
 }
-PAIR_CARD_TITLE = "<b>Наставническая пара</b>"
 
 
 def pair_card(mentor: str, mentees: list[str], form: str, kind: str, status: str,
               program: str) -> str:  # fmt: skip
     return (
-        f"{PAIR_CARD_TITLE}\n"
+        f"{tr('pair-card-title')}\n"
         f"Наставник: {escape(mentor)}\n"
         f"Наставляемые: {escape(', '.join(mentees))}\n"
         f"Форма: {PAIR_FORMS.get(form, form)}; вид: {PAIR_KINDS.get(kind, kind)}\n"
@@ -671,18 +450,7 @@ def request_decided(approved: bool, comment: str) -> str:
     return f"Куратор {verdict} ваш запрос. Комментарий: {escape(comment)}"
 
 
-PROGRAM_DOC_TITLE = "Персонализированная программа наставничества"
-PROGRAM_DOC_MENTOR = "Наставник"
-PROGRAM_DOC_MENTEES = "Наставляемый(е)"
-PROGRAM_DOC_FORM = "Форма наставничества"
-PROGRAM_DOC_KIND = "Вид"
-PROGRAM_DOC_TERM = "Срок реализации"
-PROGRAM_DOC_GOALS = "Цели"
-PROGRAM_DOC_PLAN = "Индивидуальный план развития"
 PROGRAM_DOC_COLUMNS = ("№", "Тема", "Содержание", "Срок", "Ожидаемый результат")
-PROGRAM_DOC_SIGNATURES = (
-    "Наставник ______________      Наставляемый ______________      Куратор ______________"
-)
 
 
 def program_term(start: date | None, months: int) -> str:
@@ -691,10 +459,6 @@ def program_term(start: date | None, months: int) -> str:
     return f"с {start.strftime('%d.%m.%Y')}, {months} мес."
 
 
-MY_PAIRS_TITLE = "<b>Мои пары</b>"
-MY_PAIRS_EMPTY = "Вы пока не в паре. Куратор пришлёт приглашение, когда подберёт пару."
-BTN_MY_PAIRS = "🤝 Мои пары"
-REQUEST_DECIDED = "Решение записано, участники пары получат уведомление."
 
 
 def waiting_reminder(waiting: list[tuple[str, int]]) -> str:
@@ -706,30 +470,8 @@ def waiting_reminder(waiting: list[tuple[str, int]]) -> str:
     return "\n".join(lines)
 
 
-BTN_PAIR_FORM = "🔧 Форма"
-BTN_PAIR_KIND = "🔧 Вид"
-BTN_PAIR_ADD = "➕ Добавить наставляемого (группа)"
-BTN_PAIR_WITHDRAW = "✖ Отозвать приглашение"
-PAIR_PICK_FORM = "Выберите форму наставничества."
-PAIR_PICK_KIND = "Выберите вид наставничества."
-PAIR_PICK_MENTEE = "Кого пригласить в группу? (наставляемые, ждущие наставника)"
-PAIR_NO_WAITING = "Свободных наставляемых с заполненной анкетой нет."
-PAIR_UPDATED = "Сохранено."
-PAIR_MENTEE_ADDED = "Приглашение отправлено, пара стала группой."
-PAIR_WITHDRAWN = "Приглашение отозвано."
 
-BTN_PREFERENCES = "🗳 Раунд предпочтений"
 MENTEE_PREFERENCE_LIMIT = 3
-PREFERENCES_ASK_MENTEE = (
-    "После встречи кандидатов куратор просит вас назвать наставников, с которыми вы хотели бы "
-    "работать: отметьте до трёх. Взаимный выбор будет учтён в первую очередь."
-)
-PREFERENCES_ASK_MENTOR = (
-    "После встречи кандидатов куратор просит вас отметить наставляемых, которых вы готовы "
-    "взять. Взаимный выбор будет учтён в первую очередь."
-)
-PREFERENCE_LIMIT = "Можно выбрать не больше трёх наставников. Снимите отметку с одного из них."
-PREFERENCE_CLOSED = "Раунд предпочтений для вас закрыт: вы уже в паре или не участвуете в подборе."
 
 
 def preferences_opened(mentees: int, mentors: int) -> str:
@@ -740,12 +482,6 @@ def preferences_opened(mentees: int, mentors: int) -> str:
 
 
 # --- meeting times ---
-WHEN_FORMAT = (
-    "Не понял дату и время. Напишите, например: «28.11 15:30», «завтра в 16:00» "
-    "или «в пятницу 15:00»."
-)
-WHEN_PAST = "Это время уже прошло. Укажите время встречи в будущем."
-WHEN_TOO_FAR = "Встречу можно назначить не дальше чем на год вперёд."
 
 
 def when_bad_time(typed: str) -> str:
@@ -764,39 +500,10 @@ MEETING_KINDS = {
     "regular": "рабочая встреча",
     "final": "итоговая встреча",
 }
-BTN_MEETING_NEW = "📅 Назначить встречу"
-BTN_JOURNAL = "📓 Журнал встреч"
-BTN_JOURNAL_DOCX = "📄 Журнал (.docx)"
-BTN_MEETING_CONFIRM = "✅ Подтверждаю"
-BTN_MEETING_MOVE = "🕑 Предложить другое время"
-BTN_MEETING_CANCEL = "✖ Отменить встречу"
-BTN_FEEDBACK = "📝 Оставить обратную связь"
-BTN_ONLINE = "💻 Онлайн"
-BTN_NO_TOPIC = "Без темы"
 MEETING_ASK_WHEN = (
     "Когда встречаемся? Напишите дату и время, например «28.11 15:30», «завтра в 16:00» "
     "или «в пятницу 15:00» (время школы: {zone})."
 )
-MEETING_ASK_PLACE = "Где? Напишите место (например, «каб. 204») или ссылку на онлайн-встречу."
-MEETING_ASK_TOPIC = "Тема встречи? Выберите следующий пункт программы или напишите свою."
-MEETING_TEXT_LIMIT = "Слишком длинно: до 200 символов. Напишите короче."
-MEETING_PAIR_NOT_ACTIVE = "Встречи назначаются только в действующей паре."
-MEETING_PROPOSED = "Предложение встречи отправлено — ждём подтверждения."
-MEETING_CONFIRMED = "Встреча подтверждена. Напомню заранее."
-MEETING_CANCELLED = "Встреча отменена, участники получат уведомление."
-MEETING_CANCELLED_ALREADY = "Эта встреча уже отменена."
-MEETING_NOT_PROPOSED = "Это предложение уже неактуально: время изменили или встречу подтвердили."
-MEETING_OWN_PROPOSAL = "Это ваше предложение — его подтверждает другая сторона."
-MEETING_DRAFT_LOST = (
-    "Черновик встречи потерялся. Начните заново: /menu → «🤝 Мои пары» → «📅 Назначить встречу»."
-)
-MEETING_NOT_YOURS = "Эта встреча вам недоступна."
-FEEDBACK_FOR_CANCELLED = "Встреча была отменена — обратная связь по ней не нужна."
-FEEDBACK_TOO_EARLY = "Обратную связь можно оставить после встречи."
-FEEDBACK_ALREADY = "Вы уже оставили обратную связь по этой встрече. Спасибо!"
-FEEDBACK_THANKS = "Спасибо за обратную связь! Она попадёт в журнал пары."
-JOURNAL_EMPTY = "Встреч пока не было."
-JOURNAL_TITLE = "<b>Журнал наставничества</b>"
 MEETING_STATUSES = {"proposed": "ждёт подтверждения", "confirmed": "подтверждена",
                     "cancelled": "отменена"}  # fmt: skip
 
@@ -848,8 +555,6 @@ def journal_line(when: str, kind: str, status: str, topic: str, summary: str) ->
     return line + (f"\n  {escape(summary)}" if summary else "")
 
 
-JOURNAL_NOT_HELD = "не состоялась"
-JOURNAL_DOC_TITLE = "Журнал наставничества"
 JOURNAL_DOC_COLUMNS = ("Дата", "Вид встречи", "Тема", "Статус", "Что сделано, результат, задание")
 
 
@@ -878,7 +583,6 @@ def status_report(
     )
 
 
-ERASURE_NEVER_RAN = "ещё не запускалось"
 
 
 def erasure_summary(when: str, people: int, messages: int, backups: int) -> str:
@@ -897,10 +601,6 @@ def time_suggestion(weekday: int, label: str) -> str:
 
 # ----- the end of a school year -----
 
-BTN_CLOSE_YEAR = "📦 Завершить учебный год"
-BTN_YEAR_ARCHIVE = "📚 Архив учебных лет"
-BTN_CLOSE_YEAR_CONFIRM = "✅ Завершить год"
-YEAR_ARCHIVE_EMPTY = "Завершённых учебных лет пока нет."
 
 
 def year_close_preview(label: str, working: int, invited: int) -> str:

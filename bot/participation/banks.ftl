@@ -1,0 +1,15 @@
+btn-filter-subject = 🔎 По предмету
+btn-filter-reset = ✖ Сбросить фильтр
+btn-export-xlsx = 📤 Excel (XLSX)
+btn-export-csv = 📤 CSV
+btn-remind = 🔔 Напомнить незаполнившим
+btn-prev-page = ‹
+btn-next-page = ›
+bank-empty = Пока никого нет. Разошлите учителям ссылку школы.
+bank-nothing-found = По этому фильтру никого нет.
+bank-pick-filter = Выберите значение фильтра.
+bank-not-member = Этот участник не найден в банке вашей школы.
+bank-not-filled = Анкета ещё не заполнена.
+export-status = Статус
+export-days-waiting = Дней ожидания
+unreachable = заблокировал бота: сообщения не доходят

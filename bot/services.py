@@ -1,0 +1,36 @@
+"""The services a handler may call, built once by the composition root (`app/assembly.py`) and
+handed to every handler as one typed dependency: `services: Services`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.clock import Clock, Health
+from bot.core.config import Settings
+from bot.forms.engine import FormEngine
+from bot.meetings.service import MeetingService
+from bot.organizations.invites import InviteService
+from bot.organizations.school_years import SchoolYearService
+from bot.pairs.service import PairService
+from bot.participation.banks import BankService
+from bot.participation.service import ParticipationService
+from bot.privacy.erasure import ErasureService
+from bot.privacy.service import PrivacyService
+from bot.programs.service import ProgramService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    health: Health
+    forms: FormEngine
+    participation: ParticipationService
+    banks: BankService
+    invites: InviteService
+    school_years: SchoolYearService
+    pairs: PairService
+    programs: ProgramService
+    meetings: MeetingService
+    privacy: PrivacyService
+    erasure: ErasureService
