@@ -13,10 +13,12 @@ from aiogram.enums import ParseMode
 from app.assembly import build_dispatcher
 from bot.core.config import BackupSettings, Settings
 from storage.db import Database
+from storage.models import Role, RoleGrant
+from tests import seed
 from tests.fake_telegram import FakeTelegram, RecordingSession
 from tests.harness import FakeClock, Harness
+from tests.steps import ADMIN, CURATOR
 
-ADMIN = 100
 TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 
 
@@ -62,3 +64,11 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
 @pytest.fixture
 def tg(settings: Settings, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram) -> Harness:
     return Harness(dp=build_dispatcher(settings, db, clock), bot=bot, fake=fake, clock=clock)
+
+
+@pytest.fixture
+async def school(db: Database, clock: FakeClock) -> int:
+    """A school with its curator (CURATOR), made straight through the repositories."""
+    school_id = await seed.school(db, clock)
+    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school_id))
+    return school_id

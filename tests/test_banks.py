@@ -11,11 +11,9 @@ from bot.core.i18n import tr
 from bot.ui import texts
 from bot.ui.callbacks import BankCb, BankView, CardCb
 from storage.db import Database
-from tests.conftest import ADMIN
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_join_flow import CURATOR, TEACHER, create_school, join_teacher
-from tests.test_questionnaire import AGREE, fill_mentee
+from tests.steps import ADMIN, AGREE, CURATOR, TEACHER, create_school, fill_mentee, join_teacher
 
 SCHOOL = "🏫 МБОУ СОШ № 5"
 

@@ -22,11 +22,10 @@ from bot.ui import texts
 from storage.db import Database, to_db_time
 from storage.models import Role, RoleGrant
 from tests import seed
-from tests.conftest import ADMIN, TOKEN
+from tests.conftest import TOKEN
 from tests.fake_telegram import FakeTelegram, Fault, serve, wait_until
 from tests.harness import FakeClock
-from tests.test_pairs import CURATOR
-from tests.test_programs import MENTEE, MENTOR
+from tests.steps import ADMIN, CURATOR, MENTEE, MENTOR
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,13 +14,18 @@ from bot.privacy.erasure import ErasureService
 from storage.db import Database, to_db_time
 from storage.erasure import ErasureRepo
 from storage.outbox import OutboxRepo
-from tests.conftest import ADMIN
 from tests.harness import FakeClock, Harness
-from tests.test_meetings import drain, give_feedback, propose
-from tests.test_pairs import deliver, school
-from tests.test_programs import MENTEE, MENTOR, active_pair, write_program
-
-__all__ = ["school"]
+from tests.steps import (
+    ADMIN,
+    MENTEE,
+    MENTOR,
+    active_pair,
+    deliver,
+    drain,
+    give_feedback,
+    propose,
+    write_program,
+)
 
 
 async def meeting_with_feedback(tg: Harness, bot: Bot, db: Database, clock: FakeClock) -> None:

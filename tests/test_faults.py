@@ -12,9 +12,9 @@ from app.assembly import build_dispatcher
 from bot.core.config import Settings
 from bot.core.i18n import tr
 from storage.db import Database
-from tests.conftest import ADMIN
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
+from tests.steps import ADMIN
 
 
 async def admin_naming_a_district(

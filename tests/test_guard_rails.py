@@ -12,12 +12,8 @@ from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, SchoolAction, S
 from storage.db import Database
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
-from tests.conftest import ADMIN
 from tests.harness import FakeClock, Harness
-from tests.test_join_flow import CURATOR, TEACHER, create_school, join_teacher
-
-STICKER = {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
-                       "height": 512, "is_animated": False, "is_video": False}}  # fmt: skip
+from tests.steps import ADMIN, CURATOR, STICKER, TEACHER, create_school, join_teacher
 
 
 async def test_group_chat_is_told_once_to_use_private_chat(tg: Harness) -> None:

@@ -19,14 +19,9 @@ from bot.ui import callbacks, states
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from tests import seed
-from tests.conftest import ADMIN, TOKEN
+from tests.conftest import TOKEN
 from tests.harness import FakeClock, Harness
-from tests.test_join_flow import TEACHER, join_teacher
-from tests.test_pairs import CURATOR, school
-from tests.test_programs import MENTEE, MENTOR, active_pair
-from tests.test_questionnaire import AGREE
-
-__all__ = ["school"]  # the fixture, used by name
+from tests.steps import ADMIN, AGREE, CURATOR, MENTEE, MENTOR, TEACHER, active_pair, join_teacher
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip

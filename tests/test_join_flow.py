@@ -2,48 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from storage.db import Database
-from tests.conftest import ADMIN
 from tests.harness import FakeClock, Harness
-
-CURATOR = 200
-TEACHER = 300
-
-
-def _token(text: str) -> str:
-    match = re.search(r"start=([A-Za-z0-9_-]+)", text)
-    assert match, text
-    return match[1]
-
-
-async def create_school(
-    tg: Harness, district: str = "Городской округ", school: str = "МБОУ СОШ № 5"
-) -> str:
-    """The administrator creates a district and a school; returns the curator invite token."""
-    menu = await tg.send(ADMIN, "/menu")
-    assert "администратор" in menu["text"]
-    await tg.press(ADMIN, "🏛 Округа и школы")
-    await tg.press(ADMIN, "➕ Новый округ")
-    await tg.send(ADMIN, district)
-    await tg.press(ADMIN, "➕ Новая школа")
-    await tg.send(ADMIN, school)
-    created = await tg.press(ADMIN, "Москва (МСК)")
-    assert f"Школа «{school}» создана" in created["text"]
-    invite = await tg.press(ADMIN, "✉ Пригласить куратора")
-    assert "для куратора школы" in invite["text"]
-    return _token(invite["text"])
-
-
-async def join_teacher(tg: Harness, role_button: str) -> None:
-    """A school with a curator, whose teacher link TEACHER opens, choosing a role."""
-    token = await create_school(tg)
-    await tg.send(CURATOR, f"/start {token}")
-    await tg.press(CURATOR, "🏫 МБОУ СОШ № 5")
-    link = await tg.press(CURATOR, "🔗 Новая ссылка для учителей")
-    await tg.send(TEACHER, f"/start {_token(link['text'])}")
-    await tg.press(TEACHER, role_button)
+from tests.steps import CURATOR, TEACHER, create_school, invite_token
 
 
 async def test_admin_creates_school_and_curator_joins(tg: Harness, db: Database) -> None:
@@ -73,7 +34,7 @@ async def test_teacher_joins_by_school_link_and_chooses_role(tg: Harness, db: Da
     await tg.send(CURATOR, f"/start {token}")
     await tg.press(CURATOR, "🏫 МБОУ СОШ № 5")
     link = await tg.press(CURATOR, "🔗 Новая ссылка для учителей")
-    teacher_token = _token(link["text"])
+    teacher_token = invite_token(link["text"])
     choose = await tg.send(TEACHER, f"/start {teacher_token}")
     assert "МБОУ СОШ № 5" in choose["text"]
     await tg.press(TEACHER, "Я наставляемый")
@@ -95,7 +56,7 @@ async def test_new_teacher_link_retires_the_old_one(tg: Harness) -> None:
     token = await create_school(tg)
     await tg.send(CURATOR, f"/start {token}")
     await tg.press(CURATOR, "🏫 МБОУ СОШ № 5")
-    old = _token((await tg.press(CURATOR, "🔗 Новая ссылка для учителей"))["text"])
+    old = invite_token((await tg.press(CURATOR, "🔗 Новая ссылка для учителей"))["text"])
     await tg.send(CURATOR, "/teacherlink")
     await tg.press(CURATOR, "🔗 Новая ссылка для учителей")
     reply = await tg.send(TEACHER, f"/start {old}")

@@ -8,78 +8,34 @@ from typing import Any
 import pytest
 from aiogram import Bot
 
-from bot.core.config import MeetingSettings, QuietHours
 from bot.core.i18n import tr
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
-from bot.meetings.service import MeetingKind, MeetingService, next_kind
-from bot.programs.service import ProgramService
+from bot.meetings.service import MeetingKind, next_kind
 from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.meetings import Meeting, MeetingsRepo
 from storage.models import Pair, Role
-from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
-from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
-from storage.programs import ProgramsRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_pairs import CURATOR, deliver, school, services
-from tests.test_programs import MENTEE, MENTOR, active_pair
-
-__all__ = ["school"]
-
-
-async def drain(bot: Bot, db: Database, clock: FakeClock) -> None:
-    """Send everything due, a second apart per chat as Telegram requires."""
-    for _ in range(5):
-        await deliver(bot, db, clock)
-        clock.advance(seconds=1)
-
-
-def meeting_services(
-    db: Database, clock: FakeClock, outbox: OutboxRepo | None = None
-) -> tuple[MeetingService, ProgramService]:
-    people, outbox = PeopleRepo(db), outbox or OutboxRepo(db)
-    engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
-    programs = ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock)
-    service = MeetingService(
-        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox, engine,
-        programs, MeetingSettings(), QuietHours(), clock,
-    )  # fmt: skip
-    return service, programs
-
-
-async def outbox_keys(db: Database, status: str) -> list[str]:
-    rows = await db.fetch_all("SELECT unique_key FROM outbox WHERE status = ? ORDER BY id",
-                              (status,))  # fmt: skip
-    return [row["unique_key"] for row in rows]
-
-
-async def propose(tg: Harness, when: str = "завтра в 16:00") -> dict[str, object]:
-    await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, tr("btn-my-pairs"))
-    await tg.press(MENTOR, "🤝 1")
-    await tg.press(MENTOR, tr("btn-meeting-new"))
-    await tg.send(MENTOR, when)
-    await tg.send(MENTOR, "каб. 204")
-    return await tg.press(MENTOR, tr("btn-no-topic"))
-
-
-async def give_feedback(tg: Harness, person: int) -> dict[str, Any]:
-    """The person fills the feedback form on the meeting: held, 8 of 10, what was done."""
-    await tg.press(person, tr("btn-feedback"))
-    await tg.press(person, "Да")
-    await tg.press(person, "8")
-    await tg.send(person, "Познакомились, обсудили план")
-    await tg.press(person, "Пропустить »")
-    await tg.press(person, "Пропустить »")
-    await tg.send(person, "Посетить урок наставника")
-    return await tg.press(person, "📨 Отправить")
+from tests.steps import (
+    CURATOR,
+    MENTEE,
+    MENTOR,
+    active_pair,
+    deliver,
+    drain,
+    give_feedback,
+    meeting_services,
+    outbox_keys,
+    propose,
+    services,
+)
 
 
 async def test_bad_times_are_explained(tg: Harness, db: Database, clock: FakeClock,

@@ -5,52 +5,19 @@ from __future__ import annotations
 import asyncio
 import io
 
-import pytest
 from aiogram import Bot
 from docx import Document
 
-from bot.core.config import OutboxSettings
 from bot.core.i18n import tr
-from bot.core.outbox import OutboxSender
-from bot.forms.catalog import DEFAULT_CATALOG
-from bot.pairs.service import PairService
-from bot.participation.banks import BankService
 from bot.ui import texts
 from bot.ui.callbacks import DraftAction, DraftCb, PairInviteCb
-from storage.consents import ConsentsRepo
 from storage.db import Database
-from storage.forms import FormSessionsRepo
 from storage.models import Pair, PairStatus, Role, RoleGrant
-from storage.outbox import OutboxRepo
-from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
-from storage.people import PeopleRepo
+from storage.pairs import PairsRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-
-CURATOR = 50
-
-
-def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
-    people, outbox, pairs = PeopleRepo(db), OutboxRepo(db), PairsRepo(db)
-    banks = BankService(people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox,
-                        DEFAULT_CATALOG, clock)  # fmt: skip
-    service = PairService(
-        pairs, PairRequestsRepo(db), PreferencesRepo(db), banks, people, outbox, clock
-    )
-    return service, pairs
-
-
-async def deliver(bot: Bot, db: Database, clock: FakeClock) -> None:
-    sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, OutboxSettings())
-    await sender.tick()
-
-
-@pytest.fixture
-async def school(db: Database, clock: FakeClock) -> int:
-    school_id = await seed.school(db, clock)
-    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school_id))
-    return school_id
+from tests.steps import CURATOR, deliver, services
 
 
 async def test_proposal_to_active_pair_and_order(

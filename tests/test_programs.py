@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Any
 
 from aiogram import Bot
 from docx import Document
@@ -13,48 +12,20 @@ from bot.core.i18n import tr
 from bot.programs.service import program_end
 from bot.ui.callbacks import PairCardAction, PairCardCb, RequestDecisionCb
 from storage.db import Database
-from storage.models import Pair, PairStatus, Role
+from storage.models import PairStatus, Role
 from storage.pairs import PairsRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_pairs import CURATOR, deliver, school, services
-
-__all__ = ["school"]  # the fixture, used by name
-MENTOR, MENTEE = 11, 21
-
-
-async def active_pair(db: Database, clock: FakeClock, school_id: int) -> Pair:
-    mentor = await seed.participant(db, clock, school_id, MENTOR, Role.MENTOR)
-    mentee = await seed.participant(db, clock, school_id, MENTEE, Role.MENTEE)
-    service, pairs = services(db, clock)
-    created = await service.create(school_id, mentor, [mentee], CURATOR)
-    assert isinstance(created, Pair)
-    for person in (mentor, mentee):
-        await service.respond(created, person, True, None)
-    pair = await pairs.get(created.id)
-    assert pair is not None and pair.status is PairStatus.ACTIVE
-    # The invitations and acceptance notices are not what these tests look at.
-    await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
-    return pair
-
-
-async def write_program(tg: Harness) -> dict[str, Any]:
-    await tg.send(MENTOR, "/menu")
-    await tg.press(MENTOR, tr("btn-my-pairs"))
-    await tg.press(MENTOR, "🤝 1")
-    first = await tg.press(MENTOR, tr("btn-program-edit"))
-    assert "Дата начала программы" in first["text"]
-    assert "такой даты нет" in (await tg.send(MENTOR, "31.02.2026"))["text"].lower()
-    await tg.send(MENTOR, "01.12.2026")
-    short = await tg.send(MENTOR, "2")
-    assert "от 3 до 12" in short["text"]
-    await tg.send(MENTOR, "6")
-    await tg.send(MENTOR, "Снять затруднения с дисциплиной на уроке")
-    await tg.send(MENTOR, "Анализ урока; разбор двух уроков; 15.12.2026; карта урока\n"
-                          "Классное руководство; план работы; 20.01.2027; план")  # fmt: skip
-    await tg.press(MENTOR, "Пропустить »")
-    return await tg.press(MENTOR, "📨 Отправить")
+from tests.steps import (
+    CURATOR,
+    MENTEE,
+    MENTOR,
+    active_pair,
+    deliver,
+    services,
+    write_program,
+)
 
 
 async def test_mentor_drafts_mentee_confirms_curator_sees(

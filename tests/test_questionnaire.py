@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
 
 from aiogram import Bot
 
@@ -17,56 +16,16 @@ from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_guard_rails import STICKER
-from tests.test_join_flow import CURATOR, TEACHER, join_teacher
-
-AGREE = "✅ Согласен(на)"
-
-
-async def answers_of(db: Database, person_telegram_id: int, form_id: str) -> dict[str, Any]:
-    rows = await db.fetch_all(
-        "SELECT a.question_id, a.value FROM form_answers a"
-        " JOIN form_sessions s ON s.id = a.session_id JOIN people p ON p.id = s.person_id"
-        " WHERE p.telegram_id = ? AND s.form_id = ?",
-        (person_telegram_id, form_id),
-    )
-    return {row["question_id"]: json.loads(row["value"]) for row in rows}
-
-
-async def begin_mentee(tg: Harness) -> None:
-    await join_teacher(tg, "Я наставляемый")
-    consent = tg.fake.last(TEACHER)
-    assert "Согласие на обработку персональных данных" in consent["text"]
-    assert "МБОУ СОШ № 5" in consent["text"]
-    first = await tg.press(TEACHER, AGREE)
-    assert "Спасибо, согласие сохранено" in first["text"]
-    assert "вопрос 1 из" in first["text"] and "фамилия, имя и отчество" in first["text"]
-
-
-async def fill_mentee(
-    tg: Harness, user: int = TEACHER, name: str = "Иванова Анна Сергеевна"
-) -> dict[str, Any]:
-    await tg.send(user, name)
-    await tg.send(user, "учитель математики")
-    await tg.press(user, "Молодой специалист (стаж до 3 лет)")
-    await tg.press(user, "▫️ Математика")
-    await tg.press(user, "▫️ Информатика")
-    await tg.press(user, "Готово ✔")
-    wrong = await tg.send(user, "пять")
-    assert "Введите число цифрами от 0 до 60" in wrong["text"]
-    await tg.send(user, "2 года")
-    await tg.press(user, "▫️ Дисциплина и управление классом")
-    other = await tg.send(user, "Документы по ОВЗ 📄")
-    assert tr("form-other-added") in other["text"]
-    assert "Документы по ОВЗ 📄" in other["text"]
-    await tg.press(user, "Готово ✔")
-    await tg.press(user, "Пропустить »")
-    await tg.press(user, "Очно")
-    await tg.press(user, "▫️ Пн")
-    await tg.press(user, "▫️ Ср")
-    await tg.press(user, "Готово ✔")
-    await tg.press(user, "▫️ После уроков")
-    return await tg.press(user, "Готово ✔")
+from tests.steps import (
+    AGREE,
+    CURATOR,
+    STICKER,
+    TEACHER,
+    answers_of,
+    begin_mentee,
+    fill_mentee,
+    join_teacher,
+)
 
 
 async def test_mentee_fills_consent_and_questionnaire(tg: Harness, db: Database) -> None:

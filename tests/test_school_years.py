@@ -15,14 +15,9 @@ from storage.db import Database
 from storage.models import Role, RoleGrant
 from storage.pairs import PairsRepo
 from tests import seed
-from tests.conftest import ADMIN
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.test_meetings import outbox_keys, propose
-from tests.test_pairs import CURATOR, deliver, school
-from tests.test_programs import MENTEE, MENTOR, active_pair
-
-__all__ = ["school"]
+from tests.steps import ADMIN, CURATOR, MENTEE, MENTOR, active_pair, deliver, outbox_keys, propose
 
 
 def test_year_label_turns_in_september() -> None:
