@@ -71,9 +71,14 @@ log = logging.getLogger(__name__)
 # loop, about a hundred times per 2,500 updates in bench/updates.py. Keep the hot ones alive.
 _RESPONSE_MODELS = tuple(
     Response[method.__returning__]  # type: ignore[name-defined]
-    for method in (SendMessage, EditMessageText, EditMessageReplyMarkup, AnswerCallbackQuery,
-                   SendDocument)
-)  # fmt: skip
+    for method in (
+        SendMessage,
+        EditMessageText,
+        EditMessageReplyMarkup,
+        AnswerCallbackQuery,
+        SendDocument,
+    )
+)
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -107,9 +112,17 @@ def build_dispatcher(
     program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
     meetings = MeetingsRepo(db)
     meetings_service = MeetingService(
-        meetings, pairs, people, organizations, outbox, engine, program_service,
-        settings.meetings, settings.quiet_hours, clock,
-    )  # fmt: skip
+        meetings,
+        pairs,
+        people,
+        organizations,
+        outbox,
+        engine,
+        program_service,
+        settings.meetings,
+        settings.quiet_hours,
+        clock,
+    )
     participation = ParticipationService(
         engine, consent, organizations, people, invites, outbox, clock
     )

@@ -21,12 +21,17 @@ def synthetic(count: int, mentors: bool, rng: random.Random, first_id: int) -> l
 
     return [
         Profile(
-            first_id + n, f"p{n}", pick(COMPETENCE_AREAS, 1, 5), subjects=pick(SUBJECTS, 1, 2),
-            format=rng.choice(["in_person", "remote", "mixed"]), days=pick(DAYS, 1, 3),
-            times=pick(TIMES, 1, 2), capacity=rng.randint(1, 5) if mentors else 1,
+            first_id + n,
+            f"p{n}",
+            pick(COMPETENCE_AREAS, 1, 5),
+            subjects=pick(SUBJECTS, 1, 2),
+            format=rng.choice(["in_person", "remote", "mixed"]),
+            days=pick(DAYS, 1, 3),
+            times=pick(TIMES, 1, 2),
+            capacity=rng.randint(1, 5) if mentors else 1,
         )
         for n in range(count)
-    ]  # fmt: skip
+    ]
 
 
 def measure(action: Callable[[], object]) -> tuple[float, float]:
@@ -51,16 +56,30 @@ def run(quick: bool) -> Result:
     seconds, peak = measure(lambda: propose(mentees, mentors))
     one_seconds, one_peak = measure(lambda: top_candidates(mentees[0], mentors, 5))
     return {
-        "matching_proposal_time": {"value": round(seconds, 3), "unit": "s", "size": size,
-                                   "baseline_value": round(base_seconds, 4),
-                                   "baseline": "20 mentors x 100 mentees"},
-        "matching_proposal_peak_memory": {"value": round(peak, 1), "unit": "MiB", "size": size,
-                                          "baseline_value": round(base_peak, 2),
-                                          "baseline": "20 mentors x 100 mentees"},
-        "matching_top_candidates_time": {"value": round(one_seconds * 1000, 2), "unit": "ms",
-                                         "size": f"1 mentee vs {n_mentors} mentors",
-                                         "baseline_value": None},
-        "matching_top_candidates_peak_memory": {"value": round(one_peak, 2), "unit": "MiB",
-                                                "size": f"1 mentee vs {n_mentors} mentors",
-                                                "baseline_value": None},
-    }  # fmt: skip
+        "matching_proposal_time": {
+            "value": round(seconds, 3),
+            "unit": "s",
+            "size": size,
+            "baseline_value": round(base_seconds, 4),
+            "baseline": "20 mentors x 100 mentees",
+        },
+        "matching_proposal_peak_memory": {
+            "value": round(peak, 1),
+            "unit": "MiB",
+            "size": size,
+            "baseline_value": round(base_peak, 2),
+            "baseline": "20 mentors x 100 mentees",
+        },
+        "matching_top_candidates_time": {
+            "value": round(one_seconds * 1000, 2),
+            "unit": "ms",
+            "size": f"1 mentee vs {n_mentors} mentors",
+            "baseline_value": None,
+        },
+        "matching_top_candidates_peak_memory": {
+            "value": round(one_peak, 2),
+            "unit": "MiB",
+            "size": f"1 mentee vs {n_mentors} mentors",
+            "baseline_value": None,
+        },
+    }

@@ -40,12 +40,19 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
         outbox = OutboxRepo(db)
         now = clock.now()
         for chat in chats:
-            await outbox.enqueue(f"broadcast:{chat}", chat, "broadcast",
-                                 message_payload("Объявление куратора"), now,
-                                 now + timedelta(hours=6), now)  # fmt: skip
+            await outbox.enqueue(
+                f"broadcast:{chat}",
+                chat,
+                "broadcast",
+                message_payload("Объявление куратора"),
+                now,
+                now + timedelta(hours=6),
+                now,
+            )
         bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
-        sender = OutboxSender(bot, outbox, PeopleRepo(db), clock,
-                              OutboxSettings(rate_per_second=RATE))  # fmt: skip
+        sender = OutboxSender(
+            bot, outbox, PeopleRepo(db), clock, OutboxSettings(rate_per_second=RATE)
+        )
         started = time.perf_counter()
 
         async def drain() -> None:  # the scheduler's job: tick, again and again
@@ -57,9 +64,16 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
         # A meeting reminder falls due a third of the way through the backlog.
         await asyncio.sleep(count / RATE / 3)
         at = clock.now()
-        await outbox.enqueue("meeting:1:r1:remind:1:1", 4_000_000, "meeting_reminder",
-                             message_payload("⏰ Встреча через час"), at,
-                             at + timedelta(hours=1), at, urgent=True)  # fmt: skip
+        await outbox.enqueue(
+            "meeting:1:r1:remind:1:1",
+            4_000_000,
+            "meeting_reminder",
+            message_payload("⏰ Встреча через час"),
+            at,
+            at + timedelta(hours=1),
+            at,
+            urgent=True,
+        )
         reminder_queued = time.perf_counter()
         while 4_000_000 not in fake.chats:
             await asyncio.sleep(0.01)
@@ -77,17 +91,26 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
     attempted = delivered + len(fake.blocked)
     size = f"{count:,} messages, fake limit 30/s with 429, 2% blocked; configured {RATE:g}/s"
     return {
-        "outbox_rate_fraction_of_limit": {"value": round(attempted / elapsed / RATE, 3),
-                                          "unit": "x configured rate", "size": size,
-                                          "baseline_value": None},
+        "outbox_rate_fraction_of_limit": {
+            "value": round(attempted / elapsed / RATE, 3),
+            "unit": "x configured rate",
+            "size": size,
+            "baseline_value": None,
+        },
         "outbox_lost": {"value": lost, "unit": "messages", "size": size, "baseline_value": None},
-        "outbox_duplicated": {"value": duplicates, "unit": "messages", "size": size,
-                              "baseline_value": None},
+        "outbox_duplicated": {
+            "value": duplicates,
+            "unit": "messages",
+            "size": size,
+            "baseline_value": None,
+        },
         "outbox_urgent_reminder_latency": {
-            "value": round(reminder_sent - reminder_queued, 2), "unit": "s",
+            "value": round(reminder_sent - reminder_queued, 2),
+            "unit": "s",
             "size": f"reminder queued a third of the way into the {count:,}-message backlog",
-            "baseline_value": None},
-    }  # fmt: skip
+            "baseline_value": None,
+        },
+    }
 
 
 def run(quick: bool) -> dict[str, dict[str, Any]]:

@@ -58,9 +58,12 @@ async def _measure(
     polls = sum(1 for m, _ in fake.requests if m == "getMe")
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
-        *args, cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL,
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     await wait_until(lambda: sum(1 for m, _ in fake.requests if m == "getMe") > polls, 60)
     startup = time.perf_counter() - started
     await asyncio.sleep(5)  # idle
@@ -86,10 +89,14 @@ async def _run(teachers: int) -> dict[str, dict[str, Any]]:
         await db.migrate()
         token = await school_with_teacher_link(db, datetime.now(UTC))
         await db.close()
-        env = {**os.environ, "BOT_TOKEN": TOKEN, "API": url,
-               "NASTAVNIK_CONFIG": str(Path(folder) / "absent.toml"),
-               "NASTAVNIK_BOT_API_SERVER": url,
-               "NASTAVNIK_DATABASE_PATH": str(Path(folder) / "bot.db")}  # fmt: skip
+        env = {
+            **os.environ,
+            "BOT_TOKEN": TOKEN,
+            "API": url,
+            "NASTAVNIK_CONFIG": str(Path(folder) / "absent.toml"),
+            "NASTAVNIK_BOT_API_SERVER": url,
+            "NASTAVNIK_DATABASE_PATH": str(Path(folder) / "bot.db"),
+        }
         bot_start, bot_rss, bot_loaded = await _measure(
             [sys.executable, "-m", "app"], env, fake, (token, teachers)
         )
@@ -105,17 +112,28 @@ async def _run(teachers: int) -> dict[str, dict[str, Any]]:
     await runner.cleanup()
     base = "bare aiogram echo bot process, same machine and fake Bot API"
     return {
-        "process_startup_time": {"value": round(bot_start, 2), "unit": "s",
-                                 "size": "start to first Bot API request, empty database",
-                                 "baseline_value": round(bare_start, 2), "baseline": base},
-        "process_idle_memory": {"value": round(bot_rss, 1), "unit": "MiB RSS",
-                                "size": "idle after start, empty database",
-                                "baseline_value": round(bare_rss, 1), "baseline": base},
+        "process_startup_time": {
+            "value": round(bot_start, 2),
+            "unit": "s",
+            "size": "start to first Bot API request, empty database",
+            "baseline_value": round(bare_start, 2),
+            "baseline": base,
+        },
+        "process_idle_memory": {
+            "value": round(bot_rss, 1),
+            "unit": "MiB RSS",
+            "size": "idle after start, empty database",
+            "baseline_value": round(bare_rss, 1),
+            "baseline": base,
+        },
         "process_memory_after_workload": {
-            "value": round(bot_loaded or 0.0, 1), "unit": "MiB RSS",
+            "value": round(bot_loaded or 0.0, 1),
+            "unit": "MiB RSS",
             "size": f"after {teachers:,} teachers x 5 updates over HTTP long polling",
-            "baseline_value": round(bot_rss, 1), "baseline": "the same process idle before it"},
-    }  # fmt: skip
+            "baseline_value": round(bot_rss, 1),
+            "baseline": "the same process idle before it",
+        },
+    }
 
 
 def run(quick: bool) -> dict[str, dict[str, Any]]:

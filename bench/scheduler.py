@@ -35,17 +35,27 @@ async def _filled(folder: Path, outbox_rows: int, pairs: int) -> Database:
         await conn.execute("INSERT INTO districts (name, created_at) VALUES ('d', ?)", (sent,))
         await conn.execute(
             "INSERT INTO organizations (district_id, name, timezone, created_at)"
-            " VALUES (1, 's', 'Europe/Moscow', ?)", (sent,))  # fmt: skip
+            " VALUES (1, 's', 'Europe/Moscow', ?)",
+            (sent,),
+        )
         # 90 % history, 9 % reminders due later, 1 % due now.
         await conn.executemany(
             "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at,"
             " status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'reminder',"
-            " '{\"text\": \"Напоминание\"}', ?, ?, ?, 0, ?, ?)",
-            ((f"k{n}", 10_000 + n, sent, later,
-              "sent" if n % 100 < 90 else "pending",
-              due if n % 100 == 99 else (sent if n % 100 < 90 else later), sent)
-             for n in range(outbox_rows)),
-        )  # fmt: skip
+            ' \'{"text": "Напоминание"}\', ?, ?, ?, 0, ?, ?)',
+            (
+                (
+                    f"k{n}",
+                    10_000 + n,
+                    sent,
+                    later,
+                    "sent" if n % 100 < 90 else "pending",
+                    due if n % 100 == 99 else (sent if n % 100 < 90 else later),
+                    sent,
+                )
+                for n in range(outbox_rows)
+            ),
+        )
         await conn.executemany(
             "INSERT INTO people (id, telegram_id, is_active, created_at) VALUES (?, ?, 1, ?)",
             ((n + 1, 5_000_000 + n, sent) for n in range(pairs + 1)),
@@ -68,8 +78,9 @@ async def _tick(db: Database) -> tuple[float, float, int]:
     fake = FakeTelegram(token=TOKEN)
     bot = Bot(TOKEN, session=RecordingSession(fake))
     clock = FakeClock(NOW)
-    sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock,
-                          OutboxSettings(rate_per_second=1e6))  # fmt: skip
+    sender = OutboxSender(
+        bot, OutboxRepo(db), PeopleRepo(db), clock, OutboxSettings(rate_per_second=1e6)
+    )
     tracemalloc.start()
     started = time.perf_counter()
     report = await sender.tick(max_batches=1)
@@ -100,17 +111,28 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             await big.close()
     size = f"{big_rows:,} outbox rows, {big_pairs:,} active pairs; batch of {sent}"
     return {
-        "scheduler_tick_time": {"value": round(big_tick * 1000, 1), "unit": "ms", "size": size,
-                                "baseline_value": round(small_tick * 1000, 1),
-                                "baseline": "10,000 outbox rows, 1,000 pairs"},
-        "scheduler_tick_peak_memory": {"value": round(big_peak, 2), "unit": "MiB", "size": size,
-                                       "baseline_value": round(small_peak, 2),
-                                       "baseline": "10,000 outbox rows, 1,000 pairs"},
-        "hourly_sweep_query_time": {"value": round(big_sweep * 1000, 1), "unit": "ms",
-                                    "size": f"{big_pairs:,} active pairs",
-                                    "baseline_value": round(small_sweep * 1000, 1),
-                                    "baseline": "1,000 active pairs"},
-    }  # fmt: skip
+        "scheduler_tick_time": {
+            "value": round(big_tick * 1000, 1),
+            "unit": "ms",
+            "size": size,
+            "baseline_value": round(small_tick * 1000, 1),
+            "baseline": "10,000 outbox rows, 1,000 pairs",
+        },
+        "scheduler_tick_peak_memory": {
+            "value": round(big_peak, 2),
+            "unit": "MiB",
+            "size": size,
+            "baseline_value": round(small_peak, 2),
+            "baseline": "10,000 outbox rows, 1,000 pairs",
+        },
+        "hourly_sweep_query_time": {
+            "value": round(big_sweep * 1000, 1),
+            "unit": "ms",
+            "size": f"{big_pairs:,} active pairs",
+            "baseline_value": round(small_sweep * 1000, 1),
+            "baseline": "1,000 active pairs",
+        },
+    }
 
 
 def run(quick: bool) -> dict[str, dict[str, Any]]:

@@ -36,8 +36,11 @@ Step = Callable[[int], dict[str, Any]]
 
 
 def _bot(fake: FakeTelegram) -> Bot:
-    return Bot(TOKEN, session=RecordingSession(fake),
-               default=DefaultBotProperties(parse_mode=ParseMode.HTML))  # fmt: skip
+    return Bot(
+        TOKEN,
+        session=RecordingSession(fake),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
 
 
 async def _feed(dp: Dispatcher, bot: Bot, update: dict[str, Any], latencies: list[float]) -> None:
@@ -84,8 +87,12 @@ async def _bot_for_a_new_school(
     await db.migrate()
     clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     token = await school_with_teacher_link(db, clock.now())
-    settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"),
-                        throttle=ThrottleSettings(burst=1000, per_second=1000))  # fmt: skip
+    settings = Settings(
+        token=TOKEN,
+        admins=frozenset(),
+        timezone=ZoneInfo("Europe/Moscow"),
+        throttle=ThrottleSettings(burst=1000, per_second=1000),
+    )
     fake = FakeTelegram(token=TOKEN, history=2)
     return db, fake, _bot(fake), build_dispatcher(settings, db, clock), token
 
@@ -109,10 +116,15 @@ def _next_answer(fake: FakeTelegram, user: int) -> tuple[dict[str, Any], bool]:
     buttons = fake.buttons(message)
     if tr("btn-form-submit") in buttons:
         return fake.callback_update(user, message, buttons[tr("btn-form-submit")]), True
-    form = {label: FormCb.unpack(data) for label, data in buttons.items()
-            if data.startswith(f"{FormCb.__prefix__}:")}  # fmt: skip
-    by_action = {action: [label for label, cb in form.items() if cb.action is action]
-                 for action in FormAction}  # fmt: skip
+    form = {
+        label: FormCb.unpack(data)
+        for label, data in buttons.items()
+        if data.startswith(f"{FormCb.__prefix__}:")
+    }
+    by_action = {
+        action: [label for label, cb in form.items() if cb.action is action]
+        for action in FormAction
+    }
     if by_action[FormAction.DONE]:
         ticked = any(label.startswith("✅") for label in by_action[FormAction.TOGGLE])
         label = by_action[FormAction.DONE][0] if ticked else by_action[FormAction.TOGGLE][0]
@@ -188,23 +200,45 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
     )
     base = f"bare aiogram echo bot, {bare_count:,} updates"
     return {
-        "updates_per_second": {"value": round(rate), "unit": "updates/s", "size": size,
-                               "baseline_value": round(bare_rate), "baseline": base,
-                               "ratio": round(rate / bare_rate, 3)},
-        "update_latency_p50": {"value": _p(latencies, 50), "unit": "ms", "size": size,
-                               "baseline_value": _p(bare_latencies, 50), "baseline": base},
-        "update_latency_p99": {"value": _p(latencies, 99), "unit": "ms", "size": size,
-                               "baseline_value": _p(bare_latencies, 99), "baseline": base},
+        "updates_per_second": {
+            "value": round(rate),
+            "unit": "updates/s",
+            "size": size,
+            "baseline_value": round(bare_rate),
+            "baseline": base,
+            "ratio": round(rate / bare_rate, 3),
+        },
+        "update_latency_p50": {
+            "value": _p(latencies, 50),
+            "unit": "ms",
+            "size": size,
+            "baseline_value": _p(bare_latencies, 50),
+            "baseline": base,
+        },
+        "update_latency_p99": {
+            "value": _p(latencies, 99),
+            "unit": "ms",
+            "size": size,
+            "baseline_value": _p(bare_latencies, 99),
+            "baseline": base,
+        },
         "updates_per_second_whole_questionnaire": {
-            "value": round(len(whole) / sum(whole)), "unit": "updates/s",
+            "value": round(len(whole) / sum(whole)),
+            "unit": "updates/s",
             "size": f"{teachers:,} teachers join, consent, fill the whole mentee questionnaire"
-                    f" and open the menu: {len(whole):,} updates",
-            "baseline_value": round(bare_rate), "baseline": base,
-            "ratio": round(len(whole) / sum(whole) / bare_rate, 3)},
+            f" and open the menu: {len(whole):,} updates",
+            "baseline_value": round(bare_rate),
+            "baseline": base,
+            "ratio": round(len(whole) / sum(whole) / bare_rate, 3),
+        },
         "update_latency_p50_whole_questionnaire": {
-            "value": _p(whole, 50), "unit": "ms", "size": f"{len(whole):,} updates, as above",
-            "baseline_value": _p(bare_latencies, 50), "baseline": base},
-    }  # fmt: skip
+            "value": _p(whole, 50),
+            "unit": "ms",
+            "size": f"{len(whole):,} updates, as above",
+            "baseline_value": _p(bare_latencies, 50),
+            "baseline": base,
+        },
+    }
 
 
 def run(quick: bool) -> dict[str, dict[str, Any]]:

@@ -27,9 +27,12 @@ _ROLES = {Role.MENTEE.value: Role.MENTEE, Role.MENTOR.value: Role.MENTOR}
 
 
 async def _scope(
-    callback: CallbackQuery, actor: Actor, school_id: int, role_name: str,
+    callback: CallbackQuery,
+    actor: Actor,
+    school_id: int,
+    role_name: str,
     organizations: OrganizationsRepo,
-) -> tuple[Organization, Role] | None:  # fmt: skip
+) -> tuple[Organization, Role] | None:
     """The school and bank, if this curator runs that school; otherwise refuse."""
     role = _ROLES.get(role_name)
     if role is None:
@@ -47,11 +50,15 @@ def _filters(data: BankCb) -> tuple[str | None, str | None, str]:
 
 
 async def bank_screen(
-    callback: CallbackQuery, callback_data: BankCb, actor: Actor, banks: BankService,
+    callback: CallbackQuery,
+    callback_data: BankCb,
+    actor: Actor,
+    banks: BankService,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
-                         organizations)  # fmt: skip
+) -> None:
+    scope = await _scope(
+        callback, actor, callback_data.school_id, callback_data.role, organizations
+    )
     if scope is None:
         return
     school, role = scope
@@ -78,8 +85,9 @@ async def bank_screen(
                 entry.reachable,
             )
         )
-    await show(callback, "\n".join(lines), _bank_keyboard(callback_data, on_page, page, pages,
-                                                          bool(label)))  # fmt: skip
+    await show(
+        callback, "\n".join(lines), _bank_keyboard(callback_data, on_page, page, pages, bool(label))
+    )
 
 
 def _bank_keyboard(
@@ -141,15 +149,18 @@ def _bank_keyboard(
     )
     widths += [1, 1]
     kb.adjust(*widths)
-    return kb.as_markup()  # fmt: skip
+    return kb.as_markup()
 
 
 async def pick_filter(
-    callback: CallbackQuery, callback_data: BankCb, actor: Actor,
+    callback: CallbackQuery,
+    callback_data: BankCb,
+    actor: Actor,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
-                         organizations)  # fmt: skip
+) -> None:
+    scope = await _scope(
+        callback, actor, callback_data.school_id, callback_data.role, organizations
+    )
     if scope is None:
         return
     by_subject = callback_data.view is BankView.PICK_SUBJECT
@@ -157,8 +168,12 @@ async def pick_filter(
     kb = Keyboard()
     for index, option in enumerate(options):
         change = {"subject": index} if by_subject else {"area": index}
-        kb.button(text=option.label, callback_data=callback_data.model_copy(
-            update={**change, "view": BankView.LIST, "page": 0}))  # fmt: skip
+        kb.button(
+            text=option.label,
+            callback_data=callback_data.model_copy(
+                update={**change, "view": BankView.LIST, "page": 0}
+            ),
+        )
     kb.button(
         text=tr("btn-back"), callback_data=callback_data.model_copy(update={"view": BankView.LIST})
     )
@@ -167,11 +182,16 @@ async def pick_filter(
 
 
 async def export(
-    callback: CallbackQuery, callback_data: BankCb, actor: Actor, banks: BankService,
-    catalog: FormCatalog, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
-                         organizations)  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: BankCb,
+    actor: Actor,
+    banks: BankService,
+    catalog: FormCatalog,
+    organizations: OrganizationsRepo,
+) -> None:
+    scope = await _scope(
+        callback, actor, callback_data.school_id, callback_data.role, organizations
+    )
     if scope is None or not isinstance(callback.message, Message):
         return
     school, role = scope
@@ -191,11 +211,15 @@ async def export(
 
 
 async def remind(
-    callback: CallbackQuery, callback_data: BankCb, actor: Actor, banks: BankService,
+    callback: CallbackQuery,
+    callback_data: BankCb,
+    actor: Actor,
+    banks: BankService,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
-                         organizations)  # fmt: skip
+) -> None:
+    scope = await _scope(
+        callback, actor, callback_data.school_id, callback_data.role, organizations
+    )
     if scope is None:
         return
     school, role = scope
@@ -204,16 +228,22 @@ async def remind(
 
 
 async def card(
-    callback: CallbackQuery, callback_data: CardCb, actor: Actor, banks: BankService,
+    callback: CallbackQuery,
+    callback_data: CardCb,
+    actor: Actor,
+    banks: BankService,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    scope = await _scope(callback, actor, callback_data.school_id, callback_data.role,
-                         organizations)  # fmt: skip
+) -> None:
+    scope = await _scope(
+        callback, actor, callback_data.school_id, callback_data.role, organizations
+    )
     if scope is None:
         return
     school, role = scope
-    entry = next((e for e in await banks.bank(school.id, role)
-                  if e.person_id == callback_data.person_id), None)  # fmt: skip
+    entry = next(
+        (e for e in await banks.bank(school.id, role) if e.person_id == callback_data.person_id),
+        None,
+    )
     if entry is None:
         await callback.answer(tr("bank-not-member"), show_alert=True)
         return
@@ -223,8 +253,10 @@ async def card(
     else:
         text = card_text(entry.name, entry.form, entry.answers) + f"\n\n<i>{status}</i>"
     kb = Keyboard()
-    kb.button(text=tr("btn-back"), callback_data=BankCb(
-        school_id=school.id, role=role.value, view=BankView.LIST))  # fmt: skip
+    kb.button(
+        text=tr("btn-back"),
+        callback_data=BankCb(school_id=school.id, role=role.value, view=BankView.LIST),
+    )
     await show(callback, text, kb.as_markup())
 
 
@@ -234,13 +266,15 @@ def build_router() -> Router:
         bank_screen, BankCb.filter(F.view == BankView.LIST), flags=VIEW_BANK
     )
     router.callback_query.register(
-        pick_filter, BankCb.filter(F.view.in_({BankView.PICK_SUBJECT, BankView.PICK_AREA})),
+        pick_filter,
+        BankCb.filter(F.view.in_({BankView.PICK_SUBJECT, BankView.PICK_AREA})),
         flags=VIEW_BANK,
-    )  # fmt: skip
+    )
     router.callback_query.register(
         export, BankCb.filter(F.view.in_({BankView.XLSX, BankView.CSV})), flags=VIEW_BANK
     )
-    router.callback_query.register(remind, BankCb.filter(F.view == BankView.REMIND),
-                                   flags=VIEW_BANK)  # fmt: skip
+    router.callback_query.register(
+        remind, BankCb.filter(F.view == BankView.REMIND), flags=VIEW_BANK
+    )
     router.callback_query.register(card, CardCb.filter(), flags=VIEW_BANK)
     return router

@@ -177,9 +177,11 @@ async def _show_district(
     for school in schools:
         mentors = await banks.counts(school.id, Role.MENTOR)
         mentees = await banks.counts(school.id, Role.MENTEE)
-        lines.append(texts.school_bank_counts(
-            school.name, (mentors.total, mentors.complete), (mentees.total, mentees.complete)
-        ))  # fmt: skip
+        lines.append(
+            texts.school_bank_counts(
+                school.name, (mentors.total, mentors.complete), (mentees.total, mentees.complete)
+            )
+        )
     await show(
         event,
         texts.district_card(district.name, lines),

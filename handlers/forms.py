@@ -39,9 +39,13 @@ class FormServices:
 
 
 async def present(
-    chat: Message, state: FormState, fsm: FSMContext, organizations: OrganizationsRepo,
-    notice: str = "", draft: list[str] | None = None,
-) -> None:  # fmt: skip
+    chat: Message,
+    state: FormState,
+    fsm: FSMContext,
+    organizations: OrganizationsRepo,
+    notice: str = "",
+    draft: list[str] | None = None,
+) -> None:
     """Send the form's current screen as a new message and route typed text to it."""
     school = await organizations.school(state.session.organization_id or 0)
     if state.question is None:
@@ -54,9 +58,12 @@ async def present(
 
 
 async def present_next(
-    chat: Message, following: Next, fsm: FSMContext, actor: Actor,
+    chat: Message,
+    following: Next,
+    fsm: FSMContext,
+    actor: Actor,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+) -> None:
     """After a step: the next form if there is one, else the notice and the main menu."""
     if following.state is not None and following.state.in_progress:
         await present(chat, following.state, fsm, organizations, following.notice)
@@ -68,10 +75,16 @@ async def present_next(
 
 
 async def _advance(
-    chat: Message, state: FormState, fsm: FSMContext, actor: Actor, bot: Bot,
-    forms: FormServices, organizations: OrganizationsRepo, notice: str,
+    chat: Message,
+    state: FormState,
+    fsm: FSMContext,
+    actor: Actor,
+    bot: Bot,
+    forms: FormServices,
+    organizations: OrganizationsRepo,
+    notice: str,
     message_id: int | None,
-) -> None:  # fmt: skip
+) -> None:
     """Show what follows an answer; a form without a summary is submitted at once."""
     if state.question is not None or state.form.review:
         await present(chat, state, fsm, organizations, notice)
@@ -80,9 +93,15 @@ async def _advance(
 
 
 async def _submit(
-    chat: Message, state: FormState, fsm: FSMContext, actor: Actor, bot: Bot,
-    forms: FormServices, organizations: OrganizationsRepo, message_id: int | None,
-) -> None:  # fmt: skip
+    chat: Message,
+    state: FormState,
+    fsm: FSMContext,
+    actor: Actor,
+    bot: Bot,
+    forms: FormServices,
+    organizations: OrganizationsRepo,
+    message_id: int | None,
+) -> None:
     if not await forms.engine.submit(state):
         await chat.answer(tr("form-gone"))
         return
@@ -106,9 +125,14 @@ async def _owned(actor: Actor, engine: FormEngine, session_id: int | None) -> Fo
 
 
 async def on_button(
-    callback: CallbackQuery, callback_data: FormCb, actor: Actor, state: FSMContext, bot: Bot,
-    forms: FormServices, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: FormCb,
+    actor: Actor,
+    state: FSMContext,
+    bot: Bot,
+    forms: FormServices,
+    organizations: OrganizationsRepo,
+) -> None:
     message = callback.message
     form = await _owned(actor, forms.engine, callback_data.session)
     if form is None or not isinstance(message, Message):
@@ -138,10 +162,16 @@ async def on_button(
 
 
 async def _act(
-    callback: CallbackQuery, callback_data: FormCb, message: Message, form: FormState,
-    state: FSMContext, actor: Actor, bot: Bot, forms: FormServices,
+    callback: CallbackQuery,
+    callback_data: FormCb,
+    message: Message,
+    form: FormState,
+    state: FSMContext,
+    actor: Actor,
+    bot: Bot,
+    forms: FormServices,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+) -> None:
     """A checked button press on the question (or summary) that is on screen."""
     action = callback_data.action
     if action is FormAction.PAUSE:
@@ -154,8 +184,11 @@ async def _act(
         await _toggle(callback, callback_data, form, state, organizations)
         return
     if action in (FormAction.BACK, FormAction.EDIT):
-        moved = await (forms.engine.back(form) if action is FormAction.BACK
-                       else forms.engine.edit(form, callback_data.q))  # fmt: skip
+        moved = await (
+            forms.engine.back(form)
+            if action is FormAction.BACK
+            else forms.engine.edit(form, callback_data.q)
+        )
         if moved is None:
             await callback.answer(tr("form-no-previous"))
             return
@@ -181,8 +214,9 @@ async def _act(
     question = form.question
     assert question is not None
     mark = answer_mark(question, value)
-    await _advance(message, answered, state, actor, bot, forms, organizations, mark,
-                   message.message_id)  # fmt: skip
+    await _advance(
+        message, answered, state, actor, bot, forms, organizations, mark, message.message_id
+    )
 
 
 async def _button_value(
@@ -209,9 +243,12 @@ async def _button_value(
 
 
 async def _toggle(
-    callback: CallbackQuery, data: FormCb, form: FormState, state: FSMContext,
+    callback: CallbackQuery,
+    data: FormCb,
+    form: FormState,
+    state: FSMContext,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+) -> None:
     question = form.question
     message = callback.message
     if question is None or not 0 <= data.v < len(question.options):
@@ -233,9 +270,14 @@ async def _toggle(
 
 
 async def on_text(
-    message: Message, actor: Actor, state: FSMContext, bot: Bot, clock: Clock,
-    forms: FormServices, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    message: Message,
+    actor: Actor,
+    state: FSMContext,
+    bot: Bot,
+    clock: Clock,
+    forms: FormServices,
+    organizations: OrganizationsRepo,
+) -> None:
     stored = await state.get_data()
     form = await _owned(actor, forms.engine, stored.get("session_id"))
     if form is None or not form.in_progress:
@@ -257,8 +299,7 @@ async def on_text(
         return
     if question.kind is QuestionKind.MULTI:
         draft = list(stored.get("draft") or form.answers.get(question.id) or [])
-        await present(message, form, state, organizations, tr("form-other-added"),
-                      [*draft, value])  # fmt: skip
+        await present(message, form, state, organizations, tr("form-other-added"), [*draft, value])
         return
     gate = await forms.participation.consent_gate(form)
     if gate is not None:

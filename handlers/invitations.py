@@ -31,9 +31,13 @@ async def _pending(actor: Actor, pairs: PairsRepo, pair_id: int) -> Pair | None:
 
 
 async def answer_invitation(
-    callback: CallbackQuery, callback_data: PairInviteCb, actor: Actor, state: FSMContext,
-    pairs: PairsRepo, pair_service: PairService,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: PairInviteCb,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    pair_service: PairService,
+) -> None:
     pair = await _pending(actor, pairs, callback_data.pair_id)
     message = callback.message
     if pair is None or actor.person is None or not isinstance(message, Message):
@@ -50,9 +54,12 @@ async def answer_invitation(
 
 
 async def decline_reason(
-    message: Message, actor: Actor, state: FSMContext, pairs: PairsRepo,
+    message: Message,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
     pair_service: PairService,
-) -> None:  # fmt: skip
+) -> None:
     reason = (message.text or "").strip()
     if not reason or len(reason) > REASON_LIMIT:
         await message.answer(tr("pair-ask-reason"))

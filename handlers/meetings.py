@@ -53,10 +53,15 @@ async def _participant_pair(
 
 
 async def start_meeting(
-    callback: CallbackQuery, callback_data: PairCardCb, actor: Actor, state: FSMContext,
-    pairs: PairsRepo, meetings_service: MeetingService, organizations: OrganizationsRepo,
+    callback: CallbackQuery,
+    callback_data: PairCardCb,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    meetings_service: MeetingService,
+    organizations: OrganizationsRepo,
     clock: Clock,
-) -> None:  # fmt: skip
+) -> None:
     pair = await _participant_pair(actor, pairs, callback_data.pair_id, organizations)
     if pair is None or not isinstance(callback.message, Message):
         await callback.answer(tr("pair-not-yours"), show_alert=True)
@@ -71,8 +76,9 @@ async def start_meeting(
     await _ask_time(callback.message, pair, meetings_service, clock)
 
 
-async def _ask_time(chat: Message, pair: Pair, meetings_service: MeetingService,
-                    clock: Clock) -> None:  # fmt: skip
+async def _ask_time(
+    chat: Message, pair: Pair, meetings_service: MeetingService, clock: Clock
+) -> None:
     """Ask for a time, offering the next school days at 15:00 as buttons."""
     zone = await meetings_service.zone(pair)
     today = clock.now().astimezone(zone).date()
@@ -92,10 +98,16 @@ async def _ask_time(chat: Message, pair: Pair, meetings_service: MeetingService,
 
 
 async def enter_time(
-    event: Message | CallbackQuery, actor: Actor, state: FSMContext, clock: Clock,
-    pairs: PairsRepo, meetings: MeetingsRepo, meetings_service: MeetingService,
-    organizations: OrganizationsRepo, callback_data: TimePickCb | None = None,
-) -> None:  # fmt: skip
+    event: Message | CallbackQuery,
+    actor: Actor,
+    state: FSMContext,
+    clock: Clock,
+    pairs: PairsRepo,
+    meetings: MeetingsRepo,
+    meetings_service: MeetingService,
+    organizations: OrganizationsRepo,
+    callback_data: TimePickCb | None = None,
+) -> None:
     if isinstance(event, CallbackQuery):
         await event.answer()
         typed = callback_data.when if callback_data else ""
@@ -121,8 +133,9 @@ async def enter_time(
         if meeting is None or meeting.pair_id != pair.id:
             await message.answer(tr("meeting-not-yours"))
             return
-        await message.answer(await meetings_service.reschedule(meeting, pair, actor.person.id,
-                                                               when))  # fmt: skip
+        await message.answer(
+            await meetings_service.reschedule(meeting, pair, actor.person.id, when)
+        )
         return
     await state.update_data(starts_at=when.isoformat())
     await state.set_state(MeetingStates.entering_place)
@@ -132,8 +145,11 @@ async def enter_time(
 
 
 async def enter_place(
-    event: Message | CallbackQuery, state: FSMContext, pairs: PairsRepo, programs: ProgramService,
-) -> None:  # fmt: skip
+    event: Message | CallbackQuery,
+    state: FSMContext,
+    pairs: PairsRepo,
+    programs: ProgramService,
+) -> None:
     if isinstance(event, CallbackQuery):
         place = tr("btn-online").removeprefix("💻 ")
         await event.answer()
@@ -176,10 +192,14 @@ async def _program_topics(pair: Pair, programs: ProgramService) -> list[str]:
 
 
 async def enter_topic(
-    event: Message | CallbackQuery, actor: Actor, state: FSMContext, pairs: PairsRepo,
-    meetings_service: MeetingService, organizations: OrganizationsRepo,
+    event: Message | CallbackQuery,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    meetings_service: MeetingService,
+    organizations: OrganizationsRepo,
     callback_data: TopicCb | None = None,
-) -> None:  # fmt: skip
+) -> None:
     data = await state.get_data()
     if isinstance(event, CallbackQuery):
         index = callback_data.index if callback_data else -1
@@ -204,16 +224,23 @@ async def enter_topic(
     if starts_at is None:  # the dialog's data is gone (an old version, a lost restart)
         await chat.answer(tr("meeting-draft-lost"))
         return
-    created = await meetings_service.propose(pair, actor.person.id, starts_at,
-                                             str(data.get("place")), topic)  # fmt: skip
+    created = await meetings_service.propose(
+        pair, actor.person.id, starts_at, str(data.get("place")), topic
+    )
     await chat.answer(created if isinstance(created, str) else tr("meeting-proposed"))
 
 
 async def answer_meeting(
-    callback: CallbackQuery, callback_data: MeetingCb, actor: Actor, state: FSMContext,
-    pairs: PairsRepo, meetings: MeetingsRepo, meetings_service: MeetingService,
-    organizations: OrganizationsRepo, clock: Clock,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: MeetingCb,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    meetings: MeetingsRepo,
+    meetings_service: MeetingService,
+    organizations: OrganizationsRepo,
+    clock: Clock,
+) -> None:
     meeting = await meetings.get(callback_data.meeting_id)
     pair = await _participant_pair(actor, pairs, meeting.pair_id if meeting else 0, organizations)
     message = callback.message
@@ -249,10 +276,15 @@ async def answer_meeting(
 
 
 async def journal(
-    callback: CallbackQuery, callback_data: PairCardCb, actor: Actor, pairs: PairsRepo,
-    meetings: MeetingsRepo, meetings_service: MeetingService, pair_service: PairService,
+    callback: CallbackQuery,
+    callback_data: PairCardCb,
+    actor: Actor,
+    pairs: PairsRepo,
+    meetings: MeetingsRepo,
+    meetings_service: MeetingService,
+    pair_service: PairService,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+) -> None:
     pair = await pairs.get(callback_data.pair_id)
     if pair is None or await pair_seat(actor, pair, organizations) is None:
         await callback.answer(tr("pair-not-yours"), show_alert=True)
@@ -290,7 +322,7 @@ async def journal(
         text=tr("btn-back"), callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
     )
     kb.adjust(1)
-    await show(callback, fit(lines), kb.as_markup())  # fmt: skip
+    await show(callback, fit(lines), kb.as_markup())
 
 
 def build_router() -> Router:
@@ -316,4 +348,4 @@ def build_router() -> Router:
         enter_topic, StateFilter(MeetingStates.entering_topic), TopicCb.filter(), flags=RESPOND
     )
     router.callback_query.register(answer_meeting, MeetingCb.filter(), flags=RESPOND)
-    return router  # fmt: skip
+    return router

@@ -51,12 +51,16 @@ async def pair_seat(actor: Actor, pair: Pair, organizations: OrganizationsRepo) 
     person_id = actor.person.id if actor.person else None
     if person_id == pair.mentor_id:
         return Seat.MENTOR
-    if any(p.person_id == person_id and p.decision is not Decision.DECLINED
-           for p in pair.participants if p.person_id != pair.mentor_id):  # fmt: skip
+    if any(
+        p.person_id == person_id and p.decision is not Decision.DECLINED
+        for p in pair.participants
+        if p.person_id != pair.mentor_id
+    ):
         return Seat.MENTEE
     school = await organizations.school(pair.organization_id)
-    if school and can(actor, Action.MANAGE_PAIRS, district_id=school.district_id,
-                      organization_id=school.id):  # fmt: skip
+    if school and can(
+        actor, Action.MANAGE_PAIRS, district_id=school.district_id, organization_id=school.id
+    ):
         return Seat.CURATOR
     return None
 
@@ -65,14 +69,22 @@ async def my_pairs(
     callback: CallbackQuery, actor: Actor, pairs: PairsRepo, pair_service: PairService
 ) -> None:
     kb = Keyboard()
-    found = [p for p in await pairs.involving(actor.person.id if actor.person else 0)
-             if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
+    found = [
+        p
+        for p in await pairs.involving(actor.person.id if actor.person else 0)
+        if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)
+    ]
     lines = [tr("my-pairs-title")]
     for number, pair in enumerate(found, start=1):
         names = await pair_service.names(pair.organization_id)
-        lines.append(texts.pair_line(number, names.get(pair.mentor_id, ""),
-                                     [names.get(m, "") for m in pair.mentee_ids],
-                                     pair.status.value))  # fmt: skip
+        lines.append(
+            texts.pair_line(
+                number,
+                names.get(pair.mentor_id, ""),
+                [names.get(m, "") for m in pair.mentee_ids],
+                pair.status.value,
+            )
+        )
         kb.button(
             text=f"🤝 {number}",
             callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
@@ -85,10 +97,15 @@ async def my_pairs(
 
 
 async def card(
-    callback: CallbackQuery, callback_data: PairCardCb, actor: Actor, state: FSMContext,
-    pairs: PairsRepo, pair_service: PairService, programs: ProgramService,
+    callback: CallbackQuery,
+    callback_data: PairCardCb,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    pair_service: PairService,
+    programs: ProgramService,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+) -> None:
     pair = await pairs.get(callback_data.pair_id)
     seat = await pair_seat(actor, pair, organizations) if pair else None
     message = callback.message
@@ -131,9 +148,14 @@ async def _card(
     names = await pair_service.names(pair.organization_id)
     found = await programs.get(pair)
     status = texts.PROGRAM_STATUSES[found[0].status] if found else tr("program-none")
-    text = texts.pair_card(names.get(pair.mentor_id, ""),
-                           [names.get(m, "") for m in pair.mentee_ids], pair.form, pair.kind,
-                           pair.status.value, status)  # fmt: skip
+    text = texts.pair_card(
+        names.get(pair.mentor_id, ""),
+        [names.get(m, "") for m in pair.mentee_ids],
+        pair.form,
+        pair.kind,
+        pair.status.value,
+        status,
+    )
     if found and found[1].answers:
         _, form = found
         text += "\n\n" + card_text(form.form.title, form.form, form.answers, 3800 - len(text))
@@ -153,8 +175,10 @@ async def _card(
     if found:
         button(tr("btn-program-docx"), PairCardAction.PROGRAM_DOCX)
     if active and seat is not Seat.CURATOR:
-        button(tr("btn-request-release") if seat is Seat.MENTOR else tr("btn-request-replace"),
-               PairCardAction.REQUEST)  # fmt: skip
+        button(
+            tr("btn-request-release") if seat is Seat.MENTOR else tr("btn-request-replace"),
+            PairCardAction.REQUEST,
+        )
     if seat is Seat.CURATOR and pair.status in (PairStatus.INVITED, PairStatus.ACTIVE):
         for label, field in (
             (tr("btn-pair-form"), PairEditField.FORM),
@@ -168,8 +192,10 @@ async def _card(
                 callback_data=PairEditCb(pair_id=pair.id, field=PairEditField.WITHDRAW),
             )
     if seat is Seat.CURATOR:
-        kb.button(text=tr("btn-back"), callback_data=PairsCb(
-            school_id=pair.organization_id, view=PairsView.LIST))  # fmt: skip
+        kb.button(
+            text=tr("btn-back"),
+            callback_data=PairsCb(school_id=pair.organization_id, view=PairsView.LIST),
+        )
     else:
         kb.button(text=tr("btn-back"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
     kb.adjust(1)
@@ -177,9 +203,13 @@ async def _card(
 
 
 async def _send_program(
-    callback: CallbackQuery, message: Message, pair: Pair, pair_service: PairService,
-    programs: ProgramService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    message: Message,
+    pair: Pair,
+    pair_service: PairService,
+    programs: ProgramService,
+    organizations: OrganizationsRepo,
+) -> None:
     found = await programs.get(pair)
     if found is None:
         await callback.answer(tr("program-missing"), show_alert=True)
@@ -196,9 +226,14 @@ async def _send_program(
 
 
 async def edit_pair(
-    callback: CallbackQuery, callback_data: PairEditCb, actor: Actor, pairs: PairsRepo,
-    pair_service: PairService, programs: ProgramService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: PairEditCb,
+    actor: Actor,
+    pairs: PairsRepo,
+    pair_service: PairService,
+    programs: ProgramService,
+    organizations: OrganizationsRepo,
+) -> None:
     """The curator's changes: form, kind, one more mentee (a group), withdrawing."""
     pair = await pairs.get(callback_data.pair_id)
     if pair is None or await pair_seat(actor, pair, organizations) is not Seat.CURATOR:
@@ -238,21 +273,26 @@ async def _edit_choices(
     else:
         found = await pair_service.candidates(pair.organization_id)
         title = tr("pair-pick-mentee") if found.mentees else tr("pair-no-waiting")
-        choices = [(entry.name[:50], person_id)
-                   for person_id, (_, entry) in found.mentees.items()][:30]  # fmt: skip
+        choices = [(entry.name[:50], person_id) for person_id, (_, entry) in found.mentees.items()][
+            :30
+        ]
     for label, value in choices:
         kb.button(text=label, callback_data=PairEditCb(pair_id=pair.id, field=field, v=value))
     kb.button(
         text=tr("btn-back"), callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN)
     )
     kb.adjust(1)
-    await show(callback, title, kb.as_markup())  # fmt: skip
+    await show(callback, title, kb.as_markup())
 
 
 async def request_reason(
-    message: Message, actor: Actor, state: FSMContext, pairs: PairsRepo,
-    pair_service: PairService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    message: Message,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    pair_service: PairService,
+    organizations: OrganizationsRepo,
+) -> None:
     reason = (message.text or "").strip()
     if not reason or len(reason) > TEXT_LIMIT:
         await message.answer(tr("request-ask-reason"))
@@ -267,9 +307,14 @@ async def request_reason(
 
 
 async def decide_request(
-    callback: CallbackQuery, callback_data: RequestDecisionCb, actor: Actor, state: FSMContext,
-    pairs: PairsRepo, pair_requests: PairRequestsRepo, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: RequestDecisionCb,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    pair_requests: PairRequestsRepo,
+    organizations: OrganizationsRepo,
+) -> None:
     request = await pair_requests.get(callback_data.request_id)
     pair = await pairs.get(request.pair_id) if request else None
     seat = await pair_seat(actor, pair, organizations) if pair else None
@@ -286,9 +331,14 @@ async def decide_request(
 
 
 async def request_comment(
-    message: Message, actor: Actor, state: FSMContext, pairs: PairsRepo,
-    pair_requests: PairRequestsRepo, pair_service: PairService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    message: Message,
+    actor: Actor,
+    state: FSMContext,
+    pairs: PairsRepo,
+    pair_requests: PairRequestsRepo,
+    pair_service: PairService,
+    organizations: OrganizationsRepo,
+) -> None:
     comment = (message.text or "").strip()
     if not comment or len(comment) > TEXT_LIMIT:
         await message.answer(tr("request-ask-comment"))
@@ -317,4 +367,4 @@ def build_router() -> Router:
     router.message.register(
         request_comment, StateFilter(PairStates.deciding_request), flags=MANAGE_PAIRS
     )
-    return router  # fmt: skip
+    return router

@@ -41,24 +41,37 @@ def _back_to_pairs(school_id: int) -> Keyboard:
 
 
 async def pairs_screen(
-    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pairs: PairsRepo,
-    pair_service: PairService, meetings_service: MeetingService,
+    callback: CallbackQuery,
+    callback_data: PairsCb,
+    actor: Actor,
+    pairs: PairsRepo,
+    pair_service: PairService,
+    meetings_service: MeetingService,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.MANAGE_PAIRS)  # fmt: skip
+) -> None:
+    school = await school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+    )
     if school is None:
         return
     names = await pair_service.names(school.id)
-    found = [p for p in await pairs.for_school(school.id)
-             if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)]  # fmt: skip
+    found = [
+        p
+        for p in await pairs.for_school(school.id)
+        if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)
+    ]
     lines = [f"<b>{tr('btn-pairs')}</b> · {escape(school.name)}", ""]
     risky = await meetings_service.at_risk(school.id)
-    lines += [texts.pair_line(n, names.get(p.mentor_id, ""),
-                              [names.get(m, "") for m in p.mentee_ids], p.status.value,
-                              risky.get(p.id))
-
-              for n, p in enumerate(found, start=1)] or [tr("pairs-empty")]  # fmt: skip
+    lines += [
+        texts.pair_line(
+            n,
+            names.get(p.mentor_id, ""),
+            [names.get(m, "") for m in p.mentee_ids],
+            p.status.value,
+            risky.get(p.id),
+        )
+        for n, p in enumerate(found, start=1)
+    ] or [tr("pairs-empty")]
     kb = Keyboard()
     for number, pair in enumerate(found, start=1):
         kb.button(
@@ -77,15 +90,20 @@ async def pairs_screen(
     )
     kb.attach(keyboards.back_to_school(school.id))
     kb.adjust(*([5] * ((len(found) + 4) // 5)), 1, 1, 1, 1)
-    await show(callback, "\n".join(lines), kb.as_markup())  # fmt: skip
+    await show(callback, "\n".join(lines), kb.as_markup())
 
 
 async def drafts_screen(
-    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pair_service: PairService,
-    pairs: PairsRepo, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.MANAGE_PAIRS)  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: PairsCb,
+    actor: Actor,
+    pair_service: PairService,
+    pairs: PairsRepo,
+    organizations: OrganizationsRepo,
+) -> None:
+    school = await school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+    )
     if school is None:
         return
     if callback_data.view is PairsView.PROPOSE:
@@ -96,9 +114,12 @@ async def drafts_screen(
 
 
 async def _show_drafts(
-    callback: CallbackQuery, school: Organization, drafts: list[PairDraft], names: dict[int, str],
+    callback: CallbackQuery,
+    school: Organization,
+    drafts: list[PairDraft],
+    names: dict[int, str],
     notice: str = "",
-) -> None:  # fmt: skip
+) -> None:
     lines = [notice, ""] if notice else []
     lines += [tr("drafts-title"), ""]
     if not drafts:
@@ -131,19 +152,23 @@ async def _show_drafts(
     kb.attach(_back_to_pairs(school.id))
     widths.append(1)
     kb.adjust(*widths)
-    await show(callback, fit(lines), kb.as_markup())  # fmt: skip
+    await show(callback, fit(lines), kb.as_markup())
 
 
 async def _draft_in_scope(
-    callback: CallbackQuery, draft_id: int, actor: Actor, pairs: PairsRepo,
+    callback: CallbackQuery,
+    draft_id: int,
+    actor: Actor,
+    pairs: PairsRepo,
     organizations: OrganizationsRepo,
-) -> tuple[PairDraft, Organization] | None:  # fmt: skip
+) -> tuple[PairDraft, Organization] | None:
     draft = await pairs.draft(draft_id)
     if draft is None:
         await callback.answer(tr("not-found"), show_alert=True)
         return None
-    school = await school_in_scope(callback, actor, draft.organization_id, organizations,
-                                   Action.MANAGE_PAIRS)  # fmt: skip
+    school = await school_in_scope(
+        callback, actor, draft.organization_id, organizations, Action.MANAGE_PAIRS
+    )
     if school is None:
         return None
     if draft.status != "open":
@@ -153,9 +178,13 @@ async def _draft_in_scope(
 
 
 async def draft_action(
-    callback: CallbackQuery, callback_data: DraftCb, actor: Actor, pairs: PairsRepo,
-    pair_service: PairService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: DraftCb,
+    actor: Actor,
+    pairs: PairsRepo,
+    pair_service: PairService,
+    organizations: OrganizationsRepo,
+) -> None:
     found = await _draft_in_scope(callback, callback_data.draft_id, actor, pairs, organizations)
     if found is None:
         return
@@ -174,8 +203,9 @@ async def draft_action(
         draft, callback_data.mentor_id
     ):
         notice = tr("pair-mentor-unavailable")
-    await _show_drafts(callback, school, await pairs.drafts(school.id),
-                       await pair_service.names(school.id), notice)  # fmt: skip
+    await _show_drafts(
+        callback, school, await pairs.drafts(school.id), await pair_service.names(school.id), notice
+    )
 
 
 async def _show_alternatives(
@@ -200,33 +230,49 @@ async def _show_alternatives(
         callback_data=PairsCb(school_id=draft.organization_id, view=PairsView.DRAFTS),
     )
     kb.adjust(1)
-    await show(callback, "\n".join(lines), kb.as_markup())  # fmt: skip
+    await show(callback, "\n".join(lines), kb.as_markup())
 
 
 async def accept_all(
-    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pairs: PairsRepo,
-    pair_service: PairService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.MANAGE_PAIRS)  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: PairsCb,
+    actor: Actor,
+    pairs: PairsRepo,
+    pair_service: PairService,
+    organizations: OrganizationsRepo,
+) -> None:
+    school = await school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+    )
     if school is None:
         return
     created = refused = 0
     for draft in await pairs.drafts(school.id):
         result = await pair_service.accept_draft(draft, actor.telegram_id)
-        created, refused = (created + 1, refused) if isinstance(result, Pair) else (
-            created, refused + 1)  # fmt: skip
-    await _show_drafts(callback, school, await pairs.drafts(school.id),
-                       await pair_service.names(school.id),
-                       texts.drafts_accepted(created, refused))  # fmt: skip
+        created, refused = (
+            (created + 1, refused) if isinstance(result, Pair) else (created, refused + 1)
+        )
+    await _show_drafts(
+        callback,
+        school,
+        await pairs.drafts(school.id),
+        await pair_service.names(school.id),
+        texts.drafts_accepted(created, refused),
+    )
 
 
 async def order(
-    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pairs: PairsRepo,
-    pair_service: PairService, organizations: OrganizationsRepo, clock: Clock,
-) -> None:  # fmt: skip
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.MANAGE_PAIRS)  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: PairsCb,
+    actor: Actor,
+    pairs: PairsRepo,
+    pair_service: PairService,
+    organizations: OrganizationsRepo,
+    clock: Clock,
+) -> None:
+    school = await school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+    )
     if school is None or not isinstance(callback.message, Message):
         return
     active = [p for p in await pairs.for_school(school.id) if p.status is PairStatus.ACTIVE]
@@ -242,11 +288,15 @@ async def order(
 
 
 async def open_preferences(
-    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, pair_service: PairService,
+    callback: CallbackQuery,
+    callback_data: PairsCb,
+    actor: Actor,
+    pair_service: PairService,
     organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.MANAGE_PAIRS)  # fmt: skip
+) -> None:
+    school = await school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+    )
     if school is None:
         return
     mentees, mentors = await pair_service.open_preference_round(school.id)
@@ -254,9 +304,11 @@ async def open_preferences(
 
 
 async def choose_preference(
-    callback: CallbackQuery, callback_data: PreferenceCb, actor: Actor,
+    callback: CallbackQuery,
+    callback_data: PreferenceCb,
+    actor: Actor,
     pair_service: PairService,
-) -> None:  # fmt: skip
+) -> None:
     toggled = None
     if actor.person is not None:
         toggled = await pair_service.toggle_preference(
@@ -296,4 +348,4 @@ def build_router() -> Router:
     router.callback_query.register(
         choose_preference, PreferenceCb.filter(), flags={"action": Action.RESPOND_TO_PAIR}
     )
-    return router  # fmt: skip
+    return router

@@ -32,9 +32,13 @@ def _submitted_keyboard(state: FormState) -> InlineKeyboardMarkup:
 
 
 async def open_questionnaire(
-    callback: CallbackQuery, callback_data: ParticipationCb, actor: Actor, state: FSMContext,
-    participation: ParticipationService, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: ParticipationCb,
+    actor: Actor,
+    state: FSMContext,
+    participation: ParticipationService,
+    organizations: OrganizationsRepo,
+) -> None:
     roles = {role.value: role for role in (Role.MENTOR, Role.MENTEE)}
     role = roles.get(callback_data.role)
     grant = RoleGrant(role, organization_id=callback_data.school_id) if role else None

@@ -24,18 +24,28 @@ MEMBER = {"action": Action.USE_MENU}
 
 
 def _summary(year: SchoolYear, zone: ZoneInfo) -> str:
-    return texts.year_summary(year.label, shown(year.closed_at, zone).split()[0], year.pairs,
-                              year.completed, year.ended_early, year.meetings,
-                              year.feedback)  # fmt: skip
+    return texts.year_summary(
+        year.label,
+        shown(year.closed_at, zone).split()[0],
+        year.pairs,
+        year.completed,
+        year.ended_early,
+        year.meetings,
+        year.feedback,
+    )
 
 
 async def close_year(
-    callback: CallbackQuery, callback_data: SchoolYearCb, actor: Actor,
-    organizations: OrganizationsRepo, school_years: SchoolYearService,
-) -> None:  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: SchoolYearCb,
+    actor: Actor,
+    organizations: OrganizationsRepo,
+    school_years: SchoolYearService,
+) -> None:
     """«Close the year» shows what it will do; the confirmation button does it."""
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.CLOSE_SCHOOL_YEAR)  # fmt: skip
+    school = await school_in_scope(
+        callback, actor, callback_data.school_id, organizations, Action.CLOSE_SCHOOL_YEAR
+    )
     if school is None:
         return
     back = keyboards.back_to_school(school.id).as_markup()
@@ -50,22 +60,37 @@ async def close_year(
     if preview.closed_already:
         await show(callback, texts.year_closed_already(preview.label), back)
         return
-    await show(callback, texts.year_close_preview(preview.label, preview.working, preview.invited),
-               keyboards.close_year(school.id))  # fmt: skip
+    await show(
+        callback,
+        texts.year_close_preview(preview.label, preview.working, preview.invited),
+        keyboards.close_year(school.id),
+    )
 
 
 async def archive(
-    callback: CallbackQuery, callback_data: SchoolYearCb, actor: Actor,
-    organizations: OrganizationsRepo, school_years: SchoolYearService,
-) -> None:  # fmt: skip
-    school = await school_in_scope(callback, actor, callback_data.school_id, organizations,
-                                   Action.VIEW_BANK, Action.MANAGE_SCHOOLS)  # fmt: skip
+    callback: CallbackQuery,
+    callback_data: SchoolYearCb,
+    actor: Actor,
+    organizations: OrganizationsRepo,
+    school_years: SchoolYearService,
+) -> None:
+    school = await school_in_scope(
+        callback,
+        actor,
+        callback_data.school_id,
+        organizations,
+        Action.VIEW_BANK,
+        Action.MANAGE_SCHOOLS,
+    )
     if school is None:
         return
     zone = ZoneInfo(school.timezone)
     years = await school_years.archive(school)
-    text = (texts.year_archive(school.name, [_summary(y, zone) for y in years]) if years
-            else tr("year-archive-empty"))  # fmt: skip
+    text = (
+        texts.year_archive(school.name, [_summary(y, zone) for y in years])
+        if years
+        else tr("year-archive-empty")
+    )
     await show(callback, text, keyboards.back_to_school(school.id).as_markup())
 
 

@@ -11,9 +11,12 @@ from storage.organizations import OrganizationsRepo
 
 
 async def school_in_scope(
-    callback: CallbackQuery, actor: Actor, school_id: int, organizations: OrganizationsRepo,
+    callback: CallbackQuery,
+    actor: Actor,
+    school_id: int,
+    organizations: OrganizationsRepo,
     *actions: Action,
-) -> Organization | None:  # fmt: skip
+) -> Organization | None:
     """The school, if the actor may do one of the actions there; otherwise tell them why not
     (a forged id of another school lands here)."""
     school = await organizations.school(school_id)

@@ -45,8 +45,9 @@ async def start_with_invite(
         await message.answer(PROBLEM_TEXTS[checked])
         return
     if checked.kind is InviteKind.PARENT:
-        await _parent_consent(message, checked, actor, state, invites, engine, people,
-                              organizations)  # fmt: skip
+        await _parent_consent(
+            message, checked, actor, state, invites, engine, people, organizations
+        )
         return
     if checked.kind is InviteKind.TEACHER:
         school = await organizations.school(checked.organization_id or 0)
@@ -82,9 +83,15 @@ async def start_with_invite(
 
 
 async def _parent_consent(
-    message: Message, invite: Invite, actor: Actor, state: FSMContext, invites: InviteService,
-    engine: FormEngine, people: PeopleRepo, organizations: OrganizationsRepo,
-) -> None:  # fmt: skip
+    message: Message,
+    invite: Invite,
+    actor: Actor,
+    state: FSMContext,
+    invites: InviteService,
+    engine: FormEngine,
+    people: PeopleRepo,
+    organizations: OrganizationsRepo,
+) -> None:
     """A parent opened the link a student forwarded: their consent form, nothing else."""
     if not await invites.redeem(invite, actor.telegram_id, None):
         await message.answer(tr("invite-used"))

@@ -24,26 +24,38 @@ VIEW_STATUS = {"action": Action.VIEW_STATUS}
 
 
 async def status(
-    message: Message, clock: Clock, health: Health, db: Database, outbox: OutboxRepo,
-    settings: Settings, erasure: ErasureService,
-) -> None:  # fmt: skip
+    message: Message,
+    clock: Clock,
+    health: Health,
+    db: Database,
+    outbox: OutboxRepo,
+    settings: Settings,
+    erasure: ErasureService,
+) -> None:
     now = clock.now()
     erased = await erasure.last_run()
     counts = await outbox.count_by_status()
     oldest = await outbox.oldest_due(now)
     size = db.path.stat().st_size if db.path and db.path.exists() else 0
-    await message.answer(texts.status_report(
-        version=package.__version__,
-        uptime=str(now - health.started_at).split(".")[0],
-        database_mb=round(size / 2**20, 1),
-        queued=counts.get(OutboxStatus.PENDING, 0),
-        oldest=shown(oldest, settings.timezone) if oldest else "—",
-        last_tick=shown(health.last_tick_at, settings.timezone) if health.last_tick_at else "—",
-        failures=await outbox.failures_since(now - timedelta(hours=24)),
-        erasure=texts.erasure_summary(shown(erased.ran_at, settings.timezone), erased.people,
-                                      erased.messages, erased.backups)
-        if erased else tr("erasure-never-ran"),
-    ))  # fmt: skip
+    await message.answer(
+        texts.status_report(
+            version=package.__version__,
+            uptime=str(now - health.started_at).split(".")[0],
+            database_mb=round(size / 2**20, 1),
+            queued=counts.get(OutboxStatus.PENDING, 0),
+            oldest=shown(oldest, settings.timezone) if oldest else "—",
+            last_tick=shown(health.last_tick_at, settings.timezone) if health.last_tick_at else "—",
+            failures=await outbox.failures_since(now - timedelta(hours=24)),
+            erasure=texts.erasure_summary(
+                shown(erased.ran_at, settings.timezone),
+                erased.people,
+                erased.messages,
+                erased.backups,
+            )
+            if erased
+            else tr("erasure-never-ran"),
+        )
+    )
 
 
 def build_router() -> Router:

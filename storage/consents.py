@@ -18,17 +18,34 @@ class ConsentsRepo:
         self._db = db
 
     async def record(
-        self, person_id: int, organization_id: int, kind: ConsentKind, text_version: int,
-        text_hash: str, agreed: bool, now: datetime, message_id: int | None,
-        parent_telegram_id: int | None = None, parent_name: str | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        person_id: int,
+        organization_id: int,
+        kind: ConsentKind,
+        text_version: int,
+        text_hash: str,
+        agreed: bool,
+        now: datetime,
+        message_id: int | None,
+        parent_telegram_id: int | None = None,
+        parent_name: str | None = None,
+    ) -> None:
         await self._db.execute(
             f"INSERT INTO consents ({_COLUMNS.split(', ', 1)[1]})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            (person_id, organization_id, kind.value, text_version, text_hash,
-             "agree" if agreed else "decline", to_db_time(now), message_id,
-             parent_telegram_id, parent_name),
-        )  # fmt: skip
+            (
+                person_id,
+                organization_id,
+                kind.value,
+                text_version,
+                text_hash,
+                "agree" if agreed else "decline",
+                to_db_time(now),
+                message_id,
+                parent_telegram_id,
+                parent_name,
+            ),
+        )
 
     async def latest(
         self, person_id: int, organization_id: int, kind: ConsentKind

@@ -57,5 +57,6 @@ class ErasureRepo:
         )
         if row is None:
             return None
-        return ErasureRun(from_db_time(row["ran_at"]), row["people"], row["messages"],
-                          row["backups"])  # fmt: skip
+        return ErasureRun(
+            from_db_time(row["ran_at"]), row["people"], row["messages"], row["backups"]
+        )

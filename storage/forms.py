@@ -20,23 +20,44 @@ class FormSessionsRepo:
         self._db = db
 
     async def start(
-        self, person_id: int, organization_id: int | None, form_id: str, form_version: int,
-        first_question: str, now: datetime, subject_person_id: int | None = None,
-    ) -> FormSession:  # fmt: skip
+        self,
+        person_id: int,
+        organization_id: int | None,
+        form_id: str,
+        form_version: int,
+        first_question: str,
+        now: datetime,
+        subject_person_id: int | None = None,
+    ) -> FormSession:
         stamp = to_db_time(now)
         session_id = await self._db.insert(
             "INSERT INTO form_sessions (person_id, organization_id, subject_person_id, form_id,"
             " form_version, status, current_question, started_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (person_id, organization_id, subject_person_id, form_id, form_version,
-             FormStatus.IN_PROGRESS.value, first_question, stamp, stamp),
-        )  # fmt: skip
+            (
+                person_id,
+                organization_id,
+                subject_person_id,
+                form_id,
+                form_version,
+                FormStatus.IN_PROGRESS.value,
+                first_question,
+                stamp,
+                stamp,
+            ),
+        )
         return FormSession(
-            id=session_id, person_id=person_id, organization_id=organization_id,
-            subject_person_id=subject_person_id, form_id=form_id, form_version=form_version,
+            id=session_id,
+            person_id=person_id,
+            organization_id=organization_id,
+            subject_person_id=subject_person_id,
+            form_id=form_id,
+            form_version=form_version,
             status=FormStatus.IN_PROGRESS,
-            current_question=first_question, started_at=now, submitted_at=None,
-        )  # fmt: skip
+            current_question=first_question,
+            started_at=now,
+            submitted_at=None,
+        )
 
     async def get(self, session_id: int) -> FormSession | None:
         row = await self._db.fetch_one(
@@ -140,9 +161,14 @@ class FormSessionsRepo:
             cursor = await conn.execute(
                 "UPDATE form_sessions SET status = ?, submitted_at = ?, updated_at = ?,"
                 " current_question = '' WHERE id = ? AND status = ?",
-                (FormStatus.SUBMITTED.value, stamp, stamp, session_id,
-                 FormStatus.IN_PROGRESS.value),
-            )  # fmt: skip
+                (
+                    FormStatus.SUBMITTED.value,
+                    stamp,
+                    stamp,
+                    session_id,
+                    FormStatus.IN_PROGRESS.value,
+                ),
+            )
             if cursor.rowcount != 1:
                 return False
             marks = ", ".join("?" for _ in keep) or "''"
@@ -164,7 +190,7 @@ class FormSessionsRepo:
                     session_id,
                     FormStatus.SUBMITTED.value,
                 ),
-            )  # fmt: skip
+            )
             == 1
         )
 

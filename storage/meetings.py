@@ -26,9 +26,15 @@ class MeetingsRepo:
         self._db = db
 
     async def create(
-        self, pair_id: int, kind: str, starts_at: datetime, place: str, topic: str,
-        proposed_by: int, now: datetime,
-    ) -> int:  # fmt: skip
+        self,
+        pair_id: int,
+        kind: str,
+        starts_at: datetime,
+        place: str,
+        topic: str,
+        proposed_by: int,
+        now: datetime,
+    ) -> int:
         return await self._db.insert(
             "INSERT INTO meetings (pair_id, kind, starts_at, place, topic, status, proposed_by,"
             " created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)",
@@ -123,11 +129,13 @@ class MeetingsRepo:
             () if organization_id is None else (organization_id,),
         )
         return [
-            (row["id"],
-             from_db_time(row["activated_at"]) if row["activated_at"] else None,
-             from_db_time(row["last_meeting"]) if row["last_meeting"] else None)
+            (
+                row["id"],
+                from_db_time(row["activated_at"]) if row["activated_at"] else None,
+                from_db_time(row["last_meeting"]) if row["last_meeting"] else None,
+            )
             for row in rows
-        ]  # fmt: skip
+        ]
 
 
 def _meeting(row: Row) -> Meeting:

@@ -56,9 +56,13 @@ class OutboxRepo:
         return await self._db.execute(
             "UPDATE outbox SET status = ?, finished_at = ? WHERE status = ?"
             " AND unique_key LIKE ? ESCAPE '!'",
-            (OutboxStatus.WITHDRAWN.value, to_db_time(now), OutboxStatus.PENDING.value,
-             escaped + "%"),
-        )  # fmt: skip
+            (
+                OutboxStatus.WITHDRAWN.value,
+                to_db_time(now),
+                OutboxStatus.PENDING.value,
+                escaped + "%",
+            ),
+        )
 
     async def skip_expired(self, now: datetime) -> int:
         """Record as skipped the due rows that can no longer go out."""
@@ -78,9 +82,15 @@ class OutboxRepo:
                     "UPDATE outbox SET status = ?, claimed_by = ? WHERE id IN ("
                     " SELECT id FROM outbox WHERE status = ? AND priority = ?"
                     " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)",
-                    (OutboxStatus.CLAIMED.value, worker, OutboxStatus.PENDING.value, priority,
-                     to_db_time(now), limit - taken),
-                )  # fmt: skip
+                    (
+                        OutboxStatus.CLAIMED.value,
+                        worker,
+                        OutboxStatus.PENDING.value,
+                        priority,
+                        to_db_time(now),
+                        limit - taken,
+                    ),
+                )
                 taken += cursor.rowcount
                 if taken >= limit:
                     break
@@ -152,9 +162,14 @@ class OutboxRepo:
     async def failures_since(self, since: datetime) -> int:
         row = await self._db.fetch_one(
             "SELECT COUNT(*) AS n FROM outbox WHERE status IN (?, ?, ?, ?) AND finished_at >= ?",
-            (OutboxStatus.FAILED.value, OutboxStatus.BLOCKED.value, OutboxStatus.SKIPPED.value,
-             OutboxStatus.UNKNOWN.value, to_db_time(since)),
-        )  # fmt: skip
+            (
+                OutboxStatus.FAILED.value,
+                OutboxStatus.BLOCKED.value,
+                OutboxStatus.SKIPPED.value,
+                OutboxStatus.UNKNOWN.value,
+                to_db_time(since),
+            ),
+        )
         return int(row["n"]) if row else 0
 
     async def count_by_status(self) -> dict[OutboxStatus, int]:

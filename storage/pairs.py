@@ -22,9 +22,16 @@ class PairsRepo:
         self._db = db
 
     async def create(
-        self, organization_id: int, mentor_id: int, mentee_ids: list[int], form: str, kind: str,
-        capacity: int, created_by: int, now: datetime,
-    ) -> int | PairRefusal:  # fmt: skip
+        self,
+        organization_id: int,
+        mentor_id: int,
+        mentee_ids: list[int],
+        form: str,
+        kind: str,
+        capacity: int,
+        created_by: int,
+        now: datetime,
+    ) -> int | PairRefusal:
         """Create the pair with its invitations, checking capacity and that the mentees are
         free inside the same transaction: two curators accepting conflicting drafts at once
         cannot both succeed."""
@@ -50,9 +57,16 @@ class PairsRepo:
             cursor = await conn.execute(
                 "INSERT INTO pairs (organization_id, mentor_id, form, kind, status, created_by,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (organization_id, mentor_id, form, kind, PairStatus.INVITED.value, created_by,
-                 stamp),
-            )  # fmt: skip
+                (
+                    organization_id,
+                    mentor_id,
+                    form,
+                    kind,
+                    PairStatus.INVITED.value,
+                    created_by,
+                    stamp,
+                ),
+            )
             pair_id = cursor.lastrowid
             assert pair_id is not None
             for person_id, role in [(mentor_id, Role.MENTOR)] + [
@@ -105,9 +119,16 @@ class PairsRepo:
                 "UPDATE pair_participants SET decision = ?, decided_at = ?, reason = ?"
                 " WHERE pair_id = ? AND person_id = ? AND decision = ? AND pair_id IN"
                 " (SELECT id FROM pairs WHERE status IN (?, ?))",
-                (decision.value, stamp, reason, pair_id, person_id, Decision.PENDING.value,
-                 *_HOLDING),
-            )  # fmt: skip
+                (
+                    decision.value,
+                    stamp,
+                    reason,
+                    pair_id,
+                    person_id,
+                    Decision.PENDING.value,
+                    *_HOLDING,
+                ),
+            )
             if cursor.rowcount != 1:
                 return None
             current = await conn.fetch_one("SELECT status FROM pairs WHERE id = ?", (pair_id,))
@@ -203,9 +224,11 @@ class PairsRepo:
     # --- the curator's draft proposal ---
 
     async def replace_drafts(
-        self, organization_id: int, drafts: list[tuple[int, int, float, tuple[str, ...]]],
+        self,
+        organization_id: int,
+        drafts: list[tuple[int, int, float, tuple[str, ...]]],
         now: datetime,
-    ) -> None:  # fmt: skip
+    ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE pair_drafts SET status = 'discarded' WHERE organization_id = ?"
@@ -216,9 +239,15 @@ class PairsRepo:
                 await conn.execute(
                     "INSERT INTO pair_drafts (organization_id, mentee_id, mentor_id, score,"
                     " reasons, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)",
-                    (organization_id, mentee_id, mentor_id, score,
-                     json.dumps(reasons, ensure_ascii=False), to_db_time(now)),
-                )  # fmt: skip
+                    (
+                        organization_id,
+                        mentee_id,
+                        mentor_id,
+                        score,
+                        json.dumps(reasons, ensure_ascii=False),
+                        to_db_time(now),
+                    ),
+                )
 
     async def drafts(self, organization_id: int) -> list[PairDraft]:
         rows = await self._db.fetch_all(
@@ -266,11 +295,12 @@ def _pair(rows: list[Row]) -> Pair:
         created_at=from_db_time(first["created_at"]),
         activated_at=from_db_time(first["activated_at"]) if first["activated_at"] else None,
         participants=tuple(
-            PairParticipant(row["person_id"], Role(row["role"]), Decision(row["decision"]),
-                            row["reason"])
+            PairParticipant(
+                row["person_id"], Role(row["role"]), Decision(row["decision"]), row["reason"]
+            )
             for row in rows
         ),
-    )  # fmt: skip
+    )
 
 
 def _draft(row: Row) -> PairDraft:
@@ -324,8 +354,9 @@ class PairRequestsRepo:
         )
         if row is None:
             return None
-        return PairRequest(row["id"], row["pair_id"], row["person_id"], row["kind"],
-                           row["reason"], row["status"])  # fmt: skip
+        return PairRequest(
+            row["id"], row["pair_id"], row["person_id"], row["kind"], row["reason"], row["status"]
+        )
 
     async def decide(self, request_id: int, approve: bool, comment: str, now: datetime) -> bool:
         """Record the curator's decision; an approval ends the pair early with the reason,
@@ -345,9 +376,14 @@ class PairRequestsRepo:
                     " SELECT kind || ': ' || reason FROM pair_requests WHERE id = ?)"
                     " WHERE id = (SELECT pair_id FROM pair_requests WHERE id = ?)"
                     " AND status = ?",
-                    (PairStatus.ENDED.value, stamp, request_id, request_id,
-                     PairStatus.ACTIVE.value),
-                )  # fmt: skip
+                    (
+                        PairStatus.ENDED.value,
+                        stamp,
+                        request_id,
+                        request_id,
+                        PairStatus.ACTIVE.value,
+                    ),
+                )
         return True
 
 
@@ -361,9 +397,14 @@ class PreferencesRepo:
         )
 
     async def toggle(
-        self, organization_id: int, chooser_id: int, chosen_id: int, side: Role, limit: int,
+        self,
+        organization_id: int,
+        chooser_id: int,
+        chosen_id: int,
+        side: Role,
+        limit: int,
         now: datetime,
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         """Add or remove one choice; False when adding would exceed the limit."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(

@@ -39,8 +39,9 @@ class PeopleRepo:
         if not rows:
             return None, []
         first = rows[0]
-        person = Person(id=first["id"], telegram_id=first["telegram_id"],
-                        is_active=bool(first["is_active"]))  # fmt: skip
+        person = Person(
+            id=first["id"], telegram_id=first["telegram_id"], is_active=bool(first["is_active"])
+        )
         grants = [
             RoleGrant(Role(row["role"]), row["district_id"], row["organization_id"])
             for row in rows

@@ -45,8 +45,14 @@ class ProgramsRepo:
         for row in rows:
             start, months = json.loads(row["start"]), json.loads(row["months"])
             if start and months:
-                terms.append(ProgramTerm(row["id"], row["organization_id"],
-                                         date.fromisoformat(str(start)), int(months)))  # fmt: skip
+                terms.append(
+                    ProgramTerm(
+                        row["id"],
+                        row["organization_id"],
+                        date.fromisoformat(str(start)),
+                        int(months),
+                    )
+                )
         return terms
 
     async def get(self, pair_id: int) -> Program | None:

@@ -55,17 +55,28 @@ class SchoolYearsRepo:
                 (stamp, organization_id),
             )
             assert figures is not None and held is not None
-            working = [row["id"] for row in await conn.fetch_all(
-                f"SELECT id FROM pairs WHERE {_CURRENT} AND status = ?",
-                (organization_id, PairStatus.ACTIVE.value),
-            )]  # fmt: skip
+            working = [
+                row["id"]
+                for row in await conn.fetch_all(
+                    f"SELECT id FROM pairs WHERE {_CURRENT} AND status = ?",
+                    (organization_id, PairStatus.ACTIVE.value),
+                )
+            ]
             cursor = await conn.execute(
                 "INSERT INTO school_years (organization_id, label, closed_at, closed_by, pairs,"
                 " completed, ended_early, meetings, feedback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (organization_id, label, stamp, closed_by, figures["pairs"],
-                 figures["completed"], figures["ended_early"], held["meetings"],
-                 held["feedback"]),
-            )  # fmt: skip
+                (
+                    organization_id,
+                    label,
+                    stamp,
+                    closed_by,
+                    figures["pairs"],
+                    figures["completed"],
+                    figures["ended_early"],
+                    held["meetings"],
+                    held["feedback"],
+                ),
+            )
             year_id = cursor.lastrowid
             await conn.execute(
                 f"UPDATE pairs SET status = ?, ended_at = ?, end_reason = 'year_closed'"
@@ -104,8 +115,16 @@ class SchoolYearsRepo:
             params,
         )
         return [
-            SchoolYear(row["id"], row["organization_id"], row["label"],
-                       from_db_time(row["closed_at"]), row["pairs"], row["completed"],
-                       row["ended_early"], row["meetings"], row["feedback"])
+            SchoolYear(
+                row["id"],
+                row["organization_id"],
+                row["label"],
+                from_db_time(row["closed_at"]),
+                row["pairs"],
+                row["completed"],
+                row["ended_early"],
+                row["meetings"],
+                row["feedback"],
+            )
             for row in rows
-        ]  # fmt: skip
+        ]

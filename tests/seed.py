@@ -16,16 +16,30 @@ from storage.people import PeopleRepo
 from tests.harness import FakeClock
 
 MENTEE_ANSWERS: dict[str, Any] = {
-    "full_name": "Наставляемая", "position": "учитель", "category": "young",
-    "subjects": ["math"], "experience": 1, "difficulties": ["lesson", "discipline"],
-    "expectations": None, "format": "in_person", "days": ["mon"], "times": ["after"],
-}  # fmt: skip
-MENTOR_ANSWERS: dict[str, Any] = {
-    "full_name": "Наставник", "position": "учитель", "subjects": ["math"], "experience": 20,
-    "qualification": "highest", "competences": ["lesson", "discipline"],
-    "has_experience": False, "capacity": 1, "format": "in_person", "days": ["mon"],
+    "full_name": "Наставляемая",
+    "position": "учитель",
+    "category": "young",
+    "subjects": ["math"],
+    "experience": 1,
+    "difficulties": ["lesson", "discipline"],
+    "expectations": None,
+    "format": "in_person",
+    "days": ["mon"],
     "times": ["after"],
-}  # fmt: skip
+}
+MENTOR_ANSWERS: dict[str, Any] = {
+    "full_name": "Наставник",
+    "position": "учитель",
+    "subjects": ["math"],
+    "experience": 20,
+    "qualification": "highest",
+    "competences": ["lesson", "discipline"],
+    "has_experience": False,
+    "capacity": 1,
+    "format": "in_person",
+    "days": ["mon"],
+    "times": ["after"],
+}
 
 
 async def school(db: Database, clock: FakeClock, name: str = "Школа № 1") -> int:
@@ -46,25 +60,37 @@ async def person(db: Database, clock: FakeClock, telegram_id: int, grant: RoleGr
 
 
 async def participant(
-    db: Database, clock: FakeClock, school_id: int, telegram_id: int, role: Role,
+    db: Database,
+    clock: FakeClock,
+    school_id: int,
+    telegram_id: int,
+    role: Role,
     **answers: Any,
-) -> int:  # fmt: skip
+) -> int:
     """A teacher who joined, consented and submitted the questionnaire of their role."""
     person_id = await person(db, clock, telegram_id, RoleGrant(role, organization_id=school_id))
     await ConsentsRepo(db).record(
-        person_id, school_id, ConsentKind.PERSONAL_DATA, PERSONAL_DATA_CONSENT.version,
-        document_hash(PERSONAL_DATA_CONSENT, "Школа"), True, clock.now(), 1,
-    )  # fmt: skip
+        person_id,
+        school_id,
+        ConsentKind.PERSONAL_DATA,
+        PERSONAL_DATA_CONSENT.version,
+        document_hash(PERSONAL_DATA_CONSENT, "Школа"),
+        True,
+        clock.now(),
+        1,
+    )
     base = MENTEE_ANSWERS if role is Role.MENTEE else MENTOR_ANSWERS
     given = {**base, "full_name": f"{base['full_name']} {telegram_id}", **answers}
     form = DEFAULT_CATALOG.current(f"{role.value}_questionnaire")
     sessions = FormSessionsRepo(db)
-    session = await sessions.start(person_id, school_id, form.id, form.version, "full_name",
-                                   clock.now())  # fmt: skip
+    session = await sessions.start(
+        person_id, school_id, form.id, form.version, "full_name", clock.now()
+    )
     order = [q.id for q in form.questions]
     for index, question_id in enumerate(order):
         following = order[index + 1] if index + 1 < len(order) else ""
-        await sessions.answer(session.id, question_id, given.get(question_id), following,
-                              clock.now())  # fmt: skip
+        await sessions.answer(
+            session.id, question_id, given.get(question_id), following, clock.now()
+        )
     assert await sessions.submit(session.id, list(given), clock.now())
     return person_id

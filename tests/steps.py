@@ -35,10 +35,17 @@ ADMIN = 100
 CURATOR = 50
 TEACHER = 300
 MENTOR, MENTEE = 11, 21
-STICKER = {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
-                       "height": 512, "is_animated": False, "is_video": False}}  # fmt: skip
-
-
+STICKER = {
+    "sticker": {
+        "file_id": "s",
+        "file_unique_id": "s",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+}
 
 
 def invite_token(text: str) -> str:
@@ -126,8 +133,9 @@ async def fill_mentee(
 
 def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
     people, outbox, pairs = PeopleRepo(db), OutboxRepo(db), PairsRepo(db)
-    banks = BankService(people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox,
-                        DEFAULT_CATALOG, clock)  # fmt: skip
+    banks = BankService(
+        people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox, DEFAULT_CATALOG, clock
+    )
     service = PairService(
         pairs, PairRequestsRepo(db), PreferencesRepo(db), banks, people, outbox, clock
     )
@@ -137,8 +145,6 @@ def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
 async def deliver(bot: Bot, db: Database, clock: FakeClock) -> None:
     sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, OutboxSettings())
     await sender.tick()
-
-
 
 
 async def active_pair(db: Database, clock: FakeClock, school_id: int) -> Pair:
@@ -168,8 +174,11 @@ async def write_program(tg: Harness) -> dict[str, Any]:
     assert "от 3 до 12" in short["text"]
     await tg.send(MENTOR, "6")
     await tg.send(MENTOR, "Снять затруднения с дисциплиной на уроке")
-    await tg.send(MENTOR, "Анализ урока; разбор двух уроков; 15.12.2026; карта урока\n"
-                          "Классное руководство; план работы; 20.01.2027; план")  # fmt: skip
+    await tg.send(
+        MENTOR,
+        "Анализ урока; разбор двух уроков; 15.12.2026; карта урока\n"
+        "Классное руководство; план работы; 20.01.2027; план",
+    )
     await tg.press(MENTOR, "Пропустить »")
     return await tg.press(MENTOR, "📨 Отправить")
 
@@ -188,15 +197,24 @@ def meeting_services(
     engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
     programs = ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock)
     service = MeetingService(
-        MeetingsRepo(db), PairsRepo(db), people, OrganizationsRepo(db), outbox, engine,
-        programs, MeetingSettings(), QuietHours(), clock,
-    )  # fmt: skip
+        MeetingsRepo(db),
+        PairsRepo(db),
+        people,
+        OrganizationsRepo(db),
+        outbox,
+        engine,
+        programs,
+        MeetingSettings(),
+        QuietHours(),
+        clock,
+    )
     return service, programs
 
 
 async def outbox_keys(db: Database, status: str) -> list[str]:
-    rows = await db.fetch_all("SELECT unique_key FROM outbox WHERE status = ? ORDER BY id",
-                              (status,))  # fmt: skip
+    rows = await db.fetch_all(
+        "SELECT unique_key FROM outbox WHERE status = ? ORDER BY id", (status,)
+    )
     return [row["unique_key"] for row in rows]
 
 

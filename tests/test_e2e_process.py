@@ -38,9 +38,14 @@ class BotProcess:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "app", cwd=ROOT, env=self.env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "app",
+            cwd=ROOT,
+            env=self.env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         await wait_until(lambda: any(m == "getMe" for m, _ in self.fake.requests))
 
     async def stop(self, kill: bool = False) -> bytes:
@@ -130,8 +135,10 @@ async def test_admin_to_school_to_curator_to_teacher(running: BotProcess) -> Non
     choose = await running.say(301, f"/start {_token(link['text'])}")
     assert "ГБОУ СОШ № 2 <Кинель>" in str(choose["text"])
     await running.press(301, "Я наставник")
-    assert any("наставник (ГБОУ СОШ № 2 <Кинель>)" in m.get("text", "")
-               for m in running.fake.bot_messages(301))  # fmt: skip
+    assert any(
+        "наставник (ГБОУ СОШ № 2 <Кинель>)" in m.get("text", "")
+        for m in running.fake.bot_messages(301)
+    )
     # Commands were set per role with chat scopes.
     assert "chat:201" in running.fake.commands and "default:" in running.fake.commands
 
@@ -153,10 +160,13 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     secret = "s3cret-token-for-tests"
     env = bot_env(
-        tmp_path, url, NASTAVNIK_BOT_MODE="webhook",
+        tmp_path,
+        url,
+        NASTAVNIK_BOT_MODE="webhook",
         NASTAVNIK_WEBHOOK_URL="https://bot.school.example/telegram/webhook",
-        NASTAVNIK_WEBHOOK_LISTEN_PORT=str(port), NASTAVNIK_WEBHOOK_SECRET_TOKEN=secret,
-    )  # fmt: skip
+        NASTAVNIK_WEBHOOK_LISTEN_PORT=str(port),
+        NASTAVNIK_WEBHOOK_SECRET_TOKEN=secret,
+    )
     bot = BotProcess(fake, env)
     await bot.start()
     try:
@@ -170,18 +180,20 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
             for _ in range(100):  # the listener comes up right after setWebhook
                 try:
                     forged = await http.post(
-                        endpoint, json=fake.message_update(ADMIN, "/menu"),
+                        endpoint,
+                        json=fake.message_update(ADMIN, "/menu"),
                         headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
-                    )  # fmt: skip
+                    )
                     break
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.05)
             assert forged.status == 401
             assert fake.bot_messages(ADMIN) == []
             real = await http.post(
-                endpoint, json=fake.message_update(ADMIN, "/menu"),
+                endpoint,
+                json=fake.message_update(ADMIN, "/menu"),
                 headers={"X-Telegram-Bot-Api-Secret-Token": secret},
-            )  # fmt: skip
+            )
             assert real.status == 200
         # Acknowledged only once handled: the reply is already there (Telegram would resend
         # an update whose handling a crash cut short).
@@ -199,9 +211,14 @@ async def test_wrong_token_stops_with_a_message(tmp_path: Path) -> None:
     env = bot_env(tmp_path, url, BOT_TOKEN="987654321:AAHotherotherotherotherotherother12")
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "app", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "app",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         _, err = await asyncio.wait_for(process.communicate(), 30)
     finally:
         await runner.cleanup()
@@ -274,19 +291,28 @@ async def test_bot_api_outage_while_running(running: BotProcess) -> None:
             "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at, status,"
             " attempts, next_attempt_at, created_at) VALUES ('outage-reminder', ?, 'reminder',"
             " '{\"text\": \"Напоминание после сбоя\"}', ?, ?, 'pending', 0, ?, ?)",
-            (ADMIN, to_db_time(now), to_db_time(now + timedelta(hours=1)), to_db_time(now),
-             to_db_time(now)),
-        )  # fmt: skip
+            (
+                ADMIN,
+                to_db_time(now),
+                to_db_time(now + timedelta(hours=1)),
+                to_db_time(now),
+                to_db_time(now),
+            ),
+        )
         db.commit()
     finally:
         db.close()
     running.fake.queue(running.fake.message_update(ADMIN, "/help"))
     await wait_until(
-        lambda: any(m.get("text") == "Напоминание после сбоя"
-                    for m in running.fake.bot_messages(ADMIN)), timeout=60)  # fmt: skip
+        lambda: any(
+            m.get("text") == "Напоминание после сбоя" for m in running.fake.bot_messages(ADMIN)
+        ),
+        timeout=60,
+    )
     await wait_until(
-        lambda: any("Что умеет бот" in m.get("text", "")
-                    for m in running.fake.bot_messages(ADMIN)), timeout=60)  # fmt: skip
+        lambda: any("Что умеет бот" in m.get("text", "") for m in running.fake.bot_messages(ADMIN)),
+        timeout=60,
+    )
 
 
 async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
@@ -295,8 +321,15 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
     unknown and never resent (so nothing is ever sent twice)."""
     fake = FakeTelegram(token=TOKEN)
     runner, url = await serve(fake)
-    bot = BotProcess(fake, bot_env(tmp_path, url, NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
-                                   NASTAVNIK_OUTBOX_RATE_PER_SECOND="50"))  # fmt: skip
+    bot = BotProcess(
+        fake,
+        bot_env(
+            tmp_path,
+            url,
+            NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
+            NASTAVNIK_OUTBOX_RATE_PER_SECOND="50",
+        ),
+    )
     path = bot.env["NASTAVNIK_DATABASE_PATH"]
     chats = list(range(6_000_000, 6_000_200))
     try:
@@ -307,9 +340,18 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
             "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at, status,"
             " attempts, next_attempt_at, created_at) VALUES (?, ?, 'broadcast',"
             " '{\"text\": \"Объявление\"}', ?, ?, 'pending', 0, ?, ?)",
-            [(f"drain:{chat}", chat, to_db_time(now), to_db_time(now + timedelta(hours=1)),
-              to_db_time(now), to_db_time(now)) for chat in chats],
-        )  # fmt: skip
+            [
+                (
+                    f"drain:{chat}",
+                    chat,
+                    to_db_time(now),
+                    to_db_time(now + timedelta(hours=1)),
+                    to_db_time(now),
+                    to_db_time(now),
+                )
+                for chat in chats
+            ],
+        )
         db.commit()
         await wait_until(lambda: sum(c in fake.chats for c in chats) >= 60)
         await bot.stop(kill=True)
@@ -354,8 +396,10 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
     await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
 
     def invitations(user: int) -> int:
-        return sum("Приглашение в наставническую пару" in str(m.get("text"))
-                   for m in fake.bot_messages(user))  # fmt: skip
+        return sum(
+            "Приглашение в наставническую пару" in str(m.get("text"))
+            for m in fake.bot_messages(user)
+        )
 
     try:
         await bot.start()
@@ -377,8 +421,11 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
 
         await bot.start()
         await bot.press(MENTEE, tr("btn-accept"))
-        await wait_until(lambda: any("пара начала работу" in str(m.get("text"))
-                                     for m in fake.bot_messages(CURATOR)))  # fmt: skip
+        await wait_until(
+            lambda: any(
+                "пара начала работу" in str(m.get("text")) for m in fake.bot_messages(CURATOR)
+            )
+        )
         await bot._settle()
         pairs = await db.fetch_all("SELECT status FROM pairs")
     finally:

@@ -74,10 +74,13 @@ async def test_withdrawal_of_a_mentor_with_a_program_erases_the_program(
 async def sent(db: Database, key: str, chat_id: int, text: str, finished: FakeClock) -> None:
     """A message delivered at the clock's time."""
     now = finished.now()
-    await OutboxRepo(db).enqueue(key, chat_id, "notice", message_payload(text), now,
-                                 now + timedelta(days=1), now)  # fmt: skip
-    await db.execute("UPDATE outbox SET status = 'sent', finished_at = ? WHERE unique_key = ?",
-                     (to_db_time(now), key))  # fmt: skip
+    await OutboxRepo(db).enqueue(
+        key, chat_id, "notice", message_payload(text), now, now + timedelta(days=1), now
+    )
+    await db.execute(
+        "UPDATE outbox SET status = 'sent', finished_at = ? WHERE unique_key = ?",
+        (to_db_time(now), key),
+    )
 
 
 async def test_daily_erasure_job_finishes_the_duty_and_records_it(
@@ -111,8 +114,10 @@ async def test_daily_erasure_job_finishes_the_duty_and_records_it(
     # the mentor. The text sent to the mentee after withdrawing went with the person's erasure.
     assert (run.people, run.messages, run.backups) == (1, 4, 1)
 
-    payloads = {row["unique_key"]: row["payload"] for row in
-                await db.fetch_all("SELECT unique_key, payload FROM outbox")}  # fmt: skip
+    payloads = {
+        row["unique_key"]: row["payload"]
+        for row in await db.fetch_all("SELECT unique_key, payload FROM outbox")
+    }
     assert payloads["old-to-mentor"] == "{}" and payloads["in-flight-to-mentee"] == "{}"
     assert "Встреча завтра" in payloads["recent-to-mentor"]
     assert not old_copy.exists() and recent_copy.exists() and unrelated.exists()

@@ -32,7 +32,7 @@ async def test_group_chat_is_told_once_to_use_private_chat(tg: Harness) -> None:
             None,
             {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
             tr("unsupported-content"),
-        ),  # fmt: skip
+        ),
     ],
 )
 async def test_unexpected_messages_get_explanation_and_menu(
@@ -195,8 +195,9 @@ async def test_every_handler_and_filter_runs_on_the_event_loop(tg: Harness) -> N
 
 async def test_status_for_administrators_only(tg: Harness, db: Database, clock: FakeClock) -> None:
     now = clock.now()
-    await OutboxRepo(db).enqueue("k", 5, "broadcast", message_payload("x"), now,
-                                 now + timedelta(hours=1), now)  # fmt: skip
+    await OutboxRepo(db).enqueue(
+        "k", 5, "broadcast", message_payload("x"), now, now + timedelta(hours=1), now
+    )
     clock.advance(hours=2, minutes=3)
     report = await tg.send(ADMIN, "/status")
     assert "Версия: 0.1.0" in report["text"] and "Работает: 2:03:01" in report["text"]

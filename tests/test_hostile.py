@@ -23,10 +23,18 @@ from tests.conftest import TOKEN
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN, AGREE, CURATOR, MENTEE, MENTOR, TEACHER, active_pair, join_teacher
 
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-STICKER = {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
-           "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+STICKER = {
+    "file_id": "s",
+    "file_unique_id": "s",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
 
 
 def no_failures(caplog: pytest.LogCaptureFixture) -> None:
@@ -85,16 +93,22 @@ async def test_logs_carry_ids_not_names_answers_or_token(
 
 PEOPLE_IN_THE_WORLD = (ADMIN, CURATOR, MENTOR, MENTEE, 60, 999)  # 60: another school's curator
 CALLBACK_KINDS = sorted(
-    (c for c in vars(callbacks).values()
-     if isinstance(c, type) and issubclass(c, CallbackData) and c is not CallbackData),
+    (
+        c
+        for c in vars(callbacks).values()
+        if isinstance(c, type) and issubclass(c, CallbackData) and c is not CallbackData
+    ),
     key=lambda c: c.__name__,
-)  # fmt: skip
+)
 STATES = sorted(
-    (s for group in vars(states).values()
-     if isinstance(group, type) and issubclass(group, StatesGroup) and group is not StatesGroup
-     for s in group.__all_states__),
+    (
+        s
+        for group in vars(states).values()
+        if isinstance(group, type) and issubclass(group, StatesGroup) and group is not StatesGroup
+        for s in group.__all_states__
+    ),
     key=lambda s: str(s.state),
-)  # fmt: skip
+)
 
 
 def _field_values(annotation: object) -> st.SearchStrategy[str]:
@@ -138,15 +152,29 @@ async def test_forged_buttons_of_every_kind_from_everyone(
 
 
 @FUZZ
-@given(state=st.sampled_from(STATES), text=st.text(min_size=1, max_size=200),
-       data=st.fixed_dictionaries({}, optional={
-           "session_id": st.integers(-1, 5), "pair_id": st.integers(-1, 5),
-           "invite_id": st.integers(-1, 5), "district_id": st.integers(-1, 5),
-           "request_id": st.integers(-1, 5), "starts_at": st.text(max_size=12)}))  # fmt: skip
+@given(
+    state=st.sampled_from(STATES),
+    text=st.text(min_size=1, max_size=200),
+    data=st.fixed_dictionaries(
+        {},
+        optional={
+            "session_id": st.integers(-1, 5),
+            "pair_id": st.integers(-1, 5),
+            "invite_id": st.integers(-1, 5),
+            "district_id": st.integers(-1, 5),
+            "request_id": st.integers(-1, 5),
+            "starts_at": st.text(max_size=12),
+        },
+    ),
+)
 async def test_text_and_stickers_in_every_state_with_any_state_data(
-    tg: Harness, caplog: pytest.LogCaptureFixture, world: int, state: State, text: str,
+    tg: Harness,
+    caplog: pytest.LogCaptureFixture,
+    world: int,
+    state: State,
+    text: str,
     data: dict[str, object],
-) -> None:  # fmt: skip
+) -> None:
     """A dialog state whose data is stale or missing (a restart mid-dialog, an old version,
     a forged update) still gets an answer, never a failure."""
     caplog.set_level(logging.ERROR)

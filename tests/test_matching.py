@@ -21,10 +21,20 @@ def mentor(pid: int, areas: set[str], capacity: int = 1, **kw: object) -> Profil
 
 
 def test_score_explains_itself_in_russian() -> None:
-    e = mentee(1, {"lesson", "discipline", "parents", "digital"}, subjects=frozenset({"math"}),
-               format="in_person", days=frozenset({"mon", "wed"}))  # fmt: skip
-    r = mentor(2, {"lesson", "discipline", "parents"}, subjects=frozenset({"math", "physics"}),
-               format="in_person", days=frozenset({"wed"}))  # fmt: skip
+    e = mentee(
+        1,
+        {"lesson", "discipline", "parents", "digital"},
+        subjects=frozenset({"math"}),
+        format="in_person",
+        days=frozenset({"mon", "wed"}),
+    )
+    r = mentor(
+        2,
+        {"lesson", "discipline", "parents"},
+        subjects=frozenset({"math", "physics"}),
+        format="in_person",
+        days=frozenset({"wed"}),
+    )
     match = score(e, r)
     assert match is not None
     assert match.reasons == (
@@ -46,12 +56,15 @@ def random_profile(rng: random.Random, pid: int, is_mentor: bool) -> Profile:
         return frozenset(o.id for o in rng.sample(options, k))
 
     return Profile(
-        pid, str(pid), pick(COMPETENCE_AREAS, rng.randint(0, 4)),
+        pid,
+        str(pid),
+        pick(COMPETENCE_AREAS, rng.randint(0, 4)),
         subjects=pick(SUBJECTS, rng.randint(0, 2)),
         format=rng.choice([None, "in_person", "remote", "mixed"]),
-        days=pick(DAYS, rng.randint(0, 3)), times=pick(TIMES, rng.randint(0, 2)),
+        days=pick(DAYS, rng.randint(0, 3)),
+        times=pick(TIMES, rng.randint(0, 2)),
         capacity=rng.randint(0, 3) if is_mentor else 1,
-    )  # fmt: skip
+    )
 
 
 def test_vectorised_scores_equal_the_explained_ones() -> None:

@@ -38,17 +38,21 @@ from tests.steps import (
 )
 
 
-async def test_bad_times_are_explained(tg: Harness, db: Database, clock: FakeClock,
-                                       school: int) -> None:  # fmt: skip
+async def test_bad_times_are_explained(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
     await active_pair(db, clock, school)
     await tg.send(MENTOR, "/menu")
     await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
     ask = await tg.press(MENTOR, tr("btn-meeting-new"))
     assert "Europe/Moscow" in str(ask["text"])
-    for typed, reason in (("31.02 10:00", texts.when_no_such_date("31.02")),
-                          ("вчера", tr("when-past")), ("28.11 25:61", texts.when_bad_time("25:61")),
-                          ("28.11.2028 10:00", tr("when-too-far"))):  # fmt: skip
+    for typed, reason in (
+        ("31.02 10:00", texts.when_no_such_date("31.02")),
+        ("вчера", tr("when-past")),
+        ("28.11 25:61", texts.when_bad_time("25:61")),
+        ("28.11.2028 10:00", tr("when-too-far")),
+    ):
         assert (await tg.send(MENTOR, typed))["text"] == reason
     assert await MeetingsRepo(db).of_pair(1) == []
 
@@ -78,8 +82,9 @@ async def test_propose_confirm_remind_and_feedback(
     withdrawn = await outbox_keys(db, "withdrawn")
     assert len(withdrawn) == 3 and all(":owed:" in k for k in withdrawn)  # 2 chasers, 1 alert
     assert any(":owed:" in k for k in await outbox_keys(db, "pending"))  # the mentor still owes
-    again = await tg.press_data(MENTEE, MeetingCb(meeting_id=1, revision=1,
-                                action=MeetingAction.FEEDBACK).pack())  # fmt: skip
+    again = await tg.press_data(
+        MENTEE, MeetingCb(meeting_id=1, revision=1, action=MeetingAction.FEEDBACK).pack()
+    )
     assert tg.alert() == tr("feedback-already") and again
     await tg.send(MENTOR, "/menu")
     await tg.press(MENTOR, tr("btn-my-pairs"))
@@ -104,18 +109,23 @@ async def test_move_between_reminders_and_cancel(
     moved = await tg.send(MENTEE, "в пятницу 15:00")
     assert moved["text"] == tr("meeting-proposed")
     assert not any(k.startswith("meeting:1:r1:") for k in await outbox_keys(db, "pending"))
-    await tg.press_data(MENTOR, MeetingCb(meeting_id=1, revision=1,
-                                          action=MeetingAction.CONFIRM).pack())  # fmt: skip
+    await tg.press_data(
+        MENTOR, MeetingCb(meeting_id=1, revision=1, action=MeetingAction.CONFIRM).pack()
+    )
     assert tg.alert() == tr("meeting-not-proposed")
     clock.advance(seconds=2)
     await deliver(bot, db, clock)
     assert "27.11.2026 15:00" in fake.last(MENTOR)["text"]
     await tg.press(MENTOR, tr("btn-meeting-cancel"))
     assert tg.alert() == tr("meeting-cancelled")
-    assert not any(k.startswith("meeting:1:") for k in await outbox_keys(db, "pending")
-                   if ":cancelled:" not in k)  # fmt: skip
-    await tg.press_data(MENTOR, MeetingCb(meeting_id=1, revision=2,
-                                          action=MeetingAction.FEEDBACK).pack())  # fmt: skip
+    assert not any(
+        k.startswith("meeting:1:")
+        for k in await outbox_keys(db, "pending")
+        if ":cancelled:" not in k
+    )
+    await tg.press_data(
+        MENTOR, MeetingCb(meeting_id=1, revision=2, action=MeetingAction.FEEDBACK).pack()
+    )
     assert tg.alert() == tr("feedback-for-cancelled")
 
 
@@ -126,8 +136,11 @@ async def test_ended_pair_and_forged_meeting_buttons(
     await propose(tg)
     await seed.participant(db, clock, school, 22, Role.MENTEE)
     for action in MeetingAction:
-        await tg.press_data(22, MeetingCb(meeting_id=1, revision=1, action=action).pack(),
-                            tg.fake.message_update(22, "x")["message"])  # fmt: skip
+        await tg.press_data(
+            22,
+            MeetingCb(meeting_id=1, revision=1, action=action).pack(),
+            tg.fake.message_update(22, "x")["message"],
+        )
         assert tg.alert() == tr("meeting-not-yours")
     await db.execute("UPDATE pairs SET status = 'ended' WHERE id = ?", (pair.id,))
     await tg.send(MENTOR, "/menu")

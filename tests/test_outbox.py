@@ -28,14 +28,24 @@ def sender(bot: Bot, outbox: OutboxRepo, db: Database, clock: FakeClock) -> Outb
 
 
 async def queue(
-    outbox: OutboxRepo, clock: FakeClock, key: str, chat_id: int,
-    due_in: float = 0, lives: float = 3600, text: str = "Напоминание: встреча в <b>15:30</b>",
-) -> None:  # fmt: skip
+    outbox: OutboxRepo,
+    clock: FakeClock,
+    key: str,
+    chat_id: int,
+    due_in: float = 0,
+    lives: float = 3600,
+    text: str = "Напоминание: встреча в <b>15:30</b>",
+) -> None:
     now = clock.now()
     await outbox.enqueue(
-        key, chat_id, "reminder", message_payload(text),
-        now + timedelta(seconds=due_in), now + timedelta(seconds=due_in + lives), now,
-    )  # fmt: skip
+        key,
+        chat_id,
+        "reminder",
+        message_payload(text),
+        now + timedelta(seconds=due_in),
+        now + timedelta(seconds=due_in + lives),
+        now,
+    )
 
 
 async def status(outbox: OutboxRepo, key: str) -> OutboxStatus:
@@ -197,9 +207,16 @@ async def test_urgent_reminder_overtakes_a_broadcast(
         await queue(outbox, clock, f"broadcast:{chat}", chat, text="Объявление")
     clock.advance(seconds=1)
     now = clock.now()
-    await outbox.enqueue("meeting:1:r1:remind:1:9", 999, "meeting_reminder",
-                         message_payload("⏰ Встреча через час"), now,
-                         now + timedelta(hours=1), now, urgent=True)  # fmt: skip
+    await outbox.enqueue(
+        "meeting:1:r1:remind:1:9",
+        999,
+        "meeting_reminder",
+        message_payload("⏰ Встреча через час"),
+        now,
+        now + timedelta(hours=1),
+        now,
+        urgent=True,
+    )
     await sender.tick(max_batches=1)
     assert fake.chats[999][0]["text"] == "⏰ Встреча через час"
     assert next(iter(fake.chats)) == 999  # it went first

@@ -41,8 +41,9 @@ async def test_proposal_to_active_pair_and_order(
     for user in (21, 11):
         reply = await tg.press(user, tr("btn-accept"))
         assert reply["text"] == tr("pair-accepted")
-    statuses = {await _tg(db, p.mentee_ids[0]): p.status
-                for p in await PairsRepo(db).for_school(school)}  # fmt: skip
+    statuses = {
+        await _tg(db, p.mentee_ids[0]): p.status for p in await PairsRepo(db).for_school(school)
+    }
     assert statuses == {21: PairStatus.ACTIVE, 22: PairStatus.INVITED}
     await deliver(bot, db, clock)
     clock.advance(seconds=1)  # one message per second to the same chat
@@ -59,8 +60,7 @@ async def test_proposal_to_active_pair_and_order(
     table = document.tables[0]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["№", "Наставник", "Наставляемый(е)", "Форма", "Вид", "Срок"]
-    assert rows[1][1:5] == ["Наставник 11", "Наставляемая 21", "учитель – учитель",
-                            "традиционное"]  # fmt: skip
+    assert rows[1][1:5] == ["Наставник 11", "Наставляемая 21", "учитель – учитель", "традиционное"]
     assert rows[1][5] == "с 23.11.2026"
     assert "Об утверждении наставнических пар/групп" in "\n".join(
         p.text for p in document.paragraphs
@@ -158,16 +158,25 @@ async def test_forged_pair_buttons_are_refused(
     await pairs.replace_drafts(school, [(mentee, mentor, 1.0, ("x",))], clock.now())
     draft = (await pairs.drafts(school))[0]
     # A mentee of another school answering this school's invitation.
-    await tg.press_data(31, PairInviteCb(pair_id=created.id, accept=True).pack(),
-                        tg.fake.message_update(31, "x")["message"])  # fmt: skip
+    await tg.press_data(
+        31,
+        PairInviteCb(pair_id=created.id, accept=True).pack(),
+        tg.fake.message_update(31, "x")["message"],
+    )
     assert tg.alert() == tr("pair-invitation-gone")
     # The other school's curator accepting this school's draft.
-    await tg.press_data(60, DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
-                        tg.fake.message_update(60, "x")["message"])  # fmt: skip
+    await tg.press_data(
+        60,
+        DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
+        tg.fake.message_update(60, "x")["message"],
+    )
     assert tg.alert() == tr("forbidden")
     # A mentee pressing a curator's draft button.
-    await tg.press_data(21, DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
-                        tg.fake.message_update(21, "x")["message"])  # fmt: skip
+    await tg.press_data(
+        21,
+        DraftCb(draft_id=draft.id, action=DraftAction.ACCEPT).pack(),
+        tg.fake.message_update(21, "x")["message"],
+    )
     assert tg.alert() == tr("forbidden")
     still = await pairs.get(created.id)
     assert still is not None and still.status is PairStatus.INVITED
@@ -230,8 +239,9 @@ async def test_preference_round_makes_mutual_choices_win(
 ) -> None:
     # On questionnaires alone mentee 21 fits mentor 11 best; 21 and 12 choose each other.
     await seed.participant(db, clock, school, 11, Role.MENTOR)
-    await seed.participant(db, clock, school, 12, Role.MENTOR, competences=["gifted"],
-                           subjects=["history"])  # fmt: skip
+    await seed.participant(
+        db, clock, school, 12, Role.MENTOR, competences=["gifted"], subjects=["history"]
+    )
     await seed.participant(db, clock, school, 21, Role.MENTEE)
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")

@@ -44,14 +44,21 @@ async def test_mentor_drafts_mentee_confirms_curator_sees(
     row = await db.fetch_one("SELECT status, revision FROM programs WHERE pair_id = ?", (pair.id,))
     assert row is not None and (row["status"], row["revision"]) == ("confirmed", 1)
     # The curator opens the pair and gets the program as a document.
-    await tg.press_data(CURATOR, PairCardCb(pair_id=pair.id, action=PairCardAction.PROGRAM_DOCX)
-                        .pack(), fake.message_update(CURATOR, "x")["message"])  # fmt: skip
+    await tg.press_data(
+        CURATOR,
+        PairCardCb(pair_id=pair.id, action=PairCardAction.PROGRAM_DOCX).pack(),
+        fake.message_update(CURATOR, "x")["message"],
+    )
     _, name, content = fake.uploads[-1]
     assert name == f"programma_{pair.id}.docx"
     table = Document(io.BytesIO(content)).tables[0]
     assert [c.text for c in table.rows[1].cells] == [
-        "1", "Анализ урока", "разбор двух уроков", "15.12.2026", "карта урока",
-    ]  # fmt: skip
+        "1",
+        "Анализ урока",
+        "разбор двух уроков",
+        "15.12.2026",
+        "карта урока",
+    ]
 
 
 async def test_change_after_confirmation_needs_the_mentee_again(
@@ -110,14 +117,20 @@ async def test_forged_pair_card_and_request_buttons(
     pair = await active_pair(db, clock, school)
     await seed.participant(db, clock, school, 22, Role.MENTEE)
     for action in PairCardAction:
-        await tg.press_data(22, PairCardCb(pair_id=pair.id, action=action).pack(),
-                            tg.fake.message_update(22, "x")["message"])  # fmt: skip
+        await tg.press_data(
+            22,
+            PairCardCb(pair_id=pair.id, action=action).pack(),
+            tg.fake.message_update(22, "x")["message"],
+        )
         assert tg.alert() == tr("pair-not-yours")
     service, _ = services(db, clock)
     await service.request(pair, pair.mentee_ids[0], "причина")
     for user in (MENTEE, MENTOR, 22):
-        await tg.press_data(user, RequestDecisionCb(request_id=1, approve=True).pack(),
-                            tg.fake.message_update(user, "x")["message"])  # fmt: skip
+        await tg.press_data(
+            user,
+            RequestDecisionCb(request_id=1, approve=True).pack(),
+            tg.fake.message_update(user, "x")["message"],
+        )
         assert tg.alert() == tr("forbidden")
     still = await PairsRepo(db).get(pair.id)
     assert still is not None and still.status is PairStatus.ACTIVE

@@ -54,8 +54,10 @@ async def test_mentee_fills_consent_and_questionnaire(tg: Harness, db: Database)
     consent = await db.fetch_one("SELECT * FROM consents")
     assert consent is not None
     assert (consent["kind"], consent["text_version"], consent["decision"]) == (
-        "personal_data", 1, "agree",
-    )  # fmt: skip
+        "personal_data",
+        1,
+        "agree",
+    )
     assert len(consent["text_hash"]) == 64 and consent["message_id"] is not None
 
 
@@ -232,8 +234,10 @@ async def test_student_needs_parent_consent(
     )
     assert row is not None
     assert (row["parent_telegram_id"], row["parent_name"], row["student"]) == (
-        parent, "Смирнова Ольга Викторовна", TEACHER,
-    )  # fmt: skip
+        parent,
+        "Смирнова Ольга Викторовна",
+        TEACHER,
+    )
     notice = await OutboxRepo(db).by_key(
         next(k["unique_key"] for k in await db.fetch_all("SELECT unique_key FROM outbox"))
     )

@@ -96,8 +96,9 @@ async def test_backup_while_in_use_and_restore(tmp_path: Path) -> None:
     await db.migrate()
     now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     await OrganizationsRepo(db).create_district("Округ до копии", now)
-    copies = [await backup(live, tmp_path / "backups", 2, now + timedelta(seconds=n))
-              for n in range(3)]  # fmt: skip
+    copies = [
+        await backup(live, tmp_path / "backups", 2, now + timedelta(seconds=n)) for n in range(3)
+    ]
     await OrganizationsRepo(db).create_district("Округ после копии", now)
     await db.close()
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [c.name for c in copies[1:]]

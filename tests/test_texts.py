@@ -61,9 +61,11 @@ def _uses() -> Iterator[tuple[str, str, set[str] | None]]:
             assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
                 f"{where}: the key must be a literal, so this test can check it"
             )
-            given = None if any(k.arg is None for k in node.keywords) else {
-                k.arg for k in node.keywords if k.arg is not None
-            }
+            given = (
+                None
+                if any(k.arg is None for k in node.keywords)
+                else {k.arg for k in node.keywords if k.arg is not None}
+            )
             yield where, first.value, given
 
 
@@ -74,8 +76,9 @@ def test_every_key_used_exists_with_exactly_its_variables() -> None:
         if key not in messages:
             problems.append(f"{where}: no message {key}")
         elif given is not None and given != messages[key].variables:
-            problems.append(f"{where}: {key} needs {sorted(messages[key].variables)}, "
-                            f"given {sorted(given)}")
+            problems.append(
+                f"{where}: {key} needs {sorted(messages[key].variables)}, given {sorted(given)}"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -87,12 +90,23 @@ def test_no_message_is_left_unused() -> None:
 
 
 def test_russian_plurals_and_escaping() -> None:
-    catalogue = Catalogue({"t.ftl": (
-        "days = { $n ->\n    [one] {$n} день\n    [few] {$n} дня\n   *[other] {$n} дней\n }\n"
-        "hello = Здравствуйте, {$name}!\n"
-    )})
+    catalogue = Catalogue(
+        {
+            "t.ftl": (
+                "days = { $n ->\n    [one] {$n} день\n    [few] {$n} дня\n"
+                "   *[other] {$n} дней\n }\n"
+                "hello = Здравствуйте, {$name}!\n"
+            )
+        }
+    )
     assert [catalogue("days", n=n) for n in (1, 2, 5, 11, 21, 2026)] == [
-        "1 день", "2 дня", "5 дней", "11 дней", "21 день", "2026 дней"]
+        "1 день",
+        "2 дня",
+        "5 дней",
+        "11 дней",
+        "21 день",
+        "2026 дней",
+    ]
     assert catalogue("hello", name="<b>Анна</b>") == "Здравствуйте, &lt;b&gt;Анна&lt;/b&gt;!"
     assert catalogue("hello", name=Html("<b>Анна</b>")) == "Здравствуйте, <b>Анна</b>!"
     assert catalogue.plain("hello", name="<b>Анна</b>") == "Здравствуйте, <b>Анна</b>!"

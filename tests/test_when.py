@@ -30,7 +30,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")
             "завтра 16:00",
             ZoneInfo("Europe/Kaliningrad"),
             datetime(2026, 11, 24, 14, 0, tzinfo=UTC),
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_understood(typed: str, zone: ZoneInfo, expected: datetime) -> None:

@@ -289,9 +289,11 @@ class _Reader:
 
     def id_list(self, section: str, key: str) -> list[int]:
         return self.positive_ints(
-            section, key, "числовых Telegram id, например [123456789]",
+            section,
+            key,
+            "числовых Telegram id, например [123456789]",
             "numeric Telegram ids, e.g. [123456789]",
-        )  # fmt: skip
+        )
 
     def positive_ints(self, section: str, key: str, what_ru: str, what_en: str) -> list[int]:
         value, from_env = self._get(section, key)

@@ -48,8 +48,9 @@ class Catalogue:
 
     @classmethod
     def load(cls, root: Path = PACKAGE_ROOT) -> Catalogue:
-        sources = {str(path.relative_to(root)): path.read_text("utf-8")
-                   for path in root.rglob("*.ftl")}
+        sources = {
+            str(path.relative_to(root)): path.read_text("utf-8") for path in root.rglob("*.ftl")
+        }
         return cls(sources)
 
     def __call__(self, key: str, /, **args: Any) -> str:

@@ -29,8 +29,13 @@ def build_scheduler(
     )
     scheduler.add_job(outbox_tick, "interval", seconds=tick_seconds, id="outbox_tick")
     for job in hourly:
-        scheduler.add_job(job, "interval", hours=1, id=getattr(job, "__name__", repr(job)),
-                          misfire_grace_time=3600)  # fmt: skip
+        scheduler.add_job(
+            job,
+            "interval",
+            hours=1,
+            id=getattr(job, "__name__", repr(job)),
+            misfire_grace_time=3600,
+        )
     for job, hour, zone in daily:
         scheduler.add_job(
             job,

@@ -48,9 +48,13 @@ FORMATS = (
 )
 
 DAYS = (
-    Option("mon", "Пн"), Option("tue", "Вт"), Option("wed", "Ср"),
-    Option("thu", "Чт"), Option("fri", "Пт"), Option("sat", "Сб"),
-)  # fmt: skip
+    Option("mon", "Пн"),
+    Option("tue", "Вт"),
+    Option("wed", "Ср"),
+    Option("thu", "Чт"),
+    Option("fri", "Пт"),
+    Option("sat", "Сб"),
+)
 
 TIMES = (
     Option("before", "До уроков"),
@@ -63,19 +67,39 @@ STUDENT_CATEGORY = "student"
 _NOT_STUDENT = ShowIf("category", STUDENT_CATEGORY, matches=False)
 
 _COMMON_HEAD = (
-    Question("full_name", "Ваши фамилия, имя и отчество полностью.", QuestionKind.TEXT,
-             max_length=150, header="ФИО"),
-    Question("position", "Ваша должность (например, «учитель математики»; ученику — класс).",
-             QuestionKind.TEXT, max_length=150, header="Должность / класс"),
-)  # fmt: skip
+    Question(
+        "full_name",
+        "Ваши фамилия, имя и отчество полностью.",
+        QuestionKind.TEXT,
+        max_length=150,
+        header="ФИО",
+    ),
+    Question(
+        "position",
+        "Ваша должность (например, «учитель математики»; ученику — класс).",
+        QuestionKind.TEXT,
+        max_length=150,
+        header="Должность / класс",
+    ),
+)
 
 _COMMON_TAIL = (
-    Question("format", "Какой формат встреч вам удобен?", QuestionKind.SINGLE,
-             options=FORMATS, header="Формат"),
-    Question("days", "В какие дни вам удобно встречаться? Отметьте все подходящие.",
-             QuestionKind.MULTI, options=DAYS, header="Дни"),
+    Question(
+        "format",
+        "Какой формат встреч вам удобен?",
+        QuestionKind.SINGLE,
+        options=FORMATS,
+        header="Формат",
+    ),
+    Question(
+        "days",
+        "В какие дни вам удобно встречаться? Отметьте все подходящие.",
+        QuestionKind.MULTI,
+        options=DAYS,
+        header="Дни",
+    ),
     Question("times", "В какое время?", QuestionKind.MULTI, options=TIMES, header="Время"),
-)  # fmt: skip
+)
 
 MENTEE_QUESTIONNAIRE = Form(
     id="mentee_questionnaire",
@@ -86,28 +110,57 @@ MENTEE_QUESTIONNAIRE = Form(
     "можно прерваться и продолжить позже.",
     questions=(
         *_COMMON_HEAD,
-        Question("category", "К какой категории вы относитесь?", QuestionKind.SINGLE,
-                 options=(
-                     Option("young", "Молодой специалист (стаж до 3 лет)"),
-                     Option("new", "Новый сотрудник школы"),
-                     Option("difficulties", "Педагог с профессиональными затруднениями"),
-                     Option("changing", "Меняю предмет или должность"),
-                     Option(STUDENT_CATEGORY, "Обучающийся (ученик)"),
-                 ), header="Категория"),
-        Question("subjects", "Какие предметы вы ведёте? Отметьте все.", QuestionKind.MULTI,
-                 options=SUBJECTS, allow_other=True, header="Предметы",
-                 show_if=_NOT_STUDENT),
-        Question("experience", "Ваш педагогический стаж, полных лет (число).",
-                 QuestionKind.NUMBER, min_value=0, max_value=60, header="Стаж, лет",
-                 show_if=_NOT_STUDENT),
-        Question("difficulties", "Какие профессиональные затруднения вы испытываете? "
-                 "Отметьте все подходящие или напишите свои.", QuestionKind.MULTI,
-                 options=COMPETENCE_AREAS, allow_other=True, header="Затруднения"),
-        Question("expectations", "Чего вы ждёте от наставничества?", QuestionKind.TEXT,
-                 max_length=1000, required=False, header="Ожидания"),
+        Question(
+            "category",
+            "К какой категории вы относитесь?",
+            QuestionKind.SINGLE,
+            options=(
+                Option("young", "Молодой специалист (стаж до 3 лет)"),
+                Option("new", "Новый сотрудник школы"),
+                Option("difficulties", "Педагог с профессиональными затруднениями"),
+                Option("changing", "Меняю предмет или должность"),
+                Option(STUDENT_CATEGORY, "Обучающийся (ученик)"),
+            ),
+            header="Категория",
+        ),
+        Question(
+            "subjects",
+            "Какие предметы вы ведёте? Отметьте все.",
+            QuestionKind.MULTI,
+            options=SUBJECTS,
+            allow_other=True,
+            header="Предметы",
+            show_if=_NOT_STUDENT,
+        ),
+        Question(
+            "experience",
+            "Ваш педагогический стаж, полных лет (число).",
+            QuestionKind.NUMBER,
+            min_value=0,
+            max_value=60,
+            header="Стаж, лет",
+            show_if=_NOT_STUDENT,
+        ),
+        Question(
+            "difficulties",
+            "Какие профессиональные затруднения вы испытываете? "
+            "Отметьте все подходящие или напишите свои.",
+            QuestionKind.MULTI,
+            options=COMPETENCE_AREAS,
+            allow_other=True,
+            header="Затруднения",
+        ),
+        Question(
+            "expectations",
+            "Чего вы ждёте от наставничества?",
+            QuestionKind.TEXT,
+            max_length=1000,
+            required=False,
+            header="Ожидания",
+        ),
         *_COMMON_TAIL,
     ),
-)  # fmt: skip
+)
 
 MENTOR_QUESTIONNAIRE = Form(
     id="mentor_questionnaire",
@@ -118,31 +171,69 @@ MENTOR_QUESTIONNAIRE = Form(
     "можно прерваться и продолжить позже.",
     questions=(
         *_COMMON_HEAD,
-        Question("subjects", "Какие предметы вы ведёте? Отметьте все.", QuestionKind.MULTI,
-                 options=SUBJECTS, allow_other=True, header="Предметы"),
-        Question("experience", "Ваш педагогический стаж, полных лет (число).",
-                 QuestionKind.NUMBER, min_value=0, max_value=60, header="Стаж, лет"),
-        Question("qualification", "Ваша квалификационная категория.", QuestionKind.SINGLE,
-                 options=(
-                     Option("none", "Без категории"),
-                     Option("conformity", "Соответствие занимаемой должности"),
-                     Option("first", "Первая"),
-                     Option("highest", "Высшая"),
-                     Option("methodist", "Педагог-методист / педагог-наставник"),
-                 ), header="Категория"),
-        Question("competences", "В чём вы можете помочь коллегам? Отметьте все подходящие "
-                 "или напишите свои.", QuestionKind.MULTI, options=COMPETENCE_AREAS,
-                 allow_other=True, header="Компетенции"),
-        Question("has_experience", "Был ли у вас опыт наставничества?", QuestionKind.YES_NO,
-                 header="Опыт наставничества"),
-        Question("experience_details", "Расскажите коротко об этом опыте.", QuestionKind.TEXT,
-                 max_length=1000, required=False, show_if=ShowIf("has_experience", True),
-                 header="Об опыте"),
-        Question("capacity", "Сколько наставляемых вы готовы вести одновременно (1–5)?",
-                 QuestionKind.NUMBER, min_value=1, max_value=5, header="Готов вести"),
+        Question(
+            "subjects",
+            "Какие предметы вы ведёте? Отметьте все.",
+            QuestionKind.MULTI,
+            options=SUBJECTS,
+            allow_other=True,
+            header="Предметы",
+        ),
+        Question(
+            "experience",
+            "Ваш педагогический стаж, полных лет (число).",
+            QuestionKind.NUMBER,
+            min_value=0,
+            max_value=60,
+            header="Стаж, лет",
+        ),
+        Question(
+            "qualification",
+            "Ваша квалификационная категория.",
+            QuestionKind.SINGLE,
+            options=(
+                Option("none", "Без категории"),
+                Option("conformity", "Соответствие занимаемой должности"),
+                Option("first", "Первая"),
+                Option("highest", "Высшая"),
+                Option("methodist", "Педагог-методист / педагог-наставник"),
+            ),
+            header="Категория",
+        ),
+        Question(
+            "competences",
+            "В чём вы можете помочь коллегам? Отметьте все подходящие или напишите свои.",
+            QuestionKind.MULTI,
+            options=COMPETENCE_AREAS,
+            allow_other=True,
+            header="Компетенции",
+        ),
+        Question(
+            "has_experience",
+            "Был ли у вас опыт наставничества?",
+            QuestionKind.YES_NO,
+            header="Опыт наставничества",
+        ),
+        Question(
+            "experience_details",
+            "Расскажите коротко об этом опыте.",
+            QuestionKind.TEXT,
+            max_length=1000,
+            required=False,
+            show_if=ShowIf("has_experience", True),
+            header="Об опыте",
+        ),
+        Question(
+            "capacity",
+            "Сколько наставляемых вы готовы вести одновременно (1–5)?",
+            QuestionKind.NUMBER,
+            min_value=1,
+            max_value=5,
+            header="Готов вести",
+        ),
         *_COMMON_TAIL,
     ),
-)  # fmt: skip
+)
 
 CONSENT_CHOICES = (Option("agree", "✅ Согласен(на)"), Option("decline", "Не согласен(на)"))
 
@@ -184,9 +275,14 @@ PARENT_CONSENT = Form(
     purpose=FormPurpose.CONSENT,
     review=False,
     questions=(
-        Question("parent_name", "Вас просят дать согласие на участие ребёнка в программе "
-                 "наставничества школы.\n\nВведите ваши фамилию, имя и отчество.",
-                 QuestionKind.TEXT, max_length=150, header="ФИО родителя"),
+        Question(
+            "parent_name",
+            "Вас просят дать согласие на участие ребёнка в программе "
+            "наставничества школы.\n\nВведите ваши фамилию, имя и отчество.",
+            QuestionKind.TEXT,
+            max_length=150,
+            header="ФИО родителя",
+        ),
         Question(
             "decision",
             "<b>Согласие родителя (законного представителя)</b>\n\n"
@@ -201,7 +297,7 @@ PARENT_CONSENT = Form(
             options=CONSENT_CHOICES,
         ),
     ),
-)  # fmt: skip
+)
 
 
 PAIR_PROGRAM = Form(
@@ -212,23 +308,43 @@ PAIR_PROGRAM = Form(
     intro="Составьте программу пары. После отправки её подтвердит наставляемый, "
     "а куратор увидит её в карточке пары.",
     questions=(
-        Question("start_date", "Дата начала программы.", QuestionKind.DATE,
-                 header="Начало"),
-        Question("months", "Срок программы, месяцев (от 3 до 12).", QuestionKind.NUMBER,
-                 min_value=3, max_value=12, header="Срок, мес."),
-        Question("goals", "Цели программы: каких результатов должен достичь наставляемый, "
-                 "какие затруднения снять?", QuestionKind.TEXT, max_length=1500,
-                 header="Цели"),
-        Question("activities", "План мероприятий — каждое с новой строки в виде "
-                 "«тема; содержание; срок; ожидаемый результат». Например:\n"
-                 "<i>Анализ урока; посещение и разбор двух уроков наставника; 15.12.2026; "
-                 "технологическая карта урока</i>", QuestionKind.TEXT, max_length=3000,
-                 header="Мероприятия"),
-        Question("development_plan", "Индивидуальный план развития наставляемого "
-                 "(необязательно).", QuestionKind.TEXT, max_length=1500, required=False,
-                 header="План развития"),
+        Question("start_date", "Дата начала программы.", QuestionKind.DATE, header="Начало"),
+        Question(
+            "months",
+            "Срок программы, месяцев (от 3 до 12).",
+            QuestionKind.NUMBER,
+            min_value=3,
+            max_value=12,
+            header="Срок, мес.",
+        ),
+        Question(
+            "goals",
+            "Цели программы: каких результатов должен достичь наставляемый, "
+            "какие затруднения снять?",
+            QuestionKind.TEXT,
+            max_length=1500,
+            header="Цели",
+        ),
+        Question(
+            "activities",
+            "План мероприятий — каждое с новой строки в виде "
+            "«тема; содержание; срок; ожидаемый результат». Например:\n"
+            "<i>Анализ урока; посещение и разбор двух уроков наставника; 15.12.2026; "
+            "технологическая карта урока</i>",
+            QuestionKind.TEXT,
+            max_length=3000,
+            header="Мероприятия",
+        ),
+        Question(
+            "development_plan",
+            "Индивидуальный план развития наставляемого (необязательно).",
+            QuestionKind.TEXT,
+            max_length=1500,
+            required=False,
+            header="План развития",
+        ),
     ),
-)  # fmt: skip
+)
 
 
 _HAPPENED = ShowIf("happened", True)
@@ -240,18 +356,48 @@ MEETING_FEEDBACK = Form(
     purpose=FormPurpose.SURVEY,
     questions=(
         Question("happened", "Встреча состоялась?", QuestionKind.YES_NO, header="Состоялась"),
-        Question("rating", "Насколько полезной была встреча (1 — совсем нет, 10 — очень)?",
-                 QuestionKind.SCALE, show_if=_HAPPENED, header="Оценка"),
-        Question("done", "Что сделали на встрече?", QuestionKind.TEXT, max_length=1000,
-                 show_if=_HAPPENED, header="Что сделано"),
-        Question("useful", "Что было самым полезным?", QuestionKind.TEXT, max_length=1000,
-                 required=False, show_if=_HAPPENED, header="Полезное"),
-        Question("difficulties", "Какие трудности возникли?", QuestionKind.TEXT,
-                 max_length=1000, required=False, header="Трудности"),
-        Question("next_step", "Следующий шаг или задание до следующей встречи.",
-                 QuestionKind.TEXT, max_length=500, show_if=_HAPPENED, header="Следующий шаг"),
+        Question(
+            "rating",
+            "Насколько полезной была встреча (1 — совсем нет, 10 — очень)?",
+            QuestionKind.SCALE,
+            show_if=_HAPPENED,
+            header="Оценка",
+        ),
+        Question(
+            "done",
+            "Что сделали на встрече?",
+            QuestionKind.TEXT,
+            max_length=1000,
+            show_if=_HAPPENED,
+            header="Что сделано",
+        ),
+        Question(
+            "useful",
+            "Что было самым полезным?",
+            QuestionKind.TEXT,
+            max_length=1000,
+            required=False,
+            show_if=_HAPPENED,
+            header="Полезное",
+        ),
+        Question(
+            "difficulties",
+            "Какие трудности возникли?",
+            QuestionKind.TEXT,
+            max_length=1000,
+            required=False,
+            header="Трудности",
+        ),
+        Question(
+            "next_step",
+            "Следующий шаг или задание до следующей встречи.",
+            QuestionKind.TEXT,
+            max_length=500,
+            show_if=_HAPPENED,
+            header="Следующий шаг",
+        ),
     ),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,23 @@ class FormEngine:
         self._clock = clock
 
     async def start(
-        self, person_id: int, organization_id: int | None, form_id: str,
+        self,
+        person_id: int,
+        organization_id: int | None,
+        form_id: str,
         subject_person_id: int | None = None,
-    ) -> FormState:  # fmt: skip
+    ) -> FormState:
         form = self.catalog.current(form_id)
         first = form.next_unanswered({})
         session = await self._sessions.start(
-            person_id, organization_id, form.id, form.version, first.id if first else SUMMARY,
-            self._clock.now(), subject_person_id,
-        )  # fmt: skip
+            person_id,
+            organization_id,
+            form.id,
+            form.version,
+            first.id if first else SUMMARY,
+            self._clock.now(),
+            subject_person_id,
+        )
         return FormState(session, form, {})
 
     async def latest(

@@ -123,7 +123,7 @@ def _question_keyboard(
         )
         widths.append(1)
     kb.adjust(*widths)
-    return kb.as_markup()  # fmt: skip
+    return kb.as_markup()
 
 
 def answers_listing(form: Form, answers: dict[str, AnswerValue], limit: int) -> list[str]:
@@ -142,8 +142,10 @@ def summary_screen(state: FormState) -> tuple[str, InlineKeyboardMarkup]:
     session = state.session.id
     visible = state.form.visible(state.answers)
     for number, question in enumerate(visible, start=1):
-        kb.button(text=f"✏ {number}", callback_data=FormCb(
-            session=session, q=question.id, action=FormAction.EDIT))  # fmt: skip
+        kb.button(
+            text=f"✏ {number}",
+            callback_data=FormCb(session=session, q=question.id, action=FormAction.EDIT),
+        )
     kb.button(
         text=tr("btn-form-submit"),
         callback_data=FormCb(session=session, q=SUMMARY, action=FormAction.SUBMIT),

@@ -81,10 +81,18 @@ def _all_keys(meeting_id: int) -> str:
 
 class MeetingService:
     def __init__(
-        self, meetings: MeetingsRepo, pairs: PairsRepo, people: PeopleRepo,
-        organizations: OrganizationsRepo, outbox: OutboxRepo, engine: FormEngine,
-        programs: ProgramService, settings: MeetingSettings, quiet: QuietHours, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        meetings: MeetingsRepo,
+        pairs: PairsRepo,
+        people: PeopleRepo,
+        organizations: OrganizationsRepo,
+        outbox: OutboxRepo,
+        engine: FormEngine,
+        programs: ProgramService,
+        settings: MeetingSettings,
+        quiet: QuietHours,
+        clock: Clock,
+    ) -> None:
         self._meetings = meetings
         self._programs = programs
         self._pairs = pairs
@@ -109,10 +117,14 @@ class MeetingService:
         if pair.status is not PairStatus.ACTIVE:
             return tr("meeting-pair-not-active")
         zone = await self.zone(pair)
-        kind = next_kind(await self._meetings.of_pair(pair.id), await self._programs.end_date(pair),
-                         starts_at.astimezone(zone).date())  # fmt: skip
-        meeting_id = await self._meetings.create(pair.id, kind.value, starts_at, place, topic,
-                                                 person_id, self._clock.now())  # fmt: skip
+        kind = next_kind(
+            await self._meetings.of_pair(pair.id),
+            await self._programs.end_date(pair),
+            starts_at.astimezone(zone).date(),
+        )
+        meeting_id = await self._meetings.create(
+            pair.id, kind.value, starts_at, place, topic, person_id, self._clock.now()
+        )
         meeting = await self._meetings.get(meeting_id)
         assert meeting is not None
         await self._ask_others(pair, meeting)
@@ -129,9 +141,13 @@ class MeetingService:
         assert confirmed is not None
         await self._schedule(confirmed, pair)
         zone = await self.zone(pair)
-        await self._tell(pair, confirmed, "confirmed",
-                         texts.meeting_confirmed(shown(confirmed.starts_at, zone),
-                                                 confirmed.place), exclude=person_id)  # fmt: skip
+        await self._tell(
+            pair,
+            confirmed,
+            "confirmed",
+            texts.meeting_confirmed(shown(confirmed.starts_at, zone), confirmed.place),
+            exclude=person_id,
+        )
         return tr("meeting-confirmed")
 
     async def reschedule(
@@ -141,8 +157,7 @@ class MeetingService:
             return tr("meeting-cancelled-already")
         now = self._clock.now()
         await self._outbox.withdraw_prefix(_key(meeting, ""), now)
-        if not await self._meetings.reschedule(meeting.id, meeting.revision, starts_at,
-                                               person_id):  # fmt: skip
+        if not await self._meetings.reschedule(meeting.id, meeting.revision, starts_at, person_id):
             return tr("meeting-not-proposed")
         moved = await self._meetings.get(meeting.id)
         assert moved is not None
@@ -159,9 +174,13 @@ class MeetingService:
             return tr("meeting-cancelled-already")
         await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
         zone = await self.zone(pair)
-        await self._tell(pair, meeting, "cancelled",
-                         texts.meeting_cancelled(shown(meeting.starts_at, zone)),
-                         exclude=person_id)  # fmt: skip
+        await self._tell(
+            pair,
+            meeting,
+            "cancelled",
+            texts.meeting_cancelled(shown(meeting.starts_at, zone)),
+            exclude=person_id,
+        )
         return tr("meeting-cancelled")
 
     async def feedback_form(self, meeting: Meeting, person_id: int) -> FormState | str:
@@ -177,8 +196,9 @@ class MeetingService:
                 return tr("feedback-already")
             return state
         pair = await self._pairs.get(meeting.pair_id)
-        state = await self._engine.start(person_id, pair.organization_id if pair else None,
-                                         MEETING_FEEDBACK.id)  # fmt: skip
+        state = await self._engine.start(
+            person_id, pair.organization_id if pair else None, MEETING_FEEDBACK.id
+        )
         if not await self._meetings.attach_feedback(meeting.id, person_id, state.session.id):
             return tr("feedback-already")
         return state
@@ -205,10 +225,13 @@ class MeetingService:
                 if answers.get("happened") is False:
                     notes.append(tr("journal-not-held"))
                     continue
-                notes.append(texts.journal_feedback(
-                    int(answers.get("rating") or 0), str(answers.get("done") or ""),
-                    str(answers.get("next_step") or ""),
-                ))  # fmt: skip
+                notes.append(
+                    texts.journal_feedback(
+                        int(answers.get("rating") or 0),
+                        str(answers.get("done") or ""),
+                        str(answers.get("next_step") or ""),
+                    )
+                )
             entries.append(JournalEntry(meeting, " | ".join(notes)))
         return entries
 
@@ -225,24 +248,38 @@ class MeetingService:
 
     async def _ask_others(self, pair: Pair, meeting: Meeting) -> None:
         zone = await self.zone(pair)
-        text = texts.meeting_proposal(texts.MEETING_KINDS[meeting.kind],
-                                      shown(meeting.starts_at, zone), meeting.place,
-                                      meeting.topic)  # fmt: skip
-        await self._tell(pair, meeting, "ask", text, exclude=meeting.proposed_by,
-                         markup=_answer_buttons(meeting))  # fmt: skip
+        text = texts.meeting_proposal(
+            texts.MEETING_KINDS[meeting.kind],
+            shown(meeting.starts_at, zone),
+            meeting.place,
+            meeting.topic,
+        )
+        await self._tell(
+            pair, meeting, "ask", text, exclude=meeting.proposed_by, markup=_answer_buttons(meeting)
+        )
 
     async def _tell(
-        self, pair: Pair, meeting: Meeting, event: str, text: str, exclude: int | None = None,
+        self,
+        pair: Pair,
+        meeting: Meeting,
+        event: str,
+        text: str,
+        exclude: int | None = None,
         markup: InlineKeyboardMarkup | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         now = self._clock.now()
         for person_id, chat in await self._participants(pair):
             if person_id == exclude:
                 continue
             await self._outbox.enqueue(
-                _key(meeting, event, person_id), chat, "meeting", message_payload(text, markup),
-                now, max(meeting.starts_at, now + timedelta(days=1)), now,
-            )  # fmt: skip
+                _key(meeting, event, person_id),
+                chat,
+                "meeting",
+                message_payload(text, markup),
+                now,
+                max(meeting.starts_at, now + timedelta(days=1)),
+                now,
+            )
 
     async def _schedule(self, meeting: Meeting, pair: Pair) -> None:
         """Reminders before, the feedback request after, chasers, and the curator alert."""
@@ -251,16 +288,26 @@ class MeetingService:
         when = shown(meeting.starts_at, zone)
         participants = await self._participants(pair)
         for hours in self._settings.reminder_hours:
-            due = delivery_time(meeting.starts_at - timedelta(hours=hours), meeting.starts_at,
-                                zone, self._quiet, now)  # fmt: skip
+            due = delivery_time(
+                meeting.starts_at - timedelta(hours=hours),
+                meeting.starts_at,
+                zone,
+                self._quiet,
+                now,
+            )
             if due is None or due < now:
                 continue
             for person_id, chat in participants:
                 await self._outbox.enqueue(
-                    _key(meeting, "remind", hours, person_id), chat, "meeting_reminder",
+                    _key(meeting, "remind", hours, person_id),
+                    chat,
+                    "meeting_reminder",
                     message_payload(texts.meeting_reminder(when, meeting.place, meeting.topic)),
-                    due, meeting.starts_at, now, urgent=True,
-                )  # fmt: skip
+                    due,
+                    meeting.starts_at,
+                    now,
+                    urgent=True,
+                )
 
         asked = meeting.starts_at + FEEDBACK_DELAY
         feedback_button = _feedback_button(meeting)
@@ -272,22 +319,33 @@ class MeetingService:
             for number, (days, text) in enumerate(steps):
                 due = self._daytime(asked + timedelta(days=days), zone)
                 await self._outbox.enqueue(
-                    _key(meeting, "owed", person_id, number), chat, "feedback_chaser",
-                    message_payload(text, feedback_button), due, due + FEEDBACK_LIFETIME, now,
-                )  # fmt: skip
+                    _key(meeting, "owed", person_id, number),
+                    chat,
+                    "feedback_chaser",
+                    message_payload(text, feedback_button),
+                    due,
+                    due + FEEDBACK_LIFETIME,
+                    now,
+                )
             last = max(self._settings.feedback_chaser_days, default=0) + 1
             alert_at = self._daytime(asked + timedelta(days=last), zone)
             for curator in curators:
                 await self._outbox.enqueue(
-                    _key(meeting, "owed", person_id, f"curator{curator}"), curator,
-                    "curator_notice", message_payload(texts.feedback_owed(when)),
-                    alert_at, alert_at + FEEDBACK_LIFETIME, now,
-                )  # fmt: skip
+                    _key(meeting, "owed", person_id, f"curator{curator}"),
+                    curator,
+                    "curator_notice",
+                    message_payload(texts.feedback_owed(when)),
+                    alert_at,
+                    alert_at + FEEDBACK_LIFETIME,
+                    now,
+                )
 
     def _daytime(self, wanted: datetime, zone: ZoneInfo) -> datetime:
         """Requests with no deadline wait for the end of quiet hours."""
-        return delivery_time(wanted, wanted + timedelta(days=1), zone, self._quiet,
-                             self._clock.now()) or wanted  # fmt: skip
+        return (
+            delivery_time(wanted, wanted + timedelta(days=1), zone, self._quiet, self._clock.now())
+            or wanted
+        )
 
     async def idle_days(self, school_id: int | None = None) -> dict[int, int]:
         """Days since each active pair last met (or started), for pairs with nothing planned."""
@@ -300,8 +358,11 @@ class MeetingService:
         return idle
 
     async def at_risk(self, school_id: int) -> dict[int, int]:
-        return {p: d for p, d in (await self.idle_days(school_id)).items()
-                if d >= self._settings.risk_after_days}  # fmt: skip
+        return {
+            p: d
+            for p, d in (await self.idle_days(school_id)).items()
+            if d >= self._settings.risk_after_days
+        }
 
     async def sweep(self) -> None:
         """Hourly: nudge pairs that have not met for a while; tell curators about pairs at
@@ -316,16 +377,25 @@ class MeetingService:
 
             for person_id, chat in await self._participants(pair):
                 await self._outbox.enqueue(
-                    f"nudge:{pair_id}:{week}:{person_id}", chat, "pair_nudge",
-                    message_payload(texts.pair_nudge(idle)), now, now + timedelta(days=2), now,
-                )  # fmt: skip
+                    f"nudge:{pair_id}:{week}:{person_id}",
+                    chat,
+                    "pair_nudge",
+                    message_payload(texts.pair_nudge(idle)),
+                    now,
+                    now + timedelta(days=2),
+                    now,
+                )
             if idle >= self._settings.risk_after_days:
                 for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
                     await self._outbox.enqueue(
-                        f"risk:{pair_id}:{week}:{curator}", curator, "curator_notice",
-                        message_payload(texts.pair_at_risk(pair_id, idle)), now,
-                        now + timedelta(days=2), now,
-                    )  # fmt: skip
+                        f"risk:{pair_id}:{week}:{curator}",
+                        curator,
+                        "curator_notice",
+                        message_payload(texts.pair_at_risk(pair_id, idle)),
+                        now,
+                        now + timedelta(days=2),
+                        now,
+                    )
 
     async def _ask_for_final_meetings(self) -> None:
         """Two weeks before a program ends, ask the pair to plan its final meeting, once."""
@@ -337,10 +407,14 @@ class MeetingService:
             pair = await self._pairs.get(term.pair_id)
             for person_id, chat in await self._participants(pair) if pair else []:
                 await self._outbox.enqueue(
-                    f"final:{term.pair_id}:{person_id}", chat, "pair_nudge",
+                    f"final:{term.pair_id}:{person_id}",
+                    chat,
+                    "pair_nudge",
                     message_payload(texts.plan_final_meeting(end.strftime("%d.%m.%Y"))),
-                    now, now + timedelta(days=7), now,
-                )  # fmt: skip
+                    now,
+                    now + timedelta(days=7),
+                    now,
+                )
 
 
 def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
@@ -357,7 +431,7 @@ def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:
             ),
         )
     kb.adjust(1)
-    return kb.as_markup()  # fmt: skip
+    return kb.as_markup()
 
 
 def _feedback_button(meeting: Meeting) -> InlineKeyboardMarkup:
@@ -368,4 +442,4 @@ def _feedback_button(meeting: Meeting) -> InlineKeyboardMarkup:
             meeting_id=meeting.id, revision=meeting.revision, action=MeetingAction.FEEDBACK
         ),
     )
-    return kb.as_markup()  # fmt: skip
+    return kb.as_markup()

@@ -37,9 +37,14 @@ class YearPreview:
 
 class SchoolYearService:
     def __init__(
-        self, years: SchoolYearsRepo, pairs: PairsRepo, meetings: MeetingService,
-        people: PeopleRepo, outbox: OutboxRepo, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        years: SchoolYearsRepo,
+        pairs: PairsRepo,
+        meetings: MeetingService,
+        people: PeopleRepo,
+        outbox: OutboxRepo,
+        clock: Clock,
+    ) -> None:
         self._years = years
         self._pairs = pairs
         self._meetings = meetings
@@ -77,10 +82,14 @@ class SchoolYearService:
                 if person is None:
                     continue
                 await self._outbox.enqueue(
-                    f"year-closed:{year.id}:{pair_id}:{person.id}", person.telegram_id,
-                    "pair_notice", message_payload(texts.year_closed_for_pair(year.label)),
-                    now, now + NOTICE_LIFETIME, now,
-                )  # fmt: skip
+                    f"year-closed:{year.id}:{pair_id}:{person.id}",
+                    person.telegram_id,
+                    "pair_notice",
+                    message_payload(texts.year_closed_for_pair(year.label)),
+                    now,
+                    now + NOTICE_LIFETIME,
+                    now,
+                )
         return year
 
     async def archive(self, school: Organization) -> list[SchoolYear]:

@@ -13,9 +13,12 @@ from storage.models import Pair
 def pairs_order(school: str, pairs: list[Pair], names: dict[int, str], today: date) -> bytes:
     """The director's order «Об утверждении наставнических пар/групп», ready to sign."""
     document = new_document()
-    for line, bold in ((school, True), (tr("order-heading"), True),
-                       (texts.order_date_line(today.strftime("%d.%m.%Y")), False),
-                       (tr("order-title"), True)):  # fmt: skip
+    for line, bold in (
+        (school, True),
+        (tr("order-heading"), True),
+        (texts.order_date_line(today.strftime("%d.%m.%Y")), False),
+        (tr("order-title"), True),
+    ):
         centered(document, line, bold)
     document.add_paragraph(tr("order-preamble"))
     document.add_paragraph(tr("order-item-approve"))

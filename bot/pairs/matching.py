@@ -138,14 +138,21 @@ def score_matrix(mentees: Sequence[Profile], mentors: Sequence[Profile]) -> NDAr
     needs = _popcount(e_area)
     covered = _popcount(e_area & r_area)
     with np.errstate(divide="ignore", invalid="ignore"):
-        need_points = np.where(needs > 0, NEEDS_POINTS * covered / np.maximum(needs, 1),
-                               NEEDS_POINTS / 2)  # fmt: skip
-    subject = (column([m.subject_bits for m in mentees])[:, None]
-               & column([m.subject_bits for m in mentors])[None, :]) != 0  # fmt: skip
-    days = _popcount(column([m.day_bits for m in mentees])[:, None]
-                     & column([m.day_bits for m in mentors])[None, :])  # fmt: skip
-    times = (column([m.time_bits for m in mentees])[:, None]
-             & column([m.time_bits for m in mentors])[None, :]) != 0  # fmt: skip
+        need_points = np.where(
+            needs > 0, NEEDS_POINTS * covered / np.maximum(needs, 1), NEEDS_POINTS / 2
+        )
+    subject = (
+        column([m.subject_bits for m in mentees])[:, None]
+        & column([m.subject_bits for m in mentors])[None, :]
+    ) != 0
+    days = _popcount(
+        column([m.day_bits for m in mentees])[:, None]
+        & column([m.day_bits for m in mentors])[None, :]
+    )
+    times = (
+        column([m.time_bits for m in mentees])[:, None]
+        & column([m.time_bits for m in mentors])[None, :]
+    ) != 0
     formats = [None, "in_person", "remote", "mixed"]
     table = np.array([[_format_points(a, b) for b in formats] for a in formats])
     e_format = column([formats.index(m.format) if m.format in formats else 0 for m in mentees])
@@ -158,8 +165,10 @@ def score_matrix(mentees: Sequence[Profile], mentors: Sequence[Profile]) -> NDAr
         + TIME_POINTS * times
     )
     total = np.round(total, 1)
-    impossible = (column([m.person_id for m in mentees])[:, None]
-                  == column([m.person_id for m in mentors])[None, :])  # fmt: skip
+    impossible = (
+        column([m.person_id for m in mentees])[:, None]
+        == column([m.person_id for m in mentors])[None, :]
+    )
     impossible |= column([m.capacity for m in mentors])[None, :] <= 0
     return np.where(impossible, _IMPOSSIBLE, total)
 

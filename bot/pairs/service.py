@@ -67,17 +67,28 @@ def _profile(entry: BankEntry, capacity: int = 1) -> Profile:
 
     fmt = answers.get("format")
     return Profile(
-        entry.person_id, entry.name, ids(area_question), subjects=ids("subjects"),
-        format=fmt if isinstance(fmt, str) else None, days=ids("days"), times=ids("times"),
+        entry.person_id,
+        entry.name,
+        ids(area_question),
+        subjects=ids("subjects"),
+        format=fmt if isinstance(fmt, str) else None,
+        days=ids("days"),
+        times=ids("times"),
         capacity=capacity,
-    )  # fmt: skip
+    )
 
 
 class PairService:
     def __init__(
-        self, pairs: PairsRepo, requests: PairRequestsRepo, preferences: PreferencesRepo,
-        banks: BankService, people: PeopleRepo, outbox: OutboxRepo, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        pairs: PairsRepo,
+        requests: PairRequestsRepo,
+        preferences: PreferencesRepo,
+        banks: BankService,
+        people: PeopleRepo,
+        outbox: OutboxRepo,
+        clock: Clock,
+    ) -> None:
         self._pairs = pairs
         self._preferences = preferences
         self._requests = requests
@@ -109,13 +120,16 @@ class PairService:
         found = await self.candidates(school_id)
         by_mentees, by_mentors = await self._preferences.of_school(school_id)
         proposal = propose(
-            [p for p, _ in found.mentees.values()], [p for p, _ in found.mentors.values()],
-            by_mentees, by_mentors,
-        )  # fmt: skip
+            [p for p, _ in found.mentees.values()],
+            [p for p, _ in found.mentors.values()],
+            by_mentees,
+            by_mentors,
+        )
         await self._pairs.replace_drafts(
-            school_id, [(m.mentee_id, m.mentor_id, m.score, m.reasons) for m in proposal],
+            school_id,
+            [(m.mentee_id, m.mentor_id, m.score, m.reasons) for m in proposal],
             self._clock.now(),
-        )  # fmt: skip
+        )
         return await self._pairs.drafts(school_id)
 
     async def open_preference_round(self, school_id: int) -> tuple[int, int]:
@@ -133,9 +147,13 @@ class PairService:
             for _, entry in askers.values():
                 await self._outbox.enqueue(
                     f"preferences:{school_id}:{now.isoformat()}:{entry.person_id}",
-                    entry.telegram_id, "preference_round", message_payload(question, markup),
-                    now, now + INVITATION_LIFETIME, now,
-                )  # fmt: skip
+                    entry.telegram_id,
+                    "preference_round",
+                    message_payload(question, markup),
+                    now,
+                    now + INVITATION_LIFETIME,
+                    now,
+                )
         return len(found.mentees), len(found.mentors)
 
     async def toggle_preference(
@@ -151,8 +169,9 @@ class PairService:
             return None
         if chosen_id not in offered:
             return None
-        done = await self._preferences.toggle(school_id, person_id, chosen_id, side, limit,
-                                              self._clock.now())  # fmt: skip
+        done = await self._preferences.toggle(
+            school_id, person_id, chosen_id, side, limit, self._clock.now()
+        )
         chosen = await self._preferences.chosen_by(school_id, person_id)
         options = [(pid, entry.name) for pid, (_, entry) in offered.items()]
         return done, keyboards.preferences(school_id, options, chosen)
@@ -177,16 +196,22 @@ class PairService:
         return await self._pairs.change_draft(draft.id, mentor_id, match.score, match.reasons)
 
     async def accept_draft(self, draft: PairDraft, curator_id: int) -> Pair | str:
-        created = await self.create(draft.organization_id, draft.mentor_id, [draft.mentee_id],
-                                    curator_id)  # fmt: skip
+        created = await self.create(
+            draft.organization_id, draft.mentor_id, [draft.mentee_id], curator_id
+        )
         if isinstance(created, Pair):
             await self._pairs.close_draft(draft.id, "accepted")
         return created
 
     async def create(
-        self, school_id: int, mentor_id: int, mentee_ids: list[int], curator_id: int,
-        form: PairForm | None = None, kind: PairKind | None = None,
-    ) -> Pair | str:  # fmt: skip
+        self,
+        school_id: int,
+        mentor_id: int,
+        mentee_ids: list[int],
+        curator_id: int,
+        form: PairForm | None = None,
+        kind: PairKind | None = None,
+    ) -> Pair | str:
         """Create the pair and invite everyone; a refusal comes back as the Russian reason."""
         found = await self.candidates(school_id)
         if mentor_id in mentee_ids:
@@ -204,9 +229,15 @@ class PairService:
         chosen_form = form or (PairForm.TEACHER_STUDENT if students else PairForm.TEACHER_TEACHER)
         chosen_kind = kind or (PairKind.GROUP if len(mentee_ids) > 1 else PairKind.TRADITIONAL)
         pair_id = await self._pairs.create(
-            school_id, mentor_id, mentee_ids, chosen_form.value, chosen_kind.value, capacity,
-            curator_id, self._clock.now(),
-        )  # fmt: skip
+            school_id,
+            mentor_id,
+            mentee_ids,
+            chosen_form.value,
+            chosen_kind.value,
+            capacity,
+            curator_id,
+            self._clock.now(),
+        )
         if isinstance(pair_id, PairRefusal):
             return texts.PAIR_REFUSALS[pair_id.value]
         pair = await self._pairs.get(pair_id)
@@ -221,8 +252,14 @@ class PairService:
         found = await self.candidates(pair.organization_id)
         if mentee_id not in found.mentees:
             return await self._why_not_free(pair.organization_id, mentee_id)
-        mentor = next((e for e in await self._banks.bank(pair.organization_id, Role.MENTOR)
-                       if e.person_id == pair.mentor_id), None)  # fmt: skip
+        mentor = next(
+            (
+                e
+                for e in await self._banks.bank(pair.organization_id, Role.MENTOR)
+                if e.person_id == pair.mentor_id
+            ),
+            None,
+        )
         if mentor is None:
             return tr("pair-mentor-unavailable")
         refusal = await self._pairs.add_mentee(
@@ -253,13 +290,14 @@ class PairService:
     ) -> None:
         now = self._clock.now()
         text = texts.pair_invitation(
-            names.get(pair.mentor_id, ""), [names.get(m, "") for m in pair.mentee_ids],
-            pair.form, pair.kind,
-        )  # fmt: skip
+            names.get(pair.mentor_id, ""),
+            [names.get(m, "") for m in pair.mentee_ids],
+            pair.form,
+            pair.kind,
+        )
         kb = Keyboard()
         kb.button(text=tr("btn-accept"), callback_data=PairInviteCb(pair_id=pair.id, accept=True))
-        kb.button(text=tr("btn-decline"),
-                  callback_data=PairInviteCb(pair_id=pair.id, accept=False))  # fmt: skip
+        kb.button(text=tr("btn-decline"), callback_data=PairInviteCb(pair_id=pair.id, accept=False))
         for participant in pair.participants:
             if only is not None and participant.person_id not in only:
                 continue
@@ -268,9 +306,14 @@ class PairService:
             if person is None:
                 continue
             await self._outbox.enqueue(
-                f"pair-invite:{pair.id}:{person.id}", person.telegram_id, "pair_invitation",
-                message_payload(text, kb.as_markup()), now, now + INVITATION_LIFETIME, now,
-            )  # fmt: skip
+                f"pair-invite:{pair.id}:{person.id}",
+                person.telegram_id,
+                "pair_invitation",
+                message_payload(text, kb.as_markup()),
+                now,
+                now + INVITATION_LIFETIME,
+                now,
+            )
 
     async def respond(self, pair: Pair, person_id: int, accept: bool, reason: str | None) -> str:
         """A participant's answer to an invitation; tells the curators what happened."""
@@ -286,24 +329,37 @@ class PairService:
         now = self._clock.now()
         for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
             await self._outbox.enqueue(
-                f"pair-answer:{pair.id}:{person_id}:{curator}", curator, "curator_notice",
-                message_payload(notice), now, now + NOTICE_LIFETIME, now,
-            )  # fmt: skip
+                f"pair-answer:{pair.id}:{person_id}:{curator}",
+                curator,
+                "curator_notice",
+                message_payload(notice),
+                now,
+                now + NOTICE_LIFETIME,
+                now,
+            )
         return tr("pair-accepted") if accept else tr("pair-declined")
 
     async def remind_about_waiting(self, school_id: int, days: int) -> bool:
         """Tell the school's curators, once a day, who has waited `days` or more for a mentor."""
-        waiting = [e for e in await self._banks.bank(school_id, Role.MENTEE)
-                   if e.status is BankStatus.WAITING and e.days_waiting >= days]  # fmt: skip
+        waiting = [
+            e
+            for e in await self._banks.bank(school_id, Role.MENTEE)
+            if e.status is BankStatus.WAITING and e.days_waiting >= days
+        ]
         if not waiting:
             return False
         now = self._clock.now()
         text = texts.waiting_reminder([(e.name, e.days_waiting) for e in waiting])
         for curator in await self._people.holders(Role.CURATOR, school_id):
             await self._outbox.enqueue(
-                f"waiting:{school_id}:{now.date()}:{curator}", curator, "curator_notice",
-                message_payload(text), now, now + timedelta(days=1), now,
-            )  # fmt: skip
+                f"waiting:{school_id}:{now.date()}:{curator}",
+                curator,
+                "curator_notice",
+                message_payload(text),
+                now,
+                now + timedelta(days=1),
+                now,
+            )
         return True
 
     async def withdraw(self, pair: Pair) -> bool:
@@ -313,8 +369,9 @@ class PairService:
     async def request(self, pair: Pair, person_id: int, reason: str) -> str:
         """A mentee asks for another mentor, a mentor to be released; the curators decide."""
         kind = "release_mentor" if person_id == pair.mentor_id else "replace_mentor"
-        request_id = await self._requests.create(pair.id, person_id, kind, reason,
-                                                 self._clock.now())  # fmt: skip
+        request_id = await self._requests.create(
+            pair.id, person_id, kind, reason, self._clock.now()
+        )
         if request_id is None:
             return tr("request-duplicate")
         names = await self.names(pair.organization_id)
@@ -331,9 +388,14 @@ class PairService:
         now = self._clock.now()
         for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
             await self._outbox.enqueue(
-                f"pair-request:{request_id}:{curator}", curator, "curator_notice",
-                message_payload(notice, kb.as_markup()), now, now + NOTICE_LIFETIME, now,
-            )  # fmt: skip
+                f"pair-request:{request_id}:{curator}",
+                curator,
+                "curator_notice",
+                message_payload(notice, kb.as_markup()),
+                now,
+                now + NOTICE_LIFETIME,
+                now,
+            )
         return tr("request-sent")
 
     async def decide_request(self, request: PairRequest, approve: bool, comment: str) -> bool:
@@ -348,7 +410,12 @@ class PairService:
             person = await self._people.by_id(participant.person_id)
             if person is not None and (approve or person.id == request.person_id):
                 await self._outbox.enqueue(
-                    f"request-decided:{request.id}:{person.id}", person.telegram_id,
-                    "pair_notice", message_payload(text), now, now + NOTICE_LIFETIME, now,
-                )  # fmt: skip
+                    f"request-decided:{request.id}:{person.id}",
+                    person.telegram_id,
+                    "pair_notice",
+                    message_payload(text),
+                    now,
+                    now + NOTICE_LIFETIME,
+                    now,
+                )
         return True

@@ -75,9 +75,15 @@ class BankCounts:
 
 class BankService:
     def __init__(
-        self, people: PeopleRepo, sessions: FormSessionsRepo, consents: ConsentsRepo,
-        pairs: PairsRepo, outbox: OutboxRepo, catalog: FormCatalog, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        people: PeopleRepo,
+        sessions: FormSessionsRepo,
+        consents: ConsentsRepo,
+        pairs: PairsRepo,
+        outbox: OutboxRepo,
+        catalog: FormCatalog,
+        clock: Clock,
+    ) -> None:
         self._people = people
         self._pairs = pairs
         self._sessions = sessions
@@ -101,8 +107,11 @@ class BankService:
             given = answers.get(session.id, {}) if session else {}
             days = 0
             if session is None:
-                status = (BankStatus.NOT_STARTED if member.person_id in consented
-                          else BankStatus.NO_CONSENT)  # fmt: skip
+                status = (
+                    BankStatus.NOT_STARTED
+                    if member.person_id in consented
+                    else BankStatus.NO_CONSENT
+                )
             elif session.status is FormStatus.IN_PROGRESS:
                 status = BankStatus.IN_PROGRESS
             elif given.get("category") == STUDENT_CATEGORY and member.person_id not in parents:
@@ -117,8 +126,18 @@ class BankService:
             else:
                 status = BankStatus.COMPLETE
             form = self._catalog.get(form_id, session.form_version) if session else None
-            entries.append(BankEntry(member.person_id, member.telegram_id, role, status, days,
-                                     form, given, member.is_active))  # fmt: skip
+            entries.append(
+                BankEntry(
+                    member.person_id,
+                    member.telegram_id,
+                    role,
+                    status,
+                    days,
+                    form,
+                    given,
+                    member.is_active,
+                )
+            )
 
         return sorted(entries, key=lambda e: (e.status.unfinished, e.name.lower()))
 
@@ -130,8 +149,9 @@ class BankService:
         names = {}
         for role in roles:
             for member in await self._people.members(role, school_id):
-                names[member.person_id] = (given.get(member.person_id)
-                                           or texts.bank_unnamed(member.telegram_id))  # fmt: skip
+                names[member.person_id] = given.get(member.person_id) or texts.bank_unnamed(
+                    member.telegram_id
+                )
         return names
 
     async def counts(self, school_id: int, role: Role) -> BankCounts:
@@ -151,10 +171,14 @@ class BankService:
                 continue
             key = f"bank-reminder:{school_id}:{role.value}:{entry.person_id}:{now.date()}"
             if await self._outbox.enqueue(
-                key, entry.telegram_id, "questionnaire_reminder",
-                message_payload(texts.questionnaire_reminder(role)), now,
-                now + REMINDER_LIFETIME, now,
-            ):  # fmt: skip
+                key,
+                entry.telegram_id,
+                "questionnaire_reminder",
+                message_payload(texts.questionnaire_reminder(role)),
+                now,
+                now + REMINDER_LIFETIME,
+                now,
+            ):
                 queued += 1
         return queued
 
@@ -163,10 +187,11 @@ def filtered(
     entries: list[BankEntry], subject: str | None = None, area: str | None = None
 ) -> list[BankEntry]:
     return [
-        entry for entry in entries
+        entry
+        for entry in entries
         if (subject is None or entry.mentions(SUBJECT_QUESTION, subject))
         and (area is None or entry.mentions(AREA_QUESTION[entry.role], area))
-    ]  # fmt: skip
+    ]
 
 
 def export_table(entries: list[BankEntry], form: Form) -> tuple[list[str], list[list[str]]]:

@@ -41,9 +41,15 @@ class Next:
 
 class ParticipationService:
     def __init__(
-        self, engine: FormEngine, consent: ConsentService, organizations: OrganizationsRepo,
-        people: PeopleRepo, invites: InviteService, outbox: OutboxRepo, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        engine: FormEngine,
+        consent: ConsentService,
+        organizations: OrganizationsRepo,
+        people: PeopleRepo,
+        invites: InviteService,
+        outbox: OutboxRepo,
+        clock: Clock,
+    ) -> None:
         self._engine = engine
         self._consent = consent
         self._organizations = organizations
@@ -95,8 +101,11 @@ class ParticipationService:
             if role is None:
                 return Next(tr("consent-thanks"))
             following = await self.open_questionnaire(session.person_id, school.id, role)
-            return Next(f"{tr('consent-thanks')} {following.notice}".strip(), following.state,
-                        following.resumed)  # fmt: skip
+            return Next(
+                f"{tr('consent-thanks')} {following.notice}".strip(),
+                following.state,
+                following.resumed,
+            )
         if state.form.id == PARENT_FORM_ID:
             return await self._finish_parent(state, school, message_id)
         notice = tr("form-submitted")
@@ -123,17 +132,28 @@ class ParticipationService:
         if student_id is None or parent is None:
             return Next(tr("form-gone"))
         await self._consent.record_parent(
-            student_id, school.id, state.form, school.name, agreed, message_id,
-            parent.telegram_id, str(state.answers.get("parent_name", "")),
-        )  # fmt: skip
+            student_id,
+            school.id,
+            state.form,
+            school.name,
+            agreed,
+            message_id,
+            parent.telegram_id,
+            str(state.answers.get("parent_name", "")),
+        )
         student = await self._people.by_id(student_id)
         if student is not None:
             now = self._clock.now()
             notice = tr("parent-agreed-student") if agreed else tr("parent-declined-student")
             await self._outbox.enqueue(
-                f"parent-consent:{session.id}", student.telegram_id, "parent_consent",
-                message_payload(notice), now, now + NOTICE_LIFETIME, now,
-            )  # fmt: skip
+                f"parent-consent:{session.id}",
+                student.telegram_id,
+                "parent_consent",
+                message_payload(notice),
+                now,
+                now + NOTICE_LIFETIME,
+                now,
+            )
         return Next(tr("parent-thanks") if agreed else tr("parent-declined"))
 
     async def _pending_role(self, person_id: int, school_id: int) -> Role | None:

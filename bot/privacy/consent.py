@@ -41,20 +41,45 @@ class ConsentService:
         return latest is not None and latest.agreed
 
     async def record(
-        self, person_id: int, organization_id: int, form: Form, school_name: str,
-        agreed: bool, message_id: int | None,
-    ) -> None:  # fmt: skip
+        self,
+        person_id: int,
+        organization_id: int,
+        form: Form,
+        school_name: str,
+        agreed: bool,
+        message_id: int | None,
+    ) -> None:
         await self._consents.record(
-            person_id, organization_id, ConsentKind.PERSONAL_DATA, form.version,
-            document_hash(form, school_name), agreed, self._clock.now(), message_id,
-        )  # fmt: skip
+            person_id,
+            organization_id,
+            ConsentKind.PERSONAL_DATA,
+            form.version,
+            document_hash(form, school_name),
+            agreed,
+            self._clock.now(),
+            message_id,
+        )
 
     async def record_parent(
-        self, student_id: int, organization_id: int, form: Form, school_name: str,
-        agreed: bool, message_id: int | None, parent_telegram_id: int, parent_name: str,
-    ) -> None:  # fmt: skip
+        self,
+        student_id: int,
+        organization_id: int,
+        form: Form,
+        school_name: str,
+        agreed: bool,
+        message_id: int | None,
+        parent_telegram_id: int,
+        parent_name: str,
+    ) -> None:
         await self._consents.record(
-            student_id, organization_id, ConsentKind.PARENT, form.version,
-            document_hash(form, school_name), agreed, self._clock.now(), message_id,
-            parent_telegram_id, parent_name,
-        )  # fmt: skip
+            student_id,
+            organization_id,
+            ConsentKind.PARENT,
+            form.version,
+            document_hash(form, school_name),
+            agreed,
+            self._clock.now(),
+            message_id,
+            parent_telegram_id,
+            parent_name,
+        )

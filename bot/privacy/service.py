@@ -25,9 +25,15 @@ NOTICE_LIFETIME = timedelta(days=7)
 
 class PrivacyService:
     def __init__(
-        self, people: PeopleRepo, consents: ConsentsRepo, sessions: FormSessionsRepo,
-        organizations: OrganizationsRepo, outbox: OutboxRepo, catalog: FormCatalog, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        people: PeopleRepo,
+        consents: ConsentsRepo,
+        sessions: FormSessionsRepo,
+        organizations: OrganizationsRepo,
+        outbox: OutboxRepo,
+        catalog: FormCatalog,
+        clock: Clock,
+    ) -> None:
         self._people = people
         self._consents = consents
         self._sessions = sessions
@@ -41,8 +47,9 @@ class PrivacyService:
         roles = []
         for grant in await self._people.grants(person.id):
             school = await self._organizations.school(grant.organization_id or 0)
-            roles.append({"роль": texts.ROLE_NAMES[grant.role],
-                          "школа": school.name if school else None})  # fmt: skip
+            roles.append(
+                {"роль": texts.ROLE_NAMES[grant.role], "школа": school.name if school else None}
+            )
         consents = [
             {
                 "вид": consent.kind.value,
@@ -58,15 +65,18 @@ class PrivacyService:
         for session in await self._sessions.all_of(person.id):
             form = self._catalog.get(session.form_id, session.form_version)
             answers = await self._sessions.answers(session.id)
-            forms.append({
-                "анкета": form.title,
-                "версия": form.version,
-                "статус": session.status.value,
-                "ответы": {
-                    q.text.split("\n")[0][:200]: render(q, answers[q.id])
-                    for q in form.questions if q.id in answers
-                },
-            })  # fmt: skip
+            forms.append(
+                {
+                    "анкета": form.title,
+                    "версия": form.version,
+                    "статус": session.status.value,
+                    "ответы": {
+                        q.text.split("\n")[0][:200]: render(q, answers[q.id])
+                        for q in form.questions
+                        if q.id in answers
+                    },
+                }
+            )
         return {
             "telegram_id": person.telegram_id,
             "роли": roles,
@@ -80,8 +90,11 @@ class PrivacyService:
         for consent in consents:
             if consent.withdrawn_at is None:
                 when = consent.decided_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-                lines.append(texts.consent_line(consent.kind.value, consent.text_version, when,
-                                                consent.agreed))  # fmt: skip
+                lines.append(
+                    texts.consent_line(
+                        consent.kind.value, consent.text_version, when, consent.agreed
+                    )
+                )
         if not consents:
             lines.append(tr("privacy-no-consent"))
         for session in await self._sessions.all_of(person.id):
@@ -104,7 +117,11 @@ class PrivacyService:
             for curator_id in await self._people.holders(Role.CURATOR, school_id):
                 await self._outbox.enqueue(
                     f"withdrawal:{person.id}:{school_id}:{role.value}:{now.isoformat()}:{curator_id}",
-                    curator_id, "curator_notice", message_payload(texts.withdrawal_notice(role)),
-                    now, now + NOTICE_LIFETIME, now,
-                )  # fmt: skip
+                    curator_id,
+                    "curator_notice",
+                    message_payload(texts.withdrawal_notice(role)),
+                    now,
+                    now + NOTICE_LIFETIME,
+                    now,
+                )
         return len(ended)

@@ -34,9 +34,14 @@ def program_end(start: date, months: int) -> date:
 
 class ProgramService:
     def __init__(
-        self, programs: ProgramsRepo, pairs: PairsRepo, engine: FormEngine, people: PeopleRepo,
-        outbox: OutboxRepo, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        programs: ProgramsRepo,
+        pairs: PairsRepo,
+        engine: FormEngine,
+        people: PeopleRepo,
+        outbox: OutboxRepo,
+        clock: Clock,
+    ) -> None:
         self._programs = programs
         self._pairs = pairs
         self._engine = engine
@@ -63,23 +68,25 @@ class ProgramService:
 
     async def ending_without_final_meeting(self) -> list[tuple[ProgramTerm, date]]:
         """Every confirmed program of an active pair with no final meeting, and its end."""
-        return [(term, program_end(term.start, term.months))
-                for term in await self._programs.terms_without_final_meeting()]  # fmt: skip
+        return [
+            (term, program_end(term.start, term.months))
+            for term in await self._programs.terms_without_final_meeting()
+        ]
 
     async def edit(self, pair: Pair) -> FormState | None:
         """The mentor's form: a new draft, the draft in progress, or the sent program
         reopened at its summary (which takes it back to a draft)."""
         found = await self.get(pair)
         if found is None:
-            state = await self._engine.start(pair.mentor_id, pair.organization_id,
-                                             PAIR_PROGRAM.id)  # fmt: skip
+            state = await self._engine.start(pair.mentor_id, pair.organization_id, PAIR_PROGRAM.id)
             await self._programs.create(pair.id, state.session.id, self._clock.now())
             return state
         _, state = found
         if state.in_progress:
             return state
-        await self._programs.set_status(pair.id, ("proposed", "confirmed"), "draft",
-                                        self._clock.now())  # fmt: skip
+        await self._programs.set_status(
+            pair.id, ("proposed", "confirmed"), "draft", self._clock.now()
+        )
         return await self._engine.reopen(state)
 
     async def submitted(self, state: FormState) -> Next:
@@ -102,11 +109,12 @@ class ProgramService:
             kb.as_markup(),
         )
         await self._notify(pair, "proposed", tr("program-sent-notice"), await self._curators(pair))
-        return Next(tr("program-sent"))  # fmt: skip
+        return Next(tr("program-sent"))
 
     async def confirm(self, pair: Pair) -> bool:
-        if not await self._programs.set_status(pair.id, ("proposed",), "confirmed",
-                                               self._clock.now()):  # fmt: skip
+        if not await self._programs.set_status(
+            pair.id, ("proposed",), "confirmed", self._clock.now()
+        ):
             return False
         chats = await self._curators(pair) + await self._chats([pair.mentor_id])
         await self._notify(pair, "confirmed", tr("program-confirmed-notice"), chats)
@@ -119,14 +127,23 @@ class ProgramService:
         return await self._people.holders(Role.CURATOR, pair.organization_id)
 
     async def _notify(
-        self, pair: Pair, event: str, text: str, chats: list[int],
+        self,
+        pair: Pair,
+        event: str,
+        text: str,
+        chats: list[int],
         markup: InlineKeyboardMarkup | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         now = self._clock.now()
         program = await self._programs.get(pair.id)
         revision = program.revision if program else 0
         for chat in chats:
             await self._outbox.enqueue(
-                f"program:{pair.id}:{revision}:{event}:{chat}", chat, "program",
-                message_payload(text, markup), now, now + NOTICE_LIFETIME, now,
-            )  # fmt: skip
+                f"program:{pair.id}:{revision}:{event}:{chat}",
+                chat,
+                "program",
+                message_payload(text, markup),
+                now,
+                now + NOTICE_LIFETIME,
+                now,
+            )

@@ -166,8 +166,9 @@ def close_year(school_id: int) -> InlineKeyboardMarkup:
         text=tr("btn-close-year-confirm"),
         callback_data=SchoolYearCb(action=YearAction.CLOSE, school_id=school_id),
     )
-    kb.button(text=tr("btn-cancel"),
-              callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id))  # fmt: skip
+    kb.button(
+        text=tr("btn-cancel"), callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id)
+    )
     kb.adjust(1)
     return kb.as_markup()
 
@@ -175,8 +176,9 @@ def close_year(school_id: int) -> InlineKeyboardMarkup:
 def back_to_school(school_id: int) -> Keyboard:
     """A builder, so that a screen can put its own buttons above it."""
     kb = Keyboard()
-    kb.button(text=tr("btn-back"),
-              callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id))  # fmt: skip
+    kb.button(
+        text=tr("btn-back"), callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school_id)
+    )
     return kb
 
 

@@ -258,8 +258,6 @@ def bank_line(number: int, name: str, status: str, reachable: bool = True) -> st
     return line if reachable else f"{line} ⛔ {tr('unreachable')}"
 
 
-
-
 def bank_reminded(count: int) -> str:
     if count == 0:
         return "Все уже заполнили анкеты или получили напоминание сегодня."
@@ -405,8 +403,6 @@ def candidate_line(number: int, mentor: str, score: float, reasons: tuple[str, .
     return f"{number}. {escape(mentor)} · {score:g} б.\n   <i>{escape('; '.join(reasons))}</i>"
 
 
-
-
 def drafts_accepted(created: int, refused: int) -> str:
     text = f"Создано пар: {created}, приглашения отправлены."
     return text + (
@@ -429,8 +425,9 @@ REQUEST_KINDS = {
 }
 
 
-def pair_card(mentor: str, mentees: list[str], form: str, kind: str, status: str,
-              program: str) -> str:  # fmt: skip
+def pair_card(
+    mentor: str, mentees: list[str], form: str, kind: str, status: str, program: str
+) -> str:
     return (
         f"{tr('pair-card-title')}\n"
         f"Наставник: {escape(mentor)}\n"
@@ -459,8 +456,6 @@ def program_term(start: date | None, months: int) -> str:
     return f"с {start.strftime('%d.%m.%Y')}, {months} мес."
 
 
-
-
 def waiting_reminder(waiting: list[tuple[str, int]]) -> str:
     lines = ["<b>Наставляемые ждут наставника</b>"]
     lines += [f"• {escape(name)} — {days} дн." for name, days in waiting[:30]]
@@ -468,7 +463,6 @@ def waiting_reminder(waiting: list[tuple[str, int]]) -> str:
         lines.append(f"… и ещё {len(waiting) - 30}")
     lines.append("Подберите пары: школа → «🤝 Пары» → «✨ Предложить пары».")
     return "\n".join(lines)
-
 
 
 MENTEE_PREFERENCE_LIMIT = 3
@@ -504,8 +498,11 @@ MEETING_ASK_WHEN = (
     "Когда встречаемся? Напишите дату и время, например «28.11 15:30», «завтра в 16:00» "
     "или «в пятницу 15:00» (время школы: {zone})."
 )
-MEETING_STATUSES = {"proposed": "ждёт подтверждения", "confirmed": "подтверждена",
-                    "cancelled": "отменена"}  # fmt: skip
+MEETING_STATUSES = {
+    "proposed": "ждёт подтверждения",
+    "confirmed": "подтверждена",
+    "cancelled": "отменена",
+}
 
 
 def meeting_proposal(kind: str, when: str, place: str, topic: str) -> str:
@@ -570,9 +567,15 @@ def plan_final_meeting(end: str) -> str:
 
 
 def status_report(
-    version: str, uptime: str, database_mb: float, queued: int, oldest: str, last_tick: str,
-    failures: int, erasure: str,
-) -> str:  # fmt: skip
+    version: str,
+    uptime: str,
+    database_mb: float,
+    queued: int,
+    oldest: str,
+    last_tick: str,
+    failures: int,
+    erasure: str,
+) -> str:
     return (
         "<b>Состояние бота</b>\n"
         f"Версия: {version}\nРаботает: {uptime}\nБаза данных: {database_mb} МБ\n"
@@ -581,8 +584,6 @@ def status_report(
         f"Сбоев доставки за 24 ч: {failures}\n"
         f"Удаление данных (152-ФЗ): {erasure}"
     )
-
-
 
 
 def erasure_summary(when: str, people: int, messages: int, backups: int) -> str:
@@ -602,7 +603,6 @@ def time_suggestion(weekday: int, label: str) -> str:
 # ----- the end of a school year -----
 
 
-
 def year_close_preview(label: str, working: int, invited: int) -> str:
     return (
         f"<b>Завершить {label} учебный год?</b>\n\n"
@@ -620,8 +620,15 @@ def year_closed_already(label: str) -> str:
     return f"{label} учебный год уже завершён. Итоги — в архиве учебных лет."
 
 
-def year_summary(label: str, closed_on: str, pairs: int, completed: int, ended_early: int,
-                 meetings: int, feedback: int) -> str:  # fmt: skip
+def year_summary(
+    label: str,
+    closed_on: str,
+    pairs: int,
+    completed: int,
+    ended_early: int,
+    meetings: int,
+    feedback: int,
+) -> str:
     return (
         f"<b>{label}</b> (завершён {closed_on})\n"
         f"Пар и групп: {pairs}, из них завершили программу: {completed}, "
