@@ -36,6 +36,7 @@ from bot.forms.engine import FormEngine
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
+from bot.organizations.service import OrganizationService
 from bot.pairs.service import PairService
 from bot.participation.banks import BankService
 from bot.participation.service import ParticipationService
@@ -135,10 +136,12 @@ def build_dispatcher(
     )
     privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
     health = Health(clock.now())
+    organization_service = OrganizationService(organizations, clock)
     services = Services(
         settings=settings,
         clock=clock,
         health=health,
+        organizations=organization_service,
         forms=engine,
         participation=participation,
         banks=banks,
@@ -164,7 +167,7 @@ def build_dispatcher(
         school_years=school_years,
         catalog=catalog,
         people=people,
-        organizations=organizations,
+        organizations=organization_service,
         group_notices=GroupNoticesRepo(db),
         invites=invites,
         engine=engine,
@@ -205,7 +208,7 @@ async def run(settings: Settings) -> None:
         )
         await sender.recover()
         pair_service: PairService = dp["pair_service"]
-        organizations: OrganizationsRepo = dp["organizations"]
+        organizations: OrganizationService = dp["organizations"]
 
         async def remind_about_waiting_mentees() -> None:
             for school in await organizations.all_schools():

@@ -11,6 +11,7 @@ from bot.forms.engine import FormEngine
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
+from bot.organizations.service import OrganizationService
 from bot.pairs.service import PairService
 from bot.participation.banks import BankService
 from bot.participation.service import ParticipationService
@@ -24,6 +25,7 @@ class Services:
     settings: Settings
     clock: Clock
     health: Health
+    organizations: OrganizationService
     forms: FormEngine
     participation: ParticipationService
     banks: BankService

@@ -11,6 +11,7 @@ from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.catalog import COMPETENCE_AREAS, SUBJECTS, FormCatalog
 from bot.forms.screens import card_text
+from bot.organizations.service import OrganizationService
 from bot.participation.banks import BankEntry, BankService, export_table, filtered, to_csv, to_xlsx
 from bot.participation.service import QUESTIONNAIRE_OF
 from bot.ui import texts
@@ -19,7 +20,6 @@ from bot.ui.keyboards import Keyboard
 from handlers.render import show
 from handlers.scope import school_in_scope
 from storage.models import Organization, Role
-from storage.organizations import OrganizationsRepo
 
 VIEW_BANK = {"action": Action.VIEW_BANK}
 PAGE_SIZE = 10
@@ -31,7 +31,7 @@ async def _scope(
     actor: Actor,
     school_id: int,
     role_name: str,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> tuple[Organization, Role] | None:
     """The school and bank, if this curator runs that school; otherwise refuse."""
     role = _ROLES.get(role_name)
@@ -54,7 +54,7 @@ async def bank_screen(
     callback_data: BankCb,
     actor: Actor,
     banks: BankService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     scope = await _scope(
         callback, actor, callback_data.school_id, callback_data.role, organizations
@@ -156,7 +156,7 @@ async def pick_filter(
     callback: CallbackQuery,
     callback_data: BankCb,
     actor: Actor,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     scope = await _scope(
         callback, actor, callback_data.school_id, callback_data.role, organizations
@@ -187,7 +187,7 @@ async def export(
     actor: Actor,
     banks: BankService,
     catalog: FormCatalog,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     scope = await _scope(
         callback, actor, callback_data.school_id, callback_data.role, organizations
@@ -215,7 +215,7 @@ async def remind(
     callback_data: BankCb,
     actor: Actor,
     banks: BankService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     scope = await _scope(
         callback, actor, callback_data.school_id, callback_data.role, organizations
@@ -232,7 +232,7 @@ async def card(
     callback_data: CardCb,
     actor: Actor,
     banks: BankService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     scope = await _scope(
         callback, actor, callback_data.school_id, callback_data.role, organizations

@@ -16,8 +16,8 @@ from bot.organizations.schools import (
     DISTRICT_NAME_LIMIT,
     SCHOOL_NAME_LIMIT,
     clean_name,
-    visible_districts,
 )
+from bot.organizations.service import OrganizationService
 from bot.participation.banks import BankService
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, Screen, TimezoneCb
@@ -25,7 +25,6 @@ from bot.ui.states import DistrictStates, SchoolStates
 from handlers.invite_links import send_invite
 from handlers.render import show
 from storage.models import InviteKind, Role
-from storage.organizations import OrganizationsRepo
 
 MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
 MANAGE_DISTRICTS = {"action": Action.MANAGE_DISTRICTS}
@@ -36,10 +35,10 @@ async def list_districts(
     event: Message | CallbackQuery,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     await state.clear()
-    found = await visible_districts(actor, organizations)
+    found = await organizations.visible_districts(actor)
     title = tr("districts-title") if found else tr("districts-empty")
     await show(event, title, keyboards.districts(found, can(actor, Action.MANAGE_DISTRICTS)))
 
@@ -53,7 +52,7 @@ async def create_district(
     message: Message,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     clock: Clock,
     banks: BankService,
 ) -> None:
@@ -63,7 +62,7 @@ async def create_district(
             texts.NAME_INVALID.format(limit=DISTRICT_NAME_LIMIT), reply_markup=keyboards.cancel()
         )
         return
-    district = await organizations.create_district(name, clock.now())
+    district = await organizations.create_district(name)
     if district is None:
         await message.answer(tr("district-exists"), reply_markup=keyboards.cancel())
         return
@@ -77,7 +76,7 @@ async def open_district(
     callback_data: DistrictCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     banks: BankService,
 ) -> None:
     await state.clear()
@@ -89,7 +88,7 @@ async def ask_school_name(
     callback_data: DistrictCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     district = await organizations.district(callback_data.district_id)
     if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district.id):
@@ -117,7 +116,7 @@ async def create_school(
     callback_data: TimezoneCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     clock: Clock,
 ) -> None:
     data = await state.get_data()
@@ -129,7 +128,7 @@ async def create_school(
         await callback.answer(tr("forbidden"), show_alert=True)
         return
     timezone = texts.SCHOOL_TIMEZONES[callback_data.index][0]
-    school = await organizations.create_school(district_id, data["name"], timezone, clock.now())
+    school = await organizations.create_school(district_id, data["name"], timezone)
     if school is None:
         await state.set_state(SchoolStates.entering_name)
         await show(callback, tr("school-exists"), keyboards.cancel())
@@ -144,7 +143,7 @@ async def invite_coordinator(
     actor: Actor,
     bot: Bot,
     invites: InviteService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     settings: Settings,
 ) -> None:
     district = await organizations.district(callback_data.district_id)
@@ -161,7 +160,7 @@ async def _show_district(
     event: Message | CallbackQuery,
     actor: Actor,
     district_id: int,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     banks: BankService,
 ) -> None:
     district = await organizations.district(district_id)

@@ -7,14 +7,14 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
+from bot.organizations.service import OrganizationService
 from bot.ui import menus
-from storage.organizations import OrganizationsRepo
 
 ANYONE = {"action": Action.ANYONE}
 
 
 async def _reply_with_menu(
-    message: Message, notice: str, actor: Actor, organizations: OrganizationsRepo
+    message: Message, notice: str, actor: Actor, organizations: OrganizationService
 ) -> None:
     if not actor.is_registered:
         await message.answer(tr("stranger-hint"))
@@ -28,7 +28,7 @@ async def edited(message: Message) -> None:
 
 
 async def unexpected_message(
-    message: Message, actor: Actor, organizations: OrganizationsRepo
+    message: Message, actor: Actor, organizations: OrganizationService
 ) -> None:
     if message.text is None:
         notice = tr("unsupported-content")
@@ -40,7 +40,7 @@ async def unexpected_message(
 
 
 async def stale_button(
-    callback: CallbackQuery, actor: Actor, organizations: OrganizationsRepo
+    callback: CallbackQuery, actor: Actor, organizations: OrganizationService
 ) -> None:
     await callback.answer(tr("stale-button"), show_alert=True)
     if isinstance(callback.message, Message):

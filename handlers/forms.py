@@ -18,12 +18,12 @@ from bot.forms.engine import SUMMARY, FormEngine, FormState
 from bot.forms.model import AnswerValue, FormPurpose, QuestionKind
 from bot.forms.screens import answer_mark, question_screen, summary_screen
 from bot.meetings.service import MeetingService
+from bot.organizations.service import OrganizationService
 from bot.participation.service import Next, ParticipationService
 from bot.programs.service import ProgramService
 from bot.ui import menus
 from bot.ui.callbacks import FormAction, FormCb
 from bot.ui.states import FormStates
-from storage.organizations import OrganizationsRepo
 
 ANYONE = {"action": Action.ANYONE}
 
@@ -42,7 +42,7 @@ async def present(
     chat: Message,
     state: FormState,
     fsm: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     notice: str = "",
     draft: list[str] | None = None,
 ) -> None:
@@ -62,7 +62,7 @@ async def present_next(
     following: Next,
     fsm: FSMContext,
     actor: Actor,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     """After a step: the next form if there is one, else the notice and the main menu."""
     if following.state is not None and following.state.in_progress:
@@ -81,7 +81,7 @@ async def _advance(
     actor: Actor,
     bot: Bot,
     forms: FormServices,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     notice: str,
     message_id: int | None,
 ) -> None:
@@ -99,7 +99,7 @@ async def _submit(
     actor: Actor,
     bot: Bot,
     forms: FormServices,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     message_id: int | None,
 ) -> None:
     if not await forms.engine.submit(state):
@@ -131,7 +131,7 @@ async def on_button(
     state: FSMContext,
     bot: Bot,
     forms: FormServices,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     message = callback.message
     form = await _owned(actor, forms.engine, callback_data.session)
@@ -170,7 +170,7 @@ async def _act(
     actor: Actor,
     bot: Bot,
     forms: FormServices,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     """A checked button press on the question (or summary) that is on screen."""
     action = callback_data.action
@@ -247,7 +247,7 @@ async def _toggle(
     data: FormCb,
     form: FormState,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     question = form.question
     message = callback.message
@@ -276,7 +276,7 @@ async def on_text(
     bot: Bot,
     clock: Clock,
     forms: FormServices,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     stored = await state.get_data()
     form = await _owned(actor, forms.engine, stored.get("session_id"))

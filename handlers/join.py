@@ -10,13 +10,13 @@ from aiogram.types import CallbackQuery, Message
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.organizations.invites import InviteProblem, InviteService, grant_for
+from bot.organizations.service import OrganizationService
 from bot.participation.service import ParticipationService
 from bot.ui import commands, texts
 from bot.ui.callbacks import JoinRoleCb
 from bot.ui.states import JoinStates
 from handlers.forms import present_next
 from storage.models import Role
-from storage.organizations import OrganizationsRepo
 from storage.people import PeopleRepo
 
 ANYONE = {"action": Action.ANYONE}
@@ -29,7 +29,7 @@ async def choose_role(
     state: FSMContext,
     bot: Bot,
     invites: InviteService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     people: PeopleRepo,
     participation: ParticipationService,
 ) -> None:

@@ -17,6 +17,8 @@ from bot.core.permissions import Action, Actor
 from bot.core.when import WhenError, parse_when, shown
 from bot.meetings.documents import journal_document
 from bot.meetings.service import MeetingService
+from bot.organizations.service import OrganizationService
+from bot.pairs.seats import Seat, pair_seat
 from bot.pairs.service import PairService
 from bot.programs.service import ProgramService
 from bot.ui import texts
@@ -31,11 +33,9 @@ from bot.ui.callbacks import (
 from bot.ui.keyboards import Keyboard
 from bot.ui.states import MeetingStates
 from handlers.forms import present
-from handlers.pair_card import Seat, pair_seat
 from handlers.render import fit, show
 from storage.meetings import MeetingsRepo
 from storage.models import Pair, PairStatus
-from storage.organizations import OrganizationsRepo
 from storage.pairs import PairsRepo
 
 MEMBER = {"action": Action.USE_MENU}
@@ -45,7 +45,7 @@ TEXT_LIMIT = 200
 
 
 async def _participant_pair(
-    actor: Actor, pairs: PairsRepo, pair_id: int, organizations: OrganizationsRepo
+    actor: Actor, pairs: PairsRepo, pair_id: int, organizations: OrganizationService
 ) -> Pair | None:
     pair = await pairs.get(pair_id)
     seat = await pair_seat(actor, pair, organizations) if pair else None
@@ -59,7 +59,7 @@ async def start_meeting(
     state: FSMContext,
     pairs: PairsRepo,
     meetings_service: MeetingService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     clock: Clock,
 ) -> None:
     pair = await _participant_pair(actor, pairs, callback_data.pair_id, organizations)
@@ -105,7 +105,7 @@ async def enter_time(
     pairs: PairsRepo,
     meetings: MeetingsRepo,
     meetings_service: MeetingService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     callback_data: TimePickCb | None = None,
 ) -> None:
     if isinstance(event, CallbackQuery):
@@ -197,7 +197,7 @@ async def enter_topic(
     state: FSMContext,
     pairs: PairsRepo,
     meetings_service: MeetingService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     callback_data: TopicCb | None = None,
 ) -> None:
     data = await state.get_data()
@@ -238,7 +238,7 @@ async def answer_meeting(
     pairs: PairsRepo,
     meetings: MeetingsRepo,
     meetings_service: MeetingService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     clock: Clock,
 ) -> None:
     meeting = await meetings.get(callback_data.meeting_id)
@@ -283,7 +283,7 @@ async def journal(
     meetings: MeetingsRepo,
     meetings_service: MeetingService,
     pair_service: PairService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     pair = await pairs.get(callback_data.pair_id)
     if pair is None or await pair_seat(actor, pair, organizations) is None:

@@ -9,10 +9,10 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
+from bot.organizations.service import OrganizationService
 from bot.ui import keyboards, menus
 from bot.ui.callbacks import MenuCb, Screen
 from handlers.render import show
-from storage.organizations import OrganizationsRepo
 
 ANYONE = {"action": Action.ANYONE}
 MEMBER = {"action": Action.USE_MENU}
@@ -22,7 +22,7 @@ async def main_menu(
     event: Message | CallbackQuery,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     await state.clear()
     text, markup = await menus.main_menu(actor, organizations)
@@ -34,7 +34,9 @@ async def help_screen(event: Message | CallbackQuery, actor: Actor) -> None:
     await show(event, menus.help_text(actor), markup)
 
 
-async def profile(callback: CallbackQuery, actor: Actor, organizations: OrganizationsRepo) -> None:
+async def profile(
+    callback: CallbackQuery, actor: Actor, organizations: OrganizationService
+) -> None:
     await show(callback, await menus.profile_text(actor, organizations), keyboards.back_to_main())
 
 
@@ -42,7 +44,7 @@ async def cancel(
     event: Message | CallbackQuery,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     had_state = await state.get_state() is not None
     await state.clear()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.core.i18n import tr
-from bot.core.permissions import Action, Actor, can
+from bot.core.permissions import Action, Actor
 from bot.forms.screens import card_text
+from bot.organizations.service import OrganizationService
+from bot.pairs.seats import Seat, pair_seat
 from bot.pairs.service import PairForm, PairKind, PairService
 from bot.programs.documents import program_document
 from bot.programs.service import ProgramService
@@ -31,38 +31,12 @@ from bot.ui.keyboards import Keyboard
 from bot.ui.states import PairStates
 from handlers.forms import present
 from handlers.render import show
-from storage.models import Decision, Pair, PairStatus
-from storage.organizations import OrganizationsRepo
+from storage.models import Pair, PairStatus
 from storage.pairs import PairRequestsRepo, PairsRepo
 
 MEMBER = {"action": Action.USE_MENU}
 MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
 TEXT_LIMIT = 500
-
-
-class Seat(StrEnum):
-    MENTOR = "mentor"
-    MENTEE = "mentee"
-    CURATOR = "curator"
-
-
-async def pair_seat(actor: Actor, pair: Pair, organizations: OrganizationsRepo) -> Seat | None:
-    """Where the actor sits at this pair: its mentor, one of its mentees, its curator."""
-    person_id = actor.person.id if actor.person else None
-    if person_id == pair.mentor_id:
-        return Seat.MENTOR
-    if any(
-        p.person_id == person_id and p.decision is not Decision.DECLINED
-        for p in pair.participants
-        if p.person_id != pair.mentor_id
-    ):
-        return Seat.MENTEE
-    school = await organizations.school(pair.organization_id)
-    if school and can(
-        actor, Action.MANAGE_PAIRS, district_id=school.district_id, organization_id=school.id
-    ):
-        return Seat.CURATOR
-    return None
 
 
 async def my_pairs(
@@ -104,7 +78,7 @@ async def card(
     pairs: PairsRepo,
     pair_service: PairService,
     programs: ProgramService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     pair = await pairs.get(callback_data.pair_id)
     seat = await pair_seat(actor, pair, organizations) if pair else None
@@ -208,7 +182,7 @@ async def _send_program(
     pair: Pair,
     pair_service: PairService,
     programs: ProgramService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     found = await programs.get(pair)
     if found is None:
@@ -232,7 +206,7 @@ async def edit_pair(
     pairs: PairsRepo,
     pair_service: PairService,
     programs: ProgramService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     """The curator's changes: form, kind, one more mentee (a group), withdrawing."""
     pair = await pairs.get(callback_data.pair_id)
@@ -291,7 +265,7 @@ async def request_reason(
     state: FSMContext,
     pairs: PairsRepo,
     pair_service: PairService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     reason = (message.text or "").strip()
     if not reason or len(reason) > TEXT_LIMIT:
@@ -313,7 +287,7 @@ async def decide_request(
     state: FSMContext,
     pairs: PairsRepo,
     pair_requests: PairRequestsRepo,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     request = await pair_requests.get(callback_data.request_id)
     pair = await pairs.get(request.pair_id) if request else None
@@ -337,7 +311,7 @@ async def request_comment(
     pairs: PairsRepo,
     pair_requests: PairRequestsRepo,
     pair_service: PairService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     comment = (message.text or "").strip()
     if not comment or len(comment) > TEXT_LIMIT:

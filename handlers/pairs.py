@@ -12,6 +12,7 @@ from bot.core.clock import Clock
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.meetings.service import MeetingService
+from bot.organizations.service import OrganizationService
 from bot.pairs.documents import pairs_order
 from bot.pairs.service import PairService
 from bot.ui import keyboards, texts
@@ -28,7 +29,6 @@ from bot.ui.keyboards import Keyboard
 from handlers.render import fit, show
 from handlers.scope import school_in_scope
 from storage.models import Organization, Pair, PairDraft, PairStatus
-from storage.organizations import OrganizationsRepo
 from storage.pairs import PairsRepo
 
 MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
@@ -47,7 +47,7 @@ async def pairs_screen(
     pairs: PairsRepo,
     pair_service: PairService,
     meetings_service: MeetingService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
@@ -99,7 +99,7 @@ async def drafts_screen(
     actor: Actor,
     pair_service: PairService,
     pairs: PairsRepo,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
@@ -160,7 +160,7 @@ async def _draft_in_scope(
     draft_id: int,
     actor: Actor,
     pairs: PairsRepo,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> tuple[PairDraft, Organization] | None:
     draft = await pairs.draft(draft_id)
     if draft is None:
@@ -183,7 +183,7 @@ async def draft_action(
     actor: Actor,
     pairs: PairsRepo,
     pair_service: PairService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     found = await _draft_in_scope(callback, callback_data.draft_id, actor, pairs, organizations)
     if found is None:
@@ -239,7 +239,7 @@ async def accept_all(
     actor: Actor,
     pairs: PairsRepo,
     pair_service: PairService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
@@ -267,7 +267,7 @@ async def order(
     actor: Actor,
     pairs: PairsRepo,
     pair_service: PairService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     clock: Clock,
 ) -> None:
     school = await school_in_scope(
@@ -292,7 +292,7 @@ async def open_preferences(
     callback_data: PairsCb,
     actor: Actor,
     pair_service: PairService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS

@@ -10,12 +10,12 @@ from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.screens import card_text
+from bot.organizations.service import OrganizationService
 from bot.participation.service import ParticipationService
 from bot.ui.callbacks import FormAction, FormCb, MenuCb, ParticipationCb, Screen
 from bot.ui.keyboards import Keyboard
 from handlers.forms import present_next
 from storage.models import Role, RoleGrant
-from storage.organizations import OrganizationsRepo
 
 MEMBER = {"action": Action.USE_MENU}
 
@@ -37,7 +37,7 @@ async def open_questionnaire(
     actor: Actor,
     state: FSMContext,
     participation: ParticipationService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     roles = {role.value: role for role in (Role.MENTOR, Role.MENTEE)}
     role = roles.get(callback_data.role)

@@ -12,11 +12,11 @@ from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.core.when import shown
 from bot.organizations.school_years import SchoolYearService
+from bot.organizations.service import OrganizationService
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import SchoolYearCb, YearAction
 from handlers.render import show
 from handlers.scope import school_in_scope
-from storage.organizations import OrganizationsRepo
 from storage.school_years import SchoolYear
 
 CLOSE_YEAR = {"action": Action.CLOSE_SCHOOL_YEAR}
@@ -39,7 +39,7 @@ async def close_year(
     callback: CallbackQuery,
     callback_data: SchoolYearCb,
     actor: Actor,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     school_years: SchoolYearService,
 ) -> None:
     """«Close the year» shows what it will do; the confirmation button does it."""
@@ -71,7 +71,7 @@ async def archive(
     callback: CallbackQuery,
     callback_data: SchoolYearCb,
     actor: Actor,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     school_years: SchoolYearService,
 ) -> None:
     school = await school_in_scope(

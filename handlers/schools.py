@@ -12,13 +12,13 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.permissions import Action, Actor
 from bot.organizations.invites import InviteService
+from bot.organizations.service import OrganizationService
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import SchoolAction, SchoolCb
 from handlers.invite_links import send_invite
 from handlers.render import show
 from handlers.scope import school_in_scope
 from storage.models import InviteKind, Organization, Role
-from storage.organizations import OrganizationsRepo
 from storage.people import PeopleRepo
 
 MEMBER = {"action": Action.USE_MENU}
@@ -30,7 +30,7 @@ async def curator_schools(
     message: Message,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     people: PeopleRepo,
 ) -> None:
     await state.clear()
@@ -45,7 +45,7 @@ async def open_school(
     callback_data: SchoolCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     people: PeopleRepo,
 ) -> None:
     school = await school_in_scope(
@@ -67,7 +67,7 @@ async def invite_curator(
     actor: Actor,
     bot: Bot,
     invites: InviteService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_SCHOOLS
@@ -86,7 +86,7 @@ async def teacher_link(
     actor: Actor,
     bot: Bot,
     invites: InviteService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     school = await school_in_scope(
         callback, actor, callback_data.school_id, organizations, Action.MANAGE_TEACHER_LINK
@@ -103,7 +103,7 @@ async def _show_school(
     event: Message | CallbackQuery,
     actor: Actor,
     school: Organization,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     people: PeopleRepo,
 ) -> None:
     district = await organizations.district(school.district_id)

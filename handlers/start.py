@@ -11,12 +11,12 @@ from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.engine import FormEngine
 from bot.organizations.invites import InviteProblem, InviteService, grant_for
+from bot.organizations.service import OrganizationService
 from bot.privacy.consent import PARENT_FORM_ID
 from bot.ui import commands, keyboards, menus, texts
 from bot.ui.states import JoinStates
 from handlers.forms import present
 from storage.models import Invite, InviteKind
-from storage.organizations import OrganizationsRepo
 from storage.people import PeopleRepo
 
 ANYONE = {"action": Action.ANYONE}
@@ -36,7 +36,7 @@ async def start_with_invite(
     state: FSMContext,
     bot: Bot,
     invites: InviteService,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
     engine: FormEngine,
     people: PeopleRepo,
 ) -> None:
@@ -90,7 +90,7 @@ async def _parent_consent(
     invites: InviteService,
     engine: FormEngine,
     people: PeopleRepo,
-    organizations: OrganizationsRepo,
+    organizations: OrganizationService,
 ) -> None:
     """A parent opened the link a student forwarded: their consent form, nothing else."""
     if not await invites.redeem(invite, actor.telegram_id, None):
@@ -105,7 +105,7 @@ async def _parent_consent(
 
 
 async def start_plain(
-    message: Message, actor: Actor, state: FSMContext, organizations: OrganizationsRepo
+    message: Message, actor: Actor, state: FSMContext, organizations: OrganizationService
 ) -> None:
     if not actor.is_registered:
         await message.answer(tr("stranger-welcome"))

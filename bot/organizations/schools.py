@@ -5,10 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.core.permissions import Action, Actor, can
-from storage.models import District, Role
-from storage.organizations import OrganizationsRepo
-
 DISTRICT_NAME_LIMIT = 120
 SCHOOL_NAME_LIMIT = 200
 
@@ -23,9 +19,3 @@ def clean_name(raw: str | None, limit: int) -> str | None:
     if any(unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") for char in name):
         return None
     return name
-
-
-async def visible_districts(actor: Actor, organizations: OrganizationsRepo) -> list[District]:
-    if can(actor, Action.MANAGE_DISTRICTS):
-        return await organizations.districts()
-    return await organizations.districts(actor.district_ids(Role.COORDINATOR))

@@ -30,3 +30,7 @@ cancelled = Действие отменено.
 nothing-to-cancel = Сейчас нечего отменять.
 something-went-wrong = Что-то пошло не так — ваши прежние ответы сохранены. Повторите действие через минуту или откройте /menu.
 database-busy = Сервер сейчас занят. Ничего не потеряно — повторите через минуту.
+refusal = { $reason ->
+    [not_found] { not-found }
+   *[forbidden] { forbidden }
+ }

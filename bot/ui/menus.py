@@ -6,13 +6,13 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.i18n import tr
 from bot.core.permissions import Actor
+from bot.organizations.service import OrganizationService
 from bot.ui import keyboards, texts
 from storage.models import Organization, Role
-from storage.organizations import OrganizationsRepo
 
 
 async def main_menu(
-    actor: Actor, organizations: OrganizationsRepo
+    actor: Actor, organizations: OrganizationService
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     if not actor.is_registered:
         return tr("stranger-hint"), None
@@ -39,7 +39,7 @@ def help_text(actor: Actor) -> str:
     return "\n".join(lines)
 
 
-async def profile_text(actor: Actor, organizations: OrganizationsRepo) -> str:
+async def profile_text(actor: Actor, organizations: OrganizationService) -> str:
     lines = [tr("profile-title")]
     for grant in actor.grants:
         place = ""
