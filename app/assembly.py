@@ -176,7 +176,6 @@ def build_dispatcher(
         meetings=meetings,
         meetings_service=meetings_service,
         programs=program_service,
-        pair_requests=pair_requests,
         banks=banks,
         pair_service=pair_service,
         pairs=pairs,
