@@ -60,7 +60,7 @@ from storage.models import Role, RoleGrant
 from storage.notices import GroupNoticesRepo
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
-from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
+from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
 from storage.school_years import SchoolYearsRepo
@@ -132,7 +132,7 @@ def build_dispatcher(
         SchoolYearsRepo(db), pairs, meetings_service, people, outbox, clock
     )
     pair_service = PairService(
-        pairs, pair_requests, PreferencesRepo(db), banks, people, outbox, clock
+        pairs, pair_requests, PreferencesRepo(db), OrdersRepo(db), banks, people, outbox, clock
     )
     privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
     health = Health(clock.now())
@@ -176,7 +176,6 @@ def build_dispatcher(
         meetings=meetings,
         meetings_service=meetings_service,
         programs=program_service,
-        pair_requests=pair_requests,
         banks=banks,
         pair_service=pair_service,
         pairs=pairs,

@@ -10,24 +10,20 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.pairs.service import PairService
+from bot.pairs.service import PairsRefusal
+from bot.services import Services
 from bot.ui.callbacks import PairInviteCb
 from bot.ui.states import PairStates
-from storage.models import Decision, Pair, PairStatus
-from storage.pairs import PairsRepo
+from storage.models import Decision
 
 RESPOND = {"action": Action.RESPOND_TO_PAIR}
 REASON_LIMIT = 300
 
 
-async def _pending(actor: Actor, pairs: PairsRepo, pair_id: int) -> Pair | None:
-    """The pair, if this person is one of its participants still asked to answer."""
-    pair = await pairs.get(pair_id)
-    holding = (PairStatus.INVITED, PairStatus.ACTIVE)  # a working group may invite one more
-    if pair is None or actor.person is None or pair.status not in holding:
-        return None
-    mine = next((p for p in pair.participants if p.person_id == actor.person.id), None)
-    return pair if mine is not None and mine.decision is Decision.PENDING else None
+def _answered(outcome: Decision | PairsRefusal) -> str:
+    if isinstance(outcome, PairsRefusal):
+        return tr("pair-refusal", reason=outcome)
+    return tr("pair-accepted") if outcome is Decision.ACCEPTED else tr("pair-declined")
 
 
 async def answer_invitation(
@@ -35,41 +31,52 @@ async def answer_invitation(
     callback_data: PairInviteCb,
     actor: Actor,
     state: FSMContext,
-    pairs: PairsRepo,
-    pair_service: PairService,
+    services: Services,
 ) -> None:
-    pair = await _pending(actor, pairs, callback_data.pair_id)
     message = callback.message
-    if pair is None or actor.person is None or not isinstance(message, Message):
-        await callback.answer(tr("pair-invitation-gone"), show_alert=True)
+    person = actor.person
+    pending = (
+        await services.pairs.pending_invitation(callback_data.pair_id, person.id)
+        if person is not None
+        else PairsRefusal.INVITATION_GONE
+    )
+    if isinstance(pending, PairsRefusal) or person is None or not isinstance(message, Message):
+        gone = PairsRefusal.INVITATION_GONE
+        await callback.answer(tr("pair-refusal", reason=gone), show_alert=True)
         return
     await callback.answer()
     await message.edit_reply_markup(reply_markup=None)
     if callback_data.accept:
-        await message.answer(await pair_service.respond(pair, actor.person.id, True, None))
+        answered = await services.pairs.respond(pending, person.id, True, None, message.message_id)
+        await message.answer(_answered(answered))
         return
     await state.set_state(PairStates.declining)
-    await state.set_data({"pair_id": pair.id})
+    await state.set_data({"pair_id": pending.id, "message_id": message.message_id})
     await message.answer(tr("pair-ask-reason"))
 
 
 async def decline_reason(
-    message: Message,
-    actor: Actor,
-    state: FSMContext,
-    pairs: PairsRepo,
-    pair_service: PairService,
+    message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
     reason = (message.text or "").strip()
     if not reason or len(reason) > REASON_LIMIT:
         await message.answer(tr("pair-ask-reason"))
         return
-    pair = await _pending(actor, pairs, int((await state.get_data()).get("pair_id", 0)))
+    data = await state.get_data()
     await state.clear()
-    if pair is None or actor.person is None:
-        await message.answer(tr("pair-invitation-gone"))
+    person = actor.person
+    pending = (
+        await services.pairs.pending_invitation(int(data.get("pair_id", 0)), person.id)
+        if person is not None
+        else PairsRefusal.INVITATION_GONE
+    )
+    if isinstance(pending, PairsRefusal) or person is None:
+        await message.answer(tr("pair-refusal", reason=PairsRefusal.INVITATION_GONE))
         return
-    await message.answer(await pair_service.respond(pair, actor.person.id, False, reason))
+    answered = await services.pairs.respond(
+        pending, person.id, False, reason, int(data.get("message_id", 0)) or None
+    )
+    await message.answer(_answered(answered))
 
 
 def build_router() -> Router:

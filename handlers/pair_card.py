@@ -10,12 +10,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.screens import card_text
-from bot.organizations.service import OrganizationService
 from bot.pairs.seats import Seat, pair_seat
-from bot.pairs.service import PairForm, PairKind, PairService
+from bot.pairs.service import NamedPair, PairForm, PairKind, PairsRefusal
 from bot.programs.documents import program_document
-from bot.programs.service import ProgramService
-from bot.ui import texts
+from bot.services import Services
 from bot.ui.callbacks import (
     MenuCb,
     PairCardAction,
@@ -31,37 +29,24 @@ from bot.ui.keyboards import Keyboard
 from bot.ui.states import PairStates
 from handlers.forms import present
 from handlers.render import show
-from storage.models import Pair, PairStatus
-from storage.pairs import PairRequestsRepo, PairsRepo
+from storage.models import Pair, PairStatus, RequestStatus
+from storage.pairs import PairRequest
 
 MEMBER = {"action": Action.USE_MENU}
 MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
 TEXT_LIMIT = 500
 
 
-async def my_pairs(
-    callback: CallbackQuery, actor: Actor, pairs: PairsRepo, pair_service: PairService
-) -> None:
-    kb = Keyboard()
-    found = [
-        p
-        for p in await pairs.involving(actor.person.id if actor.person else 0)
-        if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)
-    ]
+async def my_pairs(callback: CallbackQuery, actor: Actor, services: Services) -> None:
+    found = await services.pairs.mine(actor.person.id) if actor.person else []
     lines = [tr("my-pairs-title")]
-    for number, pair in enumerate(found, start=1):
-        names = await pair_service.names(pair.organization_id)
-        lines.append(
-            texts.pair_line(
-                number,
-                names.get(pair.mentor_id, ""),
-                [names.get(m, "") for m in pair.mentee_ids],
-                pair.status.value,
-            )
-        )
+    kb = Keyboard()
+    for number, named in enumerate(found, start=1):
+        status = tr.plain("pair-status", status=named.pair.status)
+        lines.append(tr("pair-line", number=number, pair=named.title, status=status))
         kb.button(
             text=f"🤝 {number}",
-            callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
+            callback_data=PairCardCb(pair_id=named.pair.id, action=PairCardAction.OPEN),
         )
     if not found:
         lines.append(tr("my-pairs-empty"))
@@ -70,38 +55,41 @@ async def my_pairs(
     await show(callback, "\n".join(lines), kb.as_markup())
 
 
+async def _seated(actor: Actor, pair_id: int, services: Services) -> tuple[Pair, Seat] | None:
+    pair = await services.pairs.pair(pair_id)
+    seat = await pair_seat(actor, pair, services.organizations) if pair else None
+    return (pair, seat) if pair is not None and seat is not None else None
+
+
 async def card(
     callback: CallbackQuery,
     callback_data: PairCardCb,
     actor: Actor,
     state: FSMContext,
-    pairs: PairsRepo,
-    pair_service: PairService,
-    programs: ProgramService,
-    organizations: OrganizationService,
+    services: Services,
 ) -> None:
-    pair = await pairs.get(callback_data.pair_id)
-    seat = await pair_seat(actor, pair, organizations) if pair else None
+    seated = await _seated(actor, callback_data.pair_id, services)
     message = callback.message
-    if pair is None or seat is None or not isinstance(message, Message):
+    if seated is None or not isinstance(message, Message):
         await callback.answer(tr("pair-not-yours"), show_alert=True)
         return
+    pair, seat = seated
     action = callback_data.action
     if action is PairCardAction.PROGRAM_EDIT:
         if seat is not Seat.MENTOR or pair.status is not PairStatus.ACTIVE:
             await callback.answer(tr("forbidden"), show_alert=True)
             return
-        form = await programs.edit(pair)
+        form = await services.programs.edit(pair)
         await callback.answer()
         if form is not None:
-            await present(message, form, state, organizations, form.form.intro)
+            await present(message, form, state, services.organizations, form.form.intro)
         return
     alert = None
     if action is PairCardAction.PROGRAM_CONFIRM:
-        confirmed = seat is Seat.MENTEE and await programs.confirm(pair)
+        confirmed = seat is Seat.MENTEE and await services.programs.confirm(pair)
         alert = tr("program-confirmed") if confirmed else tr("program-not-proposed")
     elif action is PairCardAction.PROGRAM_DOCX:
-        await _send_program(callback, message, pair, pair_service, programs, organizations)
+        await _send_program(callback, message, pair, services)
         return
     elif action is PairCardAction.REQUEST:
         if seat is Seat.CURATOR or pair.status is not PairStatus.ACTIVE:
@@ -112,23 +100,27 @@ async def card(
         await state.set_data({"pair_id": pair.id})
         await message.answer(tr("request-ask-reason"))
         return
-    text, markup = await _card(pair, seat, pair_service, programs)
+    text, markup = await _card(await services.pairs.named(pair), seat, services)
     await show(callback, text, markup, alert)
 
 
 async def _card(
-    pair: Pair, seat: Seat, pair_service: PairService, programs: ProgramService
+    named: NamedPair, seat: Seat, services: Services
 ) -> tuple[str, InlineKeyboardMarkup]:
-    names = await pair_service.names(pair.organization_id)
-    found = await programs.get(pair)
-    status = texts.PROGRAM_STATUSES[found[0].status] if found else tr("program-none")
-    text = texts.pair_card(
-        names.get(pair.mentor_id, ""),
-        [names.get(m, "") for m in pair.mentee_ids],
-        pair.form,
-        pair.kind,
-        pair.status.value,
-        status,
+    pair = named.pair
+    found = await services.programs.get(pair)
+    program = (
+        tr.plain("program-status", status=found[0].status) if found else tr.plain("program-none")
+    )
+    text = tr(
+        "pair-card",
+        pair=named.title,
+        mentor=named.mentor,
+        mentees=", ".join(named.mentees),
+        form=tr.plain("pair-form", form=pair.form),
+        kind=tr.plain("pair-kind", kind=pair.kind),
+        status=tr.plain("pair-status", status=pair.status),
+        program=program,
     )
     if found and found[1].answers:
         _, form = found
@@ -177,75 +169,69 @@ async def _card(
 
 
 async def _send_program(
-    callback: CallbackQuery,
-    message: Message,
-    pair: Pair,
-    pair_service: PairService,
-    programs: ProgramService,
-    organizations: OrganizationService,
+    callback: CallbackQuery, message: Message, pair: Pair, services: Services
 ) -> None:
-    found = await programs.get(pair)
+    found = await services.programs.get(pair)
     if found is None:
         await callback.answer(tr("program-missing"), show_alert=True)
         return
     await callback.answer()
-    school = await organizations.school(pair.organization_id)
-    content = program_document(
-        school.name if school else "",
-        pair,
-        await pair_service.names(pair.organization_id),
-        found[1].answers,
-    )
+    school = await services.organizations.school(pair.organization_id)
+    named = await services.pairs.named(pair)
+    content = program_document(school.name if school else "", pair, named.names, found[1].answers)
     await message.answer_document(BufferedInputFile(content, f"programma_{pair.id}.docx"))
 
 
 async def edit_pair(
-    callback: CallbackQuery,
-    callback_data: PairEditCb,
-    actor: Actor,
-    pairs: PairsRepo,
-    pair_service: PairService,
-    programs: ProgramService,
-    organizations: OrganizationService,
+    callback: CallbackQuery, callback_data: PairEditCb, actor: Actor, services: Services
 ) -> None:
     """The curator's changes: form, kind, one more mentee (a group), withdrawing."""
-    pair = await pairs.get(callback_data.pair_id)
-    if pair is None or await pair_seat(actor, pair, organizations) is not Seat.CURATOR:
+    seated = await _seated(actor, callback_data.pair_id, services)
+    if seated is None or seated[1] is not Seat.CURATOR:
         await callback.answer(tr("forbidden"), show_alert=True)
         return
+    pair = seated[0]
     field, value = callback_data.field, callback_data.v
     if value < 0 and field is not PairEditField.WITHDRAW:
-        await _edit_choices(callback, pair, field, pair_service)
+        await _edit_choices(callback, pair, field, services)
         return
-    alert: str | None = tr("pair-updated")
+    changed: Pair | PairsRefusal
     if field is PairEditField.FORM and 0 <= value < len(PairForm):
-        await pairs.set_form_kind(pair.id, list(PairForm)[value].value, pair.kind)
+        changed = await services.pairs.set_form(pair, list(PairForm)[value])
     elif field is PairEditField.KIND and 0 <= value < len(PairKind):
-        await pairs.set_form_kind(pair.id, pair.form, list(PairKind)[value].value)
+        changed = await services.pairs.set_kind(pair, list(PairKind)[value])
     elif field is PairEditField.ADD_MENTEE:
-        alert = await pair_service.add_mentee(pair, value) or tr("pair-mentee-added")
+        changed = await services.pairs.add_mentee(pair, value)
     elif field is PairEditField.WITHDRAW:
-        alert = tr("pair-withdrawn") if await pair_service.withdraw(pair) else tr("draft-gone")
+        changed = await services.pairs.withdraw(pair)
     else:
-        alert = tr("stale-button")
-    changed = await pairs.get(pair.id)
-    assert changed is not None
-    text, markup = await _card(changed, Seat.CURATOR, pair_service, programs)
+        await callback.answer(tr("stale-button"), show_alert=True)
+        return
+    if isinstance(changed, PairsRefusal):
+        alert = tr("pair-refusal", reason=changed)
+        changed = await services.pairs.pair(pair.id) or pair
+    elif field is PairEditField.ADD_MENTEE:
+        alert = tr("pair-mentee-added")
+    elif field is PairEditField.WITHDRAW:
+        alert = tr("pair-withdrawn")
+    else:
+        alert = tr("pair-updated")
+    text, markup = await _card(await services.pairs.named(changed), Seat.CURATOR, services)
     await show(callback, text, markup, alert)
 
 
 async def _edit_choices(
-    callback: CallbackQuery, pair: Pair, field: PairEditField, pair_service: PairService
+    callback: CallbackQuery, pair: Pair, field: PairEditField, services: Services
 ) -> None:
     kb = Keyboard()
     if field is PairEditField.FORM:
         title = tr("pair-pick-form")
-        choices = [(texts.PAIR_FORMS[f.value], i) for i, f in enumerate(PairForm)]
+        choices = [(tr.plain("pair-form", form=f), i) for i, f in enumerate(PairForm)]
     elif field is PairEditField.KIND:
         title = tr("pair-pick-kind")
-        choices = [(texts.PAIR_KINDS[k.value], i) for i, k in enumerate(PairKind)]
+        choices = [(tr.plain("pair-kind", kind=k), i) for i, k in enumerate(PairKind)]
     else:
-        found = await pair_service.candidates(pair.organization_id)
+        found = await services.pairs.candidates(pair.organization_id)
         title = tr("pair-pick-mentee") if found.mentees else tr("pair-no-waiting")
         choices = [(entry.name[:50], person_id) for person_id, (_, entry) in found.mentees.items()][
             :30
@@ -260,24 +246,33 @@ async def _edit_choices(
 
 
 async def request_reason(
-    message: Message,
-    actor: Actor,
-    state: FSMContext,
-    pairs: PairsRepo,
-    pair_service: PairService,
-    organizations: OrganizationService,
+    message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
     reason = (message.text or "").strip()
     if not reason or len(reason) > TEXT_LIMIT:
         await message.answer(tr("request-ask-reason"))
         return
-    pair = await pairs.get(int((await state.get_data()).get("pair_id", 0)))
+    seated = await _seated(actor, int((await state.get_data()).get("pair_id", 0)), services)
     await state.clear()
-    seat = await pair_seat(actor, pair, organizations) if pair else None
-    if pair is None or actor.person is None or seat in (None, Seat.CURATOR):
+    if seated is None or actor.person is None or seated[1] is Seat.CURATOR:
         await message.answer(tr("pair-not-yours"))
         return
-    await message.answer(await pair_service.request(pair, actor.person.id, reason))
+    sent = await services.pairs.request(seated[0], actor.person.id, reason)
+    await message.answer(
+        tr("pair-refusal", reason=sent) if isinstance(sent, PairsRefusal) else tr("request-sent")
+    )
+
+
+async def _request_in_scope(
+    actor: Actor, request_id: int, services: Services
+) -> PairRequest | None:
+    """The request, if the actor is the curator of its pair."""
+    found = await services.pairs.pending_request(request_id)
+    if found is None:
+        return None
+    request, pair = found
+    seat = await pair_seat(actor, pair, services.organizations)
+    return request if seat is Seat.CURATOR else None
 
 
 async def decide_request(
@@ -285,18 +280,15 @@ async def decide_request(
     callback_data: RequestDecisionCb,
     actor: Actor,
     state: FSMContext,
-    pairs: PairsRepo,
-    pair_requests: PairRequestsRepo,
-    organizations: OrganizationService,
+    services: Services,
 ) -> None:
-    request = await pair_requests.get(callback_data.request_id)
-    pair = await pairs.get(request.pair_id) if request else None
-    seat = await pair_seat(actor, pair, organizations) if pair else None
-    if request is None or seat is not Seat.CURATOR or not isinstance(callback.message, Message):
+    request = await _request_in_scope(actor, callback_data.request_id, services)
+    if request is None or not isinstance(callback.message, Message):
         await callback.answer(tr("forbidden"), show_alert=True)
         return
-    if request.status != "pending":
-        await callback.answer(tr("request-gone"), show_alert=True)
+    if request.status is not RequestStatus.PENDING:
+        refusal = PairsRefusal.REQUEST_GONE
+        await callback.answer(tr("pair-refusal", reason=refusal), show_alert=True)
         return
     await callback.answer()
     await state.set_state(PairStates.deciding_request)
@@ -305,13 +297,7 @@ async def decide_request(
 
 
 async def request_comment(
-    message: Message,
-    actor: Actor,
-    state: FSMContext,
-    pairs: PairsRepo,
-    pair_requests: PairRequestsRepo,
-    pair_service: PairService,
-    organizations: OrganizationService,
+    message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
     comment = (message.text or "").strip()
     if not comment or len(comment) > TEXT_LIMIT:
@@ -319,14 +305,16 @@ async def request_comment(
         return
     data = await state.get_data()
     await state.clear()
-    request = await pair_requests.get(int(data.get("request_id", 0)))
-    pair = await pairs.get(request.pair_id) if request else None
-    seat = await pair_seat(actor, pair, organizations) if pair else None
-    if request is None or seat is not Seat.CURATOR:
+    request = await _request_in_scope(actor, int(data.get("request_id", 0)), services)
+    if request is None:
         await message.answer(tr("forbidden"))
         return
-    decided = await pair_service.decide_request(request, bool(data.get("approve")), comment)
-    await message.answer(tr("request-decided") if decided else tr("request-gone"))
+    decided = await services.pairs.decide_request(request, bool(data.get("approve")), comment)
+    await message.answer(
+        tr("pair-refusal", reason=decided)
+        if isinstance(decided, PairsRefusal)
+        else tr("request-decided")
+    )
 
 
 def build_router() -> Router:

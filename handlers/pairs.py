@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from html import escape
-from zoneinfo import ZoneInfo
-
 from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
-from bot.core.clock import Clock
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.meetings.service import MeetingService
-from bot.organizations.service import OrganizationService
-from bot.pairs.documents import pairs_order
-from bot.pairs.service import PairService
-from bot.ui import keyboards, texts
+from bot.core.refusals import Refusal
+from bot.pairs.documents import OrderReference, parse_order_reference
+from bot.pairs.service import DraftsPage, PairsRefusal
+from bot.services import Services
+from bot.ui import keyboards
 from bot.ui.callbacks import (
+    AcceptAllCb,
     DraftAction,
     DraftCb,
     PairCardAction,
@@ -26,12 +25,16 @@ from bot.ui.callbacks import (
     PreferenceCb,
 )
 from bot.ui.keyboards import Keyboard
+from bot.ui.states import PairStates
 from handlers.render import fit, show
 from handlers.scope import school_in_scope
-from storage.models import Organization, Pair, PairDraft, PairStatus
-from storage.pairs import PairsRepo
+from storage.models import Organization, PairDraft
 
 MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
+
+
+def _points(score: float) -> float | int:
+    return int(score) if score.is_integer() else score
 
 
 def _back_to_pairs(school_id: int) -> Keyboard:
@@ -41,99 +44,79 @@ def _back_to_pairs(school_id: int) -> Keyboard:
 
 
 async def pairs_screen(
-    callback: CallbackQuery,
-    callback_data: PairsCb,
-    actor: Actor,
-    pairs: PairsRepo,
-    pair_service: PairService,
-    meetings_service: MeetingService,
-    organizations: OrganizationService,
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, services: Services
 ) -> None:
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_PAIRS
     )
     if school is None:
         return
-    names = await pair_service.names(school.id)
-    found = [
-        p
-        for p in await pairs.for_school(school.id)
-        if p.status in (PairStatus.INVITED, PairStatus.ACTIVE)
-    ]
-    lines = [f"<b>{tr('btn-pairs')}</b> · {escape(school.name)}", ""]
-    risky = await meetings_service.at_risk(school.id)
-    lines += [
-        texts.pair_line(
-            n,
-            names.get(p.mentor_id, ""),
-            [names.get(m, "") for m in p.mentee_ids],
-            p.status.value,
-            risky.get(p.id),
+    found = await services.pairs.current(school.id)
+    risky = await services.meetings.at_risk(school.id)
+    lines = [tr("pairs-title", school=school.name), ""]
+    for number, named in enumerate(found, start=1):
+        status = tr.plain("pair-status", status=named.pair.status)
+        days = risky.get(named.pair.id)
+        lines.append(
+            tr("pair-line", number=number, pair=named.title, status=status)
+            if days is None
+            else tr("pair-line-at-risk", number=number, pair=named.title, status=status, days=days)
         )
-        for n, p in enumerate(found, start=1)
-    ] or [tr("pairs-empty")]
+    if not found:
+        lines.append(tr("pairs-empty"))
     kb = Keyboard()
-    for number, pair in enumerate(found, start=1):
+    for number, named in enumerate(found, start=1):
         kb.button(
             text=f"🤝 {number}",
-            callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
+            callback_data=PairCardCb(pair_id=named.pair.id, action=PairCardAction.OPEN),
         )
-    kb.button(
-        text=tr("btn-propose"), callback_data=PairsCb(school_id=school.id, view=PairsView.PROPOSE)
-    )
-    kb.button(
-        text=tr("btn-preferences"),
-        callback_data=PairsCb(school_id=school.id, view=PairsView.PREFERENCES),
-    )
-    kb.button(
-        text=tr("btn-order"), callback_data=PairsCb(school_id=school.id, view=PairsView.ORDER)
-    )
+    for label, view in (
+        (tr("btn-propose"), PairsView.PROPOSE),
+        (tr("btn-preferences"), PairsView.PREFERENCES),
+        (tr("btn-order"), PairsView.ORDER),
+    ):
+        kb.button(text=label, callback_data=PairsCb(school_id=school.id, view=view))
     kb.attach(keyboards.back_to_school(school.id))
     kb.adjust(*([5] * ((len(found) + 4) // 5)), 1, 1, 1, 1)
-    await show(callback, "\n".join(lines), kb.as_markup())
+    await show(callback, fit(lines), kb.as_markup())
 
 
 async def drafts_screen(
-    callback: CallbackQuery,
-    callback_data: PairsCb,
-    actor: Actor,
-    pair_service: PairService,
-    pairs: PairsRepo,
-    organizations: OrganizationService,
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, services: Services
 ) -> None:
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_PAIRS
     )
     if school is None:
         return
     if callback_data.view is PairsView.PROPOSE:
-        drafts = await pair_service.propose(school.id)
+        page = await services.pairs.propose(school.id)
     else:
-        drafts = await pairs.drafts(school.id)
-    await _show_drafts(callback, school, drafts, await pair_service.names(school.id))
+        page = await services.pairs.drafts_page(school.id, callback_data.page)
+    await _show_drafts(callback, school, page)
 
 
 async def _show_drafts(
-    callback: CallbackQuery,
-    school: Organization,
-    drafts: list[PairDraft],
-    names: dict[int, str],
-    notice: str = "",
+    callback: CallbackQuery, school: Organization, page: DraftsPage, notice: str = ""
 ) -> None:
     lines = [notice, ""] if notice else []
     lines += [tr("drafts-title"), ""]
-    if not drafts:
+    if not page.total:
         lines.append(tr("drafts-empty"))
+    elif page.pages > 1:
+        first, last = page.drafts[0][0], page.drafts[-1][0]
+        lines += [tr("drafts-shown", first=first, last=last, total=page.total), ""]
     kb = Keyboard()
     widths = []
-    for number, draft in enumerate(drafts[:15], start=1):
+    for number, draft in page.drafts:
         lines.append(
-            texts.draft_line(
-                number,
-                names.get(draft.mentee_id, ""),
-                names.get(draft.mentor_id, ""),
-                draft.score,
-                draft.reasons,
+            tr(
+                "draft-line",
+                number=number,
+                mentee=page.names.get(draft.mentee_id, ""),
+                mentor=page.names.get(draft.mentor_id, ""),
+                score=_points(draft.score),
+                reasons="; ".join(draft.reasons),
             )
         )
         for label, action in (
@@ -141,12 +124,28 @@ async def _show_drafts(
             (f"🔁 {number}", DraftAction.ALTERNATIVES),
             (f"✖ {number}", DraftAction.DISCARD),
         ):
-            kb.button(text=label, callback_data=DraftCb(draft_id=draft.id, action=action))
+            kb.button(
+                text=label,
+                callback_data=DraftCb(draft_id=draft.id, action=action, page=page.page),
+            )
         widths.append(3)
-    if drafts:
+    turns = []
+    if page.page > 0:
+        turns.append((tr("btn-drafts-previous"), page.page - 1))
+    remaining = page.total - page.drafts[-1][0] if page.drafts else 0
+    if remaining > 0:
+        turns.append((tr("btn-drafts-next", count=remaining), page.page + 1))
+    for label, target in turns:
         kb.button(
-            text=tr("btn-accept-all"),
-            callback_data=PairsCb(school_id=school.id, view=PairsView.ACCEPT_ALL),
+            text=label,
+            callback_data=PairsCb(school_id=school.id, view=PairsView.DRAFTS, page=target),
+        )
+    if turns:
+        widths.append(len(turns))
+    if page.total:
+        kb.button(
+            text=tr("btn-accept-all", count=page.total),
+            callback_data=AcceptAllCb(school_id=school.id, count=page.total, upto=page.upto),
         )
         widths.append(1)
     kb.attach(_back_to_pairs(school.id))
@@ -156,162 +155,210 @@ async def _show_drafts(
 
 
 async def _draft_in_scope(
-    callback: CallbackQuery,
-    draft_id: int,
-    actor: Actor,
-    pairs: PairsRepo,
-    organizations: OrganizationService,
+    callback: CallbackQuery, draft_id: int, actor: Actor, services: Services
 ) -> tuple[PairDraft, Organization] | None:
-    draft = await pairs.draft(draft_id)
+    draft = await services.pairs.draft(draft_id)
     if draft is None:
-        await callback.answer(tr("not-found"), show_alert=True)
+        await callback.answer(tr("refusal", reason=Refusal.NOT_FOUND), show_alert=True)
         return None
     school = await school_in_scope(
-        callback, actor, draft.organization_id, organizations, Action.MANAGE_PAIRS
+        callback, actor, draft.organization_id, services.organizations, Action.MANAGE_PAIRS
     )
     if school is None:
-        return None
-    if draft.status != "open":
-        await callback.answer(tr("draft-gone"), show_alert=True)
         return None
     return draft, school
 
 
 async def draft_action(
-    callback: CallbackQuery,
-    callback_data: DraftCb,
-    actor: Actor,
-    pairs: PairsRepo,
-    pair_service: PairService,
-    organizations: OrganizationService,
+    callback: CallbackQuery, callback_data: DraftCb, actor: Actor, services: Services
 ) -> None:
-    found = await _draft_in_scope(callback, callback_data.draft_id, actor, pairs, organizations)
+    found = await _draft_in_scope(callback, callback_data.draft_id, actor, services)
     if found is None:
         return
     draft, school = found
-    notice = ""
     action = callback_data.action
     if action is DraftAction.ALTERNATIVES:
-        await _show_alternatives(callback, draft, pair_service)
+        await _show_alternatives(callback, draft, callback_data.page, services)
         return
+    outcome: object
     if action is DraftAction.ACCEPT:
-        created = await pair_service.accept_draft(draft, actor.telegram_id)
-        notice = tr("draft-accepted") if isinstance(created, Pair) else created
+        outcome = await services.pairs.accept_draft(draft, actor.telegram_id)
     elif action is DraftAction.DISCARD:
-        await pairs.close_draft(draft.id, "discarded")
-    elif action is DraftAction.CHOOSE and not await pair_service.change_draft(
-        draft, callback_data.mentor_id
-    ):
-        notice = tr("pair-mentor-unavailable")
-    await _show_drafts(
-        callback, school, await pairs.drafts(school.id), await pair_service.names(school.id), notice
-    )
+        outcome = await services.pairs.discard_draft(draft)
+    else:
+        outcome = await services.pairs.change_draft(draft, callback_data.mentor_id)
+    if isinstance(outcome, PairsRefusal):
+        notice = tr("pair-refusal", reason=outcome)
+    else:
+        notice = tr("draft-accepted") if action is DraftAction.ACCEPT else ""
+    page = await services.pairs.drafts_page(school.id, callback_data.page)
+    await _show_drafts(callback, school, page, notice)
 
 
 async def _show_alternatives(
-    callback: CallbackQuery, draft: PairDraft, pair_service: PairService
+    callback: CallbackQuery, draft: PairDraft, page: int, services: Services
 ) -> None:
-    names = await pair_service.names(draft.organization_id)
-    found = await pair_service.top_for(draft.organization_id, draft.mentee_id)
-    lines = [texts.ALTERNATIVES_TITLE.format(name=escape(names.get(draft.mentee_id, ""))), ""]
+    found = await services.pairs.alternatives(draft)
+    lines = [tr("alternatives-title", name=found.mentee), ""]
     kb = Keyboard()
-    for number, match in enumerate(found, start=1):
+    for number, (match, mentor) in enumerate(found.matches, start=1):
         lines.append(
-            texts.candidate_line(number, names.get(match.mentor_id, ""), match.score, match.reasons)
+            tr(
+                "candidate-line",
+                number=number,
+                mentor=mentor,
+                score=_points(match.score),
+                reasons="; ".join(match.reasons),
+            )
         )
         kb.button(
-            text=f"{number}. {names.get(match.mentor_id, '')[:40]}",
+            text=f"{number}. {mentor[:40]}",
             callback_data=DraftCb(
-                draft_id=draft.id, action=DraftAction.CHOOSE, mentor_id=match.mentor_id
+                draft_id=draft.id, action=DraftAction.CHOOSE, mentor_id=match.mentor_id, page=page
             ),
         )
     kb.button(
         text=tr("btn-back"),
-        callback_data=PairsCb(school_id=draft.organization_id, view=PairsView.DRAFTS),
+        callback_data=PairsCb(school_id=draft.organization_id, view=PairsView.DRAFTS, page=page),
     )
     kb.adjust(1)
     await show(callback, "\n".join(lines), kb.as_markup())
 
 
 async def accept_all(
-    callback: CallbackQuery,
-    callback_data: PairsCb,
-    actor: Actor,
-    pairs: PairsRepo,
-    pair_service: PairService,
-    organizations: OrganizationService,
+    callback: CallbackQuery, callback_data: AcceptAllCb, actor: Actor, services: Services
 ) -> None:
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_PAIRS
     )
     if school is None:
         return
-    created = refused = 0
-    for draft in await pairs.drafts(school.id):
-        result = await pair_service.accept_draft(draft, actor.telegram_id)
-        created, refused = (
-            (created + 1, refused) if isinstance(result, Pair) else (created, refused + 1)
-        )
-    await _show_drafts(
-        callback,
-        school,
-        await pairs.drafts(school.id),
-        await pair_service.names(school.id),
-        texts.drafts_accepted(created, refused),
+    done = await services.pairs.accept_all(
+        school.id, actor.telegram_id, callback_data.count, callback_data.upto
     )
+    if isinstance(done, PairsRefusal):
+        notice = tr("pair-refusal", reason=done)
+    else:
+        notice = tr("drafts-accepted", created=done.created, refused=done.refused)
+    await _show_drafts(callback, school, await services.pairs.drafts_page(school.id, 0), notice)
 
 
-async def order(
+def _order_keyboard(school_id: int) -> Keyboard:
+    kb = Keyboard()
+    kb.button(
+        text=tr("btn-order-blank"),
+        callback_data=PairsCb(school_id=school_id, view=PairsView.ORDER_BLANK),
+    )
+    kb.attach(_back_to_pairs(school_id))
+    kb.adjust(1)
+    return kb
+
+
+async def ask_order_reference(
     callback: CallbackQuery,
     callback_data: PairsCb,
     actor: Actor,
-    pairs: PairsRepo,
-    pair_service: PairService,
-    organizations: OrganizationService,
-    clock: Clock,
+    state: FSMContext,
+    services: Services,
 ) -> None:
+    """The order needs its number and date; the curator may leave them to fill by hand."""
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_PAIRS
     )
     if school is None or not isinstance(callback.message, Message):
         return
-    active = [p for p in await pairs.for_school(school.id) if p.status is PairStatus.ACTIVE]
-    if not active:
-        await callback.answer(tr("order-empty"), show_alert=True)
+    if not await services.pairs.has_active_pairs(school.id):
+        refusal = PairsRefusal.NO_ACTIVE_PAIRS
+        await callback.answer(tr("pair-refusal", reason=refusal), show_alert=True)
         return
     await callback.answer()
-    today = clock.now().astimezone(ZoneInfo(school.timezone)).date()
-    content = pairs_order(school.name, active, await pair_service.names(school.id), today)
-    await callback.message.answer_document(
-        BufferedInputFile(content, f"prikaz_pary_{school.id}.docx"), caption=tr("order-caption")
+    await state.set_state(PairStates.order_reference)
+    await state.set_data({"school_id": school.id})
+    await callback.message.answer(
+        tr("order-ask"), reply_markup=_order_keyboard(school.id).as_markup()
+    )
+
+
+async def order_reference(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    school_id = int((await state.get_data()).get("school_id", 0))
+    reference = parse_order_reference(message.text or "")
+    if reference is None:
+        await message.answer(
+            tr("order-bad-reference"), reply_markup=_order_keyboard(school_id).as_markup()
+        )
+        return
+    school = await services.organizations.school_for(actor, school_id, Action.MANAGE_PAIRS)
+    await state.clear()
+    if isinstance(school, Refusal):
+        await message.answer(tr("refusal", reason=school))
+        return
+    await _send_order(message, school, reference, actor, services)
+
+
+async def order_without_reference(
+    callback: CallbackQuery,
+    callback_data: PairsCb,
+    actor: Actor,
+    state: FSMContext,
+    services: Services,
+) -> None:
+    school = await school_in_scope(
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_PAIRS
+    )
+    if school is None or not isinstance(callback.message, Message):
+        return
+    await callback.answer()
+    await state.clear()
+    await _send_order(callback.message, school, None, actor, services)
+
+
+async def _send_order(
+    message: Message,
+    school: Organization,
+    reference: OrderReference | None,
+    actor: Actor,
+    services: Services,
+) -> None:
+    issued = await services.pairs.order(school, reference, actor.telegram_id)
+    back = Keyboard()
+    back.attach(_back_to_pairs(school.id))
+    if isinstance(issued, PairsRefusal):
+        await message.answer(tr("pair-refusal", reason=issued), reply_markup=back.as_markup())
+        return
+    caption = (
+        tr("order-caption-numbered", reference=issued.reference.shown())
+        if issued.reference
+        else tr("order-caption")
+    )
+    await message.answer_document(
+        BufferedInputFile(issued.content, f"prikaz_pary_{school.id}.docx"),
+        caption=caption,
+        reply_markup=back.as_markup(),
     )
 
 
 async def open_preferences(
-    callback: CallbackQuery,
-    callback_data: PairsCb,
-    actor: Actor,
-    pair_service: PairService,
-    organizations: OrganizationService,
+    callback: CallbackQuery, callback_data: PairsCb, actor: Actor, services: Services
 ) -> None:
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.MANAGE_PAIRS
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_PAIRS
     )
     if school is None:
         return
-    mentees, mentors = await pair_service.open_preference_round(school.id)
-    await callback.answer(texts.preferences_opened(mentees, mentors), show_alert=True)
+    mentees, mentors = await services.pairs.open_preference_round(school.id)
+    await callback.answer(
+        tr("preferences-opened", mentees=mentees, mentors=mentors), show_alert=True
+    )
 
 
 async def choose_preference(
-    callback: CallbackQuery,
-    callback_data: PreferenceCb,
-    actor: Actor,
-    pair_service: PairService,
+    callback: CallbackQuery, callback_data: PreferenceCb, actor: Actor, services: Services
 ) -> None:
     toggled = None
     if actor.person is not None:
-        toggled = await pair_service.toggle_preference(
+        toggled = await services.pairs.toggle_preference(
             callback_data.school_id, actor.person.id, callback_data.chosen
         )
     if toggled is None or not isinstance(callback.message, Message):
@@ -335,11 +382,17 @@ def build_router() -> Router:
         PairsCb.filter(F.view.in_({PairsView.PROPOSE, PairsView.DRAFTS})),
         flags=MANAGE_PAIRS,
     )
+    router.callback_query.register(accept_all, AcceptAllCb.filter(), flags=MANAGE_PAIRS)
     router.callback_query.register(
-        accept_all, PairsCb.filter(F.view == PairsView.ACCEPT_ALL), flags=MANAGE_PAIRS
+        ask_order_reference, PairsCb.filter(F.view == PairsView.ORDER), flags=MANAGE_PAIRS
     )
     router.callback_query.register(
-        order, PairsCb.filter(F.view == PairsView.ORDER), flags=MANAGE_PAIRS
+        order_without_reference,
+        PairsCb.filter(F.view == PairsView.ORDER_BLANK),
+        flags=MANAGE_PAIRS,
+    )
+    router.message.register(
+        order_reference, StateFilter(PairStates.order_reference), flags=MANAGE_PAIRS
     )
     router.callback_query.register(draft_action, DraftCb.filter(), flags=MANAGE_PAIRS)
     router.callback_query.register(

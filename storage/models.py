@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -178,6 +178,12 @@ class Pair:
         return [p.person_id for p in self.participants if p.role is Role.MENTEE]
 
 
+class DraftStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DISCARDED = "discarded"
+
+
 @dataclass(frozen=True)
 class PairDraft:
     id: int
@@ -186,4 +192,30 @@ class PairDraft:
     mentor_id: int
     score: float
     reasons: tuple[str, ...]
-    status: str
+    status: DraftStatus
+
+
+class RequestKind(StrEnum):
+    REPLACE_MENTOR = "replace_mentor"  # a mentee asks for another mentor
+    RELEASE_MENTOR = "release_mentor"  # a mentor asks to be released
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class OrderKind(StrEnum):
+    """The school's orders the district asks for; only the pairs order is issued by the bot."""
+
+    PAIRS = "pairs"  # «Об утверждении наставнических пар/групп»
+
+
+@dataclass(frozen=True)
+class SchoolOrder:
+    id: int
+    organization_id: int
+    kind: OrderKind
+    number: str
+    signed_on: date

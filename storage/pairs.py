@@ -2,11 +2,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from storage.db import Database, Row, from_db_time, to_db_time
-from storage.models import Decision, Pair, PairDraft, PairParticipant, PairStatus, Role
+from storage.models import (
+    Decision,
+    DraftStatus,
+    OrderKind,
+    Pair,
+    PairDraft,
+    PairParticipant,
+    PairStatus,
+    RequestKind,
+    RequestStatus,
+    Role,
+    SchoolOrder,
+)
 
 # Pairs that hold a place: a mentee in one of these is not free, a mentor's load counts them.
 _HOLDING = (PairStatus.INVITED.value, PairStatus.ACTIVE.value)
@@ -31,10 +43,11 @@ class PairsRepo:
         capacity: int,
         created_by: int,
         now: datetime,
+        invitation: tuple[int, str],
     ) -> int | PairRefusal:
         """Create the pair with its invitations, checking capacity and that the mentees are
         free inside the same transaction: two curators accepting conflicting drafts at once
-        cannot both succeed."""
+        cannot both succeed. `invitation`: the version and hash of the text everyone is sent."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
             row = await conn.fetch_one(
@@ -54,9 +67,9 @@ class PairsRepo:
             )
             if taken is None or taken[0] > 0:
                 return PairRefusal.MENTEE_TAKEN
-            cursor = await conn.execute(
+            created = await conn.fetch_one(
                 "INSERT INTO pairs (organization_id, mentor_id, form, kind, status, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     organization_id,
                     mentor_id,
@@ -67,15 +80,15 @@ class PairsRepo:
                     stamp,
                 ),
             )
-            pair_id = cursor.lastrowid
-            assert pair_id is not None
+            assert created is not None
+            pair_id = int(created["id"])
             for person_id, role in [(mentor_id, Role.MENTOR)] + [
                 (mentee, Role.MENTEE) for mentee in mentee_ids
             ]:
                 await conn.execute(
-                    "INSERT INTO pair_participants (pair_id, person_id, role, decision)"
-                    " VALUES (?, ?, ?, ?)",
-                    (pair_id, person_id, role.value, Decision.PENDING.value),
+                    "INSERT INTO pair_participants (pair_id, person_id, role, decision,"
+                    " consent_version, consent_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                    (pair_id, person_id, role.value, Decision.PENDING.value, *invitation),
                 )
         return pair_id
 
@@ -108,21 +121,29 @@ class PairsRepo:
         return [_pair(group) for group in grouped.values()]
 
     async def decide(
-        self, pair_id: int, person_id: int, accept: bool, reason: str | None, now: datetime
+        self,
+        pair_id: int,
+        person_id: int,
+        accept: bool,
+        reason: str | None,
+        now: datetime,
+        message_id: int | None,
     ) -> PairStatus | None:
-        """Record one participant's answer to a pending invitation; returns the pair's new
-        status, or None when there was nothing to answer (withdrawn, already answered)."""
+        """Record one participant's answer to a pending invitation, with the id of the message
+        they answered (the evidence of their written consent); returns the pair's new status,
+        or None when there was nothing to answer (withdrawn, already answered)."""
         stamp = to_db_time(now)
         decision = Decision.ACCEPTED if accept else Decision.DECLINED
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE pair_participants SET decision = ?, decided_at = ?, reason = ?"
-                " WHERE pair_id = ? AND person_id = ? AND decision = ? AND pair_id IN"
-                " (SELECT id FROM pairs WHERE status IN (?, ?))",
+                "UPDATE pair_participants SET decision = ?, decided_at = ?, reason = ?,"
+                " message_id = ? WHERE pair_id = ? AND person_id = ? AND decision = ?"
+                " AND pair_id IN (SELECT id FROM pairs WHERE status IN (?, ?))",
                 (
                     decision.value,
                     stamp,
                     reason,
+                    message_id,
                     pair_id,
                     person_id,
                     Decision.PENDING.value,
@@ -154,7 +175,9 @@ class PairsRepo:
                 )
         return status
 
-    async def add_mentee(self, pair_id: int, mentee_id: int, capacity: int) -> PairRefusal | None:
+    async def add_mentee(
+        self, pair_id: int, mentee_id: int, capacity: int, invitation: tuple[int, str]
+    ) -> PairRefusal | None:
         """Invite one more mentee into a pair (it becomes a group), with the same checks as
         `create`, in one transaction."""
         async with self._db.transaction() as conn:
@@ -175,9 +198,9 @@ class PairsRepo:
             if taken is None or taken[0] > 0:
                 return PairRefusal.MENTEE_TAKEN
             await conn.execute(
-                "INSERT INTO pair_participants (pair_id, person_id, role, decision)"
-                " VALUES (?, ?, ?, ?)",
-                (pair_id, mentee_id, Role.MENTEE.value, Decision.PENDING.value),
+                "INSERT INTO pair_participants (pair_id, person_id, role, decision,"
+                " consent_version, consent_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                (pair_id, mentee_id, Role.MENTEE.value, Decision.PENDING.value, *invitation),
             )
             await conn.execute("UPDATE pairs SET kind = 'group' WHERE id = ?", (pair_id,))
         return None
@@ -200,6 +223,21 @@ class PairsRepo:
             )
             == 1
         )
+
+    async def participant_names(self, pair_id: int, form_ids: list[str]) -> dict[int, str]:
+        """Person id → the full name in their latest questionnaire (one of `form_ids`) at the
+        pair's school, for everyone in the pair, in one query."""
+        marks = ", ".join("?" for _ in form_ids)
+        rows = await self._db.fetch_all(
+            "SELECT pp.person_id, a.value FROM pair_participants pp"
+            " JOIN pairs p ON p.id = pp.pair_id"
+            " JOIN form_answers a ON a.question_id = 'full_name' AND a.session_id = ("
+            " SELECT MAX(s.id) FROM form_sessions s WHERE s.person_id = pp.person_id"
+            f" AND s.organization_id = p.organization_id AND s.form_id IN ({marks}))"
+            " WHERE pp.pair_id = ?",
+            (*form_ids, pair_id),
+        )
+        return {row["person_id"]: str(json.loads(row["value"]) or "") for row in rows}
 
     async def mentee_pair_status(self, organization_id: int) -> dict[int, PairStatus]:
         """For each mentee holding a place in a pair of the school: invited or active."""
@@ -231,29 +269,31 @@ class PairsRepo:
     ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE pair_drafts SET status = 'discarded' WHERE organization_id = ?"
-                " AND status = 'open'",
-                (organization_id,),
+                "UPDATE pair_drafts SET status = ? WHERE organization_id = ? AND status = ?",
+                (DraftStatus.DISCARDED.value, organization_id, DraftStatus.OPEN.value),
             )
             for mentee_id, mentor_id, score, reasons in drafts:
                 await conn.execute(
                     "INSERT INTO pair_drafts (organization_id, mentee_id, mentor_id, score,"
-                    " reasons, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+                    " reasons, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         organization_id,
                         mentee_id,
                         mentor_id,
                         score,
                         json.dumps(reasons, ensure_ascii=False),
+                        DraftStatus.OPEN.value,
                         to_db_time(now),
                     ),
                 )
 
-    async def drafts(self, organization_id: int) -> list[PairDraft]:
+    async def drafts(self, organization_id: int, upto: int | None = None) -> list[PairDraft]:
+        """The open drafts, best first; `upto`: only those with an id not above it (the rows
+        of a proposal already shown: a newer proposal has higher ids)."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM pair_drafts WHERE organization_id = ? AND status = 'open'"
+            "SELECT * FROM pair_drafts WHERE organization_id = ? AND status = ? AND id <= ?"
             " ORDER BY score DESC, id",
-            (organization_id,),
+            (organization_id, DraftStatus.OPEN.value, upto if upto is not None else 2**63 - 1),
         )
         return [_draft(row) for row in rows]
 
@@ -261,11 +301,11 @@ class PairsRepo:
         row = await self._db.fetch_one("SELECT * FROM pair_drafts WHERE id = ?", (draft_id,))
         return _draft(row) if row else None
 
-    async def close_draft(self, draft_id: int, status: str) -> bool:
+    async def close_draft(self, draft_id: int, status: DraftStatus) -> bool:
         return (
             await self._db.execute(
-                "UPDATE pair_drafts SET status = ? WHERE id = ? AND status = 'open'",
-                (status, draft_id),
+                "UPDATE pair_drafts SET status = ? WHERE id = ? AND status = ?",
+                (status.value, draft_id, DraftStatus.OPEN.value),
             )
             == 1
         )
@@ -276,8 +316,14 @@ class PairsRepo:
         return (
             await self._db.execute(
                 "UPDATE pair_drafts SET mentor_id = ?, score = ?, reasons = ?"
-                " WHERE id = ? AND status = 'open'",
-                (mentor_id, score, json.dumps(reasons, ensure_ascii=False), draft_id),
+                " WHERE id = ? AND status = ?",
+                (
+                    mentor_id,
+                    score,
+                    json.dumps(reasons, ensure_ascii=False),
+                    draft_id,
+                    DraftStatus.OPEN.value,
+                ),
             )
             == 1
         )
@@ -311,7 +357,7 @@ def _draft(row: Row) -> PairDraft:
         mentor_id=row["mentor_id"],
         score=float(row["score"]),
         reasons=tuple(json.loads(row["reasons"])),
-        status=row["status"],
+        status=DraftStatus(row["status"]),
     )
 
 
@@ -320,9 +366,9 @@ class PairRequest:
     id: int
     pair_id: int
     person_id: int
-    kind: str  # replace_mentor, release_mentor
+    kind: RequestKind
     reason: str
-    status: str
+    status: RequestStatus
 
 
 class PairRequestsRepo:
@@ -330,22 +376,22 @@ class PairRequestsRepo:
         self._db = db
 
     async def create(
-        self, pair_id: int, person_id: int, kind: str, reason: str, now: datetime
+        self, pair_id: int, person_id: int, kind: RequestKind, reason: str, now: datetime
     ) -> int | None:
         """None when the person already has a pending request for this pair."""
+        pending = RequestStatus.PENDING.value
         async with self._db.transaction() as conn:
             if await conn.fetch_one(
-                "SELECT 1 FROM pair_requests WHERE pair_id = ? AND person_id = ?"
-                " AND status = 'pending'",
-                (pair_id, person_id),
+                "SELECT 1 FROM pair_requests WHERE pair_id = ? AND person_id = ? AND status = ?",
+                (pair_id, person_id, pending),
             ):
                 return None
-            cursor = await conn.execute(
+            row = await conn.fetch_one(
                 "INSERT INTO pair_requests (pair_id, person_id, kind, reason, status, created_at)"
-                " VALUES (?, ?, ?, ?, 'pending', ?)",
-                (pair_id, person_id, kind, reason, to_db_time(now)),
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (pair_id, person_id, kind.value, reason, pending, to_db_time(now)),
             )
-            return cursor.lastrowid
+            return int(row["id"]) if row else None
 
     async def get(self, request_id: int) -> PairRequest | None:
         row = await self._db.fetch_one(
@@ -355,7 +401,12 @@ class PairRequestsRepo:
         if row is None:
             return None
         return PairRequest(
-            row["id"], row["pair_id"], row["person_id"], row["kind"], row["reason"], row["status"]
+            row["id"],
+            row["pair_id"],
+            row["person_id"],
+            RequestKind(row["kind"]),
+            row["reason"],
+            RequestStatus(row["status"]),
         )
 
     async def decide(self, request_id: int, approve: bool, comment: str, now: datetime) -> bool:
@@ -365,8 +416,14 @@ class PairRequestsRepo:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE pair_requests SET status = ?, curator_comment = ?, decided_at = ?"
-                " WHERE id = ? AND status = 'pending'",
-                ("approved" if approve else "declined", comment, stamp, request_id),
+                " WHERE id = ? AND status = ?",
+                (
+                    (RequestStatus.APPROVED if approve else RequestStatus.DECLINED).value,
+                    comment,
+                    stamp,
+                    request_id,
+                    RequestStatus.PENDING.value,
+                ),
             )
             if cursor.rowcount != 1:
                 return False
@@ -445,3 +502,51 @@ class PreferencesRepo:
         by_mentees = {(r["chooser_id"], r["chosen_id"]) for r in rows if r["side"] == "mentee"}
         by_mentors = {(r["chosen_id"], r["chooser_id"]) for r in rows if r["side"] == "mentor"}
         return by_mentees, by_mentors
+
+
+class OrdersRepo:
+    """The school's orders with their numbers and dates (the district report lists them)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        organization_id: int,
+        kind: OrderKind,
+        number: str,
+        signed_on: date,
+        created_by: int,
+        now: datetime,
+    ) -> SchoolOrder:
+        order_id = await self._db.insert(
+            "INSERT INTO school_orders (organization_id, kind, number, signed_on, created_by,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                organization_id,
+                kind.value,
+                number,
+                signed_on.isoformat(),
+                created_by,
+                to_db_time(now),
+            ),
+        )
+        return SchoolOrder(order_id, organization_id, kind, number, signed_on)
+
+    async def of_school(self, organization_id: int, kind: OrderKind) -> list[SchoolOrder]:
+        """The orders of this kind, the latest first."""
+        rows = await self._db.fetch_all(
+            "SELECT id, organization_id, kind, number, signed_on FROM school_orders"
+            " WHERE organization_id = ? AND kind = ? ORDER BY signed_on DESC, id DESC",
+            (organization_id, kind.value),
+        )
+        return [
+            SchoolOrder(
+                row["id"],
+                row["organization_id"],
+                OrderKind(row["kind"]),
+                row["number"],
+                date.fromisoformat(row["signed_on"]),
+            )
+            for row in rows
+        ]

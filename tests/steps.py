@@ -25,7 +25,7 @@ from storage.meetings import MeetingsRepo
 from storage.models import Pair, PairStatus, Role
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
-from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
+from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
 from tests import seed
@@ -137,7 +137,14 @@ def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
         people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox, DEFAULT_CATALOG, clock
     )
     service = PairService(
-        pairs, PairRequestsRepo(db), PreferencesRepo(db), banks, people, outbox, clock
+        pairs,
+        PairRequestsRepo(db),
+        PreferencesRepo(db),
+        OrdersRepo(db),
+        banks,
+        people,
+        outbox,
+        clock,
     )
     return service, pairs
 

@@ -18,7 +18,6 @@ import aiohttp
 import pytest
 
 from bot.core.i18n import tr
-from bot.ui import texts
 from storage.db import Database, to_db_time
 from storage.models import Role, RoleGrant
 from tests import seed
@@ -407,8 +406,8 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
         await bot.press(CURATOR, "🏫 Школа № 1")
         await bot.press(CURATOR, tr("btn-pairs"))
         await bot.press(CURATOR, tr("btn-propose"))
-        accepted = await bot.press(CURATOR, tr("btn-accept-all"))
-        assert texts.drafts_accepted(1, 0) in str(accepted["text"])
+        accepted = await bot.press(CURATOR, tr("btn-accept-all", count=1))
+        assert tr("drafts-accepted", created=1, refused=0) in str(accepted["text"])
         await bot.stop(kill=True)
         assert invitations(MENTOR) == invitations(MENTEE) == 0
 

@@ -177,7 +177,7 @@ async def test_curator_sees_pairs_at_risk_and_unreachable_people(
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
     pairs = await tg.press(CURATOR, tr("btn-pairs"))
-    assert "⚠ под риском: нет встреч 22 дн." in pairs["text"]
+    assert "⚠ требует внимания: нет встреч 22 дня" in pairs["text"]
     await tg.press(CURATOR, "« Назад")
     bank = await tg.press(CURATOR, "👥 Банк наставляемых")
     assert f"Наставляемая {MENTEE} — в паре ⛔ {tr('unreachable')}" in bank["text"]

@@ -9,7 +9,7 @@ from aiogram import Bot
 from docx import Document
 
 from bot.core.i18n import tr
-from bot.ui import texts
+from bot.pairs.service import PairsRefusal
 from bot.ui.callbacks import DraftAction, DraftCb, PairInviteCb
 from storage.db import Database
 from storage.models import Pair, PairStatus, Role, RoleGrant
@@ -32,8 +32,8 @@ async def test_proposal_to_active_pair_and_order(
     drafts = await tg.press(CURATOR, tr("btn-propose"))
     assert "Наставляемая 21 ← Наставник 11" in drafts["text"]
     assert "совпадают 2 из 2 затруднений" in drafts["text"]
-    accepted = await tg.press(CURATOR, tr("btn-accept-all"))
-    assert texts.drafts_accepted(2, 0) in accepted["text"]
+    accepted = await tg.press(CURATOR, tr("btn-accept-all", count=2))
+    assert tr("drafts-accepted", created=2, refused=0) in accepted["text"]
     await deliver(bot, db, clock)
     invitation = fake.last(21)
     assert "Приглашение в наставническую пару" in invitation["text"]
@@ -51,8 +51,9 @@ async def test_proposal_to_active_pair_and_order(
 
     assert any("пара начала работу" in t for t in tg.texts(CURATOR))
     listing = await tg.press(CURATOR, "« Назад")
-    assert "Наставник 11 → Наставляемая 21 — действует" in listing["text"]
+    assert "1. Наставник 11 — Наставляемая 21: действует" in listing["text"]
     await tg.press(CURATOR, tr("btn-order"))
+    await tg.press(CURATOR, tr("btn-order-blank"))
 
     _, name, content = fake.uploads[-1]
     assert name.endswith(".docx")
@@ -102,14 +103,14 @@ async def test_capacity_and_concurrent_conflicting_accepts(
     second = await seed.participant(db, clock, school, 22, Role.MENTEE)
     service, pairs = services(db, clock)
     over = await service.create(school, mentor, [first, second], CURATOR)
-    assert over == texts.PAIR_REFUSALS["mentor_full"]
+    assert over is PairsRefusal.MENTOR_FULL
     await pairs.replace_drafts(
         school, [(first, mentor, 50.0, ("a",)), (second, mentor, 40.0, ("b",))], clock.now()
     )
     drafts = await pairs.drafts(school)
     results = await asyncio.gather(*(service.accept_draft(d, CURATOR) for d in drafts))
     assert sum(isinstance(r, Pair) for r in results) == 1
-    assert texts.PAIR_REFUSALS["mentor_full"] in results or tr("pair-mentor-unavailable") in results
+    assert PairsRefusal.MENTOR_FULL in results or PairsRefusal.MENTOR_UNAVAILABLE in results
     assert len(await pairs.for_school(school)) == 1
 
 
@@ -119,9 +120,9 @@ async def test_student_without_parent_consent_cannot_be_paired(
     mentor = await seed.participant(db, clock, school, 11, Role.MENTOR)
     student = await seed.participant(db, clock, school, 21, Role.MENTEE, category="student")
     service, _ = services(db, clock)
-    assert await service.propose(school) == []
-    assert await service.create(school, mentor, [student], CURATOR) == tr("pair-awaiting-parent")
-    assert await service.create(school, mentor, [mentor], CURATOR) == tr("pair-self")
+    assert (await service.propose(school)).total == 0
+    assert await service.create(school, mentor, [student], CURATOR) is PairsRefusal.AWAITING_PARENT
+    assert await service.create(school, mentor, [mentor], CURATOR) is PairsRefusal.SELF
 
 
 async def test_withdrawn_consent_and_withdrawn_invitation(
@@ -133,13 +134,13 @@ async def test_withdrawn_consent_and_withdrawn_invitation(
     service, pairs = services(db, clock)
     await tg.send(22, "/revoke")
     await tg.press(22, tr("btn-revoke-confirm"))
-    assert await service.create(school, mentor, [gone], CURATOR) == tr("pair-mentee-unknown")
+    assert await service.create(school, mentor, [gone], CURATOR) is PairsRefusal.MENTEE_UNKNOWN
     created = await service.create(school, mentor, [mentee], CURATOR)
     assert isinstance(created, Pair)
     await deliver(bot, db, clock)
-    assert await service.withdraw(created)
+    assert isinstance(await service.withdraw(created), Pair)
     await tg.press(21, tr("btn-accept"))
-    assert tg.alert() == tr("pair-invitation-gone")
+    assert tg.alert() == tr("pair-refusal", reason=PairsRefusal.INVITATION_GONE)
     pair = await pairs.get(created.id)
     assert pair is not None and pair.status is PairStatus.WITHDRAWN
 
@@ -163,7 +164,7 @@ async def test_forged_pair_buttons_are_refused(
         PairInviteCb(pair_id=created.id, accept=True).pack(),
         tg.fake.message_update(31, "x")["message"],
     )
-    assert tg.alert() == tr("pair-invitation-gone")
+    assert tg.alert() == tr("pair-refusal", reason=PairsRefusal.INVITATION_GONE)
     # The other school's curator accepting this school's draft.
     await tg.press_data(
         60,
@@ -209,7 +210,7 @@ async def test_curator_sets_form_kind_and_grows_a_group(
     assert grown.status is PairStatus.ACTIVE
     await tg.press(CURATOR, tr("btn-pair-add"))
     await tg.press(CURATOR, "Наставляемая 23")
-    assert tg.alert() == texts.PAIR_REFUSALS["mentor_full"]
+    assert tg.alert() == tr("pair-refusal", reason=PairsRefusal.MENTOR_FULL)
     await db.execute(
         "UPDATE outbox SET status = 'sent', finished_at = created_at WHERE chat_id <> 22"
     )
@@ -231,7 +232,7 @@ async def test_curator_reminded_of_long_waiting_mentees(
     assert await service.remind_about_waiting(school, 14)  # a second run the same day
     rows = await db.fetch_all("SELECT chat_id, payload FROM outbox")
     assert len(rows) == 1 and rows[0]["chat_id"] == CURATOR
-    assert "Наставляемая 21 — 15 дн." in rows[0]["payload"]
+    assert "Наставляемая 21 — 15 дней" in rows[0]["payload"]
 
 
 async def test_preference_round_makes_mutual_choices_win(
@@ -247,7 +248,7 @@ async def test_preference_round_makes_mutual_choices_win(
     await tg.press(CURATOR, "🏫 Школа № 1")
     await tg.press(CURATOR, tr("btn-pairs"))
     await tg.press(CURATOR, tr("btn-preferences"))
-    assert tg.alert() == texts.preferences_opened(1, 2)
+    assert tg.alert() == tr("preferences-opened", mentees=1, mentors=2)
     await deliver(bot, db, clock)
     assert tr("preferences-ask-mentee") in fake.last(21)["text"]
     picked = await tg.press(21, "▫️ Наставник 12")

@@ -21,6 +21,7 @@ from bot.core.quiet import delivery_time
 from bot.core.when import shown
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
+from bot.pairs.naming import title_of
 from bot.participation.service import Next
 from bot.programs.service import ProgramService
 from bot.ui import texts
@@ -386,12 +387,13 @@ class MeetingService:
                     now,
                 )
             if idle >= self._settings.risk_after_days:
+                alert = tr("pair-at-risk", pair=await title_of(pair, self._pairs), days=idle)
                 for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
                     await self._outbox.enqueue(
                         f"risk:{pair_id}:{week}:{curator}",
                         curator,
                         "curator_notice",
-                        message_payload(texts.pair_at_risk(pair_id, idle)),
+                        message_payload(alert),
                         now,
                         now + timedelta(days=2),
                         now,

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.core.i18n import tr
 from bot.forms.catalog import COMPETENCE_AREAS, DAYS, SUBJECTS, TIMES
 from bot.forms.model import Option
-from bot.ui import texts
 
 # Points: what a curator weighs, in this order of importance.
 NEEDS_POINTS = 50.0
@@ -96,13 +96,31 @@ def score(mentee: Profile, mentor: Profile) -> Match | None:
         + (DAY_POINTS * min(len(days), 2) / 2)
         + (TIME_POINTS if times else 0.0)
     )
+    common_subjects = _labels(subjects, SUBJECTS)
+    common_days = _labels(days, DAYS)
     reasons = (
-        texts.match_needs(covered, needs),
-        texts.match_subjects(_labels(subjects, SUBJECTS)),
-        texts.match_format(mentee.format, mentor.format),
-        texts.match_days(_labels(days, DAYS)),
+        tr.plain("match-needs", covered=covered, needs=needs),
+        tr.plain("match-subjects", subjects=", ".join(common_subjects).lower())
+        if common_subjects
+        else tr.plain("match-subjects-none"),
+        _format_reason(mentee.format, mentor.format),
+        tr.plain("match-days", days=", ".join(common_days))
+        if common_days
+        else tr.plain("match-days-none"),
     )
     return Match(mentee.person_id, mentor.person_id, round(points, 1), reasons)
+
+
+def _format_reason(mentee: str | None, mentor: str | None) -> str:
+    if mentee is None or mentor is None:
+        return tr.plain("match-format-unknown")
+    if mentee == mentor:
+        return tr.plain("match-format-same", format=tr.plain("format-name", format=mentee))
+    return tr.plain(
+        "match-format-differ",
+        mentee=tr.plain("format-name", format=mentee),
+        mentor=tr.plain("format-name", format=mentor),
+    )
 
 
 def _labels(ids: frozenset[str], options: Sequence[Option]) -> list[str]:

@@ -1,10 +1,15 @@
-"""Forming pairs and groups: proposals, candidates, invitations and answers."""
+"""Forming pairs and groups: proposals, candidates, invitations and answers, the curator's
+changes, requests, and the director's order. Every method returns a typed result or a
+`PairsRefusal` the handler renders; none returns text for a handler to show."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 
@@ -12,14 +17,28 @@ from bot.core.clock import Clock
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.catalog import STUDENT_CATEGORY
+from bot.pairs.documents import OrderReference, pairs_order
 from bot.pairs.matching import Match, Profile, propose, score, top_candidates
+from bot.pairs.naming import pair_title
 from bot.participation.banks import BankEntry, BankService, BankStatus
-from bot.ui import keyboards, texts
+from bot.ui import keyboards
 from bot.ui.callbacks import PairInviteCb, RequestDecisionCb
 from bot.ui.keyboards import Keyboard
-from storage.models import Pair, PairDraft, PairStatus, Role
+from storage.models import (
+    Decision,
+    DraftStatus,
+    OrderKind,
+    Organization,
+    Pair,
+    PairDraft,
+    PairStatus,
+    RequestKind,
+    RequestStatus,
+    Role,
+)
 from storage.outbox import OutboxRepo
 from storage.pairs import (
+    OrdersRepo,
     PairRefusal,
     PairRequest,
     PairRequestsRepo,
@@ -30,6 +49,34 @@ from storage.people import PeopleRepo
 
 NOTICE_LIFETIME = timedelta(days=7)
 INVITATION_LIFETIME = timedelta(days=14)
+DRAFTS_PAGE = 10
+MENTEE_PREFERENCE_LIMIT = 3
+# Bumped whenever the wording of pair-invitation changes: with the hash of the text sent, it
+# is the evidence of what a participant consented to.
+INVITATION_VERSION = 1
+WAITING_LISTED = 30
+_HOLDING = (PairStatus.INVITED, PairStatus.ACTIVE)
+
+
+class PairsRefusal(StrEnum):
+    """Why a pair action was not done; rendered by `tr("pair-refusal", reason=...)`."""
+
+    SELF = "self"
+    MENTOR_UNAVAILABLE = "mentor_unavailable"
+    MENTEE_UNKNOWN = "mentee_unknown"
+    AWAITING_PARENT = "awaiting_parent"
+    MENTEE_NOT_READY = "mentee_not_ready"
+    MENTOR_FULL = PairRefusal.MENTOR_FULL.value
+    MENTEE_TAKEN = PairRefusal.MENTEE_TAKEN.value
+    INVITATION_GONE = "invitation_gone"
+    DRAFT_GONE = "draft_gone"
+    DRAFTS_CHANGED = "drafts_changed"
+    NOT_INVITED = "not_invited"
+    NOT_ACTIVE = "not_active"
+    REQUEST_DUPLICATE = "request_duplicate"
+    REQUEST_GONE = "request_gone"
+    NO_ACTIVE_PAIRS = "no_active_pairs"
+    NOT_YOURS = "not_yours"
 
 
 class PairForm(StrEnum):
@@ -55,6 +102,65 @@ class PairKind(StrEnum):
 class Candidates:
     mentees: dict[int, tuple[Profile, BankEntry]]
     mentors: dict[int, tuple[Profile, BankEntry]]
+
+
+@dataclass(frozen=True)
+class NamedPair:
+    """A pair with the full names of its people, as a screen shows it."""
+
+    pair: Pair
+    names: Mapping[int, str]
+
+    @property
+    def title(self) -> str:
+        return pair_title(self.pair, self.names)
+
+    @property
+    def mentor(self) -> str:
+        return self.names.get(self.pair.mentor_id, "")
+
+    @property
+    def mentees(self) -> list[str]:
+        return [self.names.get(m, "") for m in self.pair.mentee_ids]
+
+
+@dataclass(frozen=True)
+class DraftsPage:
+    """One page of the proposal draft. `total` and `upto` (the highest draft id of the whole
+    list) go into «Принять все», so it accepts exactly the drafts whose number it states."""
+
+    drafts: list[tuple[int, PairDraft]]  # (number in the whole list, draft)
+    names: Mapping[int, str]
+    page: int
+    total: int
+    upto: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // DRAFTS_PAGE))
+
+
+@dataclass(frozen=True)
+class AcceptedAll:
+    created: int
+    refused: int
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    mentee: str
+    matches: list[tuple[Match, str]]  # with the mentor's name
+
+
+@dataclass(frozen=True)
+class OrderDocument:
+    content: bytes
+    reference: OrderReference | None
+
+
+def invitation_hash(text: str) -> str:
+    """Fingerprint of exactly the invitation text a participant was sent."""
+    return hashlib.sha256(f"pair_invitation:{INVITATION_VERSION}\n{text}".encode()).hexdigest()
 
 
 def _profile(entry: BankEntry, capacity: int = 1) -> Profile:
@@ -84,6 +190,7 @@ class PairService:
         pairs: PairsRepo,
         requests: PairRequestsRepo,
         preferences: PreferencesRepo,
+        orders: OrdersRepo,
         banks: BankService,
         people: PeopleRepo,
         outbox: OutboxRepo,
@@ -92,6 +199,7 @@ class PairService:
         self._pairs = pairs
         self._preferences = preferences
         self._requests = requests
+        self._orders = orders
         self._banks = banks
         self._people = people
         self._outbox = outbox
@@ -116,7 +224,37 @@ class PairService:
             mentors[entry.person_id] = (_profile(entry, room), entry)
         return Candidates(mentees, mentors)
 
-    async def propose(self, school_id: int) -> list[PairDraft]:
+    async def names(self, school_id: int) -> dict[int, str]:
+        return await self._banks.names(school_id)
+
+    # --- the school's pairs ---
+
+    async def pair(self, pair_id: int) -> Pair | None:
+        return await self._pairs.get(pair_id)
+
+    async def named(self, pair: Pair) -> NamedPair:
+        return NamedPair(pair, await self.names(pair.organization_id))
+
+    async def current(self, school_id: int) -> list[NamedPair]:
+        """The school's pairs that hold a place: invited or working."""
+        names = await self.names(school_id)
+        return [
+            NamedPair(p, names)
+            for p in await self._pairs.for_school(school_id)
+            if p.status in _HOLDING
+        ]
+
+    async def mine(self, person_id: int) -> list[NamedPair]:
+        found = [p for p in await self._pairs.involving(person_id) if p.status in _HOLDING]
+        names: dict[int, dict[int, str]] = {}
+        for pair in found:
+            if pair.organization_id not in names:
+                names[pair.organization_id] = await self.names(pair.organization_id)
+        return [NamedPair(p, names[p.organization_id]) for p in found]
+
+    # --- the proposal draft ---
+
+    async def propose(self, school_id: int) -> DraftsPage:
         found = await self.candidates(school_id)
         by_mentees, by_mentors = await self._preferences.of_school(school_id)
         proposal = propose(
@@ -130,7 +268,75 @@ class PairService:
             [(m.mentee_id, m.mentor_id, m.score, m.reasons) for m in proposal],
             self._clock.now(),
         )
-        return await self._pairs.drafts(school_id)
+        return await self.drafts_page(school_id, 0)
+
+    async def drafts_page(self, school_id: int, page: int) -> DraftsPage:
+        drafts = await self._pairs.drafts(school_id)
+        last = max(0, -(-len(drafts) // DRAFTS_PAGE) - 1)
+        page = min(max(page, 0), last)
+        shown = list(enumerate(drafts, start=1))[page * DRAFTS_PAGE : (page + 1) * DRAFTS_PAGE]
+        return DraftsPage(
+            shown,
+            await self.names(school_id),
+            page,
+            len(drafts),
+            max((d.id for d in drafts), default=0),
+        )
+
+    async def draft(self, draft_id: int) -> PairDraft | None:
+        return await self._pairs.draft(draft_id)
+
+    async def alternatives(self, draft: PairDraft, limit: int = 5) -> Alternatives:
+        names = await self.names(draft.organization_id)
+        found = await self.candidates(draft.organization_id)
+        matches: list[Match] = []
+        if draft.mentee_id in found.mentees:
+            profiles = [p for p, _ in found.mentors.values()]
+            matches = top_candidates(found.mentees[draft.mentee_id][0], profiles, limit)
+        return Alternatives(
+            names.get(draft.mentee_id, ""), [(m, names.get(m.mentor_id, "")) for m in matches]
+        )
+
+    async def change_draft(self, draft: PairDraft, mentor_id: int) -> PairsRefusal | None:
+        found = await self.candidates(draft.organization_id)
+        if draft.mentee_id not in found.mentees or mentor_id not in found.mentors:
+            return PairsRefusal.MENTOR_UNAVAILABLE
+        match = score(found.mentees[draft.mentee_id][0], found.mentors[mentor_id][0])
+        if match is None:
+            return PairsRefusal.MENTOR_UNAVAILABLE
+        if not await self._pairs.change_draft(draft.id, mentor_id, match.score, match.reasons):
+            return PairsRefusal.DRAFT_GONE
+        return None
+
+    async def discard_draft(self, draft: PairDraft) -> PairsRefusal | None:
+        closed = await self._pairs.close_draft(draft.id, DraftStatus.DISCARDED)
+        return None if closed else PairsRefusal.DRAFT_GONE
+
+    async def accept_draft(self, draft: PairDraft, curator_id: int) -> Pair | PairsRefusal:
+        if draft.status is not DraftStatus.OPEN:
+            return PairsRefusal.DRAFT_GONE
+        created = await self.create(
+            draft.organization_id, draft.mentor_id, [draft.mentee_id], curator_id
+        )
+        if isinstance(created, Pair):
+            await self._pairs.close_draft(draft.id, DraftStatus.ACCEPTED)
+        return created
+
+    async def accept_all(
+        self, school_id: int, curator_id: int, count: int, upto: int
+    ) -> AcceptedAll | PairsRefusal:
+        """Accept the drafts the curator was told «Принять все» would accept: the open drafts
+        of the list shown (ids up to `upto`), only if there are still `count` of them."""
+        drafts = await self._pairs.drafts(school_id, upto)
+        if len(drafts) != count:
+            return PairsRefusal.DRAFTS_CHANGED
+        created = 0
+        for draft in drafts:
+            if isinstance(await self.accept_draft(draft, curator_id), Pair):
+                created += 1
+        return AcceptedAll(created, len(drafts) - created)
+
+    # --- preferences ---
 
     async def open_preference_round(self, school_id: int) -> tuple[int, int]:
         """Ask every waiting mentee and every mentor with room whom they prefer."""
@@ -159,10 +365,10 @@ class PairService:
     async def toggle_preference(
         self, school_id: int, person_id: int, chosen_id: int
     ) -> tuple[bool, InlineKeyboardMarkup] | None:
-        """Tick or untick one choice; None when the person is not in this round."""
+        """Tick or untick one choice; None when the person is not choosing at this school."""
         found = await self.candidates(school_id)
         if person_id in found.mentees:
-            side, offered, limit = Role.MENTEE, found.mentors, texts.MENTEE_PREFERENCE_LIMIT
+            side, offered, limit = Role.MENTEE, found.mentors, MENTEE_PREFERENCE_LIMIT
         elif person_id in found.mentors:
             side, offered, limit = Role.MENTOR, found.mentees, len(found.mentees)
         else:
@@ -176,32 +382,7 @@ class PairService:
         options = [(pid, entry.name) for pid, (_, entry) in offered.items()]
         return done, keyboards.preferences(school_id, options, chosen)
 
-    async def top_for(self, school_id: int, mentee_id: int, limit: int = 5) -> list[Match]:
-        found = await self.candidates(school_id)
-        if mentee_id not in found.mentees:
-            return []
-        profiles = [p for p, _ in found.mentors.values()]
-        return top_candidates(found.mentees[mentee_id][0], profiles, limit)
-
-    async def names(self, school_id: int) -> dict[int, str]:
-        return await self._banks.names(school_id)
-
-    async def change_draft(self, draft: PairDraft, mentor_id: int) -> bool:
-        found = await self.candidates(draft.organization_id)
-        if draft.mentee_id not in found.mentees or mentor_id not in found.mentors:
-            return False
-        match = score(found.mentees[draft.mentee_id][0], found.mentors[mentor_id][0])
-        if match is None:
-            return False
-        return await self._pairs.change_draft(draft.id, mentor_id, match.score, match.reasons)
-
-    async def accept_draft(self, draft: PairDraft, curator_id: int) -> Pair | str:
-        created = await self.create(
-            draft.organization_id, draft.mentor_id, [draft.mentee_id], curator_id
-        )
-        if isinstance(created, Pair):
-            await self._pairs.close_draft(draft.id, "accepted")
-        return created
+    # --- creating and changing pairs ---
 
     async def create(
         self,
@@ -211,13 +392,13 @@ class PairService:
         curator_id: int,
         form: PairForm | None = None,
         kind: PairKind | None = None,
-    ) -> Pair | str:
-        """Create the pair and invite everyone; a refusal comes back as the Russian reason."""
+    ) -> Pair | PairsRefusal:
+        """Create the pair and invite everyone."""
         found = await self.candidates(school_id)
         if mentor_id in mentee_ids:
-            return tr("pair-self")
+            return PairsRefusal.SELF
         if mentor_id not in found.mentors:
-            return tr("pair-mentor-unavailable")
+            return PairsRefusal.MENTOR_UNAVAILABLE
         for mentee_id in mentee_ids:
             if mentee_id not in found.mentees:
                 return await self._why_not_free(school_id, mentee_id)
@@ -228,6 +409,11 @@ class PairService:
         )
         chosen_form = form or (PairForm.TEACHER_STUDENT if students else PairForm.TEACHER_TEACHER)
         chosen_kind = kind or (PairKind.GROUP if len(mentee_ids) > 1 else PairKind.TRADITIONAL)
+        # Everyone in the new pair is among the candidates just loaded: no second bank read.
+        names = {pid: entry.name for pid, (_, entry) in (found.mentees | found.mentors).items()}
+        text = _invitation_text(
+            names[mentor_id], [names[m] for m in mentee_ids], chosen_form, chosen_kind
+        )
         pair_id = await self._pairs.create(
             school_id,
             mentor_id,
@@ -237,18 +423,17 @@ class PairService:
             capacity,
             curator_id,
             self._clock.now(),
+            (INVITATION_VERSION, invitation_hash(text)),
         )
         if isinstance(pair_id, PairRefusal):
-            return texts.PAIR_REFUSALS[pair_id.value]
+            return PairsRefusal(pair_id.value)
         pair = await self._pairs.get(pair_id)
         assert pair is not None
-        # Everyone in the new pair is among the candidates just loaded: no second bank read.
-        names = {pid: entry.name for pid, (_, entry) in (found.mentees | found.mentors).items()}
-        await self._invite(pair, names)
+        await self._invite(pair, text, [p.person_id for p in pair.participants])
         return pair
 
-    async def add_mentee(self, pair: Pair, mentee_id: int) -> str | None:
-        """Invite one more mentee into the pair, making it a group; a refusal as text."""
+    async def add_mentee(self, pair: Pair, mentee_id: int) -> Pair | PairsRefusal:
+        """Invite one more mentee into the pair, making it a group."""
         found = await self.candidates(pair.organization_id)
         if mentee_id not in found.mentees:
             return await self._why_not_free(pair.organization_id, mentee_id)
@@ -261,48 +446,63 @@ class PairService:
             None,
         )
         if mentor is None:
-            return tr("pair-mentor-unavailable")
+            return PairsRefusal.MENTOR_UNAVAILABLE
+        names = await self.names(pair.organization_id)
+        mentees = [names.get(m, "") for m in [*pair.mentee_ids, mentee_id]]
+        text = _invitation_text(names.get(pair.mentor_id, ""), mentees, pair.form, PairKind.GROUP)
         refusal = await self._pairs.add_mentee(
-            pair.id, mentee_id, int(mentor.answers.get("capacity") or 1)
+            pair.id,
+            mentee_id,
+            int(mentor.answers.get("capacity") or 1),
+            (INVITATION_VERSION, invitation_hash(text)),
         )
         if refusal is not None:
-            return texts.PAIR_REFUSALS[refusal.value]
+            return PairsRefusal(refusal.value)
         grown = await self._pairs.get(pair.id)
         assert grown is not None
-        await self._invite(grown, await self.names(pair.organization_id), only=[mentee_id])
-        return None
+        await self._invite(grown, text, [mentee_id])
+        return grown
 
-    async def _why_not_free(self, school_id: int, mentee_id: int) -> str:
+    async def set_form(self, pair: Pair, form: PairForm) -> Pair | PairsRefusal:
+        return await self._set_form_kind(pair, form.value, pair.kind)
+
+    async def set_kind(self, pair: Pair, kind: PairKind) -> Pair | PairsRefusal:
+        return await self._set_form_kind(pair, pair.form, kind.value)
+
+    async def _set_form_kind(self, pair: Pair, form: str, kind: str) -> Pair | PairsRefusal:
+        if not await self._pairs.set_form_kind(pair.id, form, kind):
+            return PairsRefusal.NOT_ACTIVE
+        changed = await self._pairs.get(pair.id)
+        assert changed is not None
+        return changed
+
+    async def withdraw(self, pair: Pair) -> Pair | PairsRefusal:
+        if not await self._pairs.withdraw(pair.id, self._clock.now()):
+            return PairsRefusal.NOT_INVITED
+        withdrawn = await self._pairs.get(pair.id)
+        assert withdrawn is not None
+        return withdrawn
+
+    async def _why_not_free(self, school_id: int, mentee_id: int) -> PairsRefusal:
         entry = next(
             (e for e in await self._banks.bank(school_id, Role.MENTEE) if e.person_id == mentee_id),
             None,
         )
         if entry is None:
-            return tr("pair-mentee-unknown")
+            return PairsRefusal.MENTEE_UNKNOWN
         if entry.status is BankStatus.AWAITING_PARENT:
-            return tr("pair-awaiting-parent")
+            return PairsRefusal.AWAITING_PARENT
         if entry.status in (BankStatus.INVITED, BankStatus.IN_PAIR):
-            return texts.PAIR_REFUSALS[PairRefusal.MENTEE_TAKEN.value]
-        return tr("pair-mentee-not-ready")
+            return PairsRefusal.MENTEE_TAKEN
+        return PairsRefusal.MENTEE_NOT_READY
 
-    async def _invite(
-        self, pair: Pair, names: dict[int, str], only: list[int] | None = None
-    ) -> None:
+    async def _invite(self, pair: Pair, text: str, person_ids: list[int]) -> None:
         now = self._clock.now()
-        text = texts.pair_invitation(
-            names.get(pair.mentor_id, ""),
-            [names.get(m, "") for m in pair.mentee_ids],
-            pair.form,
-            pair.kind,
-        )
         kb = Keyboard()
         kb.button(text=tr("btn-accept"), callback_data=PairInviteCb(pair_id=pair.id, accept=True))
         kb.button(text=tr("btn-decline"), callback_data=PairInviteCb(pair_id=pair.id, accept=False))
-        for participant in pair.participants:
-            if only is not None and participant.person_id not in only:
-                continue
-            person = await self._people.by_id(participant.person_id)
-
+        for person_id in person_ids:
+            person = await self._people.by_id(person_id)
             if person is None:
                 continue
             await self._outbox.enqueue(
@@ -315,18 +515,41 @@ class PairService:
                 now,
             )
 
-    async def respond(self, pair: Pair, person_id: int, accept: bool, reason: str | None) -> str:
-        """A participant's answer to an invitation; tells the curators what happened."""
-        status = await self._pairs.decide(pair.id, person_id, accept, reason, self._clock.now())
-        if status is None:
-            return tr("pair-invitation-gone")
-        names = await self.names(pair.organization_id)
-        who = names.get(person_id, "")
-        if accept:
-            notice = texts.pair_accepted_notice(who, status is PairStatus.ACTIVE)
-        else:
-            notice = texts.pair_declined_notice(who, reason or "")
+    # --- answers to invitations ---
+
+    async def pending_invitation(self, pair_id: int, person_id: int) -> Pair | PairsRefusal:
+        """The pair, if this person is one of its participants still asked to answer."""
+        pair = await self._pairs.get(pair_id)
+        # A working group may invite one more mentee.
+        if pair is None or pair.status not in _HOLDING:
+            return PairsRefusal.INVITATION_GONE
+        mine = next((p for p in pair.participants if p.person_id == person_id), None)
+        if mine is None or mine.decision is not Decision.PENDING:
+            return PairsRefusal.INVITATION_GONE
+        return pair
+
+    async def respond(
+        self,
+        pair: Pair,
+        person_id: int,
+        accept: bool,
+        reason: str | None,
+        message_id: int | None = None,
+    ) -> Decision | PairsRefusal:
+        """A participant's answer to an invitation (the message they answered is kept as the
+        evidence of their consent); tells the curators what happened."""
         now = self._clock.now()
+        status = await self._pairs.decide(pair.id, person_id, accept, reason, now, message_id)
+        if status is None:
+            return PairsRefusal.INVITATION_GONE
+        names = await self.names(pair.organization_id)
+        who, title = names.get(person_id, ""), pair_title(pair, names)
+        if not accept:
+            notice = tr("pair-declined-notice", who=who, pair=title, reason=reason or "—")
+        elif status is PairStatus.ACTIVE:
+            notice = tr("pair-started-notice", who=who, pair=title)
+        else:
+            notice = tr("pair-accepted-notice", who=who, pair=title)
         for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
             await self._outbox.enqueue(
                 f"pair-answer:{pair.id}:{person_id}:{curator}",
@@ -337,7 +560,7 @@ class PairService:
                 now + NOTICE_LIFETIME,
                 now,
             )
-        return tr("pair-accepted") if accept else tr("pair-declined")
+        return Decision.ACCEPTED if accept else Decision.DECLINED
 
     async def remind_about_waiting(self, school_id: int, days: int) -> bool:
         """Tell the school's curators, once a day, who has waited `days` or more for a mentor."""
@@ -349,31 +572,39 @@ class PairService:
         if not waiting:
             return False
         now = self._clock.now()
-        text = texts.waiting_reminder([(e.name, e.days_waiting) for e in waiting])
+        lines = [tr("waiting-title")]
+        lines += [
+            tr("waiting-line", name=e.name, days=e.days_waiting) for e in waiting[:WAITING_LISTED]
+        ]
+        if len(waiting) > WAITING_LISTED:
+            lines.append(tr("waiting-more", count=len(waiting) - WAITING_LISTED))
+        lines.append(tr("waiting-footer"))
         for curator in await self._people.holders(Role.CURATOR, school_id):
             await self._outbox.enqueue(
                 f"waiting:{school_id}:{now.date()}:{curator}",
                 curator,
                 "curator_notice",
-                message_payload(text),
+                message_payload("\n".join(lines)),
                 now,
                 now + timedelta(days=1),
                 now,
             )
         return True
 
-    async def withdraw(self, pair: Pair) -> bool:
+    # --- requests to replace or release the mentor ---
 
-        return await self._pairs.withdraw(pair.id, self._clock.now())
-
-    async def request(self, pair: Pair, person_id: int, reason: str) -> str:
+    async def request(self, pair: Pair, person_id: int, reason: str) -> RequestKind | PairsRefusal:
         """A mentee asks for another mentor, a mentor to be released; the curators decide."""
-        kind = "release_mentor" if person_id == pair.mentor_id else "replace_mentor"
+        kind = (
+            RequestKind.RELEASE_MENTOR
+            if person_id == pair.mentor_id
+            else RequestKind.REPLACE_MENTOR
+        )
         request_id = await self._requests.create(
             pair.id, person_id, kind, reason, self._clock.now()
         )
         if request_id is None:
-            return tr("request-duplicate")
+            return PairsRefusal.REQUEST_DUPLICATE
         names = await self.names(pair.organization_id)
         kb = Keyboard()
         kb.button(
@@ -384,7 +615,13 @@ class PairService:
             text=tr("btn-reject"),
             callback_data=RequestDecisionCb(request_id=request_id, approve=False),
         )
-        notice = texts.request_notice(names.get(person_id, ""), kind, reason)
+        notice = tr(
+            "request-notice",
+            who=names.get(person_id, ""),
+            pair=pair_title(pair, names),
+            kind=kind,
+            reason=reason,
+        )
         now = self._clock.now()
         for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
             await self._outbox.enqueue(
@@ -396,26 +633,77 @@ class PairService:
                 now + NOTICE_LIFETIME,
                 now,
             )
-        return tr("request-sent")
+        return kind
 
-    async def decide_request(self, request: PairRequest, approve: bool, comment: str) -> bool:
+    async def pending_request(self, request_id: int) -> tuple[PairRequest, Pair] | None:
+        request = await self._requests.get(request_id)
+        pair = await self._pairs.get(request.pair_id) if request else None
+        return (request, pair) if request is not None and pair is not None else None
+
+    async def decide_request(
+        self, request: PairRequest, approve: bool, comment: str
+    ) -> RequestStatus | PairsRefusal:
         """An approval ends the pair early (the mentee is back in the bank); everyone in the
         pair hears the decision."""
-        if not await self._requests.decide(request.id, approve, comment, self._clock.now()):
-            return False
+        if request.status is not RequestStatus.PENDING or not await self._requests.decide(
+            request.id, approve, comment, self._clock.now()
+        ):
+            return PairsRefusal.REQUEST_GONE
         pair = await self._pairs.get(request.pair_id)
         now = self._clock.now()
-        text = texts.request_decided(approve, comment)
-        for participant in pair.participants if pair else ():
-            person = await self._people.by_id(participant.person_id)
-            if person is not None and (approve or person.id == request.person_id):
-                await self._outbox.enqueue(
-                    f"request-decided:{request.id}:{person.id}",
-                    person.telegram_id,
-                    "pair_notice",
-                    message_payload(text),
-                    now,
-                    now + NOTICE_LIFETIME,
-                    now,
-                )
-        return True
+        if pair is not None:
+            names = await self.names(pair.organization_id)
+            text = tr(
+                "request-decided-notice",
+                approved=approve,
+                pair=pair_title(pair, names),
+                comment=comment,
+            )
+            for participant in pair.participants:
+                person = await self._people.by_id(participant.person_id)
+                if person is not None and (approve or person.id == request.person_id):
+                    await self._outbox.enqueue(
+                        f"request-decided:{request.id}:{person.id}",
+                        person.telegram_id,
+                        "pair_notice",
+                        message_payload(text),
+                        now,
+                        now + NOTICE_LIFETIME,
+                        now,
+                    )
+        return RequestStatus.APPROVED if approve else RequestStatus.DECLINED
+
+    # --- the director's order ---
+
+    async def has_active_pairs(self, school_id: int) -> bool:
+        return any(p.status is PairStatus.ACTIVE for p in await self._pairs.for_school(school_id))
+
+    async def order(
+        self, school: Organization, reference: OrderReference | None, curator_id: int
+    ) -> OrderDocument | PairsRefusal:
+        """The order «Об утверждении наставнических пар/групп» for the working pairs. Its
+        number and date, when the curator gave them, are kept for the district's report."""
+        active = [
+            p for p in await self._pairs.for_school(school.id) if p.status is PairStatus.ACTIVE
+        ]
+        if not active:
+            return PairsRefusal.NO_ACTIVE_PAIRS
+        now = self._clock.now()
+        if reference is not None:
+            await self._orders.record(
+                school.id, OrderKind.PAIRS, reference.number, reference.signed_on, curator_id, now
+            )
+        today: date = now.astimezone(ZoneInfo(school.timezone)).date()
+        content = pairs_order(school.name, active, await self.names(school.id), today, reference)
+        return OrderDocument(content, reference)
+
+
+def _invitation_text(mentor: str, mentees: list[str], form: str, kind: str) -> str:
+    return tr(
+        "pair-invitation",
+        mentor=mentor,
+        mentees=", ".join(mentees),
+        count=len(mentees),
+        form=tr.plain("pair-form", form=form),
+        kind=tr.plain("pair-kind", kind=kind),
+    )

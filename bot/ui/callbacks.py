@@ -132,15 +132,24 @@ class PairsView(StrEnum):
     LIST = "l"
     PROPOSE = "p"
     DRAFTS = "d"
-    ACCEPT_ALL = "aa"
     PREFERENCES = "pr"
-
     ORDER = "o"
+    ORDER_BLANK = "ob"  # the order without a number and date, to fill by hand
 
 
 class PairsCb(CallbackData, prefix="pr"):
     school_id: int
     view: PairsView
+    page: int = 0  # of the proposal draft
+
+
+class AcceptAllCb(CallbackData, prefix="aa"):
+    """«Принять все»: the number of drafts the button stated and the highest draft id of the
+    list it was shown with, so it accepts those drafts or nothing."""
+
+    school_id: int
+    count: int
+    upto: int
 
 
 class DraftAction(StrEnum):
@@ -154,6 +163,7 @@ class DraftCb(CallbackData, prefix="dr"):
     draft_id: int
     action: DraftAction
     mentor_id: int = 0
+    page: int = 0  # of the draft list to come back to
 
 
 class PairCardAction(StrEnum):

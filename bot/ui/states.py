@@ -31,6 +31,8 @@ class PairStates(StatesGroup):
     requesting = State()
     # data: request_id, approve
     deciding_request = State()
+    # data: school_id
+    order_reference = State()
 
 
 class MeetingStates(StatesGroup):
