@@ -111,12 +111,14 @@ def build_dispatcher(
     consent = ConsentService(consents, catalog, clock)
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
     program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
+    organization_service = OrganizationService(organizations, clock)
     meetings = MeetingsRepo(db)
     meetings_service = MeetingService(
         meetings,
         pairs,
         people,
-        organizations,
+        organization_service,
+        banks,
         outbox,
         engine,
         program_service,
@@ -136,7 +138,6 @@ def build_dispatcher(
     )
     privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
     health = Health(clock.now())
-    organization_service = OrganizationService(organizations, clock)
     services = Services(
         settings=settings,
         clock=clock,

@@ -121,7 +121,7 @@ async def _card(
 ) -> tuple[str, InlineKeyboardMarkup]:
     names = await pair_service.names(pair.organization_id)
     found = await programs.get(pair)
-    status = texts.PROGRAM_STATUSES[found[0].status] if found else tr("program-none")
+    status = tr("program-status", status=found[0].status) if found else tr("program-none")
     text = texts.pair_card(
         names.get(pair.mentor_id, ""),
         [names.get(m, "") for m in pair.mentee_ids],

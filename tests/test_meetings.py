@@ -11,13 +11,13 @@ from aiogram import Bot
 from bot.core.i18n import tr
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
-from bot.meetings.service import MeetingKind, next_kind
+from bot.meetings.service import MeetingRefusal, next_kind
 from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.meetings import Meeting, MeetingsRepo
-from storage.models import Pair, Role
+from storage.models import MeetingKind, MeetingStatus, Pair, Role
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
 from tests import seed
@@ -54,7 +54,7 @@ async def test_bad_times_are_explained(
         ("28.11.2028 10:00", tr("when-too-far")),
     ):
         assert (await tg.send(MENTOR, typed))["text"] == reason
-    assert await MeetingsRepo(db).of_pair(1) == []
+    assert await MeetingsRepo(db).of_pair(1, clock.now()) == []
 
 
 async def test_propose_confirm_remind_and_feedback(
@@ -85,7 +85,7 @@ async def test_propose_confirm_remind_and_feedback(
     again = await tg.press_data(
         MENTEE, MeetingCb(meeting_id=1, revision=1, action=MeetingAction.FEEDBACK).pack()
     )
-    assert tg.alert() == tr("feedback-already") and again
+    assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.FEEDBACK_ALREADY) and again
     await tg.send(MENTOR, "/menu")
     await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
@@ -112,7 +112,7 @@ async def test_move_between_reminders_and_cancel(
     await tg.press_data(
         MENTOR, MeetingCb(meeting_id=1, revision=1, action=MeetingAction.CONFIRM).pack()
     )
-    assert tg.alert() == tr("meeting-not-proposed")
+    assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.STALE)
     clock.advance(seconds=2)
     await deliver(bot, db, clock)
     assert "27.11.2026 15:00" in fake.last(MENTOR)["text"]
@@ -126,7 +126,7 @@ async def test_move_between_reminders_and_cancel(
     await tg.press_data(
         MENTOR, MeetingCb(meeting_id=1, revision=2, action=MeetingAction.FEEDBACK).pack()
     )
-    assert tg.alert() == tr("feedback-for-cancelled")
+    assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.FEEDBACK_FOR_CANCELLED)
 
 
 async def test_ended_pair_and_forged_meeting_buttons(
@@ -141,7 +141,7 @@ async def test_ended_pair_and_forged_meeting_buttons(
             MeetingCb(meeting_id=1, revision=1, action=action).pack(),
             tg.fake.message_update(22, "x")["message"],
         )
-        assert tg.alert() == tr("meeting-not-yours")
+        assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.NOT_YOURS)
     await db.execute("UPDATE pairs SET status = 'ended' WHERE id = ?", (pair.id,))
     await tg.send(MENTOR, "/menu")
     await tg.press(MENTOR, tr("btn-my-pairs"))
@@ -177,24 +177,37 @@ async def test_curator_sees_pairs_at_risk_and_unreachable_people(
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
     pairs = await tg.press(CURATOR, tr("btn-pairs"))
-    assert "⚠ под риском: нет встреч 22 дн." in pairs["text"]
+    assert tr("pair-needs-attention", days=22) in pairs["text"]
     await tg.press(CURATOR, "« Назад")
     bank = await tg.press(CURATOR, "👥 Банк наставляемых")
     assert f"Наставляемая {MENTEE} — в паре ⛔ {tr('unreachable')}" in bank["text"]
 
 
 def test_sequence_of_meeting_kinds() -> None:
-    def held(*kinds: str) -> list[Meeting]:
-        at = datetime(2026, 11, 1, tzinfo=UTC)
-        return [Meeting(n, 1, k, at, "", "", "confirmed", 1, 1) for n, k in enumerate(kinds)]
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
-    today = date(2026, 11, 23)
-    assert next_kind([], None, today) is MeetingKind.ORGANIZATIONAL
-    assert next_kind(held("organizational"), None, today) is MeetingKind.TRIAL
-    assert next_kind(held("organizational", "trial"), None, today) is MeetingKind.PLANNING
-    opening = held("organizational", "trial", "planning")
-    assert next_kind(opening, date(2027, 5, 1), today) is MeetingKind.REGULAR
-    assert next_kind(opening, date(2026, 12, 10), today) is MeetingKind.FINAL
+    def held(*kinds: MeetingKind) -> list[Meeting]:
+        return [
+            Meeting(n, 1, k, at, "", "", MeetingStatus.CONFIRMED, 1, 1, True)
+            for n, k in enumerate(kinds)
+        ]
+
+    today = now.date()
+    organizational, trial, planning = (
+        MeetingKind.ORGANIZATIONAL,
+        MeetingKind.TRIAL,
+        MeetingKind.PLANNING,
+    )
+    assert next_kind([], None, today, now) is organizational
+    assert next_kind(held(organizational), None, today, now) is trial
+    assert next_kind(held(organizational, trial), None, today, now) is planning
+    opening = held(organizational, trial, planning)
+    assert next_kind(opening, date(2027, 5, 1), today, now) is MeetingKind.REGULAR
+    assert next_kind(opening, date(2026, 12, 10), today, now) is MeetingKind.FINAL
+    # A proposal whose time passed unconfirmed was not the organizational meeting.
+    lapsed = Meeting(9, 1, organizational, at, "", "", MeetingStatus.PROPOSED, 1, 1, False)
+    assert next_kind([lapsed], None, today, now) is organizational
 
 
 async def test_pair_is_asked_to_plan_the_final_meeting(
@@ -234,7 +247,7 @@ async def test_time_picked_from_buttons(
     assert place["text"] == tr("meeting-ask-place")
     await tg.press(MENTOR, tr("btn-online"))
     await tg.press(MENTOR, tr("btn-no-topic"))
-    meeting = (await MeetingsRepo(db).of_pair(1))[0]
+    meeting = (await MeetingsRepo(db).of_pair(1, clock.now()))[0]
     assert meeting.starts_at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert meeting.place == "Онлайн"
 

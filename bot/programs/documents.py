@@ -7,6 +7,7 @@ from datetime import date
 from bot.core.documents import as_bytes, centered, new_document
 from bot.core.i18n import tr
 from bot.forms.model import AnswerValue
+from bot.programs.service import activities
 from bot.ui import texts
 from storage.models import Pair
 
@@ -26,7 +27,7 @@ def program_document(
         (tr("program-doc-mentees"), ", ".join(names.get(m, "") for m in pair.mentee_ids)),
         (tr("program-doc-form"), texts.PAIR_FORMS.get(pair.form, pair.form)),
         (tr("program-doc-kind"), texts.PAIR_KINDS.get(pair.kind, pair.kind)),
-        (tr("program-doc-term"), texts.program_term(start, months)),
+        (tr("program-doc-term"), _term(start, months)),
         (tr("program-doc-goals"), str(answers.get("goals") or "")),
     )
     for label, value in details:
@@ -35,14 +36,19 @@ def program_document(
         paragraph.add_run(value)
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, texts.PROGRAM_DOC_COLUMNS, strict=True):
+    headers = (
+        tr.plain("program-doc-number"),
+        tr.plain("program-doc-topic"),
+        tr.plain("program-doc-content"),
+        tr.plain("program-doc-deadline"),
+        tr.plain("program-doc-result"),
+    )
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = header
-    lines = [line for line in str(answers.get("activities") or "").splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        parts = [part.strip() for part in line.split(";", 3)] + ["", "", ""]
+    for number, activity in enumerate(activities(answers), start=1):
         row = table.add_row().cells
-        row[0].text = str(number)
-        for cell, value in zip(row[1:], parts[:4], strict=True):
+        values = (str(number), activity.topic, activity.content, activity.deadline)
+        for cell, value in zip(row, (*values, activity.result), strict=True):
             cell.text = value
     if answers.get("development_plan"):
         paragraph = document.add_paragraph()
@@ -50,3 +56,9 @@ def program_document(
         paragraph.add_run(str(answers["development_plan"]))
     document.add_paragraph(tr("program-doc-signatures"))
     return as_bytes(document)
+
+
+def _term(start: date | None, months: int) -> str:
+    if start is None:
+        return tr.plain("program-months", months=months)
+    return tr.plain("program-term", start=start.strftime("%d.%m.%Y"), months=months)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
 from bot.core.i18n import tr
@@ -370,7 +369,7 @@ def pair_line(
         f"{number}. {escape(mentor)} → {escape(', '.join(mentees))} — "
         f"{PAIR_STATUSES.get(status, status)}"
     )
-    return line if idle_days is None else f"{line} ⚠ под риском: нет встреч {idle_days} дн."
+    return line if idle_days is None else f"{line} {tr('pair-needs-attention', days=idle_days)}"
 
 
 def draft_line(
@@ -414,11 +413,6 @@ def drafts_accepted(created: int, refused: int) -> str:
 
 
 # --- a pair's card, its program and requests ---
-PROGRAM_STATUSES = {
-    "draft": "черновик у наставника",
-    "proposed": "ждёт подтверждения наставляемого",
-    "confirmed": "подтверждена",
-}
 REQUEST_KINDS = {
     "replace_mentor": "просит заменить наставника",
     "release_mentor": "просит освободить его от наставничества",
@@ -445,15 +439,6 @@ def request_notice(who: str, kind: str, reason: str) -> str:
 def request_decided(approved: bool, comment: str) -> str:
     verdict = "одобрил — пара завершена досрочно" if approved else "отклонил"
     return f"Куратор {verdict} ваш запрос. Комментарий: {escape(comment)}"
-
-
-PROGRAM_DOC_COLUMNS = ("№", "Тема", "Содержание", "Срок", "Ожидаемый результат")
-
-
-def program_term(start: date | None, months: int) -> str:
-    if start is None:
-        return f"{months} мес."
-    return f"с {start.strftime('%d.%m.%Y')}, {months} мес."
 
 
 def waiting_reminder(waiting: list[tuple[str, int]]) -> str:
@@ -487,117 +472,10 @@ def when_no_such_date(typed: str) -> str:
 
 
 # --- meetings ---
-MEETING_KINDS = {
-    "organizational": "организационная встреча",
-    "trial": "пробная рабочая встреча",
-    "planning": "встреча-планирование",
-    "regular": "рабочая встреча",
-    "final": "итоговая встреча",
-}
-MEETING_ASK_WHEN = (
-    "Когда встречаемся? Напишите дату и время, например «28.11 15:30», «завтра в 16:00» "
-    "или «в пятницу 15:00» (время школы: {zone})."
-)
-MEETING_STATUSES = {
-    "proposed": "ждёт подтверждения",
-    "confirmed": "подтверждена",
-    "cancelled": "отменена",
-}
-
-
-def meeting_proposal(kind: str, when: str, place: str, topic: str) -> str:
-    return (
-        f"<b>Предложение встречи</b> ({kind})\n"
-        f"Когда: {when}\nГде: {escape(place)}\nТема: {escape(topic)}"
-    )
-
-
-def meeting_confirmed(when: str, place: str) -> str:
-    return f"Встреча {when} ({escape(place)}) подтверждена."
-
-
-def meeting_cancelled(when: str) -> str:
-    return f"Встреча {when} отменена."
-
-
-def meeting_reminder(when: str, place: str, topic: str) -> str:
-    return f"⏰ Напоминание: встреча {when}, {escape(place)}. Тема: {escape(topic)}."
-
-
-def feedback_request(when: str) -> str:
-    return f"Как прошла встреча {when}? Обратная связь обязательна — это 2 минуты."
-
-
-def feedback_chaser(when: str) -> str:
-    return f"Напоминаем: нужна ваша обратная связь о встрече {when}."
-
-
-def feedback_owed(when: str) -> str:
-    return f"Участник пары не оставил обратную связь о встрече {when}, несмотря на напоминания."
-
-
-def pair_nudge(days: int) -> str:
-    return (
-        f"Вы не встречались с парой {days} дн. Назначьте встречу: /menu → «🤝 Мои пары» → "
-        "«📅 Назначить встречу»."
-    )
 
 
 def pair_at_risk(pair_id: int, days: int) -> str:
     return f"Пара № {pair_id} под риском: нет встреч {days} дн."
-
-
-def journal_line(when: str, kind: str, status: str, topic: str, summary: str) -> str:
-    line = f"• {when} — {kind}, {status}. Тема: {escape(topic)}"
-    return line + (f"\n  {escape(summary)}" if summary else "")
-
-
-JOURNAL_DOC_COLUMNS = ("Дата", "Вид встречи", "Тема", "Статус", "Что сделано, результат, задание")
-
-
-def journal_feedback(rating: int, done: str, next_step: str) -> str:
-    return f"оценка {rating}/10; сделано: {done}; дальше: {next_step}"
-
-
-def plan_final_meeting(end: str) -> str:
-    return (
-        f"Программа вашей пары завершается {end}. Запланируйте итоговую встречу: "
-        "/menu → «🤝 Мои пары» → «📅 Назначить встречу»."
-    )
-
-
-def status_report(
-    version: str,
-    uptime: str,
-    database_mb: float,
-    queued: int,
-    oldest: str,
-    last_tick: str,
-    failures: int,
-    erasure: str,
-) -> str:
-    return (
-        "<b>Состояние бота</b>\n"
-        f"Версия: {version}\nРаботает: {uptime}\nБаза данных: {database_mb} МБ\n"
-        f"Очередь исходящих: {queued}, самое старое к отправке: {oldest}\n"
-        f"Последний такт планировщика: {last_tick}\n"
-        f"Сбоев доставки за 24 ч: {failures}\n"
-        f"Удаление данных (152-ФЗ): {erasure}"
-    )
-
-
-def erasure_summary(when: str, people: int, messages: int, backups: int) -> str:
-    return (
-        f"{when}; отозвавших согласие: {people}, очищено сообщений: {messages}, "
-        f"удалено старых копий: {backups}"
-    )
-
-
-WEEKDAY_SHORT = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
-
-
-def time_suggestion(weekday: int, label: str) -> str:
-    return f"{WEEKDAY_SHORT[weekday]} {label}"
 
 
 # ----- the end of a school year -----
