@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, date, datetime
-from typing import Any
+from types import UnionType
+from typing import Any, get_args, get_type_hints
 
 import pytest
 from aiogram import Bot
@@ -11,9 +13,11 @@ from aiogram import Bot
 from bot.core.i18n import tr
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
-from bot.meetings.service import MeetingRefusal, next_kind
+from bot.meetings.service import MeetingRefusal, MeetingService, next_kind
+from bot.programs.service import ProgramService
 from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb
+from handlers import meetings as meeting_handlers
 from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.meetings import Meeting, MeetingsRepo
@@ -289,3 +293,28 @@ async def test_sweep_killed_half_way_then_run_again_queues_each_message_once(
     # Two nudges and one curator notice per pair, each exactly once.
     assert len(pending) == len(set(pending)) == 30
     assert sum(key.startswith("risk:") for key in pending) == 10
+
+
+async def test_day_counts_agree_with_their_number(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    service, _ = meeting_services(db, clock)
+    clock.advance(days=22)
+    await service.sweep()
+    await drain(bot, db, clock)
+    nudge = fake.last(MENTOR)["text"]
+    assert "не было встреч 22 дня." in nudge and "дн." not in nudge
+
+
+def test_meeting_handlers_take_services_and_services_return_no_text() -> None:
+    """Issue 12: no repository in a handler; refusals are typed, never Russian text."""
+    for name, function in inspect.getmembers(meeting_handlers, inspect.iscoroutinefunction):
+        for hint in get_type_hints(function).values():
+            assert not getattr(hint, "__module__", "").startswith("storage."), name
+    for service in (MeetingService, ProgramService):
+        for name, method in inspect.getmembers(service, inspect.iscoroutinefunction):
+            if not name.startswith("_"):
+                returned = get_type_hints(method)["return"]
+                union = isinstance(returned, UnionType)
+                assert returned is not str and not (union and str in get_args(returned)), name
