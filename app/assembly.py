@@ -112,9 +112,8 @@ def build_dispatcher(
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
     program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
     organization_service = OrganizationService(organizations, clock)
-    meetings = MeetingsRepo(db)
     meetings_service = MeetingService(
-        meetings,
+        MeetingsRepo(db),
         pairs,
         people,
         organization_service,
@@ -174,7 +173,6 @@ def build_dispatcher(
         engine=engine,
         participation=participation,
         forms=FormServices(engine, participation, program_service, meetings_service),
-        meetings=meetings,
         meetings_service=meetings_service,
         programs=program_service,
         pair_requests=pair_requests,
