@@ -9,7 +9,7 @@ storage's one rule (`storage.meetings.held_sql`), read here as `Meeting.held`.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from bot.ui.keyboards import Keyboard
 from storage.meetings import Meeting, MeetingsRepo
-from storage.models import MeetingKind, MeetingStatus, Pair, PairStatus, Role
+from storage.models import Decision, MeetingKind, MeetingStatus, Pair, PairStatus, Role
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
@@ -219,7 +219,7 @@ class MeetingService:
     async def _time_choice(self, pair: Pair, meeting_id: int | None) -> TimeChoice:
         zone = await self.zone(pair)
         today = self._clock.now().astimezone(zone).date()
-        at = datetime.min.time().replace(hour=SUGGESTED_HOUR)
+        at = time(SUGGESTED_HOUR)
         return TimeChoice(
             pair.id,
             meeting_id,
@@ -430,7 +430,7 @@ class MeetingService:
         """(person id, Telegram id) of the mentor and every mentee still in the pair."""
         found = []
         for participant in pair.participants:
-            if participant.decision.value == "declined":
+            if participant.decision is Decision.DECLINED:
                 continue
             person = await self._people.by_id(participant.person_id)
             if person is not None:
