@@ -111,12 +111,13 @@ def build_dispatcher(
     consent = ConsentService(consents, catalog, clock)
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
     program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
-    meetings = MeetingsRepo(db)
+    organization_service = OrganizationService(organizations, clock)
     meetings_service = MeetingService(
-        meetings,
+        MeetingsRepo(db),
         pairs,
         people,
-        organizations,
+        organization_service,
+        banks,
         outbox,
         engine,
         program_service,
@@ -136,7 +137,6 @@ def build_dispatcher(
     )
     privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
     health = Health(clock.now())
-    organization_service = OrganizationService(organizations, clock)
     services = Services(
         settings=settings,
         clock=clock,
@@ -173,7 +173,6 @@ def build_dispatcher(
         engine=engine,
         participation=participation,
         forms=FormServices(engine, participation, program_service, meetings_service),
-        meetings=meetings,
         meetings_service=meetings_service,
         programs=program_service,
         banks=banks,

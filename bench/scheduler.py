@@ -93,7 +93,7 @@ async def _tick(db: Database) -> tuple[float, float, int]:
 
 async def _sweep(db: Database) -> float:
     started = time.perf_counter()
-    await MeetingsRepo(db).last_activity()
+    await MeetingsRepo(db).last_activity(NOW)
     return time.perf_counter() - started
 
 

@@ -11,11 +11,10 @@ from aiogram.types import Message
 import bot as package
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
-from bot.core.i18n import tr
+from bot.core.i18n import Html, tr
 from bot.core.permissions import Action
 from bot.core.when import shown
 from bot.privacy.erasure import ErasureService
-from bot.ui import texts
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo
@@ -38,7 +37,8 @@ async def status(
     oldest = await outbox.oldest_due(now)
     size = db.path.stat().st_size if db.path and db.path.exists() else 0
     await message.answer(
-        texts.status_report(
+        tr(
+            "status-report",
             version=package.__version__,
             uptime=str(now - health.started_at).split(".")[0],
             database_mb=round(size / 2**20, 1),
@@ -46,14 +46,17 @@ async def status(
             oldest=shown(oldest, settings.timezone) if oldest else "—",
             last_tick=shown(health.last_tick_at, settings.timezone) if health.last_tick_at else "—",
             failures=await outbox.failures_since(now - timedelta(hours=24)),
-            erasure=texts.erasure_summary(
-                shown(erased.ran_at, settings.timezone),
-                erased.people,
-                erased.messages,
-                erased.backups,
+            erasure=Html(
+                tr(
+                    "erasure-summary",
+                    when=shown(erased.ran_at, settings.timezone),
+                    people=erased.people,
+                    messages=erased.messages,
+                    backups=erased.backups,
+                )
             )
             if erased
-            else tr("erasure-never-ran"),
+            else Html(tr("erasure-never-ran")),
         )
     )
 

@@ -1,24 +1,65 @@
+"""A pair's meetings and the feedback forms linked to them.
+
+Whether a meeting was held is decided here, once, by `held_sql`: every figure, the journal, the
+sequence of meetings and the idle checks read it from there."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row, from_db_time, to_db_time
+from storage.models import FormStatus, MeetingKind, MeetingStatus
 
-_COLUMNS = "id, pair_id, kind, starts_at, place, topic, status, revision, proposed_by"
+_CANCELLED = f"'{MeetingStatus.CANCELLED.value}'"
+_CONFIRMED = f"'{MeetingStatus.CONFIRMED.value}'"
+
+
+def _said(alias: str, happened: bool) -> str:
+    """A participant's submitted feedback answers «Встреча состоялась?» with `happened`."""
+    return (
+        "EXISTS (SELECT 1 FROM meeting_feedback f"
+        " JOIN form_sessions s ON s.id = f.session_id"
+        f" AND s.status = '{FormStatus.SUBMITTED.value}'"
+        " JOIN form_answers a ON a.session_id = f.session_id AND a.question_id = 'happened'"
+        f" WHERE f.meeting_id = {alias}.id AND a.value = '{'true' if happened else 'false'}')"
+    )
+
+
+def held_sql(alias: str = "m") -> str:
+    """SQL true when the meeting `alias` was held by the moment given as its one `?`: its
+    participants said it took place, or it was confirmed, its time has passed and nobody said
+    it did not. A proposal nobody confirmed was never held, whatever its time."""
+    return (
+        f"({alias}.status <> {_CANCELLED} AND ({_said(alias, True)}"
+        f" OR ({alias}.status = {_CONFIRMED} AND {alias}.starts_at <= ?"
+        f" AND NOT {_said(alias, False)})))"
+    )
+
+
+def ahead_sql(alias: str = "m") -> str:
+    """SQL true when the meeting `alias` is still planned after the moment given as its `?`."""
+    return f"({alias}.status <> {_CANCELLED} AND {alias}.starts_at > ?)"
+
+
+_COLUMNS = (
+    "m.id, m.pair_id, m.kind, m.starts_at, m.place, m.topic, m.status, m.revision,"
+    f" m.proposed_by, CASE WHEN {held_sql()} THEN 1 ELSE 0 END AS held"
+)
 
 
 @dataclass(frozen=True)
 class Meeting:
     id: int
     pair_id: int
-    kind: str
+    kind: MeetingKind
     starts_at: datetime
     place: str
     topic: str
-    status: str  # proposed, confirmed, cancelled
+    status: MeetingStatus
     revision: int
     proposed_by: int
+    held: bool  # by the moment it was read (held_sql)
 
 
 class MeetingsRepo:
@@ -28,7 +69,7 @@ class MeetingsRepo:
     async def create(
         self,
         pair_id: int,
-        kind: str,
+        kind: MeetingKind,
         starts_at: datetime,
         place: str,
         topic: str,
@@ -37,28 +78,42 @@ class MeetingsRepo:
     ) -> int:
         return await self._db.insert(
             "INSERT INTO meetings (pair_id, kind, starts_at, place, topic, status, proposed_by,"
-            " created_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)",
-            (pair_id, kind, to_db_time(starts_at), place, topic, proposed_by, to_db_time(now)),
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                pair_id,
+                kind.value,
+                to_db_time(starts_at),
+                place,
+                topic,
+                MeetingStatus.PROPOSED.value,
+                proposed_by,
+                to_db_time(now),
+            ),
         )
 
-    async def get(self, meeting_id: int) -> Meeting | None:
+    async def get(self, meeting_id: int, now: datetime) -> Meeting | None:
         row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM meetings WHERE id = ?", (meeting_id,)
+            f"SELECT {_COLUMNS} FROM meetings m WHERE m.id = ?", (to_db_time(now), meeting_id)
         )
         return _meeting(row) if row else None
 
-    async def of_pair(self, pair_id: int) -> list[Meeting]:
+    async def of_pair(self, pair_id: int, now: datetime) -> list[Meeting]:
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM meetings WHERE pair_id = ? ORDER BY starts_at", (pair_id,)
+            f"SELECT {_COLUMNS} FROM meetings m WHERE m.pair_id = ? ORDER BY m.starts_at",
+            (to_db_time(now), pair_id),
         )
         return [_meeting(row) for row in rows]
 
     async def confirm(self, meeting_id: int, revision: int) -> bool:
         return (
             await self._db.execute(
-                "UPDATE meetings SET status = 'confirmed' WHERE id = ? AND revision = ?"
-                " AND status = 'proposed'",
-                (meeting_id, revision),
+                "UPDATE meetings SET status = ? WHERE id = ? AND revision = ? AND status = ?",
+                (
+                    MeetingStatus.CONFIRMED.value,
+                    meeting_id,
+                    revision,
+                    MeetingStatus.PROPOSED.value,
+                ),
             )
             == 1
         )
@@ -68,9 +123,16 @@ class MeetingsRepo:
     ) -> bool:
         return (
             await self._db.execute(
-                "UPDATE meetings SET starts_at = ?, status = 'proposed', revision = revision + 1,"
-                " proposed_by = ? WHERE id = ? AND revision = ? AND status <> 'cancelled'",
-                (to_db_time(starts_at), proposed_by, meeting_id, revision),
+                "UPDATE meetings SET starts_at = ?, status = ?, revision = revision + 1,"
+                " proposed_by = ? WHERE id = ? AND revision = ? AND status <> ?",
+                (
+                    to_db_time(starts_at),
+                    MeetingStatus.PROPOSED.value,
+                    proposed_by,
+                    meeting_id,
+                    revision,
+                    MeetingStatus.CANCELLED.value,
+                ),
             )
             == 1
         )
@@ -78,8 +140,8 @@ class MeetingsRepo:
     async def cancel(self, meeting_id: int) -> bool:
         return (
             await self._db.execute(
-                "UPDATE meetings SET status = 'cancelled' WHERE id = ? AND status <> 'cancelled'",
-                (meeting_id,),
+                "UPDATE meetings SET status = ? WHERE id = ? AND status <> ?",
+                (MeetingStatus.CANCELLED.value, meeting_id, MeetingStatus.CANCELLED.value),
             )
             == 1
         )
@@ -117,16 +179,18 @@ class MeetingsRepo:
         return {row["person_id"]: row["session_id"] for row in rows}
 
     async def last_activity(
-        self, organization_id: int | None = None
+        self, now: datetime, organization_id: int | None = None
     ) -> list[tuple[int, datetime | None, datetime | None]]:
-        """For every active pair (of one school, or all): when it started, and its latest
-        non-cancelled meeting."""
+        """For every active pair (of one school, or all) with no meeting planned ahead: when it
+        started, and its latest meeting that was held."""
+        stamp = to_db_time(now)
         rows = await self._db.fetch_all(
             "SELECT p.id, p.activated_at, (SELECT MAX(m.starts_at) FROM meetings m"
-            " WHERE m.pair_id = p.id AND m.status <> 'cancelled') AS last_meeting"
-            " FROM pairs p WHERE p.status = 'active'"
+            f" WHERE m.pair_id = p.id AND {held_sql()}) AS last_meeting"
+            " FROM pairs p WHERE p.status = 'active' AND NOT EXISTS (SELECT 1 FROM meetings m"
+            f" WHERE m.pair_id = p.id AND {ahead_sql()})"
             + ("" if organization_id is None else " AND p.organization_id = ?"),
-            () if organization_id is None else (organization_id,),
+            (stamp, stamp) + (() if organization_id is None else (organization_id,)),
         )
         return [
             (
@@ -142,11 +206,12 @@ def _meeting(row: Row) -> Meeting:
     return Meeting(
         id=row["id"],
         pair_id=row["pair_id"],
-        kind=row["kind"],
+        kind=MeetingKind(row["kind"]),
         starts_at=from_db_time(row["starts_at"]),
         place=row["place"],
         topic=row["topic"],
-        status=row["status"],
+        status=MeetingStatus(row["status"]),
         revision=row["revision"],
         proposed_by=row["proposed_by"],
+        held=bool(row["held"]),
     )

@@ -219,3 +219,25 @@ class SchoolOrder:
     kind: OrderKind
     number: str
     signed_on: date
+
+
+class MeetingKind(StrEnum):
+    """The sequence of meetings of a program (DOMAIN.md, stage 7)."""
+
+    ORGANIZATIONAL = "organizational"
+    TRIAL = "trial"
+    PLANNING = "planning"
+    REGULAR = "regular"
+    FINAL = "final"
+
+
+class MeetingStatus(StrEnum):
+    PROPOSED = "proposed"  # waiting for the other side
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class ProgramStatus(StrEnum):
+    DRAFT = "draft"  # the mentor is writing it
+    PROPOSED = "proposed"  # waiting for the mentee
+    CONFIRMED = "confirmed"

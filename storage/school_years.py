@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, from_db_time, to_db_time
-from storage.models import PairStatus
+from storage.meetings import held_sql
+from storage.models import FormStatus, PairStatus
 
 _CURRENT = "organization_id = ? AND school_year_id IS NULL"
 
@@ -47,12 +48,14 @@ class SchoolYearsRepo:
                 f" FROM pairs WHERE {_CURRENT} AND activated_at IS NOT NULL",
                 (PairStatus.ACTIVE.value, PairStatus.ENDED.value, organization_id),
             )
+            # Meetings held (storage.meetings.held_sql) and feedback forms sent in.
             held = await conn.fetch_one(
-                "SELECT COUNT(*) AS meetings, COALESCE(SUM((SELECT COUNT(*) FROM"
-                " meeting_feedback f WHERE f.meeting_id = m.id)), 0) AS feedback"
-                " FROM meetings m WHERE m.status = 'confirmed' AND m.starts_at <= ?"
-                f" AND m.pair_id IN (SELECT id FROM pairs WHERE {_CURRENT})",
-                (stamp, organization_id),
+                f"SELECT COALESCE(SUM(CASE WHEN {held_sql()} THEN 1 ELSE 0 END), 0) AS meetings,"
+                " COALESCE(SUM((SELECT COUNT(*) FROM meeting_feedback f JOIN form_sessions s"
+                " ON s.id = f.session_id AND s.status = ? WHERE f.meeting_id = m.id)), 0)"
+                f" AS feedback FROM meetings m WHERE m.pair_id IN (SELECT id FROM pairs WHERE"
+                f" {_CURRENT})",
+                (stamp, FormStatus.SUBMITTED.value, organization_id),
             )
             assert figures is not None and held is not None
             working = [

@@ -15,6 +15,7 @@ from bot.core.outbox import OutboxSender
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
 from bot.meetings.service import MeetingService
+from bot.organizations.service import OrganizationService
 from bot.pairs.service import PairService
 from bot.participation.banks import BankService
 from bot.programs.service import ProgramService
@@ -203,11 +204,21 @@ def meeting_services(
     people, outbox = PeopleRepo(db), outbox or OutboxRepo(db)
     engine = FormEngine(FormSessionsRepo(db), DEFAULT_CATALOG, clock)
     programs = ProgramService(ProgramsRepo(db), PairsRepo(db), engine, people, outbox, clock)
+    banks = BankService(
+        people,
+        FormSessionsRepo(db),
+        ConsentsRepo(db),
+        PairsRepo(db),
+        outbox,
+        DEFAULT_CATALOG,
+        clock,
+    )
     service = MeetingService(
         MeetingsRepo(db),
         PairsRepo(db),
         people,
-        OrganizationsRepo(db),
+        OrganizationService(OrganizationsRepo(db), clock),
+        banks,
         outbox,
         engine,
         programs,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, date, datetime
-from typing import Any
+from types import UnionType
+from typing import Any, get_args, get_type_hints
 
 import pytest
 from aiogram import Bot
@@ -11,13 +13,15 @@ from aiogram import Bot
 from bot.core.i18n import tr
 from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
-from bot.meetings.service import MeetingKind, next_kind
+from bot.meetings.service import MeetingRefusal, MeetingService, next_kind
+from bot.programs.service import ProgramService
 from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb
+from handlers import meetings as meeting_handlers
 from storage.db import Database
 from storage.forms import FormSessionsRepo
 from storage.meetings import Meeting, MeetingsRepo
-from storage.models import Pair, Role
+from storage.models import MeetingKind, MeetingStatus, Pair, Role
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
 from tests import seed
@@ -54,7 +58,7 @@ async def test_bad_times_are_explained(
         ("28.11.2028 10:00", tr("when-too-far")),
     ):
         assert (await tg.send(MENTOR, typed))["text"] == reason
-    assert await MeetingsRepo(db).of_pair(1) == []
+    assert await MeetingsRepo(db).of_pair(1, clock.now()) == []
 
 
 async def test_propose_confirm_remind_and_feedback(
@@ -85,7 +89,7 @@ async def test_propose_confirm_remind_and_feedback(
     again = await tg.press_data(
         MENTEE, MeetingCb(meeting_id=1, revision=1, action=MeetingAction.FEEDBACK).pack()
     )
-    assert tg.alert() == tr("feedback-already") and again
+    assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.FEEDBACK_ALREADY) and again
     await tg.send(MENTOR, "/menu")
     await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
@@ -112,7 +116,7 @@ async def test_move_between_reminders_and_cancel(
     await tg.press_data(
         MENTOR, MeetingCb(meeting_id=1, revision=1, action=MeetingAction.CONFIRM).pack()
     )
-    assert tg.alert() == tr("meeting-not-proposed")
+    assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.STALE)
     clock.advance(seconds=2)
     await deliver(bot, db, clock)
     assert "27.11.2026 15:00" in fake.last(MENTOR)["text"]
@@ -126,7 +130,7 @@ async def test_move_between_reminders_and_cancel(
     await tg.press_data(
         MENTOR, MeetingCb(meeting_id=1, revision=2, action=MeetingAction.FEEDBACK).pack()
     )
-    assert tg.alert() == tr("feedback-for-cancelled")
+    assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.FEEDBACK_FOR_CANCELLED)
 
 
 async def test_ended_pair_and_forged_meeting_buttons(
@@ -141,7 +145,7 @@ async def test_ended_pair_and_forged_meeting_buttons(
             MeetingCb(meeting_id=1, revision=1, action=action).pack(),
             tg.fake.message_update(22, "x")["message"],
         )
-        assert tg.alert() == tr("meeting-not-yours")
+        assert tg.alert() == tr("meeting-refusal", reason=MeetingRefusal.NOT_YOURS)
     await db.execute("UPDATE pairs SET status = 'ended' WHERE id = ?", (pair.id,))
     await tg.send(MENTOR, "/menu")
     await tg.press(MENTOR, tr("btn-my-pairs"))
@@ -184,17 +188,30 @@ async def test_curator_sees_pairs_at_risk_and_unreachable_people(
 
 
 def test_sequence_of_meeting_kinds() -> None:
-    def held(*kinds: str) -> list[Meeting]:
-        at = datetime(2026, 11, 1, tzinfo=UTC)
-        return [Meeting(n, 1, k, at, "", "", "confirmed", 1, 1) for n, k in enumerate(kinds)]
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
-    today = date(2026, 11, 23)
-    assert next_kind([], None, today) is MeetingKind.ORGANIZATIONAL
-    assert next_kind(held("organizational"), None, today) is MeetingKind.TRIAL
-    assert next_kind(held("organizational", "trial"), None, today) is MeetingKind.PLANNING
-    opening = held("organizational", "trial", "planning")
-    assert next_kind(opening, date(2027, 5, 1), today) is MeetingKind.REGULAR
-    assert next_kind(opening, date(2026, 12, 10), today) is MeetingKind.FINAL
+    def held(*kinds: MeetingKind) -> list[Meeting]:
+        return [
+            Meeting(n, 1, k, at, "", "", MeetingStatus.CONFIRMED, 1, 1, True)
+            for n, k in enumerate(kinds)
+        ]
+
+    today = now.date()
+    organizational, trial, planning = (
+        MeetingKind.ORGANIZATIONAL,
+        MeetingKind.TRIAL,
+        MeetingKind.PLANNING,
+    )
+    assert next_kind([], None, today, now) is organizational
+    assert next_kind(held(organizational), None, today, now) is trial
+    assert next_kind(held(organizational, trial), None, today, now) is planning
+    opening = held(organizational, trial, planning)
+    assert next_kind(opening, date(2027, 5, 1), today, now) is MeetingKind.REGULAR
+    assert next_kind(opening, date(2026, 12, 10), today, now) is MeetingKind.FINAL
+    # A proposal whose time passed unconfirmed was not the organizational meeting.
+    lapsed = Meeting(9, 1, organizational, at, "", "", MeetingStatus.PROPOSED, 1, 1, False)
+    assert next_kind([lapsed], None, today, now) is organizational
 
 
 async def test_pair_is_asked_to_plan_the_final_meeting(
@@ -234,7 +251,7 @@ async def test_time_picked_from_buttons(
     assert place["text"] == tr("meeting-ask-place")
     await tg.press(MENTOR, tr("btn-online"))
     await tg.press(MENTOR, tr("btn-no-topic"))
-    meeting = (await MeetingsRepo(db).of_pair(1))[0]
+    meeting = (await MeetingsRepo(db).of_pair(1, clock.now()))[0]
     assert meeting.starts_at == datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert meeting.place == "Онлайн"
 
@@ -276,3 +293,28 @@ async def test_sweep_killed_half_way_then_run_again_queues_each_message_once(
     # Two nudges and one curator notice per pair, each exactly once.
     assert len(pending) == len(set(pending)) == 30
     assert sum(key.startswith("risk:") for key in pending) == 10
+
+
+async def test_day_counts_agree_with_their_number(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    service, _ = meeting_services(db, clock)
+    clock.advance(days=22)
+    await service.sweep()
+    await drain(bot, db, clock)
+    nudge = fake.last(MENTOR)["text"]
+    assert "не было встреч 22 дня." in nudge and "дн." not in nudge
+
+
+def test_meeting_handlers_take_services_and_services_return_no_text() -> None:
+    """Issue 12: no repository in a handler; refusals are typed, never Russian text."""
+    for name, function in inspect.getmembers(meeting_handlers, inspect.iscoroutinefunction):
+        for hint in get_type_hints(function).values():
+            assert not getattr(hint, "__module__", "").startswith("storage."), name
+    for service in (MeetingService, ProgramService):
+        for name, method in inspect.getmembers(service, inspect.iscoroutinefunction):
+            if not name.startswith("_"):
+                returned = get_type_hints(method)["return"]
+                union = isinstance(returned, UnionType)
+                assert returned is not str and not (union and str in get_args(returned)), name

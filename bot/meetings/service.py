@@ -1,13 +1,15 @@
 """The sequence of a pair's meetings: proposing, confirming, moving and cancelling them, the
-reminders before, the mandatory feedback after, and nudges for pairs that stopped meeting.
+reminders before, the mandatory feedback after, the journal, and nudges for pairs that stopped
+meeting.
 
 Everything timed becomes outbox rows whose keys name the meeting and its revision, so moving
-or cancelling a meeting withdraws exactly its pending reminders."""
+or cancelling a meeting withdraws exactly its pending reminders. Whether a meeting was held is
+storage's one rule (`storage.meetings.held_sql`), read here as `Meeting.held`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -17,39 +19,103 @@ from bot.core.clock import Clock
 from bot.core.config import MeetingSettings, QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
+from bot.core.permissions import Actor
 from bot.core.quiet import delivery_time
-from bot.core.when import shown
+from bot.core.when import WhenError, parse_when, shown
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
+from bot.organizations.service import OrganizationService
 from bot.pairs.naming import title_of
+from bot.pairs.seats import Seat, pair_seat
+from bot.participation.banks import BankService
 from bot.participation.service import Next
 from bot.programs.service import ProgramService
-from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from bot.ui.keyboards import Keyboard
 from storage.meetings import Meeting, MeetingsRepo
-from storage.models import Pair, PairStatus, Role
-from storage.organizations import OrganizationsRepo
+from storage.models import Decision, MeetingKind, MeetingStatus, Pair, PairStatus, Role
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
 
 FEEDBACK_DELAY = timedelta(hours=1)
 FEEDBACK_LIFETIME = timedelta(days=14)
+SUGGESTED_HOUR = 15  # after lessons, when most school meetings happen
+SUGGESTED_DAYS = 4
+SCHOOL_WEEK = 6  # Monday to Saturday: many Russian schools teach on Saturdays
+
+
+class MeetingRefusal(StrEnum):
+    """Why a meeting action was not done; the handler renders `meeting-refusal`."""
+
+    PAIR_NOT_YOURS = "pair_not_yours"
+    PAIR_NOT_ACTIVE = "pair_not_active"
+    NOT_YOURS = "not_yours"
+    CANCELLED_ALREADY = "cancelled_already"
+    STALE = "stale"  # moved or confirmed since the button was sent
+    OWN_PROPOSAL = "own_proposal"
+    DRAFT_LOST = "draft_lost"
+    FEEDBACK_FOR_CANCELLED = "feedback_for_cancelled"
+    FEEDBACK_TOO_EARLY = "feedback_too_early"
+    FEEDBACK_ALREADY = "feedback_already"
+
+
+class MeetingOutcome(StrEnum):
+    """Where a meeting stands, as the journal shows it."""
+
+    AWAITING = "awaiting"  # proposed, still ahead
+    PLANNED = "planned"  # confirmed, still ahead
+    HELD = "held"
+    NOT_HELD = "not_held"  # its time passed unconfirmed, or its participants said so
+    CANCELLED = "cancelled"
+
+
+def outcome(meeting: Meeting, now: datetime) -> MeetingOutcome:
+    if meeting.status is MeetingStatus.CANCELLED:
+        return MeetingOutcome.CANCELLED
+    if meeting.held:
+        return MeetingOutcome.HELD
+    if meeting.starts_at <= now:
+        return MeetingOutcome.NOT_HELD
+    if meeting.status is MeetingStatus.CONFIRMED:
+        return MeetingOutcome.PLANNED
+    return MeetingOutcome.AWAITING
+
+
+@dataclass(frozen=True)
+class TimeChoice:
+    """What to ask when a meeting's time is chosen: the school's zone, a few suggestions."""
+
+    pair_id: int
+    meeting_id: int | None  # the meeting being moved; None for a new one
+    zone: ZoneInfo
+    suggestions: list[datetime]  # in the school's zone
+
+
+@dataclass(frozen=True)
+class FeedbackNote:
+    """One participant's submitted feedback on a meeting."""
+
+    happened: bool
+    rating: int
+    done: str
+    next_step: str
 
 
 @dataclass(frozen=True)
 class JournalEntry:
     meeting: Meeting
-    summary: str  # what the feedback says, one line per participant
+    outcome: MeetingOutcome
+    notes: tuple[FeedbackNote, ...]
 
 
-class MeetingKind(StrEnum):
-    ORGANIZATIONAL = "organizational"
-    TRIAL = "trial"
-    PLANNING = "planning"
-    REGULAR = "regular"
-    FINAL = "final"
+@dataclass(frozen=True)
+class Journal:
+    pair: Pair
+    school: str
+    names: dict[int, str]
+    zone: ZoneInfo
+    entries: list[JournalEntry]
 
 
 OPENING_SEQUENCE = (MeetingKind.ORGANIZATIONAL, MeetingKind.TRIAL, MeetingKind.PLANNING)
@@ -59,16 +125,34 @@ FINAL_WINDOW = timedelta(days=30)
 FINAL_REMINDER = timedelta(days=14)
 
 
-def next_kind(meetings: list[Meeting], program_end: date | None, today: date) -> MeetingKind:
+def next_kind(
+    meetings: list[Meeting], program_end: date | None, today: date, now: datetime
+) -> MeetingKind:
     """First the organizational, trial and planning meetings, in that order; then regular
-    ones, and the final meeting once the program's end is near."""
-    held = {m.kind for m in meetings if m.status != "cancelled"}
-    opening = next((k for k in OPENING_SEQUENCE if k.value not in held), None)
+    ones, and the final meeting once the program's end is near. A kind is done once such a
+    meeting was held or is still planned: a proposal whose time passed unconfirmed is not."""
+    taken = {
+        m.kind
+        for m in meetings
+        if m.held or (m.status is not MeetingStatus.CANCELLED and m.starts_at > now)
+    }
+    opening = next((k for k in OPENING_SEQUENCE if k not in taken), None)
     if opening is not None:
         return opening
     if program_end is not None and program_end - today <= FINAL_WINDOW:
         return MeetingKind.FINAL
     return MeetingKind.REGULAR
+
+
+def school_days(today: date, count: int) -> list[date]:
+    """The next `count` school days after today."""
+    days: list[date] = []
+    day = today
+    while len(days) < count:
+        day += timedelta(days=1)
+        if day.weekday() < SCHOOL_WEEK:
+            days.append(day)
+    return days
 
 
 def _key(meeting: Meeting, *parts: object) -> str:
@@ -86,7 +170,8 @@ class MeetingService:
         meetings: MeetingsRepo,
         pairs: PairsRepo,
         people: PeopleRepo,
-        organizations: OrganizationsRepo,
+        organizations: OrganizationService,
+        banks: BankService,
         outbox: OutboxRepo,
         engine: FormEngine,
         programs: ProgramService,
@@ -99,6 +184,7 @@ class MeetingService:
         self._pairs = pairs
         self._people = people
         self._organizations = organizations
+        self._banks = banks
         self._outbox = outbox
         self._engine = engine
         self._settings = settings
@@ -112,33 +198,132 @@ class MeetingService:
         school = await self._organizations.school(school_id)
         return ZoneInfo(school.timezone if school else "Europe/Moscow")
 
-    async def propose(
-        self, pair: Pair, person_id: int, starts_at: datetime, place: str, topic: str
-    ) -> Meeting | str:
+    async def _own_pair(self, actor: Actor, pair_id: int) -> Pair | MeetingRefusal:
+        """The pair, if the actor is its mentor or one of its mentees."""
+        pair = await self._pairs.get(pair_id)
+        seat = await pair_seat(actor, pair, self._organizations) if pair else None
+        if pair is None or seat not in (Seat.MENTOR, Seat.MENTEE):
+            return MeetingRefusal.PAIR_NOT_YOURS
+        return pair
+
+    async def _own_meeting(
+        self, actor: Actor, meeting_id: int
+    ) -> tuple[Meeting, Pair, int] | MeetingRefusal:
+        """The meeting, its pair and the actor's person id, if the actor sits at the pair."""
+        meeting = await self._meetings.get(meeting_id, self._clock.now())
+        pair = await self._own_pair(actor, meeting.pair_id) if meeting else None
+        if meeting is None or not isinstance(pair, Pair) or actor.person is None:
+            return MeetingRefusal.NOT_YOURS
+        return meeting, pair, actor.person.id
+
+    async def _time_choice(self, pair: Pair, meeting_id: int | None) -> TimeChoice:
+        zone = await self.zone(pair)
+        today = self._clock.now().astimezone(zone).date()
+        at = time(SUGGESTED_HOUR)
+        return TimeChoice(
+            pair.id,
+            meeting_id,
+            zone,
+            [datetime.combine(day, at, tzinfo=zone) for day in school_days(today, SUGGESTED_DAYS)],
+        )
+
+    async def start(self, actor: Actor, pair_id: int) -> TimeChoice | MeetingRefusal:
+        """A participant begins proposing a meeting: what to ask for its time."""
+        pair = await self._own_pair(actor, pair_id)
+        if not isinstance(pair, Pair):
+            return pair
         if pair.status is not PairStatus.ACTIVE:
-            return tr("meeting-pair-not-active")
+            return MeetingRefusal.PAIR_NOT_ACTIVE
+        return await self._time_choice(pair, None)
+
+    async def start_move(
+        self, actor: Actor, meeting_id: int, revision: int
+    ) -> TimeChoice | MeetingRefusal:
+        """A participant begins moving a meeting to another time."""
+        found = await self._own_meeting(actor, meeting_id)
+        if not isinstance(found, tuple):
+            return found
+        meeting, pair, _ = found
+        if revision != meeting.revision:
+            return MeetingRefusal.STALE
+        if meeting.status is MeetingStatus.CANCELLED:
+            return MeetingRefusal.CANCELLED_ALREADY
+        return await self._time_choice(pair, meeting.id)
+
+    async def read_time(
+        self, actor: Actor, pair_id: int, typed: str
+    ) -> datetime | WhenError | MeetingRefusal:
+        """The time typed for a new meeting, read in the school's zone."""
+        pair = await self._own_pair(actor, pair_id)
+        if not isinstance(pair, Pair):
+            return MeetingRefusal.NOT_YOURS
+        return parse_when(typed, self._clock.now(), await self.zone(pair))
+
+    async def propose(
+        self, actor: Actor, pair_id: int, starts_at: datetime | None, place: str, topic: str
+    ) -> Meeting | MeetingRefusal:
+        """`starts_at` is None when the dialog lost it (an old version, a lost restart)."""
+        pair = await self._own_pair(actor, pair_id)
+        if not isinstance(pair, Pair) or actor.person is None:
+            return MeetingRefusal.NOT_YOURS
+        if starts_at is None:
+            return MeetingRefusal.DRAFT_LOST
+        if pair.status is not PairStatus.ACTIVE:
+            return MeetingRefusal.PAIR_NOT_ACTIVE
+        now = self._clock.now()
         zone = await self.zone(pair)
         kind = next_kind(
-            await self._meetings.of_pair(pair.id),
+            await self._meetings.of_pair(pair.id, now),
             await self._programs.end_date(pair),
             starts_at.astimezone(zone).date(),
+            now,
         )
         meeting_id = await self._meetings.create(
-            pair.id, kind.value, starts_at, place, topic, person_id, self._clock.now()
+            pair.id, kind, starts_at, place, topic, actor.person.id, now
         )
-        meeting = await self._meetings.get(meeting_id)
+        meeting = await self._meetings.get(meeting_id, now)
         assert meeting is not None
         await self._ask_others(pair, meeting)
         return meeting
 
-    async def confirm(self, meeting: Meeting, pair: Pair, person_id: int) -> str:
+    async def move(
+        self, actor: Actor, meeting_id: int, typed: str
+    ) -> Meeting | WhenError | MeetingRefusal:
+        """The meeting proposed again at the time typed; the other side confirms it anew."""
+        found = await self._own_meeting(actor, meeting_id)
+        if not isinstance(found, tuple):
+            return found
+        meeting, pair, person_id = found
+        when = parse_when(typed, self._clock.now(), await self.zone(pair))
+        if isinstance(when, WhenError):
+            return when
+        if meeting.status is MeetingStatus.CANCELLED:
+            return MeetingRefusal.CANCELLED_ALREADY
+        now = self._clock.now()
+        await self._outbox.withdraw_prefix(_key(meeting, ""), now)
+        if not await self._meetings.reschedule(meeting.id, meeting.revision, when, person_id):
+            return MeetingRefusal.STALE
+        moved = await self._meetings.get(meeting.id, now)
+        assert moved is not None
+        await self._ask_others(pair, moved)
+        return moved
+
+    async def confirm(
+        self, actor: Actor, meeting_id: int, revision: int
+    ) -> Meeting | MeetingRefusal:
+        found = await self._own_meeting(actor, meeting_id)
+        if not isinstance(found, tuple):
+            return found
+        meeting, pair, person_id = found
+        if revision != meeting.revision:
+            return MeetingRefusal.STALE
         if person_id == meeting.proposed_by:
-            return tr("meeting-own-proposal")
-        if meeting.status != "proposed" or not await self._meetings.confirm(
+            return MeetingRefusal.OWN_PROPOSAL
+        if meeting.status is not MeetingStatus.PROPOSED or not await self._meetings.confirm(
             meeting.id, meeting.revision
         ):
-            return tr("meeting-not-proposed")
-        confirmed = await self._meetings.get(meeting.id)
+            return MeetingRefusal.STALE
+        confirmed = await self._meetings.get(meeting.id, self._clock.now())
         assert confirmed is not None
         await self._schedule(confirmed, pair)
         zone = await self.zone(pair)
@@ -146,101 +331,106 @@ class MeetingService:
             pair,
             confirmed,
             "confirmed",
-            texts.meeting_confirmed(shown(confirmed.starts_at, zone), confirmed.place),
+            tr(
+                "meeting-confirmed-notice",
+                when=shown(confirmed.starts_at, zone),
+                place=confirmed.place,
+            ),
             exclude=person_id,
         )
-        return tr("meeting-confirmed")
+        return confirmed
 
-    async def reschedule(
-        self, meeting: Meeting, pair: Pair, person_id: int, starts_at: datetime
-    ) -> str:
-        if meeting.status == "cancelled":
-            return tr("meeting-cancelled-already")
-        now = self._clock.now()
-        await self._outbox.withdraw_prefix(_key(meeting, ""), now)
-        if not await self._meetings.reschedule(meeting.id, meeting.revision, starts_at, person_id):
-            return tr("meeting-not-proposed")
-        moved = await self._meetings.get(meeting.id)
-        assert moved is not None
-        await self._ask_others(pair, moved)
-        return tr("meeting-proposed")
-
-    async def pair_closed(self, pair_id: int) -> None:
-        """The pair ended: nothing more is sent about its meetings."""
-        for meeting in await self._meetings.of_pair(pair_id):
-            await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
-
-    async def cancel(self, meeting: Meeting, pair: Pair, person_id: int) -> str:
+    async def cancel(self, actor: Actor, meeting_id: int) -> Meeting | MeetingRefusal:
+        found = await self._own_meeting(actor, meeting_id)
+        if not isinstance(found, tuple):
+            return found
+        meeting, pair, person_id = found
         if not await self._meetings.cancel(meeting.id):
-            return tr("meeting-cancelled-already")
+            return MeetingRefusal.CANCELLED_ALREADY
         await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
         zone = await self.zone(pair)
         await self._tell(
             pair,
             meeting,
             "cancelled",
-            texts.meeting_cancelled(shown(meeting.starts_at, zone)),
+            tr("meeting-cancelled-notice", when=shown(meeting.starts_at, zone)),
             exclude=person_id,
         )
-        return tr("meeting-cancelled")
+        return meeting
 
-    async def feedback_form(self, meeting: Meeting, person_id: int) -> FormState | str:
+    async def pair_closed(self, pair_id: int) -> None:
+        """The pair ended: nothing more is sent about its meetings."""
+        for meeting in await self._meetings.of_pair(pair_id, self._clock.now()):
+            await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
+
+    async def feedback_form(self, actor: Actor, meeting_id: int) -> FormState | MeetingRefusal:
         """The person's feedback form for a meeting that took place (or should have)."""
-        if meeting.status == "cancelled":
-            return tr("feedback-for-cancelled")
-        if meeting.status != "confirmed" or meeting.starts_at > self._clock.now():
-            return tr("feedback-too-early")
+        found = await self._own_meeting(actor, meeting_id)
+        if not isinstance(found, tuple):
+            return found
+        meeting, pair, person_id = found
+        if meeting.status is MeetingStatus.CANCELLED:
+            return MeetingRefusal.FEEDBACK_FOR_CANCELLED
+        if meeting.status is not MeetingStatus.CONFIRMED or meeting.starts_at > self._clock.now():
+            return MeetingRefusal.FEEDBACK_TOO_EARLY
         session_id = await self._meetings.feedback_session(meeting.id, person_id)
         if session_id is not None:
             state = await self._engine.load(session_id)
             if state is None or not state.in_progress:
-                return tr("feedback-already")
+                return MeetingRefusal.FEEDBACK_ALREADY
             return state
-        pair = await self._pairs.get(meeting.pair_id)
-        state = await self._engine.start(
-            person_id, pair.organization_id if pair else None, MEETING_FEEDBACK.id
-        )
+        state = await self._engine.start(person_id, pair.organization_id, MEETING_FEEDBACK.id)
         if not await self._meetings.attach_feedback(meeting.id, person_id, state.session.id):
-            return tr("feedback-already")
+            return MeetingRefusal.FEEDBACK_ALREADY
         return state
 
     async def feedback_submitted(self, state: FormState) -> Next:
         """Feedback given: the chasers and the curator alert for this person are withdrawn."""
         link = await self._meetings.by_feedback_session(state.session.id)
-        meeting = await self._meetings.get(link[0]) if link else None
+        meeting = await self._meetings.get(link[0], self._clock.now()) if link else None
         if link is None or meeting is None:
             return Next(tr("form-gone"))
         await self._outbox.withdraw_prefix(_key(meeting, "owed", link[1], ""), self._clock.now())
         return Next(tr("feedback-thanks"))
 
-    async def journal(self, pair: Pair) -> list[JournalEntry]:
-        """The pair's meetings with a line from each participant's feedback."""
+    async def journal(self, actor: Actor, pair_id: int) -> Journal | MeetingRefusal:
+        """The pair's meetings, where each stands, and its participants' feedback; for the
+        pair's mentor, mentees and curator."""
+        pair = await self._pairs.get(pair_id)
+        if pair is None or await pair_seat(actor, pair, self._organizations) is None:
+            return MeetingRefusal.PAIR_NOT_YOURS
+        now = self._clock.now()
         entries = []
-        for meeting in await self._meetings.of_pair(pair.id):
+        for meeting in await self._meetings.of_pair(pair.id, now):
             notes = []
             for session_id in (await self._meetings.feedback_of(meeting.id)).values():
                 state = await self._engine.load(session_id)
                 if state is None or state.in_progress:
                     continue
                 answers = state.answers
-                if answers.get("happened") is False:
-                    notes.append(tr("journal-not-held"))
-                    continue
                 notes.append(
-                    texts.journal_feedback(
-                        int(answers.get("rating") or 0),
-                        str(answers.get("done") or ""),
-                        str(answers.get("next_step") or ""),
+                    FeedbackNote(
+                        happened=answers.get("happened") is not False,
+                        rating=int(answers.get("rating") or 0),
+                        done=str(answers.get("done") or ""),
+                        next_step=str(answers.get("next_step") or ""),
                     )
                 )
-            entries.append(JournalEntry(meeting, " | ".join(notes)))
-        return entries
+            entries.append(JournalEntry(meeting, outcome(meeting, now), tuple(notes)))
+        school = await self._organizations.school(pair.organization_id)
+        return Journal(
+            pair,
+            school.name if school else "",
+            await self._banks.names(pair.organization_id),
+            await self.zone(pair),
+            entries,
+        )
 
     async def _participants(self, pair: Pair) -> list[tuple[int, int]]:
         """(person id, Telegram id) of the mentor and every mentee still in the pair."""
         found = []
         for participant in pair.participants:
-            if participant.decision.value == "declined":
+            if participant.decision is Decision.DECLINED:
                 continue
             person = await self._people.by_id(participant.person_id)
             if person is not None:
@@ -249,11 +439,12 @@ class MeetingService:
 
     async def _ask_others(self, pair: Pair, meeting: Meeting) -> None:
         zone = await self.zone(pair)
-        text = texts.meeting_proposal(
-            texts.MEETING_KINDS[meeting.kind],
-            shown(meeting.starts_at, zone),
-            meeting.place,
-            meeting.topic,
+        text = tr(
+            "meeting-proposal",
+            kind=tr.plain("meeting-kind", kind=meeting.kind),
+            when=shown(meeting.starts_at, zone),
+            place=meeting.place,
+            topic=meeting.topic,
         )
         await self._tell(
             pair, meeting, "ask", text, exclude=meeting.proposed_by, markup=_answer_buttons(meeting)
@@ -303,7 +494,14 @@ class MeetingService:
                     _key(meeting, "remind", hours, person_id),
                     chat,
                     "meeting_reminder",
-                    message_payload(texts.meeting_reminder(when, meeting.place, meeting.topic)),
+                    message_payload(
+                        tr(
+                            "meeting-reminder",
+                            when=when,
+                            place=meeting.place,
+                            topic=meeting.topic,
+                        )
+                    ),
                     due,
                     meeting.starts_at,
                     now,
@@ -314,8 +512,9 @@ class MeetingService:
         feedback_button = _feedback_button(meeting)
         curators = await self._people.holders(Role.CURATOR, pair.organization_id)
         for person_id, chat in participants:
-            steps = [(0, texts.feedback_request(when))] + [
-                (days, texts.feedback_chaser(when)) for days in self._settings.feedback_chaser_days
+            steps = [(0, tr("feedback-request", when=when))] + [
+                (days, tr("feedback-chaser", when=when))
+                for days in self._settings.feedback_chaser_days
             ]
             for number, (days, text) in enumerate(steps):
                 due = self._daytime(asked + timedelta(days=days), zone)
@@ -335,7 +534,7 @@ class MeetingService:
                     _key(meeting, "owed", person_id, f"curator{curator}"),
                     curator,
                     "curator_notice",
-                    message_payload(texts.feedback_owed(when)),
+                    message_payload(tr("feedback-owed", when=when)),
                     alert_at,
                     alert_at + FEEDBACK_LIFETIME,
                     now,
@@ -349,10 +548,11 @@ class MeetingService:
         )
 
     async def idle_days(self, school_id: int | None = None) -> dict[int, int]:
-        """Days since each active pair last met (or started), for pairs with nothing planned."""
+        """Days since each active pair last held a meeting (or started), for pairs with nothing
+        planned."""
         now = self._clock.now()
         idle = {}
-        for pair_id, started, last in await self._meetings.last_activity(school_id):
+        for pair_id, started, last in await self._meetings.last_activity(now, school_id):
             since = last or started
             if since is not None and since <= now:
                 idle[pair_id] = (now - since).days
@@ -366,8 +566,8 @@ class MeetingService:
         }
 
     async def sweep(self) -> None:
-        """Hourly: nudge pairs that have not met for a while; tell curators about pairs at
-        risk. Keys are per pair and week, so each goes out once a week at most."""
+        """Hourly: nudge pairs that have not met for a while; tell curators about pairs that
+        need attention. Keys are per pair and week, so each goes out once a week at most."""
         now = self._clock.now()
         week = now.strftime("%G-W%V")
         await self._ask_for_final_meetings()
@@ -381,7 +581,7 @@ class MeetingService:
                     f"nudge:{pair_id}:{week}:{person_id}",
                     chat,
                     "pair_nudge",
-                    message_payload(texts.pair_nudge(idle)),
+                    message_payload(tr("pair-nudge", days=idle)),
                     now,
                     now + timedelta(days=2),
                     now,
@@ -412,7 +612,7 @@ class MeetingService:
                     f"final:{term.pair_id}:{person_id}",
                     chat,
                     "pair_nudge",
-                    message_payload(texts.plan_final_meeting(end.strftime("%d.%m.%Y"))),
+                    message_payload(tr("plan-final-meeting", end=end.strftime("%d.%m.%Y"))),
                     now,
                     now + timedelta(days=7),
                     now,

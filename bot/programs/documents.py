@@ -8,6 +8,7 @@ from datetime import date
 from bot.core.documents import as_bytes, centered, new_document
 from bot.core.i18n import tr
 from bot.forms.model import AnswerValue
+from bot.programs.service import activities
 from storage.models import Pair
 
 
@@ -51,12 +52,10 @@ def program_document(
     )
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = header
-    lines = [line for line in str(answers.get("activities") or "").splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        parts = [part.strip() for part in line.split(";", 3)] + ["", "", ""]
+    for number, activity in enumerate(activities(answers), start=1):
         row = table.add_row().cells
-        row[0].text = str(number)
-        for cell, value in zip(row[1:], parts[:4], strict=True):
+        values = (str(number), activity.topic, activity.content, activity.deadline)
+        for cell, value in zip(row, (*values, activity.result), strict=True):
             cell.text = value
     if answers.get("development_plan"):
         paragraph = document.add_paragraph()

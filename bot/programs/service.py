@@ -4,6 +4,7 @@ confirms it, the curator sees it; any change after confirmation needs both sides
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
@@ -13,16 +14,38 @@ from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.catalog import PAIR_PROGRAM
 from bot.forms.engine import FormEngine, FormState
+from bot.forms.model import AnswerValue
 from bot.participation.service import Next
 from bot.ui.callbacks import PairCardAction, PairCardCb
 from bot.ui.keyboards import Keyboard
-from storage.models import Pair, Role
+from storage.models import Pair, ProgramStatus, Role
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
 from storage.programs import Program, ProgramsRepo, ProgramTerm
 
 NOTICE_LIFETIME = timedelta(days=7)
+TOPICS_OFFERED = 5  # the program's first activities, offered as a new meeting's topic
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One line of the program's plan: «тема; содержание; срок; ожидаемый результат»."""
+
+    topic: str
+    content: str
+    deadline: str
+    result: str
+
+
+def activities(answers: dict[str, AnswerValue]) -> list[Activity]:
+    """The plan of activities as the mentor typed it, one per line, fields split by «;»."""
+    plan = []
+    for line in str(answers.get("activities") or "").splitlines():
+        if line.strip():
+            parts = [part.strip() for part in line.split(";", 3)] + ["", "", ""]
+            plan.append(Activity(*parts[:4]))
+    return plan
 
 
 def program_end(start: date, months: int) -> date:
@@ -59,18 +82,27 @@ class ProgramService:
     async def end_date(self, pair: Pair) -> date | None:
         """When the confirmed program ends: its start plus its length in months."""
         found = await self.get(pair)
-        if found is None or found[0].status != "confirmed":
+        if found is None or found[0].status is not ProgramStatus.CONFIRMED:
             return None
         answers = found[1].answers
         if not answers.get("start_date") or not answers.get("months"):
             return None
         return program_end(date.fromisoformat(str(answers["start_date"])), int(answers["months"]))
 
+    async def topics(self, pair_id: int) -> list[str]:
+        """The topics of the program's first activities, to offer for a new meeting."""
+        pair = await self._pairs.get(pair_id)
+        found = await self.get(pair) if pair else None
+        if found is None:
+            return []
+        return [a.topic for a in activities(found[1].answers)][:TOPICS_OFFERED]
+
     async def ending_without_final_meeting(self) -> list[tuple[ProgramTerm, date]]:
-        """Every confirmed program of an active pair with no final meeting, and its end."""
+        """Every confirmed program of an active pair whose final meeting was neither held nor
+        is planned, and its end."""
         return [
             (term, program_end(term.start, term.months))
-            for term in await self._programs.terms_without_final_meeting()
+            for term in await self._programs.terms_without_final_meeting(self._clock.now())
         ]
 
     async def edit(self, pair: Pair) -> FormState | None:
@@ -85,7 +117,10 @@ class ProgramService:
         if state.in_progress:
             return state
         await self._programs.set_status(
-            pair.id, ("proposed", "confirmed"), "draft", self._clock.now()
+            pair.id,
+            (ProgramStatus.PROPOSED, ProgramStatus.CONFIRMED),
+            ProgramStatus.DRAFT,
+            self._clock.now(),
         )
         return await self._engine.reopen(state)
 
@@ -95,7 +130,9 @@ class ProgramService:
         pair = await self._pairs.get(program.pair_id) if program else None
         if program is None or pair is None:
             return Next(tr("form-gone"))
-        await self._programs.set_status(pair.id, ("draft",), "proposed", self._clock.now())
+        await self._programs.set_status(
+            pair.id, (ProgramStatus.DRAFT,), ProgramStatus.PROPOSED, self._clock.now()
+        )
         kb = Keyboard()
         kb.button(
             text=tr("btn-program-open"),
@@ -103,21 +140,23 @@ class ProgramService:
         )
         await self._notify(
             pair,
-            "proposed",
+            ProgramStatus.PROPOSED,
             tr("program-to-confirm"),
             await self._chats(pair.mentee_ids),
             kb.as_markup(),
         )
-        await self._notify(pair, "proposed", tr("program-sent-notice"), await self._curators(pair))
+        await self._notify(
+            pair, ProgramStatus.PROPOSED, tr("program-sent-notice"), await self._curators(pair)
+        )
         return Next(tr("program-sent"))
 
     async def confirm(self, pair: Pair) -> bool:
         if not await self._programs.set_status(
-            pair.id, ("proposed",), "confirmed", self._clock.now()
+            pair.id, (ProgramStatus.PROPOSED,), ProgramStatus.CONFIRMED, self._clock.now()
         ):
             return False
         chats = await self._curators(pair) + await self._chats([pair.mentor_id])
-        await self._notify(pair, "confirmed", tr("program-confirmed-notice"), chats)
+        await self._notify(pair, ProgramStatus.CONFIRMED, tr("program-confirmed-notice"), chats)
         return True
 
     async def _chats(self, person_ids: list[int]) -> list[int]:
@@ -129,7 +168,7 @@ class ProgramService:
     async def _notify(
         self,
         pair: Pair,
-        event: str,
+        event: ProgramStatus,
         text: str,
         chats: list[int],
         markup: InlineKeyboardMarkup | None = None,
@@ -139,7 +178,7 @@ class ProgramService:
         revision = program.revision if program else 0
         for chat in chats:
             await self._outbox.enqueue(
-                f"program:{pair.id}:{revision}:{event}:{chat}",
+                f"program:{pair.id}:{revision}:{event.value}:{chat}",
                 chat,
                 "program",
                 message_payload(text, markup),
