@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -489,6 +489,6 @@ def build_router() -> Router:
     router.callback_query.register(survey, SurveyCb.filter(), flags=MANAGE)
     router.callback_query.register(take, SurveyTakeCb.filter(), flags=MEMBER)
     router.message.register(
-        deadline_typed, StateFilter(SurveyStates.entering_deadline), F.text, flags=MANAGE
+        deadline_typed, StateFilter(SurveyStates.entering_deadline), flags=MANAGE
     )
     return router

@@ -9,7 +9,7 @@ from storage.db import Database, Row, from_db_time, to_db_time
 from storage.models import OutboxMessage, OutboxStatus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Queued:
     """One message for `enqueue_many`."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ _COLUMNS = (
 BATCH = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Addressee:
     person_id: int
     telegram_id: int
@@ -103,14 +104,20 @@ class SurveysRepo:
     async def audience(
         self, organization_id: int, audience: SurveyAudience, other_survey_id: int | None
     ) -> list[Addressee]:
-        """Active people the survey would go to, one row a person."""
+        """Active people the survey would go to, one row a person; read a page at a time
+        (by person id), so a district-sized audience never holds the loop for long."""
         if audience is SurveyAudience.NOT_ANSWERED:
-            rows = await self._db.fetch_all(
+            sql = (
                 "SELECT p.id, p.telegram_id, r.role FROM survey_recipients r"
-                " JOIN people p ON p.id = r.person_id JOIN survey_campaigns c ON c.id = r.survey_id"
+                " JOIN people p ON p.id = r.person_id"
+                " JOIN survey_campaigns c ON c.id = r.survey_id"
                 " WHERE r.survey_id = ? AND c.organization_id = ? AND r.status <> ?"
-                " AND p.is_active = 1 ORDER BY p.id",
-                (other_survey_id or 0, organization_id, RecipientStatus.ANSWERED.value),
+                " AND p.is_active = 1 AND p.id > ? ORDER BY p.id LIMIT ?"
+            )
+            params: tuple[object, ...] = (
+                other_survey_id or 0,
+                organization_id,
+                RecipientStatus.ANSWERED.value,
             )
         else:
             roles = {
@@ -118,16 +125,26 @@ class SurveysRepo:
                 SurveyAudience.MENTORS: (Role.MENTOR.value, Role.MENTOR.value),
                 SurveyAudience.MENTEES: (Role.MENTEE.value, Role.MENTEE.value),
             }[audience]
-            rows = await self._db.fetch_all(
+            sql = (
                 "SELECT p.id, p.telegram_id, g.role FROM role_grants g"
                 " JOIN people p ON p.id = g.person_id WHERE g.organization_id = ?"
-                " AND g.role IN (?, ?) AND p.is_active = 1 ORDER BY p.id, g.role",
-                (organization_id, *roles),
+                " AND g.role IN (?, ?) AND p.is_active = 1 AND p.id > ?"
+                " ORDER BY p.id, g.role LIMIT ?"
             )
+            params = (organization_id, *roles)
         found: dict[int, Addressee] = {}
-        for row in rows:
-            found.setdefault(row["id"], Addressee(row["id"], row["telegram_id"], Role(row["role"])))
-        return list(found.values())
+        last = 0
+        while True:
+            rows = await self._db.fetch_all(sql, (*params, last, BATCH))
+            for row in rows:
+                found.setdefault(
+                    row["id"], Addressee(row["id"], row["telegram_id"], Role(row["role"]))
+                )
+            if len(rows) < BATCH:
+                return list(found.values())
+            # A person whose second role fell past the page is already in `found`.
+            last = rows[-1]["id"]
+            await asyncio.sleep(0)
 
     async def start_running(self, survey_id: int, now: datetime) -> bool:
         """Draft → running, once: a second tap on «launch» finds it running already."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from typing import Any
 
 from aiogram import Bot
 from openpyxl import load_workbook
@@ -39,7 +40,7 @@ async def _people(db: Database, clock: FakeClock, school: int) -> None:
     await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
 
 
-async def _draft(tg: Harness, template: str = MENTEE_SATISFACTION.title) -> dict[str, object]:
+async def _draft(tg: Harness, template: str = MENTEE_SATISFACTION.title) -> dict[str, Any]:
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
     await tg.press(CURATOR, "📋 Опросы")
@@ -62,7 +63,9 @@ async def _launched_to_mentees(tg: Harness, deadline: str = "30.11 18:00") -> No
     assert "Опрос запущен" in done["text"]
 
 
-async def _answer_all(tg: Harness, user: int, scale: str = "7", go_on: str = "Да") -> dict:
+async def _answer_all(
+    tg: Harness, user: int, scale: str = "7", go_on: str = "Да"
+) -> dict[str, Any]:
     first = await tg.press(user, "📝 Пройти опрос")
     assert "вопрос 1 из 13" in first["text"], first["text"]
     for _ in range(8):
@@ -133,8 +136,8 @@ async def test_scale_answer_out_of_range_or_in_words_is_refused(
         assert "от 1 до 10" in hint["text"], hint["text"]
         assert "вопрос 1 из 13" in hint["text"]
     assert await _stored_answers(db) == before
-    typed = await tg.send(21, "8")
-    assert "вопрос 2 из 13" in typed["text"]
+    accepted = await tg.send(21, "8")
+    assert "вопрос 2 из 13" in accepted["text"]
     assert await _stored_answers(db) == before + 1
 
 

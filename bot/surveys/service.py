@@ -41,12 +41,14 @@ from storage.models import (
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo, Queued
 from storage.people import PeopleRepo
-from storage.surveys import BATCH, Addressee, SurveysRepo
+from storage.surveys import Addressee, SurveysRepo
 
 log = logging.getLogger(__name__)
 
 QUESTIONNAIRES = ["mentee_questionnaire", "mentor_questionnaire"]
 SUMMARY_LIFETIME = timedelta(days=3)
+# Messages queued per statement: each batch holds the event loop about 10 ms.
+OUTBOX_BATCH = 500
 
 
 class SurveyRefusal(StrEnum):
@@ -242,7 +244,7 @@ class SurveyService:
                         deadline,
                     )
                 )
-                if len(batch) >= BATCH:
+                if len(batch) >= OUTBOX_BATCH:
                     await self._outbox.enqueue_many(batch, now)
                     batch = []
                     await asyncio.sleep(0)  # let updates in between the batches
@@ -374,7 +376,7 @@ class SurveyService:
         )
         payload = message_payload(text, _take_button(campaign.id))
         stamp = now.strftime("%Y%m%d%H%M")
-        for start in range(0, len(people), BATCH):
+        for start in range(0, len(people), OUTBOX_BATCH):
             await self._outbox.enqueue_many(
                 [
                     Queued(
@@ -385,7 +387,7 @@ class SurveyService:
                         due,
                         campaign.deadline,
                     )
-                    for p in people[start : start + BATCH]
+                    for p in people[start : start + OUTBOX_BATCH]
                 ],
                 now,
             )
