@@ -18,6 +18,7 @@ from bot.participation.service import ParticipationService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.surveys.service import SurveyService
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +37,4 @@ class Services:
     meetings: MeetingService
     privacy: PrivacyService
     erasure: ErasureService
+    surveys: SurveyService

@@ -22,6 +22,7 @@ from handlers import (
     schools,
     start,
     status,
+    surveys,
 )
 
 
@@ -49,6 +50,7 @@ def build_routers() -> list[Router]:
         districts.build_router(),
         schools.build_router(),
         school_years.build_router(),
+        surveys.build_router(),
         forms.build_unknown_command_router(),
         fallback.build_router(),
         errors.build_router(),

@@ -21,6 +21,7 @@ from bot.meetings.service import MeetingService
 from bot.organizations.service import OrganizationService
 from bot.participation.service import Next, ParticipationService
 from bot.programs.service import ProgramService
+from bot.surveys.service import SurveyService
 from bot.ui import menus
 from bot.ui.callbacks import FormAction, FormCb
 from bot.ui.states import FormStates
@@ -36,6 +37,7 @@ class FormServices:
     participation: ParticipationService
     programs: ProgramService
     meetings: MeetingService
+    surveys: SurveyService
 
 
 async def present(
@@ -107,11 +109,19 @@ async def _submit(
         return
     if state.form.purpose is FormPurpose.PROGRAM:
         following = await forms.programs.submitted(state)
+    elif forms.surveys.owns(state.form):
+        following = await forms.surveys.submitted(state)
     elif state.form.purpose is FormPurpose.SURVEY:
         following = await forms.meetings.feedback_submitted(state)
     else:
         following = await forms.participation.finish(state, message_id, bot)
     await present_next(chat, following, fsm, actor, organizations)
+
+
+async def _gate(forms: FormServices, form: FormState) -> Next | None:
+    """What must happen before an answer is stored: a valid consent for a questionnaire; a
+    survey still open (before its deadline, not closed)."""
+    return await forms.participation.consent_gate(form) or await forms.surveys.gate(form)
 
 
 async def _owned(actor: Actor, engine: FormEngine, session_id: int | None) -> FormState | None:
@@ -153,7 +163,7 @@ async def on_button(
         await callback.answer(tr("form-stale"))
         await present(message, form, state, organizations)
         return
-    gate = await forms.participation.consent_gate(form)
+    gate = await _gate(forms, form)
     if gate is not None:
         await callback.answer()
         await present_next(message, gate, state, actor, organizations)
@@ -301,7 +311,7 @@ async def on_text(
         draft = list(stored.get("draft") or form.answers.get(question.id) or [])
         await present(message, form, state, organizations, tr("form-other-added"), [*draft, value])
         return
-    gate = await forms.participation.consent_gate(form)
+    gate = await _gate(forms, form)
     if gate is not None:
         await present_next(message, gate, state, actor, organizations)
         return

@@ -105,6 +105,9 @@ class ConsentsRepo:
                     " (SELECT id FROM form_sessions WHERE person_id = ?)",
                     (person_id,),
                 )
+            # Named survey answers and the survey invitations (anonymous answers have no person).
+            for table in ("survey_responses", "survey_recipients"):
+                await conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
             await conn.execute("DELETE FROM form_sessions WHERE person_id = ?", (person_id,))
             await conn.execute(
                 "UPDATE pair_requests SET reason = '' WHERE person_id = ?", (person_id,)

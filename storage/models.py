@@ -241,3 +241,49 @@ class ProgramStatus(StrEnum):
     DRAFT = "draft"  # the mentor is writing it
     PROPOSED = "proposed"  # waiting for the mentee
     CONFIRMED = "confirmed"
+    status: str
+
+
+class SurveyStatus(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"  # launched; answers are taken until the deadline
+    CLOSED = "closed"  # closed early by the curator: final
+
+
+class SurveyAudience(StrEnum):
+    SCHOOL = "school"  # every mentor and mentee of the school
+    MENTORS = "mentors"
+    MENTEES = "mentees"
+    NOT_ANSWERED = "not_answered"  # the non-respondents of another survey
+
+
+class RecipientStatus(StrEnum):
+    INVITED = "invited"  # has not opened the survey
+    STARTED = "started"
+    ANSWERED = "answered"
+
+
+@dataclass(frozen=True)
+class SurveyCampaign:
+    id: int
+    organization_id: int
+    form_id: str
+    form_version: int
+    anonymous: bool
+    status: SurveyStatus
+    audience: SurveyAudience
+    audience_survey_id: int | None
+    deadline: datetime | None
+    schedule: int
+    created_at: datetime
+    launched_at: datetime | None
+    reminded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SurveyRecipient:
+    survey_id: int
+    person_id: int
+    role: Role
+    session_id: int | None
+    status: RecipientStatus

@@ -35,6 +35,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.CLOSE_SCHOOL_YEAR: {"curator"},
     Action.RESPOND_TO_PAIR: {"mentee", "mentor"},
     Action.VIEW_STATUS: {"administrator"},
+    Action.MANAGE_SURVEYS: {"curator"},
 }
 
 

@@ -26,6 +26,7 @@ class Action(StrEnum):
     CLOSE_SCHOOL_YEAR = "close_school_year"
     RESPOND_TO_PAIR = "respond_to_pair"
     VIEW_STATUS = "view_status"
+    MANAGE_SURVEYS = "manage_surveys"  # create, launch, extend, close; results and exports
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -38,6 +39,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CLOSE_SCHOOL_YEAR: frozenset({Role.CURATOR}),
     Action.RESPOND_TO_PAIR: frozenset({Role.MENTOR, Role.MENTEE}),
     Action.VIEW_STATUS: frozenset({Role.ADMIN}),
+    Action.MANAGE_SURVEYS: frozenset({Role.CURATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

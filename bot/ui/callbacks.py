@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 
 class Screen(StrEnum):
@@ -230,3 +232,52 @@ class TimePickCb(CallbackData, prefix="tm"):
     """A suggested meeting time, as a person would type it ("24.11 15:00")."""
 
     when: str
+
+
+# Surveys. Ids are bounded: a forged number out of range fails the filter, not the database.
+BoundedId = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class SurveysAction(StrEnum):
+    LIST = "l"
+    NEW = "n"  # the templates to start from
+    TEMPLATE = "t"  # v: the template's index
+
+
+class SurveysCb(CallbackData, prefix="sl"):
+    school_id: BoundedId
+    action: SurveysAction
+    v: BoundedId = 0
+
+
+class SurveyAction(StrEnum):
+    CARD = "c"
+    PREVIEW = "pv"
+    AUDIENCE = "a"
+    SET_AUDIENCE = "sa"  # v: the audience's index
+    OTHER = "o"  # the non-respondents of survey v
+    ANONYMOUS = "an"
+    DEADLINE = "dl"
+    LAUNCH_ASK = "la"
+    LAUNCH = "l"
+    REMIND = "r"
+    EXTEND = "e"
+    CLOSE_ASK = "ca"
+    CLOSE = "x"
+    RESULTS = "rs"
+    XLSX = "xl"
+
+
+class SurveyCb(CallbackData, prefix="sv"):
+    """The curator's survey."""
+
+    survey_id: BoundedId
+    action: SurveyAction
+    v: BoundedId = 0
+
+
+class SurveyTakeCb(CallbackData, prefix="st"):
+    """A participant opens the survey (or, answered, changes the answers)."""
+
+    survey_id: BoundedId
+    change: bool = False

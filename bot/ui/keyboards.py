@@ -23,6 +23,8 @@ from bot.ui.callbacks import (
     SchoolCb,
     SchoolYearCb,
     Screen,
+    SurveysAction,
+    SurveysCb,
     TimezoneCb,
     YearAction,
 )
@@ -133,6 +135,11 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         kb.button(
             text=tr("btn-pairs"),
             callback_data=PairsCb(school_id=school.id, view=PairsView.LIST),
+        )
+    if can(actor, Action.MANAGE_SURVEYS, **scope):
+        kb.button(
+            text=tr("btn-surveys"),
+            callback_data=SurveysCb(school_id=school.id, action=SurveysAction.LIST),
         )
     if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
         kb.button(

@@ -42,3 +42,8 @@ class MeetingStates(StatesGroup):
     entering_place = State()
     # data: pair_id, starts_at, place, topics (offered from the program)
     entering_topic = State()
+
+
+class SurveyStates(StatesGroup):
+    # data: survey_id, extend (a running survey's new deadline, not a draft's first one)
+    entering_deadline = State()

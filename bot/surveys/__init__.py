@@ -1,0 +1,1 @@
+"""Survey campaigns (issue 13): a form of the catalogue sent to an audience with a deadline."""

@@ -1,0 +1,154 @@
+"""The rules of a survey campaign, without storage: when it may be answered, when reminders
+go out, and what the results show."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from statistics import fmean
+from zoneinfo import ZoneInfo
+
+from bot.core.config import QuietHours
+from bot.core.i18n import tr
+from bot.core.quiet import delivery_time
+from bot.core.when import WhenError, parse_when
+from bot.forms.answers import render
+from bot.forms.model import Form, Question, QuestionKind
+from storage.models import Role, SurveyCampaign
+from storage.surveys import Response
+
+# Reminders to non-respondents: 3 days and 1 day before the deadline, and its morning.
+DEFAULT_OFFSETS: tuple[timedelta, ...] = (timedelta(days=3), timedelta(days=1))
+MORNING = time(9, 0)
+# In an anonymous survey the results of a smaller group could point at a person.
+MIN_GROUP = 3
+# The curator's reminder by hand: at most one within this time.
+MANUAL_REMINDER_GAP = timedelta(hours=1)
+END_OF_DAY = "23:59"
+
+
+def parse_deadline(raw: str, now: datetime, zone: ZoneInfo) -> datetime | WhenError:
+    """A deadline as the curator types it; a day without a time means its end."""
+    found = parse_when(raw, now, zone)
+    if isinstance(found, WhenError) and ":" not in raw:
+        with_time = parse_when(f"{raw} {END_OF_DAY}", now, zone)
+        if not isinstance(with_time, WhenError):
+            return with_time
+    return found
+
+
+def reminder_times(
+    deadline: datetime,
+    now: datetime,
+    zone: ZoneInfo,
+    quiet: QuietHours,
+    offsets: tuple[timedelta, ...] = DEFAULT_OFFSETS,
+) -> list[datetime]:
+    """When non-respondents are reminded: each offset before the deadline and the deadline's
+    morning, outside quiet hours, skipping what is already past or would come too late."""
+    wanted = [deadline - offset for offset in offsets]
+    wanted.append(datetime.combine(deadline.astimezone(zone).date(), MORNING, tzinfo=zone))
+    times: list[datetime] = []
+    for moment in sorted(wanted):
+        due = delivery_time(moment, deadline, zone, quiet, now)
+        if due is not None and due > now and all(abs(due - t) >= timedelta(hours=1) for t in times):
+            times.append(due)
+    return times
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    answered: int
+    mean: float | None = None  # scale questions
+    distribution: tuple[int, ...] = ()  # scale: how many chose 1, 2, ... 10
+    yes: int = 0
+    no: int = 0
+    options: tuple[tuple[str, int], ...] = ()  # choice questions: label and count
+    texts: tuple[str, ...] = ()  # open answers
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    role: Role | None  # None: every respondent
+    respondents: int
+    hidden: bool  # an anonymous group smaller than MIN_GROUP
+    questions: tuple[QuestionResult, ...]
+
+
+def results(form: Form, responses: list[Response], anonymous: bool) -> tuple[GroupResult, ...]:
+    """Everyone's results, then each role's when the survey went to both."""
+    groups: list[tuple[Role | None, list[Response]]] = [(None, responses)]
+    roles = sorted({r.role for r in responses})
+    if len(roles) > 1:
+        groups += [(role, [r for r in responses if r.role is role]) for role in roles]
+    found = []
+    for role, members in groups:
+        hidden = anonymous and len(members) < MIN_GROUP
+        questions = () if hidden else tuple(_question(q, members) for q in form.questions)
+        found.append(GroupResult(role, len(members), hidden, questions))
+    return tuple(found)
+
+
+def _question(question: Question, responses: list[Response]) -> QuestionResult:
+    values = [r.answers[question.id] for r in responses if r.answers.get(question.id) is not None]
+    kind = question.kind
+    if kind in (QuestionKind.SCALE, QuestionKind.NUMBER):
+        numbers = [int(v) for v in values]
+        counts = Counter(numbers)
+        return QuestionResult(
+            question,
+            len(numbers),
+            mean=fmean(numbers) if numbers else None,
+            distribution=tuple(counts.get(v, 0) for v in range(1, 11))
+            if kind is QuestionKind.SCALE
+            else (),
+        )
+    if kind is QuestionKind.YES_NO:
+        yes = sum(1 for v in values if v is True)
+        return QuestionResult(question, len(values), yes=yes, no=len(values) - yes)
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
+        chosen = Counter(option for v in values for option in (v if isinstance(v, list) else [v]))
+        labels = [o.id for o in question.options] + sorted(
+            set(chosen) - {o.id for o in question.options}
+        )
+        return QuestionResult(
+            question,
+            len(values),
+            options=tuple((question.option_label(o), chosen[o]) for o in labels if chosen[o]),
+        )
+    return QuestionResult(question, len(values), texts=tuple(render(question, v) for v in values))
+
+
+def table(
+    form: Form, responses: list[Response], names: dict[int, str], anonymous: bool
+) -> tuple[list[str], list[list[str]]]:
+    """One row a respondent, one column a question; an anonymous survey has no name column."""
+    headers = [] if anonymous else [tr.plain("survey-column-name")]
+    headers += [tr.plain("survey-column-role")] + [q.header or q.text for q in form.questions]
+    rows = []
+    for response in responses:
+        row = [] if anonymous else [names.get(response.person_id or 0, "")]
+        row.append(tr.plain("survey-role", role=response.role))
+        for question in form.questions:
+            value = response.answers.get(question.id)
+            row.append(render(question, value) if question.id in response.answers else "")
+        rows.append(row)
+    return headers, rows
+
+
+@dataclass(frozen=True)
+class Rate:
+    recipients: int
+    answered: int
+    started: int
+    not_opened: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    campaign: SurveyCampaign
+    form: Form
+    rate: Rate
+    groups: tuple[GroupResult, ...]

@@ -1,0 +1,519 @@
+"""Survey campaigns: a curator's draft, its launch to an audience, answers through the one form
+engine, reminders through the one outbox, the results."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.core.clock import Clock
+from bot.core.config import QuietHours
+from bot.core.i18n import tr
+from bot.core.outbox import message_payload
+from bot.core.quiet import delivery_time
+from bot.core.when import WhenError, shown
+from bot.forms.catalog import FormCatalog
+from bot.forms.engine import FormEngine, FormState
+from bot.forms.model import Form
+from bot.participation.banks import to_xlsx
+from bot.participation.service import Next
+from bot.surveys import rules
+from bot.surveys.rules import Rate, Summary
+from bot.surveys.screens import summary_text
+from bot.surveys.templates import SURVEY_TEMPLATES
+from bot.ui.callbacks import SurveyAction, SurveyCb, SurveyTakeCb
+from bot.ui.keyboards import Keyboard
+from storage.forms import FormSessionsRepo
+from storage.models import (
+    RecipientStatus,
+    Role,
+    SurveyAudience,
+    SurveyCampaign,
+    SurveyRecipient,
+    SurveyStatus,
+)
+from storage.organizations import OrganizationsRepo
+from storage.outbox import OutboxRepo, Queued
+from storage.people import PeopleRepo
+from storage.surveys import Addressee, SurveysRepo
+
+log = logging.getLogger(__name__)
+
+QUESTIONNAIRES = ["mentee_questionnaire", "mentor_questionnaire"]
+SUMMARY_LIFETIME = timedelta(days=3)
+# Messages queued per statement: each batch holds the event loop about 10 ms.
+OUTBOX_BATCH = 500
+
+
+class SurveyRefusal(StrEnum):
+    NOT_FOUND = "not_found"
+    NOT_DRAFT = "not_draft"  # a launched survey's questions and audience are frozen
+    NO_AUDIENCE = "no_audience"
+    NO_DEADLINE = "no_deadline"
+    DEADLINE_PAST = "deadline_past"
+    CLOSED = "closed"
+    NOT_RECIPIENT = "not_recipient"
+    DEADLINE_PASSED = "deadline_passed"
+    ANSWERED = "answered"  # anonymous: answers cannot be changed, nor given again
+    REMINDED_RECENTLY = "reminded_recently"
+    NOT_LATER = "not_later"
+    NO_ONE_LEFT = "no_one_left"
+
+
+@dataclass(frozen=True)
+class Opened:
+    state: FormState
+    resumed: bool
+
+
+class SurveyService:
+    def __init__(
+        self,
+        surveys: SurveysRepo,
+        engine: FormEngine,
+        sessions: FormSessionsRepo,
+        people: PeopleRepo,
+        organizations: OrganizationsRepo,
+        outbox: OutboxRepo,
+        quiet: QuietHours,
+        clock: Clock,
+        offsets: tuple[timedelta, ...] = rules.DEFAULT_OFFSETS,
+    ) -> None:
+        self._surveys = surveys
+        self._engine = engine
+        self._sessions = sessions
+        self._people = people
+        self._organizations = organizations
+        self._outbox = outbox
+        self._quiet = quiet
+        self._clock = clock
+        self._offsets = offsets
+        self._template_ids = frozenset(form.id for form in SURVEY_TEMPLATES)
+
+    @property
+    def catalog(self) -> FormCatalog:
+        return self._engine.catalog
+
+    def templates(self) -> tuple[Form, ...]:
+        return SURVEY_TEMPLATES
+
+    def owns(self, form: Form) -> bool:
+        return form.id in self._template_ids
+
+    def form(self, campaign: SurveyCampaign) -> Form:
+        return self.catalog.get(campaign.form_id, campaign.form_version)
+
+    async def zone(self, campaign: SurveyCampaign) -> ZoneInfo:
+        school = await self._organizations.school(campaign.organization_id)
+        return ZoneInfo(school.timezone if school else "Europe/Moscow")
+
+    async def get(self, survey_id: int) -> SurveyCampaign | None:
+        return await self._surveys.get(survey_id)
+
+    async def of_school(self, school_id: int) -> list[SurveyCampaign]:
+        return await self._surveys.of_school(school_id)
+
+    # The curator's draft.
+
+    async def create(self, school_id: int, template: Form, curator: int) -> SurveyCampaign:
+        survey_id = await self._surveys.create(
+            school_id,
+            template.id,
+            template.version,
+            bool(template.extra.get("anonymous", False)),
+            curator,
+            self._clock.now(),
+        )
+        log.info("survey created survey_id=%s school_id=%s", survey_id, school_id)
+        created = await self._surveys.get(survey_id)
+        assert created is not None
+        return created
+
+    async def set_audience(
+        self, campaign: SurveyCampaign, audience: SurveyAudience, other_id: int | None = None
+    ) -> SurveyCampaign | SurveyRefusal:
+        if audience is SurveyAudience.NOT_ANSWERED:
+            other = await self._surveys.get(other_id or 0)
+            if (
+                other is None
+                or other.organization_id != campaign.organization_id
+                or other.id == campaign.id
+                or other.status is SurveyStatus.DRAFT
+            ):
+                return SurveyRefusal.NOT_FOUND
+        changed = await self._surveys.change_draft(campaign.id, "audience", audience.value)
+        if changed:
+            await self._surveys.change_draft(
+                campaign.id,
+                "audience_survey_id",
+                other_id if audience is SurveyAudience.NOT_ANSWERED else None,
+            )
+        return await self._reload(campaign) if changed else SurveyRefusal.NOT_DRAFT
+
+    async def toggle_anonymous(self, campaign: SurveyCampaign) -> SurveyCampaign | SurveyRefusal:
+        flipped = 0 if campaign.anonymous else 1
+        if not await self._surveys.change_draft(campaign.id, "anonymous", flipped):
+            return SurveyRefusal.NOT_DRAFT
+        return await self._reload(campaign)
+
+    async def set_deadline(
+        self, campaign: SurveyCampaign, raw: str
+    ) -> SurveyCampaign | SurveyRefusal | WhenError:
+        deadline = rules.parse_deadline(raw, self._clock.now(), await self.zone(campaign))
+        if isinstance(deadline, WhenError):
+            return deadline
+        if not await self._surveys.change_draft(campaign.id, "deadline", deadline):
+            return SurveyRefusal.NOT_DRAFT
+        return await self._reload(campaign)
+
+    async def audience(self, campaign: SurveyCampaign) -> list[Addressee]:
+        return await self._surveys.audience(
+            campaign.organization_id, campaign.audience, campaign.audience_survey_id
+        )
+
+    async def _reload(self, campaign: SurveyCampaign) -> SurveyCampaign | SurveyRefusal:
+        fresh = await self._surveys.get(campaign.id)
+        return fresh if fresh is not None else SurveyRefusal.NOT_FOUND
+
+    # Launch and delivery.
+
+    async def launch(self, campaign: SurveyCampaign) -> int | SurveyRefusal:
+        """Send the survey to its audience; returns how many it went to."""
+        now = self._clock.now()
+        if campaign.status is not SurveyStatus.DRAFT:
+            return SurveyRefusal.NOT_DRAFT
+        if campaign.deadline is None:
+            return SurveyRefusal.NO_DEADLINE
+        if campaign.deadline <= now:
+            return SurveyRefusal.DEADLINE_PAST
+        people = await self.audience(campaign)
+        if not people:
+            return SurveyRefusal.NO_AUDIENCE
+        if not await self._surveys.start_running(campaign.id, now):
+            return SurveyRefusal.NOT_DRAFT
+        await self._surveys.add_recipients(campaign.id, people)
+        launched = await self._reload(campaign)
+        assert isinstance(launched, SurveyCampaign)
+        await self._schedule(launched, people, with_invitation=True)
+        log.info("survey launched survey_id=%s recipients=%s", campaign.id, len(people))
+        return len(people)
+
+    async def _schedule(
+        self, campaign: SurveyCampaign, people: list[Addressee], *, with_invitation: bool
+    ) -> None:
+        """The invitation (at launch) and the reminders of the current schedule, for each
+        person, queued in batches: the texts are the same for everyone, built once."""
+        assert campaign.deadline is not None
+        now = self._clock.now()
+        zone = await self.zone(campaign)
+        deadline = campaign.deadline
+        title = self.form(campaign).title
+        when = shown(deadline, zone)
+        button = _take_button(campaign.id)
+        steps: list[tuple[str, datetime, dict[str, object]]] = []
+        if with_invitation:
+            due = delivery_time(now, deadline, zone, self._quiet, now) or now
+            text = tr(
+                "survey-invitation",
+                title=title,
+                intro=self.form(campaign).intro,
+                deadline=when,
+                anonymous=campaign.anonymous,
+            )
+            steps.append(("inv", due, message_payload(text, button)))
+        reminders = rules.reminder_times(deadline, now, zone, self._quiet, self._offsets)
+        for number, due in enumerate(reminders):
+            text = tr("survey-reminder", title=title, deadline=when)
+            steps.append((f"s{campaign.schedule}:{number}", due, message_payload(text, button)))
+        batch: list[Queued] = []
+        for person in people:
+            for step, due, payload in steps:
+                batch.append(
+                    Queued(
+                        _key(campaign.id, step, person.person_id),
+                        person.telegram_id,
+                        "survey",
+                        payload,
+                        due,
+                        deadline,
+                    )
+                )
+                if len(batch) >= OUTBOX_BATCH:
+                    await self._outbox.enqueue_many(batch, now)
+                    batch = []
+                    await asyncio.sleep(0)  # let updates in between the batches
+        if batch:
+            await self._outbox.enqueue_many(batch, now)
+
+    def _own_keys(self, campaign: SurveyCampaign, person_id: int) -> list[str]:
+        steps = ["inv"] + [f"s{campaign.schedule}:{n}" for n in range(len(self._offsets) + 1)]
+        return [_key(campaign.id, step, person_id) for step in steps]
+
+    # The participant.
+
+    async def open(self, survey_id: int, person_id: int) -> Opened | SurveyRefusal:
+        """The person's form session of the survey: resumed, or started once."""
+        campaign = await self._surveys.get(survey_id)
+        recipient = await self._surveys.recipient(survey_id, person_id)
+        if campaign is None or recipient is None:
+            return SurveyRefusal.NOT_RECIPIENT
+        refused = self._refusal(campaign, recipient)
+        if refused is not None:
+            return refused
+        if recipient.status is RecipientStatus.ANSWERED:
+            return SurveyRefusal.ANSWERED
+        if recipient.session_id is not None:
+            return await self._load(recipient.session_id, resumed=True)
+        state = await self._engine.start(person_id, campaign.organization_id, campaign.form_id)
+        if not await self._surveys.attach(survey_id, person_id, state.session.id):
+            # Opened twice at once: the other tap's session is the one.
+            again = await self._surveys.recipient(survey_id, person_id)
+            return await self._load(again.session_id if again else None, resumed=True)
+        return Opened(state, resumed=False)
+
+    async def change(self, survey_id: int, person_id: int) -> Opened | SurveyRefusal:
+        """A named survey's answers opened again (until the deadline)."""
+        campaign = await self._surveys.get(survey_id)
+        recipient = await self._surveys.recipient(survey_id, person_id)
+        if campaign is None or recipient is None or recipient.session_id is None:
+            return SurveyRefusal.NOT_RECIPIENT
+        refused = self._refusal(campaign, recipient)
+        if refused is not None:
+            return refused
+        state = await self._engine.load(recipient.session_id)
+        if state is None:
+            return SurveyRefusal.NOT_RECIPIENT
+        if state.in_progress:
+            return Opened(state, resumed=True)
+        reopened = await self._engine.reopen(state)
+        return Opened(reopened, resumed=True) if reopened else SurveyRefusal.ANSWERED
+
+    async def _load(self, session_id: int | None, *, resumed: bool) -> Opened | SurveyRefusal:
+        state = await self._engine.load(session_id) if session_id else None
+        if state is None:
+            return SurveyRefusal.NOT_RECIPIENT
+        if not state.in_progress:
+            return SurveyRefusal.ANSWERED
+        return Opened(state, resumed)
+
+    def _refusal(
+        self, campaign: SurveyCampaign, recipient: SurveyRecipient
+    ) -> SurveyRefusal | None:
+        """Why this person may not answer now, if they may not."""
+        if campaign.status is SurveyStatus.CLOSED:
+            return SurveyRefusal.CLOSED
+        if campaign.status is not SurveyStatus.RUNNING or campaign.deadline is None:
+            return SurveyRefusal.NOT_RECIPIENT
+        if self._clock.now() >= campaign.deadline:
+            return SurveyRefusal.DEADLINE_PASSED
+        if campaign.anonymous and recipient.status is RecipientStatus.ANSWERED:
+            return SurveyRefusal.ANSWERED
+        return None
+
+    async def gate(self, state: FormState) -> Next | None:
+        """Checked by the form engine's handlers before every answer to a survey: after the
+        deadline, or once a survey is closed, nothing more is taken."""
+        if not self.owns(state.form):
+            return None
+        recipient = await self._surveys.by_session(state.session.id)
+        campaign = await self._surveys.get(recipient.survey_id) if recipient else None
+        if recipient is None or campaign is None:
+            return Next(tr("survey-refusal", reason=SurveyRefusal.NOT_RECIPIENT))
+        refused = self._refusal(campaign, recipient)
+        return Next(tr("survey-refusal", reason=refused)) if refused else None
+
+    async def submitted(self, state: FormState) -> Next:
+        recipient = await self._surveys.by_session(state.session.id)
+        campaign = await self._surveys.get(recipient.survey_id) if recipient else None
+        if recipient is None or campaign is None:
+            return Next(tr("survey-refusal", reason=SurveyRefusal.NOT_RECIPIENT))
+        answers = state.form.final_answers(state.answers)
+        if not await self._surveys.record(recipient, answers, campaign.anonymous):
+            return Next(tr("survey-refusal", reason=SurveyRefusal.ANSWERED))
+        await self._outbox.withdraw(
+            self._own_keys(campaign, recipient.person_id), self._clock.now()
+        )
+        log.info("survey answered survey_id=%s", campaign.id)
+        return Next(tr("survey-thanks", anonymous=campaign.anonymous))
+
+    # The curator's running survey.
+
+    async def rate(self, campaign: SurveyCampaign) -> Rate:
+        counts = await self._surveys.counts(campaign.id)
+        return Rate(
+            recipients=sum(counts.values()),
+            answered=counts[RecipientStatus.ANSWERED],
+            started=counts[RecipientStatus.STARTED],
+            not_opened=counts[RecipientStatus.INVITED],
+        )
+
+    async def remind(self, campaign: SurveyCampaign) -> int | SurveyRefusal:
+        """Remind every non-respondent now, by hand; not twice within an hour."""
+        now = self._clock.now()
+        refused = self._running(campaign)
+        if refused is not None:
+            return refused
+        people = await self._surveys.non_respondents(campaign.id)
+        if not people:
+            return SurveyRefusal.NO_ONE_LEFT
+        if not await self._surveys.claim_reminder(
+            campaign.id, now, now - rules.MANUAL_REMINDER_GAP
+        ):
+            return SurveyRefusal.REMINDED_RECENTLY
+        assert campaign.deadline is not None
+        zone = await self.zone(campaign)
+        due = delivery_time(now, campaign.deadline, zone, self._quiet, now) or now
+        text = tr(
+            "survey-reminder",
+            title=self.form(campaign).title,
+            deadline=shown(campaign.deadline, zone),
+        )
+        payload = message_payload(text, _take_button(campaign.id))
+        stamp = now.strftime("%Y%m%d%H%M")
+        for start in range(0, len(people), OUTBOX_BATCH):
+            await self._outbox.enqueue_many(
+                [
+                    Queued(
+                        _key(campaign.id, f"hand{stamp}", p.person_id),
+                        p.telegram_id,
+                        "survey",
+                        payload,
+                        due,
+                        campaign.deadline,
+                    )
+                    for p in people[start : start + OUTBOX_BATCH]
+                ],
+                now,
+            )
+        log.info("survey reminded survey_id=%s people=%s", campaign.id, len(people))
+        return len(people)
+
+    def _running(self, campaign: SurveyCampaign) -> SurveyRefusal | None:
+        if campaign.status is SurveyStatus.CLOSED:
+            return SurveyRefusal.CLOSED
+        if campaign.status is not SurveyStatus.RUNNING:
+            return SurveyRefusal.NOT_FOUND
+        if campaign.deadline is None or campaign.deadline <= self._clock.now():
+            return SurveyRefusal.DEADLINE_PASSED
+        return None
+
+    async def extend(
+        self, campaign: SurveyCampaign, raw: str
+    ) -> SurveyCampaign | SurveyRefusal | WhenError:
+        """A later deadline: respondents are left alone, non-respondents are reminded on the
+        new schedule (the old one is withdrawn)."""
+        if campaign.status is not SurveyStatus.RUNNING:
+            return (
+                SurveyRefusal.CLOSED
+                if campaign.status is SurveyStatus.CLOSED
+                else SurveyRefusal.NOT_FOUND
+            )
+        now = self._clock.now()
+        deadline = rules.parse_deadline(raw, now, await self.zone(campaign))
+        if isinstance(deadline, WhenError):
+            return deadline
+        if not await self._surveys.extend(campaign.id, deadline):
+            fresh = await self._surveys.get(campaign.id)
+            if fresh is not None and fresh.status is SurveyStatus.CLOSED:
+                return SurveyRefusal.CLOSED
+            return SurveyRefusal.NOT_LATER
+        await self._outbox.withdraw_prefix(f"sv:{campaign.id}:s{campaign.schedule}:", now)
+        extended = await self._reload(campaign)
+        assert isinstance(extended, SurveyCampaign)
+        await self._schedule(
+            extended, await self._surveys.non_respondents(campaign.id), with_invitation=False
+        )
+        log.info("survey extended survey_id=%s", campaign.id)
+        return extended
+
+    async def close(self, campaign: SurveyCampaign) -> Summary | SurveyRefusal:
+        """Closed early by the curator: no more answers, no more reminders."""
+        now = self._clock.now()
+        if not await self._surveys.close(campaign.id, now):
+            return (
+                SurveyRefusal.CLOSED
+                if campaign.status is SurveyStatus.CLOSED
+                else SurveyRefusal.NOT_FOUND
+            )
+        await self._outbox.withdraw_prefix(f"sv:{campaign.id}:", now)
+        await self._surveys.mark_summary_sent(campaign.id)
+        closed = await self._reload(campaign)
+        assert isinstance(closed, SurveyCampaign)
+        log.info("survey closed survey_id=%s", campaign.id)
+        return await self.summary(closed)
+
+    # Results.
+
+    async def summary(self, campaign: SurveyCampaign) -> Summary:
+        form = self.form(campaign)
+        responses = await self._surveys.responses(campaign.id)
+        groups = await asyncio.to_thread(rules.results, form, responses, campaign.anonymous)
+        return Summary(campaign, form, await self.rate(campaign), groups)
+
+    async def xlsx(self, campaign: SurveyCampaign) -> bytes:
+        form = self.form(campaign)
+        responses = await self._surveys.responses(campaign.id)
+        names = (
+            {}
+            if campaign.anonymous
+            else await self._sessions.names_in_school(campaign.organization_id, QUESTIONNAIRES)
+        )
+
+        def build() -> bytes:
+            headers, rows = rules.table(form, responses, names, campaign.anonymous)
+            return to_xlsx(form.title, headers, rows)
+
+        return await asyncio.to_thread(build)
+
+    async def sweep(self) -> None:
+        """Hourly: the summary of every survey whose deadline came goes to the school's
+        curators, once (again after an extension)."""
+        now = self._clock.now()
+        for campaign in await self._surveys.past_deadline(now):
+            if not await self._surveys.mark_summary_sent(campaign.id):
+                continue
+            summary = await self.summary(campaign)
+            payload = message_payload(
+                summary_text(summary, await self.zone(campaign)), _results_buttons(campaign.id)
+            )
+            for curator in await self._people.holders(Role.CURATOR, campaign.organization_id):
+                await self._outbox.enqueue(
+                    _key(campaign.id, f"sum{campaign.schedule}", curator),
+                    curator,
+                    "curator_notice",
+                    payload,
+                    now,
+                    now + SUMMARY_LIFETIME,
+                    now,
+                )
+            log.info("survey summary queued survey_id=%s", campaign.id)
+
+
+def _key(survey_id: int, step: str, person: int) -> str:
+    return f"sv:{survey_id}:{step}:{person}"
+
+
+def _take_button(survey_id: int) -> InlineKeyboardMarkup:
+    kb = Keyboard()
+    kb.button(text=tr.plain("btn-survey-take"), callback_data=SurveyTakeCb(survey_id=survey_id))
+    return kb.as_markup()
+
+
+def _results_buttons(survey_id: int) -> InlineKeyboardMarkup:
+    kb = Keyboard()
+    kb.button(
+        text=tr.plain("btn-survey-xlsx"),
+        callback_data=SurveyCb(survey_id=survey_id, action=SurveyAction.XLSX),
+    )
+    kb.button(
+        text=tr.plain("btn-survey-card"),
+        callback_data=SurveyCb(survey_id=survey_id, action=SurveyAction.CARD),
+    )
+    kb.adjust(1)
+    return kb.as_markup()

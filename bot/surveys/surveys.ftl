@@ -1,0 +1,131 @@
+btn-surveys = 📋 Опросы
+btn-survey-new = ➕ Новый опрос
+btn-survey-item = { $status ->
+    [draft] ✏ {$title} · черновик
+    [running] ▶ {$title} · идёт
+   *[closed] ■ {$title} · закрыт
+ }
+btn-survey-take = 📝 Пройти опрос
+btn-survey-change = ✏ Изменить ответы
+btn-survey-preview = 👁 Как увидит участник
+btn-survey-audience = 👥 Кому
+btn-survey-deadline = ⏰ Срок ответа
+btn-survey-anonymous = { $anonymous ->
+    [yes] 🔒 Анонимный: да (изменить)
+   *[no] 🔓 Анонимный: нет (изменить)
+ }
+btn-survey-launch = 🚀 Запустить
+btn-survey-launch-confirm = 🚀 Запустить: { $count ->
+    [one] {$count} получатель
+    [few] {$count} получателя
+   *[other] {$count} получателей
+ }
+btn-survey-results = 📊 Итоги
+btn-survey-xlsx = 📥 Все ответы (Excel)
+btn-survey-card = 📋 Карточка опроса
+btn-survey-remind = 🔔 Напомнить не ответившим
+btn-survey-extend = ⏰ Продлить срок
+btn-survey-close = ■ Закрыть досрочно
+btn-survey-close-confirm = ■ Да, закрыть опрос
+btn-survey-not-answered = Не ответившие на «{$title}» (№ {$other})
+surveys-title = <b>Опросы</b> · {$school}
+surveys-empty = Опросов пока нет. Создайте опрос по готовому шаблону.
+survey-templates = Выберите шаблон опроса. Вопросы шаблона — из методических рекомендаций (Р-145, приложение 2); получателей и срок вы выберете дальше.
+survey-created = Черновик опроса создан.
+
+    {$card}
+survey-card-title = <b>{$title}</b> · { $questions ->
+    [one] {$questions} вопрос
+    [few] {$questions} вопроса
+   *[other] {$questions} вопросов
+ }
+survey-card-status = { $status ->
+    [draft] Черновик
+    [running] Опрос идёт
+   *[closed] Опрос закрыт
+ } · { $anonymous ->
+    [yes] анонимный
+   *[no] не анонимный
+ }
+survey-card-audience = Кому: {$who}
+survey-audience = { $audience ->
+    [school] вся школа (наставники и наставляемые)
+    [mentors] наставники
+    [mentees] наставляемые
+   *[not_answered] не ответившие на опрос № {$other}
+ }
+survey-card-deadline = Срок ответа: {$deadline}
+survey-card-recipients = Получателей сейчас: {$count}
+survey-audience-ask = Кому отправить опрос?
+survey-deadline-ask = Напишите срок ответа, например «30.11 18:00», «в пятницу 18:00» или «30.11» (до конца дня). Время — школьное.
+survey-deadline-wrong = {$reason}
+
+    Напишите срок ещё раз, например «30.11 18:00».
+survey-deadline-set = Срок сохранён.
+survey-launch-ask = Запустить опрос «{$title}»? Его получат { $count ->
+    [one] {$count} участник
+    [few] {$count} участника
+   *[other] {$count} участников
+ }, срок ответа — {$deadline}. После запуска вопросы и получателей изменить нельзя.
+survey-launched = Опрос запущен: приглашения уходят { $count ->
+    [one] {$count} участнику
+   *[other] {$count} участникам
+ } (вне «тихих часов»).
+survey-reminded = Напоминание уходит { $count ->
+    [one] {$count} участнику
+   *[other] {$count} участникам
+ }, которые ещё не ответили.
+survey-close-ask = Закрыть опрос досрочно? Ответы больше не принимаются, напоминания отменяются. Продлить закрытый опрос нельзя.
+survey-preview-title = <b>Так опрос увидит участник</b> (кнопки показаны в квадратных скобках):
+survey-invitation = 📋 <b>Опрос «{$title}»</b>
+    {$intro}
+    Ответьте, пожалуйста, до {$deadline}. Ответы сохраняются сразу — можно прерваться и продолжить позже.{ $anonymous ->
+    [yes] {" "}Опрос анонимный: ответы хранятся без связи с вами.
+   *[no] {""}
+ }
+survey-reminder = 🔔 Напоминание: опрос «{$title}» ждёт ваших ответов до {$deadline}.
+survey-thanks = Спасибо, ответы приняты.{ $anonymous ->
+    [yes] {" "}Они сохранены без связи с вами, поэтому изменить их нельзя.
+   *[no] {" "}До окончания срока ответы можно изменить кнопкой в приглашении.
+ }
+survey-answered-named = Вы уже ответили на этот опрос. До окончания срока ответы можно изменить.
+survey-refusal = { $reason ->
+    [not_found] Такого опроса нет.
+    [not_draft] Опрос уже запущен: его вопросы и получателей изменить нельзя.
+    [no_audience] Опрос некому отправить: в выбранной группе нет участников. Выберите других получателей.
+    [no_deadline] Сначала укажите срок ответа.
+    [deadline_past] Срок ответа уже прошёл. Укажите новый срок.
+    [closed] Опрос закрыт: ответы не принимаются, продлить его нельзя.
+    [not_recipient] Этот опрос адресован не вам.
+    [deadline_passed] Срок ответа на этот опрос истёк — ответы больше не принимаются.
+    [answered] Вы уже ответили на этот опрос. Спасибо!
+    [reminded_recently] Напоминание уже отправлено меньше часа назад. Повторить можно позже.
+    [not_later] Новый срок должен быть позже прежнего.
+   *[no_one_left] Все получатели уже ответили — напоминать некому.
+ }
+survey-rate = Получили: {$recipients} · ответили: {$answered} ({$percent}%) · начали: {$started} · не открывали: {$not_opened}
+survey-summary-title = 📊 <b>Итоги опроса «{$title}»</b>
+survey-summary-deadline = Срок ответа: {$deadline}{ $anonymous ->
+    [yes] {" "}· анонимный
+   *[no] {""}
+ }
+survey-group = <b>{ $role ->
+    [mentor] Наставники
+    [mentee] Наставляемые
+   *[all] Все ответившие
+ }: {$count}</b>
+survey-group-hidden = Ответов меньше {$least} — итоги группы не показываются, чтобы сохранить анонимность.
+survey-no-answers = Ответов пока нет.
+survey-line-empty = {$number}. {$header}: ответов нет
+survey-line-scale = {$number}. {$header}: среднее <b>{$mean}</b> из 10 (ответов: {$count}; {$spread})
+survey-line-yes-no = {$number}. {$header}: да — {$yes} ({$yes_share}%), нет — {$no} ({$no_share}%)
+survey-line-choice = {$number}. {$header}: {$options}
+survey-line-open = {$number}. {$header} (ответов: {$count}):
+survey-open-answer = — «{$text}»
+survey-xlsx-caption = Все ответы опроса «{$title}»: одна строка — один участник.
+survey-column-name = ФИО
+survey-column-role = Роль
+survey-role = { $role ->
+    [mentor] наставник
+   *[mentee] наставляемый
+ }

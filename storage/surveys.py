@@ -1,0 +1,369 @@
+"""Survey campaigns, their recipients and their responses."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, Row, from_db_time, to_db_time
+from storage.models import (
+    RecipientStatus,
+    Role,
+    SurveyAudience,
+    SurveyCampaign,
+    SurveyRecipient,
+    SurveyStatus,
+)
+
+_COLUMNS = (
+    "id, organization_id, form_id, form_version, anonymous, status, audience,"
+    " audience_survey_id, deadline, schedule, created_at, launched_at, reminded_at"
+)
+# Rows per statement batch: a launch to a whole district never holds the loop for long.
+BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    person_id: int
+    telegram_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class Response:
+    person_id: int | None  # None in an anonymous survey
+    role: Role
+    answers: dict[str, Any]
+
+
+class SurveysRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        organization_id: int,
+        form_id: str,
+        form_version: int,
+        anonymous: bool,
+        created_by: int,
+        now: datetime,
+    ) -> int:
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "INSERT INTO survey_campaigns (organization_id, form_id, form_version, anonymous,"
+                " status, audience, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (
+                    organization_id,
+                    form_id,
+                    form_version,
+                    1 if anonymous else 0,
+                    SurveyStatus.DRAFT.value,
+                    SurveyAudience.SCHOOL.value,
+                    created_by,
+                    to_db_time(now),
+                ),
+            )
+        assert row is not None
+        return int(row["id"])
+
+    async def get(self, survey_id: int) -> SurveyCampaign | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM survey_campaigns WHERE id = ?", (survey_id,)
+        )
+        return _campaign(row) if row else None
+
+    async def of_school(self, organization_id: int) -> list[SurveyCampaign]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM survey_campaigns WHERE organization_id = ?"
+            " ORDER BY id DESC LIMIT 20",
+            (organization_id,),
+        )
+        return [_campaign(row) for row in rows]
+
+    async def change_draft(self, survey_id: int, column: str, value: object) -> bool:
+        """Set one setting of a draft; False once it is launched."""
+        assert column in ("audience", "audience_survey_id", "anonymous", "deadline")
+        if isinstance(value, datetime):
+            value = to_db_time(value)
+        return (
+            await self._db.execute(
+                f"UPDATE survey_campaigns SET {column} = ? WHERE id = ? AND status = ?",
+                (value, survey_id, SurveyStatus.DRAFT.value),
+            )
+            == 1
+        )
+
+    async def audience(
+        self, organization_id: int, audience: SurveyAudience, other_survey_id: int | None
+    ) -> list[Addressee]:
+        """Active people the survey would go to, one row a person; read a page at a time
+        (by person id), so a district-sized audience never holds the loop for long."""
+        if audience is SurveyAudience.NOT_ANSWERED:
+            sql = (
+                "SELECT p.id, p.telegram_id, r.role FROM survey_recipients r"
+                " JOIN people p ON p.id = r.person_id"
+                " JOIN survey_campaigns c ON c.id = r.survey_id"
+                " WHERE r.survey_id = ? AND c.organization_id = ? AND r.status <> ?"
+                " AND p.is_active = 1 AND p.id > ? ORDER BY p.id LIMIT ?"
+            )
+            params: tuple[object, ...] = (
+                other_survey_id or 0,
+                organization_id,
+                RecipientStatus.ANSWERED.value,
+            )
+        else:
+            roles = {
+                SurveyAudience.SCHOOL: (Role.MENTEE.value, Role.MENTOR.value),
+                SurveyAudience.MENTORS: (Role.MENTOR.value, Role.MENTOR.value),
+                SurveyAudience.MENTEES: (Role.MENTEE.value, Role.MENTEE.value),
+            }[audience]
+            sql = (
+                "SELECT p.id, p.telegram_id, g.role FROM role_grants g"
+                " JOIN people p ON p.id = g.person_id WHERE g.organization_id = ?"
+                " AND g.role IN (?, ?) AND p.is_active = 1 AND p.id > ?"
+                " ORDER BY p.id, g.role LIMIT ?"
+            )
+            params = (organization_id, *roles)
+        found: dict[int, Addressee] = {}
+        last = 0
+        while True:
+            rows = await self._db.fetch_all(sql, (*params, last, BATCH))
+            for row in rows:
+                found.setdefault(
+                    row["id"], Addressee(row["id"], row["telegram_id"], Role(row["role"]))
+                )
+            if len(rows) < BATCH:
+                return list(found.values())
+            # A person whose second role fell past the page is already in `found`.
+            last = rows[-1]["id"]
+            await asyncio.sleep(0)
+
+    async def start_running(self, survey_id: int, now: datetime) -> bool:
+        """Draft → running, once: a second tap on «launch» finds it running already."""
+        return (
+            await self._db.execute(
+                "UPDATE survey_campaigns SET status = ?, launched_at = ?"
+                " WHERE id = ? AND status = ? AND deadline IS NOT NULL AND deadline > ?",
+                (
+                    SurveyStatus.RUNNING.value,
+                    to_db_time(now),
+                    survey_id,
+                    SurveyStatus.DRAFT.value,
+                    to_db_time(now),
+                ),
+            )
+            == 1
+        )
+
+    async def add_recipients(self, survey_id: int, people: Sequence[Addressee]) -> None:
+        """In batches, each its own short transaction (so the loop runs in between)."""
+        for start in range(0, len(people), BATCH):
+            chunk = people[start : start + BATCH]
+            async with self._db.transaction() as conn:
+                await conn.executemany(
+                    "INSERT INTO survey_recipients (survey_id, person_id, role, status)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (survey_id, person_id) DO NOTHING",
+                    [
+                        (survey_id, p.person_id, p.role.value, RecipientStatus.INVITED.value)
+                        for p in chunk
+                    ],
+                )
+
+    async def recipient(self, survey_id: int, person_id: int) -> SurveyRecipient | None:
+        row = await self._db.fetch_one(
+            "SELECT survey_id, person_id, role, session_id, status FROM survey_recipients"
+            " WHERE survey_id = ? AND person_id = ?",
+            (survey_id, person_id),
+        )
+        return _recipient(row) if row else None
+
+    async def by_session(self, session_id: int) -> SurveyRecipient | None:
+        row = await self._db.fetch_one(
+            "SELECT survey_id, person_id, role, session_id, status FROM survey_recipients"
+            " WHERE session_id = ?",
+            (session_id,),
+        )
+        return _recipient(row) if row else None
+
+    async def attach(self, survey_id: int, person_id: int, session_id: int) -> bool:
+        """Tie the person's form session to the survey, once: of two racing opens, one wins."""
+        return (
+            await self._db.execute(
+                "UPDATE survey_recipients SET session_id = ?, status = ?"
+                " WHERE survey_id = ? AND person_id = ? AND session_id IS NULL",
+                (session_id, RecipientStatus.STARTED.value, survey_id, person_id),
+            )
+            == 1
+        )
+
+    async def record(
+        self, recipient: SurveyRecipient, answers: dict[str, Any], anonymous: bool
+    ) -> bool:
+        """Keep the submitted answers. In an anonymous survey they are cut from the person:
+        the response row has no person, the session keeps no answers, the recipient row keeps
+        only "answered". False if an anonymous response was already taken."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE survey_recipients SET status = ? WHERE survey_id = ? AND person_id = ?"
+                " AND status <> ?",
+                (
+                    RecipientStatus.ANSWERED.value,
+                    recipient.survey_id,
+                    recipient.person_id,
+                    RecipientStatus.ANSWERED.value,
+                ),
+            )
+            if anonymous and cursor.rowcount != 1:
+                return False
+            payload = json.dumps(answers, ensure_ascii=False)
+            if anonymous:
+                await conn.execute(
+                    "INSERT INTO survey_responses (id, survey_id, person_id, role, answers)"
+                    " VALUES (?, ?, NULL, ?, ?)",
+                    (secrets.token_hex(16), recipient.survey_id, recipient.role.value, payload),
+                )
+                await conn.execute(
+                    "DELETE FROM form_answers WHERE session_id = ?", (recipient.session_id,)
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO survey_responses (id, survey_id, person_id, role, answers)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (survey_id, person_id)"
+                    " DO UPDATE SET answers = excluded.answers",
+                    (
+                        secrets.token_hex(16),
+                        recipient.survey_id,
+                        recipient.person_id,
+                        recipient.role.value,
+                        payload,
+                    ),
+                )
+        return True
+
+    async def counts(self, survey_id: int) -> dict[RecipientStatus, int]:
+        rows = await self._db.fetch_all(
+            "SELECT status, COUNT(*) AS n FROM survey_recipients WHERE survey_id = ?"
+            " GROUP BY status",
+            (survey_id,),
+        )
+        found = {status: 0 for status in RecipientStatus}
+        found.update({RecipientStatus(row["status"]): int(row["n"]) for row in rows})
+        return found
+
+    async def non_respondents(self, survey_id: int) -> list[Addressee]:
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.telegram_id, r.role FROM survey_recipients r"
+            " JOIN people p ON p.id = r.person_id WHERE r.survey_id = ? AND r.status <> ?"
+            " AND p.is_active = 1 ORDER BY p.id",
+            (survey_id, RecipientStatus.ANSWERED.value),
+        )
+        return [Addressee(row["id"], row["telegram_id"], Role(row["role"])) for row in rows]
+
+    async def responses(self, survey_id: int) -> list[Response]:
+        # Ordered by the random id: anonymous rows come in no telling order.
+        rows = await self._db.fetch_all(
+            "SELECT person_id, role, answers FROM survey_responses WHERE survey_id = ? ORDER BY id",
+            (survey_id,),
+        )
+        return [
+            Response(row["person_id"], Role(row["role"]), json.loads(row["answers"]))
+            for row in rows
+        ]
+
+    async def close(self, survey_id: int, now: datetime) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE survey_campaigns SET status = ?, closed_at = ? WHERE id = ? AND status = ?",
+                (
+                    SurveyStatus.CLOSED.value,
+                    to_db_time(now),
+                    survey_id,
+                    SurveyStatus.RUNNING.value,
+                ),
+            )
+            == 1
+        )
+
+    async def extend(self, survey_id: int, deadline: datetime) -> bool:
+        """A later deadline for a running survey: a new reminder schedule, a new summary."""
+        return (
+            await self._db.execute(
+                "UPDATE survey_campaigns SET deadline = ?, schedule = schedule + 1,"
+                " summary_sent = 0 WHERE id = ? AND status = ? AND deadline < ?",
+                (
+                    to_db_time(deadline),
+                    survey_id,
+                    SurveyStatus.RUNNING.value,
+                    to_db_time(deadline),
+                ),
+            )
+            == 1
+        )
+
+    async def claim_reminder(self, survey_id: int, now: datetime, since: datetime) -> bool:
+        """The curator's reminder by hand, unless one went out after `since`."""
+        return (
+            await self._db.execute(
+                "UPDATE survey_campaigns SET reminded_at = ? WHERE id = ? AND status = ?"
+                " AND (reminded_at IS NULL OR reminded_at <= ?)",
+                (to_db_time(now), survey_id, SurveyStatus.RUNNING.value, to_db_time(since)),
+            )
+            == 1
+        )
+
+    async def past_deadline(self, now: datetime) -> list[SurveyCampaign]:
+        """Running surveys whose deadline came and whose summary has not gone out."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM survey_campaigns WHERE status = ? AND summary_sent = 0"
+            " AND deadline <= ?",
+            (SurveyStatus.RUNNING.value, to_db_time(now)),
+        )
+        return [_campaign(row) for row in rows]
+
+    async def mark_summary_sent(self, survey_id: int) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE survey_campaigns SET summary_sent = 1 WHERE id = ? AND summary_sent = 0",
+                (survey_id,),
+            )
+            == 1
+        )
+
+
+def _campaign(row: Row) -> SurveyCampaign:
+    def moment(name: str) -> datetime | None:
+        return from_db_time(row[name]) if row[name] else None
+
+    return SurveyCampaign(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        form_id=row["form_id"],
+        form_version=row["form_version"],
+        anonymous=bool(row["anonymous"]),
+        status=SurveyStatus(row["status"]),
+        audience=SurveyAudience(row["audience"]),
+        audience_survey_id=row["audience_survey_id"],
+        deadline=moment("deadline"),
+        schedule=row["schedule"],
+        created_at=from_db_time(row["created_at"]),
+        launched_at=moment("launched_at"),
+        reminded_at=moment("reminded_at"),
+    )
+
+
+def _recipient(row: Row) -> SurveyRecipient:
+    return SurveyRecipient(
+        survey_id=row["survey_id"],
+        person_id=row["person_id"],
+        role=Role(row["role"]),
+        session_id=row["session_id"],
+        status=RecipientStatus(row["status"]),
+    )
