@@ -124,8 +124,9 @@ def build_dispatcher(
         settings.quiet_hours,
         clock,
     )
+    group_notices = GroupNoticesRepo(db)
     participation = ParticipationService(
-        engine, consent, organizations, people, invites, outbox, clock
+        engine, consent, organizations, people, invites, outbox, group_notices, clock
     )
     erasure = ErasureService(consents, ErasureRepo(db), settings.backup.folder, clock)
     school_years = SchoolYearService(
@@ -136,7 +137,7 @@ def build_dispatcher(
     )
     privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
     health = Health(clock.now())
-    organization_service = OrganizationService(organizations, clock)
+    organization_service = OrganizationService(organizations, people, clock)
     services = Services(
         settings=settings,
         clock=clock,
@@ -168,7 +169,7 @@ def build_dispatcher(
         catalog=catalog,
         people=people,
         organizations=organization_service,
-        group_notices=GroupNoticesRepo(db),
+        group_notices=group_notices,
         invites=invites,
         engine=engine,
         participation=participation,

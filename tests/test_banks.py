@@ -8,9 +8,9 @@ import io
 from openpyxl import load_workbook
 
 from bot.core.i18n import tr
-from bot.ui import texts
 from bot.ui.callbacks import BankCb, BankView, CardCb
 from storage.db import Database
+from storage.models import Role
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN, AGREE, CURATOR, TEACHER, create_school, fill_mentee, join_teacher
@@ -51,7 +51,7 @@ async def test_bank_lists_statuses_and_days_waiting(tg: Harness, clock: FakeCloc
     bank = await open_bank(tg)
     text = str(bank["text"])
     assert "Всего: 3, анкет заполнено: 1, ждут наставника: 1" in text
-    assert "Иванова Анна Сергеевна — ждёт наставника 5 дн." in text
+    assert "Иванова Анна Сергеевна — ждёт наставника 5 дней" in text
     assert "Борисов Борис Борисович — заполняет анкету" in text
     assert "Участник id302 — нет согласия на обработку ПДн" in text
 
@@ -64,7 +64,7 @@ async def test_filters_and_card(tg: Harness) -> None:
     assert "Фильтр: Математика" in str(math["text"]) and "Иванова" in str(math["text"])
     assert "Борисов" not in str(math["text"])
     await tg.press(CURATOR, tr("btn-filter-reset"))
-    await tg.press(CURATOR, texts.BTN_FILTER_AREA_MENTEE)
+    await tg.press(CURATOR, tr.plain("btn-filter-area", role=Role.MENTEE))
     nobody = await tg.press(CURATOR, "Работа с одарёнными детьми")
     assert tr("bank-nothing-found") in str(nobody["text"])
     await tg.press(CURATOR, tr("btn-filter-reset"))
@@ -97,9 +97,9 @@ async def test_reminder_goes_to_unfinished_once_a_day(tg: Harness, db: Database)
     await populated_school(tg)
     await open_bank(tg)
     await tg.press(CURATOR, tr("btn-remind"))
-    assert tg.alert() == texts.bank_reminded(2)
+    assert tg.alert() == "Напоминание отправлено: 2 человека."
     await tg.press(CURATOR, tr("btn-remind"))
-    assert tg.alert() == texts.bank_reminded(0)
+    assert tg.alert() == tr("bank-reminded-none")
     rows = await db.fetch_all(
         "SELECT chat_id FROM outbox WHERE kind = 'questionnaire_reminder' ORDER BY chat_id"
     )
