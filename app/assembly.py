@@ -116,7 +116,7 @@ def build_dispatcher(
     consent = ConsentService(consents, catalog, clock)
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
     program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
-    organization_service = OrganizationService(organizations, clock)
+    organization_service = OrganizationService(organizations, people, clock)
     meetings_service = MeetingService(
         MeetingsRepo(db),
         pairs,
@@ -130,8 +130,9 @@ def build_dispatcher(
         settings.quiet_hours,
         clock,
     )
+    group_notices = GroupNoticesRepo(db)
     participation = ParticipationService(
-        engine, consent, organizations, people, invites, outbox, clock
+        engine, consent, organizations, people, invites, outbox, group_notices, clock
     )
     erasure = ErasureService(consents, ErasureRepo(db), settings.backup.folder, clock)
     school_years = SchoolYearService(
@@ -184,7 +185,7 @@ def build_dispatcher(
         catalog=catalog,
         people=people,
         organizations=organization_service,
-        group_notices=GroupNoticesRepo(db),
+        group_notices=group_notices,
         invites=invites,
         engine=engine,
         participation=participation,

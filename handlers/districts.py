@@ -7,18 +7,15 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.core.clock import Clock
-from bot.core.config import Settings
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
-from bot.organizations.invites import InviteService
+from bot.core.refusals import Refusal
 from bot.organizations.schools import (
     DISTRICT_NAME_LIMIT,
     SCHOOL_NAME_LIMIT,
     clean_name,
 )
-from bot.organizations.service import OrganizationService
-from bot.participation.banks import BankService
+from bot.services import Services
 from bot.ui import keyboards, texts
 from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, Screen, TimezoneCb
 from bot.ui.states import DistrictStates, SchoolStates
@@ -35,10 +32,10 @@ async def list_districts(
     event: Message | CallbackQuery,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationService,
+    services: Services,
 ) -> None:
     await state.clear()
-    found = await organizations.visible_districts(actor)
+    found = await services.organizations.visible_districts(actor)
     title = tr("districts-title") if found else tr("districts-empty")
     await show(event, title, keyboards.districts(found, can(actor, Action.MANAGE_DISTRICTS)))
 
@@ -52,23 +49,21 @@ async def create_district(
     message: Message,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationService,
-    clock: Clock,
-    banks: BankService,
+    services: Services,
 ) -> None:
     name = clean_name(message.text, DISTRICT_NAME_LIMIT)
     if name is None:
         await message.answer(
-            texts.NAME_INVALID.format(limit=DISTRICT_NAME_LIMIT), reply_markup=keyboards.cancel()
+            tr("name-invalid", limit=DISTRICT_NAME_LIMIT), reply_markup=keyboards.cancel()
         )
         return
-    district = await organizations.create_district(name)
+    district = await services.organizations.create_district(name)
     if district is None:
         await message.answer(tr("district-exists"), reply_markup=keyboards.cancel())
         return
     await state.clear()
-    await message.answer(texts.district_created(name))
-    await _show_district(message, actor, district.id, organizations, banks)
+    await message.answer(tr("district-created", name=name))
+    await _show_district(message, actor, district.id, services)
 
 
 async def open_district(
@@ -76,11 +71,10 @@ async def open_district(
     callback_data: DistrictCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationService,
-    banks: BankService,
+    services: Services,
 ) -> None:
     await state.clear()
-    await _show_district(callback, actor, callback_data.district_id, organizations, banks)
+    await _show_district(callback, actor, callback_data.district_id, services)
 
 
 async def ask_school_name(
@@ -88,11 +82,11 @@ async def ask_school_name(
     callback_data: DistrictCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationService,
+    services: Services,
 ) -> None:
-    district = await organizations.district(callback_data.district_id)
-    if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district.id):
-        await callback.answer(tr("forbidden") if district else tr("not-found"), show_alert=True)
+    district = await services.organizations.district_for(actor, callback_data.district_id)
+    if isinstance(district, Refusal):
+        await callback.answer(tr("refusal", reason=district), show_alert=True)
         return
     await state.set_state(SchoolStates.entering_name)
     await state.set_data({"district_id": district.id})
@@ -103,12 +97,12 @@ async def take_school_name(message: Message, state: FSMContext) -> None:
     name = clean_name(message.text, SCHOOL_NAME_LIMIT)
     if name is None:
         await message.answer(
-            texts.NAME_INVALID.format(limit=SCHOOL_NAME_LIMIT), reply_markup=keyboards.cancel()
+            tr("name-invalid", limit=SCHOOL_NAME_LIMIT), reply_markup=keyboards.cancel()
         )
         return
     await state.update_data(name=name)
     await state.set_state(SchoolStates.choosing_timezone)
-    await message.answer(texts.ask_school_timezone(name), reply_markup=keyboards.timezones())
+    await message.answer(tr("ask-school-timezone", name=name), reply_markup=keyboards.timezones())
 
 
 async def create_school(
@@ -116,25 +110,26 @@ async def create_school(
     callback_data: TimezoneCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationService,
-    clock: Clock,
+    services: Services,
 ) -> None:
     data = await state.get_data()
     district_id = int(data.get("district_id", 0))
     if not 0 <= callback_data.index < len(texts.SCHOOL_TIMEZONES) or "name" not in data:
         await callback.answer(tr("stale-button"), show_alert=True)
         return
-    if not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
-        await callback.answer(tr("forbidden"), show_alert=True)
-        return
     timezone = texts.SCHOOL_TIMEZONES[callback_data.index][0]
-    school = await organizations.create_school(district_id, data["name"], timezone)
+    school = await services.organizations.create_school_for(
+        actor, district_id, data["name"], timezone
+    )
+    if isinstance(school, Refusal):
+        await callback.answer(tr("refusal", reason=school), show_alert=True)
+        return
     if school is None:
         await state.set_state(SchoolStates.entering_name)
         await show(callback, tr("school-exists"), keyboards.cancel())
         return
     await state.clear()
-    await show(callback, texts.school_created(school.name), keyboards.school(school, actor))
+    await show(callback, tr("school-created", name=school.name), keyboards.school(school, actor))
 
 
 async def invite_coordinator(
@@ -142,17 +137,17 @@ async def invite_coordinator(
     callback_data: DistrictCb,
     actor: Actor,
     bot: Bot,
-    invites: InviteService,
-    organizations: OrganizationService,
-    settings: Settings,
+    services: Services,
 ) -> None:
-    district = await organizations.district(callback_data.district_id)
+    district = await services.organizations.district(callback_data.district_id)
     if district is None:
         await callback.answer(tr("not-found"), show_alert=True)
         return
-    issued = await invites.issue(InviteKind.COORDINATOR, actor.telegram_id, district_id=district.id)
+    issued = await services.invites.issue(
+        InviteKind.COORDINATOR, actor.telegram_id, district_id=district.id
+    )
     await send_invite(
-        callback, bot, issued, InviteKind.COORDINATOR, district.name, settings.timezone
+        callback, bot, issued, InviteKind.COORDINATOR, district.name, services.settings.timezone
     )
 
 
@@ -160,30 +155,36 @@ async def _show_district(
     event: Message | CallbackQuery,
     actor: Actor,
     district_id: int,
-    organizations: OrganizationService,
-    banks: BankService,
+    services: Services,
 ) -> None:
-    district = await organizations.district(district_id)
-    if district is None or not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
-        refusal = tr("forbidden") if district else tr("not-found")
+    district = await services.organizations.district_for(actor, district_id)
+    if isinstance(district, Refusal):
+        refusal = tr("refusal", reason=district)
         if isinstance(event, CallbackQuery):
             await event.answer(refusal, show_alert=True)
         else:
             await event.answer(refusal)
         return
-    schools = await organizations.schools(district_id)
-    lines = []
+    schools = await services.organizations.schools(district_id)
+    lines = [tr("district-card", name=district.name, count=len(schools))]
+    if schools:
+        lines.append("")
     for school in schools:
-        mentors = await banks.counts(school.id, Role.MENTOR)
-        mentees = await banks.counts(school.id, Role.MENTEE)
+        mentors = await services.banks.counts(school.id, Role.MENTOR)
+        mentees = await services.banks.counts(school.id, Role.MENTEE)
         lines.append(
-            texts.school_bank_counts(
-                school.name, (mentors.total, mentors.complete), (mentees.total, mentees.complete)
+            tr(
+                "school-bank-counts",
+                name=school.name,
+                mentors=mentors.total,
+                mentors_complete=mentors.complete,
+                mentees=mentees.total,
+                mentees_complete=mentees.complete,
             )
         )
     await show(
         event,
-        texts.district_card(district.name, lines),
+        "\n".join(lines),
         keyboards.district(district_id, schools, can(actor, Action.INVITE_COORDINATOR)),
     )
 

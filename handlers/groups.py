@@ -7,10 +7,9 @@ from aiogram.enums import ChatType
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.core.clock import Clock
 from bot.core.i18n import tr
 from bot.core.permissions import Action
-from storage.notices import GroupNoticesRepo
+from bot.services import Services
 
 ANYONE = {"action": Action.ANYONE}
 
@@ -24,8 +23,8 @@ class OutsidePrivateChat(Filter):
         return message is not None and message.chat.type != ChatType.PRIVATE
 
 
-async def group_message(message: Message, group_notices: GroupNoticesRepo, clock: Clock) -> None:
-    if await group_notices.first_notice(message.chat.id, clock.now()):
+async def group_message(message: Message, services: Services) -> None:
+    if await services.participation.first_group_notice(message.chat.id):
         await message.answer(tr("private-only"))
 
 

@@ -8,8 +8,9 @@ from aiogram import Bot
 from aiogram.types import CallbackQuery
 from aiogram.utils.deep_linking import create_start_link
 
+from bot.core.i18n import tr
 from bot.organizations.invites import IssuedInvite
-from bot.ui import keyboards, texts
+from bot.ui import keyboards
 from handlers.render import show
 from storage.models import InviteKind
 
@@ -24,5 +25,12 @@ async def send_invite(
 ) -> None:
     link = await create_start_link(bot, issued.token)
     valid_until = issued.expires_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")
-    text = texts.invite_link(kind, place, link, valid_until, issued.one_time)
+    text = tr(
+        "invite-link",
+        kind=kind,
+        place=place,
+        link=link,
+        valid_until=valid_until,
+        one_time=issued.one_time,
+    )
     await show(callback, text, keyboards.back_to_main())

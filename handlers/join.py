@@ -9,15 +9,16 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.organizations.invites import InviteProblem, InviteService, grant_for
-from bot.organizations.service import OrganizationService
-from bot.participation.service import ParticipationService
-from bot.ui import commands, texts
+from bot.organizations.invites import InviteProblem
+from bot.participation.service import JoinRefusal
+from bot.privacy.consent import CONSENT_FORM_ID
+from bot.services import Services
+from bot.ui import commands
 from bot.ui.callbacks import JoinRoleCb
 from bot.ui.states import JoinStates
 from handlers.forms import present_next
+from handlers.start import refusal_text
 from storage.models import Role
-from storage.people import PeopleRepo
 
 ANYONE = {"action": Action.ANYONE}
 
@@ -28,38 +29,34 @@ async def choose_role(
     actor: Actor,
     state: FSMContext,
     bot: Bot,
-    invites: InviteService,
-    organizations: OrganizationService,
-    people: PeopleRepo,
-    participation: ParticipationService,
+    services: Services,
 ) -> None:
-    if callback_data.role not in (Role.MENTOR.value, Role.MENTEE.value):
+    roles = {role.value: role for role in (Role.MENTOR, Role.MENTEE)}
+    role = roles.get(callback_data.role)
+    if role is None:
         await callback.answer(tr("stale-button"), show_alert=True)
         return
     invite_id = (await state.get_data()).get("invite_id")
-    checked = await invites.check_id(int(invite_id or 0))
-    if isinstance(checked, InviteProblem):
-        await state.clear()
-        await callback.answer(tr("join-stale"), show_alert=True)
-        return
-    grant = grant_for(checked, Role(callback_data.role))
     await state.clear()
-    if grant in actor.grants:
-        await callback.answer(tr("invite-already-held"), show_alert=True)
-        return
-    if not await invites.redeem(checked, actor.telegram_id, grant):
-        await callback.answer(tr("join-stale"), show_alert=True)
+    joined = await services.participation.join_teacher(actor, int(invite_id or 0), role)
+    if isinstance(joined, (InviteProblem, JoinRefusal)):
+        await callback.answer(refusal_text(joined), show_alert=True)
         return
     await callback.answer()
-    person = await people.by_telegram_id(actor.telegram_id)
-    assert person is not None  # just created by the redemption
-    joined = Actor(actor.telegram_id, person, (*actor.grants, grant))
-    await commands.publish_for(bot, joined)
-    school = await organizations.school(grant.organization_id or 0)
-    if isinstance(callback.message, Message) and school is not None:
-        await callback.message.edit_text(texts.joined(grant.role, school.name))
-        following = await participation.open_questionnaire(person.id, school.id, grant.role)
-        await present_next(callback.message, following, state, joined, organizations)
+    await commands.publish_for(bot, joined.actor)
+    following = joined.following
+    if isinstance(callback.message, Message) and following is not None:
+        # Say what comes next: the consent first when it is missing, else the questionnaire.
+        consent = following.state is not None and following.state.form.id == CONSENT_FORM_ID
+        await callback.message.edit_text(
+            tr(
+                "joined-teacher",
+                role=role,
+                place=joined.place,
+                next="consent" if consent else "questionnaire",
+            )
+        )
+        await present_next(callback.message, following, state, joined.actor, services.organizations)
 
 
 def build_router() -> Router:

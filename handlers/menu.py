@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.organizations.service import OrganizationService
+from bot.services import Services
 from bot.ui import keyboards, menus
 from bot.ui.callbacks import MenuCb, Screen
 from handlers.render import show
@@ -19,36 +19,32 @@ MEMBER = {"action": Action.USE_MENU}
 
 
 async def main_menu(
-    event: Message | CallbackQuery,
-    actor: Actor,
-    state: FSMContext,
-    organizations: OrganizationService,
+    event: Message | CallbackQuery, actor: Actor, state: FSMContext, services: Services
 ) -> None:
     await state.clear()
-    text, markup = await menus.main_menu(actor, organizations)
+    text, markup = await menus.main_menu(actor, services.organizations)
     await show(event, text, markup)
 
 
-async def help_screen(event: Message | CallbackQuery, actor: Actor) -> None:
+async def help_screen(event: Message | CallbackQuery, actor: Actor, services: Services) -> None:
+    topics = await services.participation.help_topics(actor)
     markup = keyboards.back_to_main() if actor.is_registered else None
-    await show(event, menus.help_text(actor), markup)
+    await show(event, menus.help_text(topics), markup)
 
 
-async def profile(
-    callback: CallbackQuery, actor: Actor, organizations: OrganizationService
-) -> None:
-    await show(callback, await menus.profile_text(actor, organizations), keyboards.back_to_main())
+async def profile(callback: CallbackQuery, actor: Actor, services: Services) -> None:
+    text = await menus.profile_text(actor, services.organizations)
+    await show(callback, text, keyboards.back_to_main())
 
 
 async def cancel(
-    event: Message | CallbackQuery,
-    actor: Actor,
-    state: FSMContext,
-    organizations: OrganizationService,
+    event: Message | CallbackQuery, actor: Actor, state: FSMContext, services: Services
 ) -> None:
+    """Whatever was under way stops; the answer always carries the menu (or, for someone
+    without a role, how to join)."""
     had_state = await state.get_state() is not None
     await state.clear()
-    text, markup = await menus.main_menu(actor, organizations)
+    text, markup = await menus.main_menu(actor, services.organizations)
     notice = tr("cancelled") if had_state else tr("nothing-to-cancel")
     await show(event, f"{notice}\n\n{text}", markup)
 

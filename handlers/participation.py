@@ -10,14 +10,14 @@ from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.screens import card_text
-from bot.organizations.service import OrganizationService
-from bot.participation.service import ParticipationService
+from bot.services import Services
 from bot.ui.callbacks import FormAction, FormCb, MenuCb, ParticipationCb, Screen
 from bot.ui.keyboards import Keyboard
 from handlers.forms import present_next
-from storage.models import Role, RoleGrant
+from storage.models import Role
 
 MEMBER = {"action": Action.USE_MENU}
+_ROLES = {role.value: role for role in (Role.MENTOR, Role.MENTEE)}
 
 
 def _submitted_keyboard(state: FormState) -> InlineKeyboardMarkup:
@@ -36,22 +36,21 @@ async def open_questionnaire(
     callback_data: ParticipationCb,
     actor: Actor,
     state: FSMContext,
-    participation: ParticipationService,
-    organizations: OrganizationService,
+    services: Services,
 ) -> None:
-    roles = {role.value: role for role in (Role.MENTOR, Role.MENTEE)}
-    role = roles.get(callback_data.role)
-    grant = RoleGrant(role, organization_id=callback_data.school_id) if role else None
-    if grant is None or grant not in actor.grants or actor.person is None:
+    role = _ROLES.get(callback_data.role)
+    following = (
+        await services.participation.own_questionnaire(actor, callback_data.school_id, role)
+        if role
+        else None
+    )
+    if following is None:
         await callback.answer(tr("forbidden"), show_alert=True)
         return
     await callback.answer()
     message = callback.message
     if not isinstance(message, Message):
         return
-    following = await participation.open_questionnaire(
-        actor.person.id, callback_data.school_id, grant.role
-    )
     if following.state is not None and not following.state.in_progress:
         done = following.state
         await message.answer(
@@ -59,7 +58,7 @@ async def open_questionnaire(
             reply_markup=_submitted_keyboard(done),
         )
         return
-    await present_next(message, following, state, actor, organizations)
+    await present_next(message, following, state, actor, services.organizations)
 
 
 def build_router() -> Router:

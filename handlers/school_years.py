@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
-from bot.core.i18n import tr
+from bot.core.i18n import Html, tr
 from bot.core.permissions import Action, Actor
 from bot.core.when import shown
-from bot.organizations.school_years import SchoolYearService
-from bot.organizations.service import OrganizationService
-from bot.ui import keyboards, texts
+from bot.services import Services
+from bot.ui import keyboards
 from bot.ui.callbacks import SchoolYearCb, YearAction
 from handlers.render import show
 from handlers.scope import school_in_scope
@@ -24,14 +23,15 @@ MEMBER = {"action": Action.USE_MENU}
 
 
 def _summary(year: SchoolYear, zone: ZoneInfo) -> str:
-    return texts.year_summary(
-        year.label,
-        shown(year.closed_at, zone).split()[0],
-        year.pairs,
-        year.completed,
-        year.ended_early,
-        year.meetings,
-        year.feedback,
+    return tr(
+        "year-summary",
+        label=year.label,
+        closed_on=shown(year.closed_at, zone).split()[0],
+        pairs=year.pairs,
+        completed=year.completed,
+        ended_early=year.ended_early,
+        meetings=year.meetings,
+        feedback=year.feedback,
     )
 
 
@@ -39,30 +39,34 @@ async def close_year(
     callback: CallbackQuery,
     callback_data: SchoolYearCb,
     actor: Actor,
-    organizations: OrganizationService,
-    school_years: SchoolYearService,
+    services: Services,
 ) -> None:
     """«Close the year» shows what it will do; the confirmation button does it."""
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.CLOSE_SCHOOL_YEAR
+        callback, actor, callback_data.school_id, services.organizations, Action.CLOSE_SCHOOL_YEAR
     )
     if school is None:
         return
     back = keyboards.back_to_school(school.id).as_markup()
     if callback_data.action is YearAction.CLOSE:
-        year = await school_years.close(school, actor.telegram_id)
+        year = await services.school_years.close(school, actor.telegram_id)
         if year is not None:
             summary = _summary(year, ZoneInfo(school.timezone))
-            await show(callback, texts.year_closed_done(summary), back)
+            await show(callback, tr("year-closed-done", summary=Html(summary)), back)
             return
     # Asked first, or pressed again after the year was closed (by them or another curator).
-    preview = await school_years.preview(school)
+    preview = await services.school_years.preview(school)
     if preview.closed_already:
-        await show(callback, texts.year_closed_already(preview.label), back)
+        await show(callback, tr("year-closed-already", label=preview.label), back)
         return
     await show(
         callback,
-        texts.year_close_preview(preview.label, preview.working, preview.invited),
+        tr(
+            "year-close-preview",
+            label=preview.label,
+            working=preview.working,
+            invited=preview.invited,
+        ),
         keyboards.close_year(school.id),
     )
 
@@ -71,23 +75,26 @@ async def archive(
     callback: CallbackQuery,
     callback_data: SchoolYearCb,
     actor: Actor,
-    organizations: OrganizationService,
-    school_years: SchoolYearService,
+    services: Services,
 ) -> None:
     school = await school_in_scope(
         callback,
         actor,
         callback_data.school_id,
-        organizations,
+        services.organizations,
         Action.VIEW_BANK,
         Action.MANAGE_SCHOOLS,
     )
     if school is None:
         return
     zone = ZoneInfo(school.timezone)
-    years = await school_years.archive(school)
+    years = await services.school_years.archive(school)
     text = (
-        texts.year_archive(school.name, [_summary(y, zone) for y in years])
+        tr(
+            "year-archive",
+            school=school.name,
+            summaries=Html("\n\n".join(_summary(y, zone) for y in years)),
+        )
         if years
         else tr("year-archive-empty")
     )

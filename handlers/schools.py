@@ -10,16 +10,15 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.organizations.invites import InviteService
-from bot.organizations.service import OrganizationService
-from bot.ui import keyboards, texts
+from bot.services import Services
+from bot.ui import keyboards
 from bot.ui.callbacks import SchoolAction, SchoolCb
 from handlers.invite_links import send_invite
 from handlers.render import show
 from handlers.scope import school_in_scope
 from storage.models import InviteKind, Organization, Role
-from storage.people import PeopleRepo
 
 MEMBER = {"action": Action.USE_MENU}
 MANAGE_SCHOOLS = {"action": Action.MANAGE_SCHOOLS}
@@ -30,14 +29,13 @@ async def curator_schools(
     message: Message,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationService,
-    people: PeopleRepo,
+    services: Services,
 ) -> None:
     await state.clear()
     for school_id in actor.school_ids(Role.CURATOR):
-        school = await organizations.school(school_id)
+        school = await services.organizations.school(school_id)
         if school is not None:
-            await _show_school(message, actor, school, organizations, people)
+            await _show_school(message, actor, school, services)
 
 
 async def open_school(
@@ -45,20 +43,19 @@ async def open_school(
     callback_data: SchoolCb,
     actor: Actor,
     state: FSMContext,
-    organizations: OrganizationService,
-    people: PeopleRepo,
+    services: Services,
 ) -> None:
     school = await school_in_scope(
         callback,
         actor,
         callback_data.school_id,
-        organizations,
+        services.organizations,
         Action.MANAGE_SCHOOLS,
         Action.MANAGE_TEACHER_LINK,
     )
     if school is not None:
         await state.clear()
-        await _show_school(callback, actor, school, organizations, people)
+        await _show_school(callback, actor, school, services)
 
 
 async def invite_curator(
@@ -66,15 +63,16 @@ async def invite_curator(
     callback_data: SchoolCb,
     actor: Actor,
     bot: Bot,
-    invites: InviteService,
-    organizations: OrganizationService,
+    services: Services,
 ) -> None:
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.MANAGE_SCHOOLS
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_SCHOOLS
     )
     if school is None:
         return
-    issued = await invites.issue(InviteKind.CURATOR, actor.telegram_id, organization_id=school.id)
+    issued = await services.invites.issue(
+        InviteKind.CURATOR, actor.telegram_id, organization_id=school.id
+    )
     await send_invite(
         callback, bot, issued, InviteKind.CURATOR, school.name, ZoneInfo(school.timezone)
     )
@@ -85,15 +83,16 @@ async def teacher_link(
     callback_data: SchoolCb,
     actor: Actor,
     bot: Bot,
-    invites: InviteService,
-    organizations: OrganizationService,
+    services: Services,
 ) -> None:
     school = await school_in_scope(
-        callback, actor, callback_data.school_id, organizations, Action.MANAGE_TEACHER_LINK
+        callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_TEACHER_LINK
     )
     if school is None:
         return
-    issued = await invites.issue(InviteKind.TEACHER, actor.telegram_id, organization_id=school.id)
+    issued = await services.invites.issue(
+        InviteKind.TEACHER, actor.telegram_id, organization_id=school.id
+    )
     await send_invite(
         callback, bot, issued, InviteKind.TEACHER, school.name, ZoneInfo(school.timezone)
     )
@@ -103,13 +102,18 @@ async def _show_school(
     event: Message | CallbackQuery,
     actor: Actor,
     school: Organization,
-    organizations: OrganizationService,
-    people: PeopleRepo,
+    services: Services,
 ) -> None:
-    district = await organizations.district(school.district_id)
-    counts = await people.count_in_school(school.id)
-    text = texts.school_card(
-        school.name, district.name if district else "", school.timezone, counts
+    district = await services.organizations.district(school.district_id)
+    counts = await services.organizations.member_counts(school.id)
+    text = tr(
+        "school-card",
+        name=school.name,
+        district=district.name if district else "",
+        timezone=school.timezone,
+        curators=counts.get(Role.CURATOR, 0),
+        mentors=counts.get(Role.MENTOR, 0),
+        mentees=counts.get(Role.MENTEE, 0),
     )
     await show(event, text, keyboards.school(school, actor))
 

@@ -9,24 +9,29 @@ from aiogram.types import Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.forms.engine import FormEngine
-from bot.organizations.invites import InviteProblem, InviteService, grant_for
-from bot.organizations.service import OrganizationService
-from bot.privacy.consent import PARENT_FORM_ID
-from bot.ui import commands, keyboards, menus, texts
+from bot.forms.engine import FormState
+from bot.organizations.invites import InviteProblem
+from bot.participation.service import JoinRefusal, TeacherInvite
+from bot.services import Services
+from bot.ui import commands, keyboards, menus
 from bot.ui.states import JoinStates
 from handlers.forms import present
-from storage.models import Invite, InviteKind
-from storage.people import PeopleRepo
 
 ANYONE = {"action": Action.ANYONE}
 
-PROBLEM_TEXTS = {
-    InviteProblem.INVALID: tr("invite-invalid"),
-    InviteProblem.EXPIRED: tr("invite-expired"),
-    InviteProblem.USED: tr("invite-used"),
-    InviteProblem.REVOKED: tr("invite-revoked"),
-}
+
+def refusal_text(refusal: InviteProblem | JoinRefusal) -> str:
+    if refusal is InviteProblem.EXPIRED:
+        return tr("invite-expired")
+    if refusal is InviteProblem.USED:
+        return tr("invite-used")
+    if refusal is InviteProblem.REVOKED:
+        return tr("invite-revoked")
+    if refusal is JoinRefusal.ALREADY_HELD:
+        return tr("invite-already-held")
+    if refusal is JoinRefusal.STALE:
+        return tr("join-stale")
+    return tr("invite-invalid")
 
 
 async def start_with_invite(
@@ -35,83 +40,38 @@ async def start_with_invite(
     actor: Actor,
     state: FSMContext,
     bot: Bot,
-    invites: InviteService,
-    organizations: OrganizationService,
-    engine: FormEngine,
-    people: PeopleRepo,
+    services: Services,
 ) -> None:
-    checked = await invites.check(command.args or "")
-    if isinstance(checked, InviteProblem):
-        await message.answer(PROBLEM_TEXTS[checked])
+    opened = await services.participation.open_invite(actor, command.args or "")
+    if isinstance(opened, (InviteProblem, JoinRefusal)):
+        await message.answer(refusal_text(opened))
         return
-    if checked.kind is InviteKind.PARENT:
-        await _parent_consent(
-            message, checked, actor, state, invites, engine, people, organizations
-        )
+    if isinstance(opened, FormState):  # a parent's consent form
+        await present(message, opened, state, services.organizations)
         return
-    if checked.kind is InviteKind.TEACHER:
-        school = await organizations.school(checked.organization_id or 0)
-        if school is None:
-            await message.answer(tr("invite-invalid"))
-            return
+    if isinstance(opened, TeacherInvite):
         # The invite id waits in the persistent FSM, never in callback data a client could forge.
         await state.set_state(JoinStates.choosing_role)
-        await state.set_data({"invite_id": checked.id})
+        await state.set_data({"invite_id": opened.invite_id})
         await message.answer(
-            texts.join_choose_role(school.name), reply_markup=keyboards.join_roles()
+            tr("join-choose-role", school=opened.school.name), reply_markup=keyboards.join_roles()
         )
         return
-    grant = grant_for(checked)
-    if grant in actor.grants:
-        await message.answer(tr("invite-already-held"))
-        return
-    if not await invites.redeem(checked, actor.telegram_id, grant):
-        await message.answer(tr("invite-used"))
-        return
     await state.clear()
-    joined = Actor(actor.telegram_id, actor.person, (*actor.grants, grant))
-    await commands.publish_for(bot, joined)
-    if grant.organization_id is not None:
-        school = await organizations.school(grant.organization_id)
-        place = school.name if school else ""
-    else:
-        district = await organizations.district(grant.district_id or 0)
-        place = district.name if district else ""
-    text, markup = await menus.main_menu(joined, organizations)
-    await message.answer(texts.joined(grant.role, place))
+    await commands.publish_for(bot, opened.actor)
+    text, markup = await menus.main_menu(opened.actor, services.organizations)
+    await message.answer(tr("joined", role=opened.grant.role, place=opened.place))
     await message.answer(text, reply_markup=markup)
 
 
-async def _parent_consent(
-    message: Message,
-    invite: Invite,
-    actor: Actor,
-    state: FSMContext,
-    invites: InviteService,
-    engine: FormEngine,
-    people: PeopleRepo,
-    organizations: OrganizationService,
-) -> None:
-    """A parent opened the link a student forwarded: their consent form, nothing else."""
-    if not await invites.redeem(invite, actor.telegram_id, None):
-        await message.answer(tr("invite-used"))
-        return
-    parent = await people.by_telegram_id(actor.telegram_id)
-    assert parent is not None  # registered by the redemption
-    form = await engine.start(
-        parent.id, invite.organization_id, PARENT_FORM_ID, invite.subject_person_id
-    )
-    await present(message, form, state, organizations)
-
-
 async def start_plain(
-    message: Message, actor: Actor, state: FSMContext, organizations: OrganizationService
+    message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
     if not actor.is_registered:
         await message.answer(tr("stranger-welcome"))
         return
     await state.clear()
-    text, markup = await menus.main_menu(actor, organizations)
+    text, markup = await menus.main_menu(actor, services.organizations)
     await message.answer(text, reply_markup=markup)
 
 

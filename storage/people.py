@@ -145,3 +145,10 @@ class PeopleRepo:
             ),
         )
         return True
+
+    async def is_parent(self, telegram_id: int) -> bool:
+        """A parent (legal representative) who answered a parent-consent link."""
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM consents WHERE parent_telegram_id = ? LIMIT 1", (telegram_id,)
+        )
+        return row is not None

@@ -217,7 +217,7 @@ def meeting_services(
         MeetingsRepo(db),
         PairsRepo(db),
         people,
-        OrganizationService(OrganizationsRepo(db), clock),
+        OrganizationService(OrganizationsRepo(db), people, clock),
         banks,
         outbox,
         engine,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -205,3 +206,19 @@ async def test_status_for_administrators_only(tg: Harness, db: Database, clock: 
     await join_teacher(tg, "Я наставник")
     refused = await tg.send(TEACHER, "/status")
     assert refused["text"].startswith(tr("forbidden"))
+
+
+async def test_texts_speak_the_language_of_a_school_document(tg: Harness) -> None:
+    """No chat slang or calques in what the bot says about joining, roles and groups."""
+    await tg.send(ADMIN, "/menu", chat_id=-501, chat_type="group")
+    told = tg.fake.last(-501)["text"]
+    assert "в личные сообщения" in told and "в личку" not in told
+    catalogues = ("bot/ui/common.ftl", "bot/participation", "bot/organizations")
+    root = Path(__file__).resolve().parent.parent
+    texts = " ".join(
+        path.read_text("utf-8")
+        for folder in catalogues
+        for path in ([root / folder] if folder.endswith(".ftl") else (root / folder).glob("*.ftl"))
+    )
+    for slang in ("в личку", "с этой ролью", "дн.", "чел."):
+        assert slang not in texts, slang

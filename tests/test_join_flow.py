@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.i18n import tr
 from storage.db import Database
 from tests.harness import FakeClock, Harness
-from tests.steps import CURATOR, TEACHER, create_school, invite_token
+from tests.steps import ADMIN, AGREE, CURATOR, TEACHER, create_school, invite_token, join_teacher
 
 
 async def test_admin_creates_school_and_curator_joins(tg: Harness, db: Database) -> None:
@@ -77,3 +78,43 @@ async def test_stranger_without_link_is_told_how_to_join_and_not_stored(
     assert "ссылка-приглашение" in reply["text"]
     assert await db.fetch_one("SELECT id FROM people WHERE telegram_id = 555") is None
     assert await db.fetch_one("SELECT storage_key FROM fsm_states") is None
+
+
+async def test_joining_teacher_is_told_what_comes_next(tg: Harness, db: Database) -> None:
+    """Not «Главное меню ниже» when the consent follows: the consent, then the questionnaire;
+    a second role, with the consent given, goes straight to its questionnaire."""
+    await join_teacher(tg, "Я наставляемый")
+    joined, consent = tg.fake.bot_messages(TEACHER)[-2:]
+    assert joined["text"] == (
+        "Готово! Вы — наставляемый (МБОУ СОШ № 5). Дальше — согласие на обработку "
+        "персональных данных, затем анкета наставляемого."
+    )
+    assert "Главное меню" not in joined["text"]
+    assert "Согласие на обработку персональных данных" in consent["text"]
+    await tg.press(TEACHER, AGREE)
+    link = next(t for t in tg.texts(CURATOR) if "start=" in t)
+    await tg.send(TEACHER, f"/start {invite_token(link)}")
+    await tg.press(TEACHER, "Я наставник")
+    second, form = tg.fake.bot_messages(TEACHER)[-2:]
+    assert second["text"] == "Готово! Вы — наставник (МБОУ СОШ № 5). Дальше — анкета наставника."
+    assert "вопрос 1 из" in form["text"]
+    roles = await db.fetch_all("SELECT role FROM role_grants WHERE role IN ('mentor', 'mentee')")
+    assert sorted(row["role"] for row in roles) == ["mentee", "mentor"]
+
+
+async def test_cancel_with_nothing_to_cancel_leads_back_to_the_menu(tg: Harness) -> None:
+    token = await create_school(tg)
+    await tg.send(CURATOR, f"/start {token}")
+    await tg.send(CURATOR, "/cancel")
+    typed = tg.fake.last(CURATOR)
+    assert typed["text"].startswith(tr("nothing-to-cancel"))
+    assert "🏫 МБОУ СОШ № 5" in tg.fake.buttons(typed)
+    # A stale «✖ Отмена» under a finished step: the answer carries the menu too.
+    await tg.send(ADMIN, "/menu")
+    await tg.press(ADMIN, "🏛 Округа и школы")
+    await tg.press(ADMIN, "➕ Новый округ")
+    await tg.send(ADMIN, "Второй округ")
+    pressed = await tg.press(ADMIN, tr("btn-cancel"))
+    assert pressed["text"].startswith(tr("nothing-to-cancel"))
+    assert tr("btn-help") in tg.fake.buttons(pressed)
+    assert tr("btn-districts") in tg.fake.buttons(pressed)

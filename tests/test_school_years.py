@@ -9,7 +9,6 @@ from aiogram import Bot
 
 from bot.core.i18n import tr
 from bot.organizations.school_years import year_label
-from bot.ui import texts
 from bot.ui.callbacks import PairsCb, PairsView, SchoolYearCb, YearAction
 from storage.db import Database
 from storage.models import Role, RoleGrant
@@ -51,7 +50,7 @@ async def test_curator_closes_the_year(
     assert not any(key.startswith("meeting:") for key in await outbox_keys(db, "pending"))
     await deliver(bot, db, clock)
     for person in (MENTOR, MENTEE):
-        assert fake.last(person)["text"] == texts.year_closed_for_pair("2026/2027")
+        assert fake.last(person)["text"] == tr("year-closed-for-pair", label="2026/2027")
     # The working list starts afresh; the archive keeps the year.
     listing = await tg.press_data(CURATOR, PairsCb(school_id=school, view=PairsView.LIST).pack())
     assert tr("pairs-empty") in listing["text"]
@@ -64,7 +63,7 @@ async def test_curator_closes_the_year(
     again = await tg.press_data(
         CURATOR, SchoolYearCb(action=YearAction.CLOSE, school_id=school).pack()
     )
-    assert again["text"] == texts.year_closed_already("2026/2027")
+    assert again["text"] == tr("year-closed-already", label="2026/2027")
     years = await db.fetch_one("SELECT COUNT(*) AS n FROM school_years")
     assert years is not None and years["n"] == 1
 

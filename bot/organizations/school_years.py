@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
+from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.meetings.service import MeetingService
-from bot.ui import texts
 from storage.models import Organization, PairStatus
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
@@ -85,7 +85,7 @@ class SchoolYearService:
                     f"year-closed:{year.id}:{pair_id}:{person.id}",
                     person.telegram_id,
                     "pair_notice",
-                    message_payload(texts.year_closed_for_pair(year.label)),
+                    message_payload(tr("year-closed-for-pair", label=year.label)),
                     now,
                     now + NOTICE_LIFETIME,
                     now,

@@ -7,11 +7,13 @@ from bot.core.permissions import Action, Actor, can
 from bot.core.refusals import Refusal
 from storage.models import District, Organization, Role
 from storage.organizations import OrganizationsRepo
+from storage.people import PeopleRepo
 
 
 class OrganizationService:
-    def __init__(self, organizations: OrganizationsRepo, clock: Clock) -> None:
+    def __init__(self, organizations: OrganizationsRepo, people: PeopleRepo, clock: Clock) -> None:
         self._organizations = organizations
+        self._people = people
         self._clock = clock
 
     async def create_district(self, name: str) -> District | None:
@@ -42,6 +44,28 @@ class OrganizationService:
         if can(actor, Action.MANAGE_DISTRICTS):
             return await self._organizations.districts()
         return await self._organizations.districts(actor.district_ids(Role.COORDINATOR))
+
+    async def district_for(self, actor: Actor, district_id: int) -> District | Refusal:
+        """The district, if the actor may manage its schools."""
+        district = await self._organizations.district(district_id)
+        if district is None:
+            return Refusal.NOT_FOUND
+        if not can(actor, Action.MANAGE_SCHOOLS, district_id=district.id):
+            return Refusal.FORBIDDEN
+        return district
+
+    async def create_school_for(
+        self, actor: Actor, district_id: int, name: str, timezone: str
+    ) -> Organization | Refusal | None:
+        """None when the district already has a school with that name."""
+        district = await self.district_for(actor, district_id)
+        if isinstance(district, Refusal):
+            return district
+        return await self.create_school(district.id, name, timezone)
+
+    async def member_counts(self, school_id: int) -> dict[Role, int]:
+        """How many people hold each role in the school."""
+        return await self._people.count_in_school(school_id)
 
     async def school_for(
         self, actor: Actor, school_id: int, *actions: Action

@@ -15,7 +15,6 @@ from bot.forms.answers import render
 from bot.forms.catalog import STUDENT_CATEGORY, FormCatalog
 from bot.forms.model import AnswerValue, Form
 from bot.participation.service import QUESTIONNAIRE_OF
-from bot.ui import texts
 from storage.consents import ConsentsRepo
 from storage.forms import FormSessionsRepo
 from storage.models import ConsentKind, FormStatus, PairStatus, Role
@@ -55,15 +54,38 @@ class BankEntry:
     form: Form | None
     answers: dict[str, AnswerValue]
     reachable: bool = True  # False once Telegram said they blocked the bot
+    load: int = 0  # a mentor: mentees held now (invited or active)
 
     @property
     def name(self) -> str:
         full_name = self.answers.get("full_name")
-        return str(full_name) if full_name else texts.bank_unnamed(self.telegram_id)
+        return str(full_name) if full_name else unnamed(self.telegram_id)
+
+    @property
+    def capacity(self) -> int | None:
+        """A mentor: how many mentees they said they can take; None before they said it."""
+        given = self.answers.get("capacity")
+        return given if isinstance(given, int) and self.role is Role.MENTOR else None
 
     def mentions(self, question_id: str, option_id: str) -> bool:
         given = self.answers.get(question_id)
         return isinstance(given, list) and option_id in given
+
+
+def unnamed(telegram_id: int) -> str:
+    return tr.plain("bank-unnamed", telegram_id=telegram_id)
+
+
+@dataclass(frozen=True)
+class BankFilter:
+    """The curator's filter on a bank: option ids of a subject and of a competence area."""
+
+    subject: str | None = None
+    area: str | None = None
+
+    @property
+    def on(self) -> bool:
+        return self.subject is not None or self.area is not None
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,7 @@ class BankService:
         consented = await self._consents.agreed_people(school_id, ConsentKind.PERSONAL_DATA)
         parents = await self._consents.agreed_people(school_id, ConsentKind.PARENT)
         in_pairs = await self._pairs.mentee_pair_status(school_id) if role is Role.MENTEE else {}
+        loads = await self._pairs.mentor_loads(school_id) if role is Role.MENTOR else {}
         today = self._clock.now()
         entries = []
         for member in members:
@@ -136,10 +159,16 @@ class BankService:
                     form,
                     given,
                     member.is_active,
+                    loads.get(member.person_id, 0),
                 )
             )
 
         return sorted(entries, key=lambda e: (e.status.unfinished, e.name.lower()))
+
+    async def entry(self, school_id: int, role: Role, person_id: int) -> BankEntry | None:
+        """One person of the school's bank; None for anyone else (a forged id)."""
+        found = (e for e in await self.bank(school_id, role) if e.person_id == person_id)
+        return next(found, None)
 
     async def names(self, school_id: int) -> dict[int, str]:
         """Everyone in the school's banks, by person id, named as the bank names them."""
@@ -149,9 +178,7 @@ class BankService:
         names = {}
         for role in roles:
             for member in await self._people.members(role, school_id):
-                names[member.person_id] = given.get(member.person_id) or texts.bank_unnamed(
-                    member.telegram_id
-                )
+                names[member.person_id] = given.get(member.person_id) or unnamed(member.telegram_id)
         return names
 
     async def counts(self, school_id: int, role: Role) -> BankCounts:
@@ -174,7 +201,7 @@ class BankService:
                 key,
                 entry.telegram_id,
                 "questionnaire_reminder",
-                message_payload(texts.questionnaire_reminder(role)),
+                message_payload(tr("questionnaire-reminder", role=role)),
                 now,
                 now + REMINDER_LIFETIME,
                 now,
@@ -182,27 +209,38 @@ class BankService:
                 queued += 1
         return queued
 
+    async def export(self, school_id: int, role: Role, only: BankFilter) -> BankExport:
+        """What the curator sees on the screen, filter and all, with the current form."""
+        entries = filtered(await self.bank(school_id, role), only)
+        return BankExport(role, only, entries, self._catalog.current(QUESTIONNAIRE_OF[role]))
 
-def filtered(
-    entries: list[BankEntry], subject: str | None = None, area: str | None = None
-) -> list[BankEntry]:
+
+@dataclass(frozen=True)
+class BankExport:
+    role: Role
+    only: BankFilter
+    entries: list[BankEntry]
+    form: Form
+
+
+def filtered(entries: list[BankEntry], only: BankFilter) -> list[BankEntry]:
     return [
         entry
         for entry in entries
-        if (subject is None or entry.mentions(SUBJECT_QUESTION, subject))
-        and (area is None or entry.mentions(AREA_QUESTION[entry.role], area))
+        if (only.subject is None or entry.mentions(SUBJECT_QUESTION, only.subject))
+        and (only.area is None or entry.mentions(AREA_QUESTION[entry.role], only.area))
     ]
 
 
 def export_table(entries: list[BankEntry], form: Form) -> tuple[list[str], list[list[str]]]:
     """One row per person, one column per question of the current form (Russian headers).
     Answers given to an older version land under the question with the same id."""
-    headers = [tr("export-status"), tr("export-days-waiting")] + [
+    headers = [tr.plain("export-status"), tr.plain("export-days-waiting")] + [
         q.header or q.text for q in form.questions
     ]
     rows = []
     for entry in entries:
-        row = [texts.BANK_STATUS[entry.status], str(entry.days_waiting or "")]
+        row = [tr.plain("bank-status", status=entry.status), str(entry.days_waiting or "")]
         for question in form.questions:
             value = entry.answers.get(question.id)
             row.append(render(question, value) if question.id in entry.answers else "")
@@ -210,7 +248,11 @@ def export_table(entries: list[BankEntry], form: Form) -> tuple[list[str], list[
     return headers, rows
 
 
-def to_xlsx(title: str, headers: list[str], rows: list[list[str]]) -> bytes:
+def to_xlsx(
+    title: str, headers: list[str], rows: list[list[str]], note: str | None = None
+) -> bytes:
+    """`note` (the filter the curator set) goes above the headers, so the file says what it
+    holds."""
     # openpyxl costs ~30 MB of memory: loaded on the first export, not at start-up.
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
@@ -220,12 +262,14 @@ def to_xlsx(title: str, headers: list[str], rows: list[list[str]]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
+    if note:
+        sheet.append([_spreadsheet_safe(note)])
     sheet.append(headers)
-    for cell in sheet[1]:
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_spreadsheet_safe(value) for value in row])
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3" if note else "A2"
     for index, column in enumerate(sheet.columns, start=1):
         width = max(len(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[get_column_letter(index)].width = min(max(12, width + 2), 60)
@@ -234,10 +278,12 @@ def to_xlsx(title: str, headers: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
+def to_csv(headers: list[str], rows: list[list[str]], note: str | None = None) -> bytes:
     """UTF-8 with a BOM and semicolons: what Excel with Russian settings opens correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
+    if note:
+        writer.writerow([_spreadsheet_safe(note)])
     writer.writerow(headers)
     writer.writerows([_spreadsheet_safe(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from aiogram import Bot
 from aiogram.utils.deep_linking import create_start_link
@@ -12,13 +13,16 @@ from aiogram.utils.deep_linking import create_start_link
 from bot.core.clock import Clock
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
+from bot.core.permissions import Actor
+from bot.core.refusals import Refusal
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.model import FormPurpose
-from bot.organizations.invites import InviteService
+from bot.organizations.invites import InviteProblem, InviteService, IssuedInvite, grant_for
 from bot.privacy.consent import AGREE, CONSENT_FORM_ID, DECISION, PARENT_FORM_ID, ConsentService
 from bot.ui import texts
-from storage.models import InviteKind, Organization, Role
+from storage.models import Invite, InviteKind, Organization, Role, RoleGrant
+from storage.notices import GroupNoticesRepo
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
@@ -28,6 +32,43 @@ QUESTIONNAIRE_OF: dict[Role, str] = {
     Role.MENTOR: "mentor_questionnaire",
 }
 NOTICE_LIFETIME = timedelta(days=7)
+
+
+class HelpTopic(StrEnum):
+    """Whose help a person reads: one per role they hold, or the parent's, or a stranger's."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    CURATOR = "curator"
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    PARENT = "parent"
+    STRANGER = "stranger"
+
+
+class JoinRefusal(StrEnum):
+    ALREADY_HELD = "already_held"  # the person has this role already
+    STALE = "stale"  # the invite died between opening it and choosing a role
+    GONE = "gone"  # the school or district of the invite no longer exists
+
+
+@dataclass(frozen=True)
+class TeacherInvite:
+    """A teacher link was opened: the person chooses a role next."""
+
+    invite_id: int
+    school: Organization
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A role granted by an invite; `following` is what the person does next (a teacher:
+    the consent or the questionnaire)."""
+
+    actor: Actor
+    grant: RoleGrant
+    place: str
+    following: Next | None = None
 
 
 @dataclass(frozen=True)
@@ -48,8 +89,10 @@ class ParticipationService:
         people: PeopleRepo,
         invites: InviteService,
         outbox: OutboxRepo,
+        group_notices: GroupNoticesRepo,
         clock: Clock,
     ) -> None:
+        self._group_notices = group_notices
         self._engine = engine
         self._consent = consent
         self._organizations = organizations
@@ -57,6 +100,83 @@ class ParticipationService:
         self._invites = invites
         self._outbox = outbox
         self._clock = clock
+
+    async def help_topics(self, actor: Actor) -> list[HelpTopic]:
+        if actor.is_registered:
+            return [HelpTopic(role.value) for role in Role if role in actor.roles]
+        if await self._people.is_parent(actor.telegram_id):
+            return [HelpTopic.PARENT]
+        return [HelpTopic.STRANGER]
+
+    async def first_group_notice(self, chat_id: int) -> bool:
+        """The bot works only in private chats; a group is told so once."""
+        return await self._group_notices.first_notice(chat_id, self._clock.now())
+
+    async def open_invite(
+        self, actor: Actor, token: str
+    ) -> InviteProblem | JoinRefusal | TeacherInvite | Joined | FormState:
+        """/start with an invite: a teacher link asks for a role next, a parent link opens the
+        parent's consent form, a coordinator's or curator's link grants the role at once."""
+        checked = await self._invites.check(token)
+        if isinstance(checked, InviteProblem):
+            return checked
+        if checked.kind is InviteKind.PARENT:
+            return await self._parent_form(checked, actor)
+        if checked.kind is InviteKind.TEACHER:
+            school = await self._organizations.school(checked.organization_id or 0)
+            return JoinRefusal.GONE if school is None else TeacherInvite(checked.id, school)
+        grant = grant_for(checked)
+        if grant in actor.grants:
+            return JoinRefusal.ALREADY_HELD
+        if not await self._invites.redeem(checked, actor.telegram_id, grant):
+            return InviteProblem.USED
+        if grant.organization_id is not None:
+            school = await self._organizations.school(grant.organization_id)
+            place = school.name if school else ""
+        else:
+            district = await self._organizations.district(grant.district_id or 0)
+            place = district.name if district else ""
+        joined = Actor(actor.telegram_id, actor.person, (*actor.grants, grant))
+        return Joined(joined, grant, place)
+
+    async def _parent_form(self, invite: Invite, actor: Actor) -> InviteProblem | FormState:
+        """A parent opened the link a student forwarded: their consent form, nothing else."""
+        if not await self._invites.redeem(invite, actor.telegram_id, None):
+            return InviteProblem.USED
+        parent = await self._people.by_telegram_id(actor.telegram_id)
+        assert parent is not None  # registered by the redemption
+        return await self._engine.start(
+            parent.id, invite.organization_id, PARENT_FORM_ID, invite.subject_person_id
+        )
+
+    async def join_teacher(
+        self, actor: Actor, invite_id: int, role: Role
+    ) -> InviteProblem | JoinRefusal | Joined:
+        """The role chosen on a teacher link: granted, then the consent or the questionnaire."""
+        if role not in QUESTIONNAIRE_OF:
+            return InviteProblem.INVALID
+        checked = await self._invites.check_id(invite_id)
+        if isinstance(checked, InviteProblem):
+            return JoinRefusal.STALE
+        grant = grant_for(checked, role)
+        if grant in actor.grants:
+            return JoinRefusal.ALREADY_HELD
+        if not await self._invites.redeem(checked, actor.telegram_id, grant):
+            return JoinRefusal.STALE
+        person = await self._people.by_telegram_id(actor.telegram_id)
+        school = await self._organizations.school(grant.organization_id or 0)
+        if person is None or school is None:
+            return JoinRefusal.GONE
+        joined = Actor(actor.telegram_id, person, (*actor.grants, grant))
+        following = await self.open_questionnaire(person.id, school.id, role)
+        return Joined(joined, grant, school.name, following)
+
+    async def own_questionnaire(self, actor: Actor, school_id: int, role: Role) -> Next | None:
+        """The person's own questionnaire of a role they hold in that school; None otherwise."""
+        grant = RoleGrant(role, organization_id=school_id)
+        if role not in QUESTIONNAIRE_OF or grant not in actor.grants or actor.person is None:
+            return None
+        return await self.open_questionnaire(actor.person.id, school_id, role)
 
     async def open_questionnaire(self, person_id: int, school_id: int, role: Role) -> Next:
         """Consent when missing or outdated, else the questionnaire (resumed, new or done)."""
@@ -117,10 +237,33 @@ class ParticipationService:
         return Next(notice)
 
     async def parent_link(self, student_id: int, school_id: int, bot: Bot) -> str:
-        issued = await self._invites.issue(
-            InviteKind.PARENT, student_id, organization_id=school_id, subject_person_id=student_id
-        )
+        issued = await self._parent_invite(student_id, school_id, student_id)
         return await create_start_link(bot, issued.token)
+
+    async def reissue_parent_link(
+        self, school_id: int, student_id: int, curator_telegram_id: int
+    ) -> IssuedInvite | Refusal:
+        """A fresh parent-consent link for a student of the school whose parent has not
+        consented yet; the link given before stops working (one live link per student)."""
+        grants = await self._people.grants(student_id)
+        if RoleGrant(Role.MENTEE, organization_id=school_id) not in grants:
+            return Refusal.NOT_FOUND
+        latest = await self._engine.latest(student_id, school_id, QUESTIONNAIRE_OF[Role.MENTEE])
+        if (
+            latest is None
+            or latest.in_progress
+            or latest.answers.get("category") != STUDENT_CATEGORY
+            or await self._consent.has_parent_consent(student_id, school_id)
+        ):
+            return Refusal.FORBIDDEN
+        return await self._parent_invite(student_id, school_id, curator_telegram_id)
+
+    async def _parent_invite(
+        self, student_id: int, school_id: int, created_by: int
+    ) -> IssuedInvite:
+        return await self._invites.issue(
+            InviteKind.PARENT, created_by, organization_id=school_id, subject_person_id=student_id
+        )
 
     async def _finish_parent(
         self, state: FormState, school: Organization, message_id: int | None

@@ -48,7 +48,10 @@ class PrivacyService:
         for grant in await self._people.grants(person.id):
             school = await self._organizations.school(grant.organization_id or 0)
             roles.append(
-                {"роль": texts.ROLE_NAMES[grant.role], "школа": school.name if school else None}
+                {
+                    "роль": tr.plain("role-name", role=grant.role),
+                    "школа": school.name if school else None,
+                }
             )
         consents = [
             {

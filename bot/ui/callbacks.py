@@ -125,6 +125,13 @@ class CardCb(CallbackData, prefix="c"):
     person_id: int
 
 
+class ParentLinkCb(CallbackData, prefix="pl"):
+    """The curator issues a fresh parent-consent link for a student of the bank."""
+
+    school_id: int
+    person_id: int
+
+
 class PairInviteCb(CallbackData, prefix="pi"):
     pair_id: int
     accept: bool

@@ -47,14 +47,14 @@ def main_menu(
     kb = Keyboard()
     for role, school in questionnaires:
         kb.button(
-            text=texts.btn_questionnaire(role, school.name),
+            text=tr.plain("btn-questionnaire", role=role, school=school.name),
             callback_data=ParticipationCb(role=role.value, school_id=school.id),
         )
     if can(actor, Action.MANAGE_DISTRICTS) or can(actor, Action.MANAGE_SCHOOLS):
         kb.button(text=tr("btn-districts"), callback_data=MenuCb(screen=Screen.DISTRICTS))
     for school in curator_schools:
         kb.button(
-            text=texts.btn_school(school.name),
+            text=tr.plain("btn-school", name=school.name),
             callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
         )
     if actor.roles & {Role.MENTOR, Role.MENTEE}:
@@ -82,7 +82,7 @@ def districts(items: list[District], may_create: bool) -> InlineKeyboardMarkup:
     kb = Keyboard()
     for district in items:
         kb.button(
-            text=texts.btn_district(district.name),
+            text=tr.plain("btn-district", name=district.name),
             callback_data=DistrictCb(action=DistrictAction.OPEN, district_id=district.id),
         )
     if may_create:
@@ -98,7 +98,7 @@ def district(
     kb = Keyboard()
     for school in schools:
         kb.button(
-            text=texts.btn_school(school.name),
+            text=tr.plain("btn-school", name=school.name),
             callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
         )
     kb.button(
@@ -128,7 +128,7 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
     if can(actor, Action.VIEW_BANK, **scope):
         for role in (Role.MENTEE, Role.MENTOR):
             kb.button(
-                text=texts.BTN_BANK[role],
+                text=tr.plain("btn-bank", role=role),
                 callback_data=BankCb(school_id=school.id, role=role.value, view=BankView.LIST),
             )
     if can(actor, Action.MANAGE_PAIRS, **scope):

@@ -1,4 +1,4 @@
-"""Screens shared by several handlers: the main menu and the help."""
+"""Screens shared by several handlers: the main menu, the help, the list of one's roles."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.core.i18n import tr
 from bot.core.permissions import Actor
 from bot.organizations.service import OrganizationService
-from bot.ui import keyboards, texts
+from bot.participation.service import HelpTopic
+from bot.ui import keyboards
 from storage.models import Organization, Role
 
 
@@ -26,17 +27,34 @@ async def main_menu(
             curator_schools.append(school)
         elif grant.role in (Role.MENTEE, Role.MENTOR):
             questionnaires.append((grant.role, school))
-    ordered = [role for role in Role if role in actor.roles]
+    roles = ", ".join(tr.plain("role-name", role=role) for role in Role if role in actor.roles)
     markup = keyboards.main_menu(actor, curator_schools, questionnaires)
-    return texts.main_menu(ordered), markup
+    return tr("main-menu", roles=roles), markup
 
 
-def help_text(actor: Actor) -> str:
-    if not actor.is_registered:
+def help_text(topics: list[HelpTopic]) -> str:
+    """The help of each role the person holds, naming the buttons their menus really have."""
+    if HelpTopic.STRANGER in topics:
         return tr("help-stranger")
-    lines = [tr("help-header"), tr("help-common"), ""]
-    lines += [texts.HELP_BY_ROLE[role] for role in Role if role in actor.roles]
+    if HelpTopic.PARENT in topics:
+        return tr("help-parent")
+    lines = [tr("help-header"), tr("help-common"), tr("help-privacy")]
+    for topic in topics:
+        # Literal keys, so that tests/test_texts.py can check each of them.
+        lines += ["", _help(topic)]
     return "\n".join(lines)
+
+
+def _help(topic: HelpTopic) -> str:
+    if topic is HelpTopic.ADMIN:
+        return tr("help-admin")
+    if topic is HelpTopic.COORDINATOR:
+        return tr("help-coordinator")
+    if topic is HelpTopic.CURATOR:
+        return tr("help-curator")
+    if topic is HelpTopic.MENTOR:
+        return tr("help-mentor")
+    return tr("help-mentee")
 
 
 async def profile_text(actor: Actor, organizations: OrganizationService) -> str:
@@ -49,5 +67,9 @@ async def profile_text(actor: Actor, organizations: OrganizationService) -> str:
         elif grant.district_id is not None:
             district = await organizations.district(grant.district_id)
             place = district.name if district else ""
-        lines.append(texts.profile_line(grant.role, place))
+        lines.append(
+            tr("profile-line-place", role=grant.role, place=place)
+            if place
+            else tr("profile-line", role=grant.role)
+        )
     return "\n".join(lines)
