@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Every integer is bounded, so a forged value (say 2**63, past SQLite's INTEGER) fails parsing
+# in the filter: the press falls through to the «кнопка устарела» answer instead of reaching
+# a query. Ids are positive database keys; "Ref" also allows 0 for "none".
+Id = Annotated[int, Field(gt=0, lt=2**63)]
+Ref = Annotated[int, Field(ge=0, lt=2**63)]
+# An index into a list shown on the screen, a page, or a small value; -1/-2 mean "none"/"other".
+Index = Annotated[int, Field(ge=-2, lt=10_000)]
 
 
 class Screen(StrEnum):
@@ -30,7 +40,7 @@ class DistrictAction(StrEnum):
 
 class DistrictCb(CallbackData, prefix="d"):
     action: DistrictAction
-    district_id: int
+    district_id: Id
 
 
 class SchoolAction(StrEnum):
@@ -41,7 +51,7 @@ class SchoolAction(StrEnum):
 
 class SchoolCb(CallbackData, prefix="s"):
     action: SchoolAction
-    school_id: int
+    school_id: Id
 
 
 class YearAction(StrEnum):
@@ -52,11 +62,11 @@ class YearAction(StrEnum):
 
 class SchoolYearCb(CallbackData, prefix="y"):
     action: YearAction
-    school_id: int
+    school_id: Id
 
 
 class TimezoneCb(CallbackData, prefix="tz"):
-    index: int
+    index: Index
 
 
 class JoinRoleCb(CallbackData, prefix="j"):
@@ -76,17 +86,17 @@ class FormAction(StrEnum):
 
 
 class FormCb(CallbackData, prefix="f"):
-    session: int
+    session: Id
     q: str
     action: FormAction
-    v: int = -1
+    v: Index = -1
 
 
 class ParticipationCb(CallbackData, prefix="p"):
     """A mentor's or mentee's own questionnaire in one school."""
 
     role: str
-    school_id: int
+    school_id: Id
 
 
 class PrivacyAction(StrEnum):
@@ -109,22 +119,22 @@ class BankView(StrEnum):
 
 
 class BankCb(CallbackData, prefix="b"):
-    school_id: int
+    school_id: Id
     role: str
     view: BankView
-    page: int = 0
-    subject: int = -1
-    area: int = -1
+    page: Index = 0
+    subject: Index = -1
+    area: Index = -1
 
 
 class CardCb(CallbackData, prefix="c"):
-    school_id: int
+    school_id: Id
     role: str
-    person_id: int
+    person_id: Id
 
 
 class PairInviteCb(CallbackData, prefix="pi"):
-    pair_id: int
+    pair_id: Id
     accept: bool
 
 
@@ -139,7 +149,7 @@ class PairsView(StrEnum):
 
 
 class PairsCb(CallbackData, prefix="pr"):
-    school_id: int
+    school_id: Id
     view: PairsView
 
 
@@ -151,9 +161,9 @@ class DraftAction(StrEnum):
 
 
 class DraftCb(CallbackData, prefix="dr"):
-    draft_id: int
+    draft_id: Id
     action: DraftAction
-    mentor_id: int = 0
+    mentor_id: Ref = 0
 
 
 class PairCardAction(StrEnum):
@@ -168,12 +178,12 @@ class PairCardAction(StrEnum):
 
 
 class PairCardCb(CallbackData, prefix="pc"):
-    pair_id: int
+    pair_id: Id
     action: PairCardAction
 
 
 class RequestDecisionCb(CallbackData, prefix="rd"):
-    request_id: int
+    request_id: Id
     approve: bool
 
 
@@ -187,14 +197,14 @@ class PairEditField(StrEnum):
 class PairEditCb(CallbackData, prefix="pe"):
     """The curator changes a pair: v is the chosen form/kind index or mentee id (-1: ask)."""
 
-    pair_id: int
+    pair_id: Id
     field: PairEditField
-    v: int = -1
+    v: Annotated[int, Field(ge=-1, lt=2**63)] = -1
 
 
 class PreferenceCb(CallbackData, prefix="pf"):
-    school_id: int
-    chosen: int
+    school_id: Id
+    chosen: Id
 
 
 class MeetingAction(StrEnum):
@@ -205,15 +215,15 @@ class MeetingAction(StrEnum):
 
 
 class MeetingCb(CallbackData, prefix="mt"):
-    meeting_id: int
-    revision: int
+    meeting_id: Id
+    revision: Ref
     action: MeetingAction
 
 
 class TopicCb(CallbackData, prefix="tp"):
     """A topic offered for a new meeting: index into the offered list, -1 for none."""
 
-    index: int
+    index: Index
 
 
 class TimePickCb(CallbackData, prefix="tm"):
