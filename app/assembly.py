@@ -46,7 +46,12 @@ from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
 from bot.services import Services
 from bot.ui import commands
-from bot.ui.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
+from bot.ui.middlewares import (
+    ActorMiddleware,
+    OnceMiddleware,
+    PermissionMiddleware,
+    ThrottleMiddleware,
+)
 from handlers.forms import FormServices
 from storage.backup import backup
 from storage.consents import ConsentsRepo
@@ -64,6 +69,7 @@ from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
 from storage.school_years import SchoolYearsRepo
+from storage.updates import HandledUpdatesRepo
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +188,9 @@ def build_dispatcher(
         pairs=pairs,
         privacy=privacy,
     )
+    once = OnceMiddleware(HandledUpdatesRepo(db), clock)
+    dp["once"] = once  # the scheduler prunes its marks
+    dp.update.outer_middleware(once)
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)
     permission = PermissionMiddleware()
@@ -225,10 +234,11 @@ async def run(settings: Settings) -> None:
             log.info("backup made file=%s", made.name)
 
         erasure: ErasureService = dp["erasure"]
+        once: OnceMiddleware = dp["once"]
         scheduler = build_scheduler(
             sender.tick,
             settings.outbox.tick_seconds,
-            hourly=[remind_about_waiting_mentees, meetings_service.sweep],
+            hourly=[remind_about_waiting_mentees, meetings_service.sweep, once.forget_old],
             daily=[
                 (erasure.run, settings.backup.hour, settings.timezone),
                 (backup_database, settings.backup.hour, settings.timezone),

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from pathlib import Path
 
+import pytest
 from aiogram import Bot
 
 from app.assembly import build_dispatcher
 from bot.core.config import Settings
 from bot.core.i18n import tr
+from bot.ui.middlewares import OnceMiddleware
 from storage.db import Database
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
@@ -85,3 +88,38 @@ async def test_a_locked_database_is_waited_for_while_the_bot_keeps_running(
     finally:
         other.close()
         await db.close()
+
+
+# ----- the same update delivered twice -----
+
+
+async def test_an_update_delivered_twice_is_handled_once(
+    tg: Harness, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    await tg.send(ADMIN, "/schools")
+    message = tg.fake.last(ADMIN)
+    press = tg.fake.callback_update(ADMIN, message, tg.fake.buttons(message)["➕ Новый округ"])
+    await tg.feed(press)
+    await tg.feed(press)  # a webhook retry: the same update_id
+    assert len(tg.fake.callback_answers) == 1
+    typed = tg.fake.message_update(ADMIN, "Округ повторов")
+    await tg.feed(typed)
+    replies = len(tg.fake.bot_messages(ADMIN))
+    await tg.feed(typed)
+    assert len(tg.fake.bot_messages(ADMIN)) == replies
+    rows = await db.fetch_all("SELECT id FROM districts WHERE name = ?", ("Округ повторов",))
+    assert len(rows) == 1
+    assert not [r for r in caplog.records if "update failed" in r.getMessage()]
+
+
+async def test_marks_of_handled_updates_are_kept_a_day(tg: Harness, db: Database) -> None:
+    once: OnceMiddleware = tg.dp["once"]
+    await tg.send(ADMIN, "/help")
+    tg.clock.advance(hours=23)
+    await tg.send(ADMIN, "/help")
+    await once.forget_old()
+    assert len(await db.fetch_all("SELECT update_id FROM handled_updates")) == 2
+    tg.clock.advance(hours=2)
+    await once.forget_old()
+    assert len(await db.fetch_all("SELECT update_id FROM handled_updates")) == 1
