@@ -56,7 +56,7 @@ class OutboxSettings:
     per_chat_interval_seconds: float = 1.0
     tick_seconds: float = 1.0
     batch_size: int = 50
-    max_backoff_seconds: float = 600.0
+    max_backoff_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def load_settings(
             ),
             tick_seconds=reader.number("outbox", "tick_seconds", 1.0, 0.05, 60),
             batch_size=reader.integer("outbox", "batch_size", 50, 1, 10_000),
-            max_backoff_seconds=reader.number("outbox", "max_backoff_seconds", 600, 1, 86_400),
+            max_backoff_seconds=reader.number("outbox", "max_backoff_seconds", 5.0, 0.1, 600),
         ),
         invites=InviteSettings(
             curator_ttl_hours=reader.integer("invites", "curator_ttl_hours", 72, 1, 24 * 90),
