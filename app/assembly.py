@@ -30,6 +30,7 @@ from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
 from bot.core.outbox import OutboxSender
 from bot.core.permissions import Actor
+from bot.core.replies import ReplyGuard
 from bot.core.scheduler import build_scheduler
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine
@@ -191,6 +192,8 @@ def build_dispatcher(
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)
     dp["once"] = once  # the scheduler prunes its marks
     dp.update.outer_middleware(once)
+    # Replies that fail on a 5xx or a network error are retried, then queued (bot/core/replies).
+    dp.update.outer_middleware(ReplyGuard(outbox, clock).on_update)
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)
     permission = PermissionMiddleware()

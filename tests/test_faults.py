@@ -11,11 +11,14 @@ import pytest
 from aiogram import Bot
 
 from app.assembly import build_dispatcher
-from bot.core.config import Settings
+from bot.core.config import OutboxSettings, Settings
 from bot.core.i18n import tr
+from bot.core.outbox import OutboxSender
 from bot.ui.middlewares import OnceMiddleware
 from storage.db import Database
-from tests.fake_telegram import FakeTelegram
+from storage.outbox import OutboxRepo
+from storage.people import PeopleRepo
+from tests.fake_telegram import FakeTelegram, Fault
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN
 
@@ -123,3 +126,41 @@ async def test_marks_of_handled_updates_are_kept_a_day(tg: Harness, db: Database
     tg.clock.advance(hours=2)
     await once.forget_old()
     assert len(await db.fetch_all("SELECT update_id FROM handled_updates")) == 1
+
+
+# ----- the Bot API failing while an update is handled -----
+
+
+async def test_a_reply_survives_a_few_bot_api_failures(tg: Harness, fake: FakeTelegram) -> None:
+    healthy = await tg.send(ADMIN, "/help")
+    fake.faults.append(Fault("sendMessage", 502, "Bad Gateway", times=2))
+    again = await tg.send(ADMIN, "/help")
+    assert again["text"] == healthy["text"]
+    assert tg.texts(ADMIN).count(healthy["text"]) == 2  # exactly one copy each time
+
+
+async def test_a_reply_lost_in_an_outage_arrives_once_the_api_is_back(
+    tg: Harness,
+    db: Database,
+    bot: Bot,
+    fake: FakeTelegram,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.ERROR)
+    healthy = await tg.send(ADMIN, "/help")
+    fake.faults.append(Fault("*", 502, "Bad Gateway", times=10**9))
+    await tg.send(ADMIN, "/help")  # typed as the API began answering 502
+    assert tg.texts(ADMIN).count(healthy["text"]) == 1
+    assert not [r for r in caplog.records if "update failed" in r.getMessage()]
+    sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, OutboxSettings())
+    tries = fake.sent_count()
+    await sender.tick()  # still down: the sender's own send is not retried by the guard
+    assert fake.sent_count() == tries + 1
+    fake.faults.clear()
+    for _ in range(10):
+        clock.advance(seconds=1)
+        await sender.tick()
+    assert tg.texts(ADMIN).count(healthy["text"]) == 2  # the lost one, once
+    assert fake.last(ADMIN)["text"] == healthy["text"]
+    assert fake.buttons(fake.last(ADMIN)) == fake.buttons(healthy)
