@@ -11,6 +11,7 @@ from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
+from bot.core.zones import SCHOOL_TIMEZONES
 from bot.organizations.invites import InviteService
 from bot.organizations.schools import (
     DISTRICT_NAME_LIMIT,
@@ -121,13 +122,13 @@ async def create_school(
 ) -> None:
     data = await state.get_data()
     district_id = int(data.get("district_id", 0))
-    if not 0 <= callback_data.index < len(texts.SCHOOL_TIMEZONES) or "name" not in data:
+    if not 0 <= callback_data.index < len(SCHOOL_TIMEZONES) or "name" not in data:
         await callback.answer(tr("stale-button"), show_alert=True)
         return
     if not can(actor, Action.MANAGE_SCHOOLS, district_id=district_id):
         await callback.answer(tr("forbidden"), show_alert=True)
         return
-    timezone = texts.SCHOOL_TIMEZONES[callback_data.index][0]
+    timezone = SCHOOL_TIMEZONES[callback_data.index]
     school = await organizations.create_school(district_id, data["name"], timezone)
     if school is None:
         await state.set_state(SchoolStates.entering_name)

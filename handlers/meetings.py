@@ -14,7 +14,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from bot.core.clock import Clock
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.core.when import WhenError, parse_when, shown
+from bot.core.when import NeedsTime, WhenError, explain, parse_when, remembered_day, shown
+from bot.core.zones import timezone_label
 from bot.meetings.documents import journal_document
 from bot.meetings.service import MeetingService
 from bot.organizations.service import OrganizationService
@@ -94,7 +95,9 @@ async def _ask_time(
             callback_data=TimePickCb(when=label.replace(":", ".")),
         )
     kb.adjust(2)
-    await chat.answer(texts.MEETING_ASK_WHEN.format(zone=zone.key), reply_markup=kb.as_markup())
+    await chat.answer(
+        texts.MEETING_ASK_WHEN.format(zone=timezone_label(zone)), reply_markup=kb.as_markup()
+    )
 
 
 async def enter_time(
@@ -123,9 +126,11 @@ async def enter_time(
         await message.answer(tr("meeting-not-yours"))
         return
     zone = await meetings_service.zone(pair)
-    when = parse_when(typed, clock.now(), zone)
-    if isinstance(when, WhenError):
-        await message.answer(when.reason)
+    when = parse_when(typed, clock.now(), zone, on_day=remembered_day(data.get("when_day")))
+    if isinstance(when, NeedsTime):  # «завтра утром»: the time is asked for that day
+        await state.update_data(when_day=when.day.isoformat())
+    if isinstance(when, NeedsTime | WhenError):
+        await message.answer(explain(when))
         return
     if "meeting_id" in data:  # moving an existing meeting
         await state.clear()

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.core.permissions import Action, Actor
+from bot.core.zones import timezone_label
 from bot.organizations.invites import InviteService
 from bot.organizations.service import OrganizationService
 from bot.ui import keyboards, texts
@@ -109,7 +110,7 @@ async def _show_school(
     district = await organizations.district(school.district_id)
     counts = await people.count_in_school(school.id)
     text = texts.school_card(
-        school.name, district.name if district else "", school.timezone, counts
+        school.name, district.name if district else "", timezone_label(school.timezone), counts
     )
     await show(event, text, keyboards.school(school, actor))
 

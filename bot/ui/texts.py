@@ -16,21 +16,6 @@ ROLE_NAMES: dict[Role, str] = {
     Role.MENTEE: "наставляемый",
 }
 
-# Russia's time zones, offered as buttons when a school is created.
-SCHOOL_TIMEZONES: list[tuple[str, str]] = [
-    ("Europe/Kaliningrad", "Калининград (МСК−1)"),
-    ("Europe/Moscow", "Москва (МСК)"),
-    ("Europe/Samara", "Самара (МСК+1)"),
-    ("Asia/Yekaterinburg", "Екатеринбург (МСК+2)"),
-    ("Asia/Omsk", "Омск (МСК+3)"),
-    ("Asia/Krasnoyarsk", "Красноярск (МСК+4)"),
-    ("Asia/Irkutsk", "Иркутск (МСК+5)"),
-    ("Asia/Yakutsk", "Якутск (МСК+6)"),
-    ("Asia/Vladivostok", "Владивосток (МСК+7)"),
-    ("Asia/Magadan", "Магадан (МСК+8)"),
-    ("Asia/Kamchatka", "Камчатка (МСК+9)"),
-]
-
 # --- buttons ---
 
 
@@ -473,17 +458,6 @@ def preferences_opened(mentees: int, mentors: int) -> str:
         f"Раунд предпочтений открыт: вопросы отправлены {mentees} наставляемым и {mentors} "
         "наставникам. Их выбор учтётся, когда вы нажмёте «Предложить пары»."
     )
-
-
-# --- meeting times ---
-
-
-def when_bad_time(typed: str) -> str:
-    return f"Такого времени нет: {escape(typed)}. Часы от 0 до 23, минуты от 00 до 59."
-
-
-def when_no_such_date(typed: str) -> str:
-    return f"Такой даты нет: {escape(typed)}. Проверьте день и месяц."
 
 
 # --- meetings ---
