@@ -31,6 +31,7 @@ from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
 from bot.core.outbox import OutboxSender
 from bot.core.permissions import Actor
+from bot.core.replies import ReplyGuard
 from bot.core.scheduler import build_scheduler
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine
@@ -49,7 +50,12 @@ from bot.services import Services
 from bot.surveys.service import SurveyService
 from bot.surveys.templates import with_templates
 from bot.ui import commands
-from bot.ui.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
+from bot.ui.middlewares import (
+    ActorMiddleware,
+    OnceMiddleware,
+    PermissionMiddleware,
+    ThrottleMiddleware,
+)
 from handlers.forms import FormServices
 from storage.backup import backup
 from storage.consents import ConsentsRepo
@@ -68,6 +74,7 @@ from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
+from storage.updates import HandledUpdatesRepo
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +204,11 @@ def build_dispatcher(
         pairs=pairs,
         privacy=privacy,
     )
+    once = OnceMiddleware(HandledUpdatesRepo(db), clock)
+    dp["once"] = once  # the scheduler prunes its marks
+    dp.update.outer_middleware(once)
+    # Replies that fail on a 5xx or a network error are retried, then queued (bot/core/replies).
+    dp.update.outer_middleware(ReplyGuard(outbox, clock).on_update)
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)
     permission = PermissionMiddleware()
@@ -246,6 +258,7 @@ async def run(settings: Settings) -> None:
             await services.surveys.sweep()
 
         erasure: ErasureService = dp["erasure"]
+        once: OnceMiddleware = dp["once"]
         scheduler = build_scheduler(
             sender.tick,
             settings.outbox.tick_seconds,
@@ -253,6 +266,7 @@ async def run(settings: Settings) -> None:
                 remind_about_waiting_mentees,
                 meetings_service.sweep,
                 summarise_surveys_at_deadline,
+                once.forget_old,
             ],
             daily=[
                 (erasure.run, settings.backup.hour, settings.timezone),

@@ -10,13 +10,14 @@ from aiogram.types import CallbackQuery, Message
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
 from bot.core.refusals import Refusal
+from bot.core.zones import SCHOOL_TIMEZONES
 from bot.organizations.schools import (
     DISTRICT_NAME_LIMIT,
     SCHOOL_NAME_LIMIT,
     clean_name,
 )
 from bot.services import Services
-from bot.ui import keyboards, texts
+from bot.ui import keyboards
 from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, Screen, TimezoneCb
 from bot.ui.states import DistrictStates, SchoolStates
 from handlers.invite_links import send_invite
@@ -114,10 +115,10 @@ async def create_school(
 ) -> None:
     data = await state.get_data()
     district_id = int(data.get("district_id", 0))
-    if not 0 <= callback_data.index < len(texts.SCHOOL_TIMEZONES) or "name" not in data:
+    if not 0 <= callback_data.index < len(SCHOOL_TIMEZONES) or "name" not in data:
         await callback.answer(tr("stale-button"), show_alert=True)
         return
-    timezone = texts.SCHOOL_TIMEZONES[callback_data.index][0]
+    timezone = SCHOOL_TIMEZONES[callback_data.index]
     school = await services.organizations.create_school_for(
         actor, district_id, data["name"], timezone
     )

@@ -14,7 +14,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
-from bot.core.when import WhenError, shown
+from bot.core.when import NeedsTime, WhenError, explain, remembered_day, shown
+from bot.core.zones import timezone_label
 from bot.meetings.documents import feedback_summary, journal_document
 from bot.meetings.service import Journal, MeetingRefusal, TimeChoice
 from bot.services import Services
@@ -62,7 +63,7 @@ async def _ask_time(chat: Message, choice: TimeChoice, state: FSMContext) -> Non
         data["meeting_id"] = choice.meeting_id
     await state.set_data(data)
     await chat.answer(
-        tr("meeting-ask-when", zone=choice.zone.key), reply_markup=_time_buttons(choice)
+        tr("meeting-ask-when", zone=timezone_label(choice.zone)), reply_markup=_time_buttons(choice)
     )
 
 
@@ -100,19 +101,20 @@ async def enter_time(
     if not isinstance(message, Message):
         return
     data = await state.get_data()
+    on_day = remembered_day(data.get("when_day"))
     if "meeting_id" in data:  # moving an existing meeting
-        moved = await services.meetings.move(actor, int(data["meeting_id"]), typed)
-        if isinstance(moved, WhenError):
-            await message.answer(moved.reason)
+        moved = await services.meetings.move(actor, int(data["meeting_id"]), typed, on_day)
+        if isinstance(moved, NeedsTime | WhenError):
+            await _time_not_taken(message, state, moved)
             return
         await state.clear()
         await message.answer(
             _refusal(moved) if isinstance(moved, MeetingRefusal) else tr("meeting-proposed")
         )
         return
-    when = await services.meetings.read_time(actor, int(data.get("pair_id", 0)), typed)
-    if isinstance(when, WhenError):
-        await message.answer(when.reason)
+    when = await services.meetings.read_time(actor, int(data.get("pair_id", 0)), typed, on_day)
+    if isinstance(when, NeedsTime | WhenError):
+        await _time_not_taken(message, state, when)
         return
     if isinstance(when, MeetingRefusal):
         await state.clear()
@@ -123,6 +125,14 @@ async def enter_time(
     kb = Keyboard()
     kb.button(text=tr("btn-online"), callback_data=TopicCb(index=-2))
     await message.answer(tr("meeting-ask-place"), reply_markup=kb.as_markup())
+
+
+async def _time_not_taken(
+    message: Message, state: FSMContext, problem: NeedsTime | WhenError
+) -> None:
+    if isinstance(problem, NeedsTime):  # «завтра утром»: the time is asked for that day
+        await state.update_data(when_day=problem.day.isoformat())
+    await message.answer(explain(problem))
 
 
 async def enter_place(

@@ -283,17 +283,18 @@ async def order_reference(
     message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
     school_id = int((await state.get_data()).get("school_id", 0))
+    school = await services.organizations.school_for(actor, school_id, Action.MANAGE_PAIRS)
+    if isinstance(school, Refusal):  # the dialog's data was lost or forged
+        await state.clear()
+        await message.answer(tr("refusal", reason=school))
+        return
     reference = parse_order_reference(message.text or "")
     if reference is None:
         await message.answer(
-            tr("order-bad-reference"), reply_markup=_order_keyboard(school_id).as_markup()
+            tr("order-bad-reference"), reply_markup=_order_keyboard(school.id).as_markup()
         )
         return
-    school = await services.organizations.school_for(actor, school_id, Action.MANAGE_PAIRS)
     await state.clear()
-    if isinstance(school, Refusal):
-        await message.answer(tr("refusal", reason=school))
-        return
     await _send_order(message, school, reference, actor, services)
 
 

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
+from bot.core.zones import timezone_label
 from bot.services import Services
 from bot.ui import keyboards
 from bot.ui.callbacks import SchoolAction, SchoolCb
@@ -110,7 +111,7 @@ async def _show_school(
         "school-card",
         name=school.name,
         district=district.name if district else "",
-        timezone=school.timezone,
+        timezone=timezone_label(school.timezone),
         curators=counts.get(Role.CURATOR, 0),
         mentors=counts.get(Role.MENTOR, 0),
         mentees=counts.get(Role.MENTEE, 0),

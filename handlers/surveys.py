@@ -13,7 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from bot.core.i18n import Html, tr
 from bot.core.permissions import Action, Actor
 from bot.core.refusals import Refusal
-from bot.core.when import WhenError, shown
+from bot.core.when import WhenError, explain, shown
 from bot.forms.engine import FormState
 from bot.forms.model import QuestionKind
 from bot.forms.screens import question_screen
@@ -430,7 +430,7 @@ async def deadline_typed(
     )
     if isinstance(changed, WhenError):
         await message.answer(
-            tr("survey-deadline-wrong", reason=Html(changed.reason)),
+            tr("survey-deadline-wrong", reason=Html(explain(changed))),
             reply_markup=keyboards.cancel(),
         )
         return

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.cli import main
-from bot.core.config import ConfigError, load_settings
+from bot.core.config import ConfigError, OutboxSettings, Settings, load_settings
 
 TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 
@@ -60,6 +61,17 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
         ),
         ("[backup]\nhour = 24\n", {"BOT_TOKEN": TOKEN}, "backup.hour"),
         ("[bot]\nmax_concurrent_updates = 0\n", {"BOT_TOKEN": TOKEN}, "bot.max_concurrent_updates"),
+        ("", {"BOT_TOKEN": TOKEN, "NASTAVNIK_OUTBOX_BATCH_SIZE": "many"}, "outbox.batch_size"),
+        ("[webhook]\nlisten_port = 70000\n", {"BOT_TOKEN": TOKEN}, "webhook.listen_port"),
+        ('[database]\npath = "a.db"\nbusy_timeout_ms = "soon"\n', {"BOT_TOKEN": TOKEN}, "database"),
+        ("[webhook]\nurl = 5\n", {"BOT_TOKEN": TOKEN}, "webhook.url"),
+        (
+            '[bot]\nmode = "webhook"\n[webhook]\nurl = "https://x.ru/h"\nsecret_token = "short"\n',
+            {"BOT_TOKEN": TOKEN},
+            "webhook.secret_token",
+        ),
+        ("outbox = 5\n", {"BOT_TOKEN": TOKEN}, "outbox"),
+        ('[bot]\ntoken = "123456789:AAHfakefakefakefakefakefakefakefake1"\n', {}, "BOT_TOKEN"),
     ],
 )
 def test_bad_values_name_the_key(tmp_path: Path, text: str, env: dict[str, str], key: str) -> None:
@@ -77,3 +89,38 @@ def test_start_up_with_bad_config_prints_message_not_traceback(
     err = capsys.readouterr().err
     assert code == 2
     assert "BOT_TOKEN" in err and "Traceback" not in err
+
+
+def test_every_default_is_written_once_in_the_schema(tmp_path: Path) -> None:
+    """An empty file gives exactly the models' own defaults: no second copy to drift."""
+    assert load_settings(write(tmp_path, ""), {"BOT_TOKEN": TOKEN}) == Settings(token=TOKEN)
+    assert Settings(token=TOKEN).outbox == OutboxSettings()
+
+
+def test_environment_overrides_every_kind_of_value(tmp_path: Path) -> None:
+    settings = load_settings(
+        write(tmp_path, '[bot]\ntimezone = "Europe/Moscow"\n'),
+        {
+            "BOT_TOKEN": TOKEN,
+            "NASTAVNIK_BOT_TIMEZONE": "Asia/Omsk",
+            "NASTAVNIK_BOT_MODE": "polling",
+            "NASTAVNIK_OUTBOX_RATE_PER_SECOND": "12.5",
+            "NASTAVNIK_MEETINGS_REMINDER_HOURS": "48, 2",
+            "NASTAVNIK_QUIET_HOURS_START": "22:30",
+            "NASTAVNIK_BOT_API_SERVER": "http://127.0.0.1:8081/",
+        },
+    )
+    assert settings.timezone == ZoneInfo("Asia/Omsk")
+    assert settings.outbox.rate_per_second == 12.5
+    assert settings.meetings.reminder_hours == (48, 2)
+    assert settings.quiet_hours.start == time(22, 30)
+    assert settings.api_server == "http://127.0.0.1:8081"
+
+
+def test_a_bad_value_is_named_in_both_languages(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, "[throttle]\nburst = 0\n"), {"BOT_TOKEN": TOKEN})
+    assert str(caught.value) == (
+        "Ошибка настройки «throttle.burst»: ожидается число не меньше 1\n"
+        "Configuration error in 'throttle.burst': expected a number >= 1"
+    )

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from aiogram import Bot
 
 from app.assembly import build_dispatcher
-from bot.core.config import Settings
+from bot.core.config import OutboxSettings, Settings
 from bot.core.i18n import tr
+from bot.core.outbox import OutboxSender
+from bot.ui.middlewares import ActorMiddleware, OnceMiddleware
 from storage.db import Database
-from tests.fake_telegram import FakeTelegram
+from storage.outbox import OutboxRepo
+from storage.people import PeopleRepo
+from tests.fake_telegram import FakeTelegram, Fault
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN
 
@@ -85,3 +92,104 @@ async def test_a_locked_database_is_waited_for_while_the_bot_keeps_running(
     finally:
         other.close()
         await db.close()
+
+
+# ----- the same update delivered twice -----
+
+
+async def test_an_update_delivered_twice_is_handled_once(
+    tg: Harness, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    await tg.send(ADMIN, "/schools")
+    message = tg.fake.last(ADMIN)
+    press = tg.fake.callback_update(ADMIN, message, tg.fake.buttons(message)["➕ Новый округ"])
+    await tg.feed(press)
+    await tg.feed(press)  # a webhook retry: the same update_id
+    assert len(tg.fake.callback_answers) == 1
+    typed = tg.fake.message_update(ADMIN, "Округ повторов")
+    await tg.feed(typed)
+    replies = len(tg.fake.bot_messages(ADMIN))
+    await tg.feed(typed)
+    assert len(tg.fake.bot_messages(ADMIN)) == replies
+    rows = await db.fetch_all("SELECT id FROM districts WHERE name = ?", ("Округ повторов",))
+    assert len(rows) == 1
+    assert not [r for r in caplog.records if "update failed" in r.getMessage()]
+
+
+class _Crash(BaseException):
+    """The process dying mid-update: nothing of aiogram's error handling sees it."""
+
+
+async def test_an_update_cut_short_by_a_crash_is_handled_when_delivered_again(
+    tg: Harness, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = tg.fake.message_update(ADMIN, "/help")
+    original = ActorMiddleware.__call__
+    crashes = [True]
+
+    async def crash_once(self: ActorMiddleware, handler: Any, event: Any, data: Any) -> Any:
+        if crashes:
+            crashes.pop()
+            raise _Crash
+        return await original(self, handler, event, data)
+
+    monkeypatch.setattr(ActorMiddleware, "__call__", crash_once)
+    with pytest.raises(_Crash):
+        await tg.feed(typed)
+    assert not tg.fake.bot_messages(ADMIN)
+    assert not await db.fetch_all("SELECT update_id FROM handled_updates")
+    await tg.feed(typed)  # Telegram delivers it again after the restart
+    assert len(tg.fake.bot_messages(ADMIN)) == 1
+    await tg.feed(typed)  # and a third delivery is a duplicate
+    assert len(tg.fake.bot_messages(ADMIN)) == 1
+
+
+async def test_marks_of_handled_updates_are_kept_a_day(tg: Harness, db: Database) -> None:
+    once: OnceMiddleware = tg.dp["once"]
+    await tg.send(ADMIN, "/help")
+    tg.clock.advance(hours=23)
+    await tg.send(ADMIN, "/help")
+    await once.forget_old()
+    assert len(await db.fetch_all("SELECT update_id FROM handled_updates")) == 2
+    tg.clock.advance(hours=2)
+    await once.forget_old()
+    assert len(await db.fetch_all("SELECT update_id FROM handled_updates")) == 1
+
+
+# ----- the Bot API failing while an update is handled -----
+
+
+async def test_a_reply_survives_a_few_bot_api_failures(tg: Harness, fake: FakeTelegram) -> None:
+    healthy = await tg.send(ADMIN, "/help")
+    fake.faults.append(Fault("sendMessage", 502, "Bad Gateway", times=2))
+    again = await tg.send(ADMIN, "/help")
+    assert again["text"] == healthy["text"]
+    assert tg.texts(ADMIN).count(healthy["text"]) == 2  # exactly one copy each time
+
+
+async def test_a_reply_lost_in_an_outage_arrives_once_the_api_is_back(
+    tg: Harness,
+    db: Database,
+    bot: Bot,
+    fake: FakeTelegram,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.ERROR)
+    healthy = await tg.send(ADMIN, "/help")
+    fake.faults.append(Fault("*", 502, "Bad Gateway", times=10**9))
+    await tg.send(ADMIN, "/help")  # typed as the API began answering 502
+    assert tg.texts(ADMIN).count(healthy["text"]) == 1
+    assert not [r for r in caplog.records if "update failed" in r.getMessage()]
+    sender = OutboxSender(bot, OutboxRepo(db), PeopleRepo(db), clock, OutboxSettings())
+    tries = fake.sent_count()
+    await sender.tick()  # still down: the sender's own send is not retried by the guard
+    assert fake.sent_count() == tries + 1
+    fake.faults.clear()
+    for _ in range(10):
+        clock.advance(seconds=1)
+        await sender.tick()
+    assert tg.texts(ADMIN).count(healthy["text"]) == 2  # the lost one, once
+    assert fake.last(ADMIN)["text"] == healthy["text"]
+    assert fake.buttons(fake.last(ADMIN)) == fake.buttons(healthy)

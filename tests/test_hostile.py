@@ -187,3 +187,37 @@ async def test_text_and_stickers_in_every_state_with_any_state_data(
         await tg.dp.storage.set_state(key, state)
         await tg.feed(tg.fake.message_update(user, extra={"sticker": STICKER}))
     no_failures(caplog)
+
+
+def _with_huge_ids(kind: type[CallbackData]) -> list[str]:
+    """Callback data of this kind, once per integer field, that field set past SQLite's range."""
+    plain = {
+        name: str(next(iter(f.annotation)).value)
+        if isinstance(f.annotation, type) and issubclass(f.annotation, Enum)
+        else "1"
+        for name, f in kind.model_fields.items()
+    }
+    forged = []
+    for name, f in kind.model_fields.items():
+        if f.annotation is int or getattr(f.annotation, "__origin__", None) is int:
+            values = {**plain, name: str(2**63)}
+            forged.append(":".join([kind.__prefix__, *values.values()]))
+    return forged
+
+
+FORGED_HUGE = [data for kind in CALLBACK_KINDS for data in _with_huge_ids(kind)]
+
+
+@pytest.mark.parametrize("data", FORGED_HUGE)
+async def test_an_id_past_the_integer_range_is_a_stale_button(
+    tg: Harness, caplog: pytest.LogCaptureFixture, world: int, data: str
+) -> None:
+    caplog.set_level(logging.ERROR)
+    for user in (ADMIN, CURATOR, MENTOR):
+        await tg.press_data(user, data, tg.fake.message_update(user, "x")["message"])
+        assert tg.alert() == tr("stale-button"), data
+    no_failures(caplog)
+
+
+def test_every_factory_with_an_integer_is_forged() -> None:
+    assert {data.split(":")[0] for data in FORGED_HUGE} >= {"dr", "f", "mt", "pc", "pi", "s", "y"}

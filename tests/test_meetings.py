@@ -15,7 +15,6 @@ from bot.forms.catalog import DEFAULT_CATALOG
 from bot.forms.engine import FormEngine
 from bot.meetings.service import MeetingRefusal, MeetingService, next_kind
 from bot.programs.service import ProgramService
-from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from handlers import meetings as meeting_handlers
 from storage.db import Database
@@ -50,11 +49,11 @@ async def test_bad_times_are_explained(
     await tg.press(MENTOR, tr("btn-my-pairs"))
     await tg.press(MENTOR, "🤝 1")
     ask = await tg.press(MENTOR, tr("btn-meeting-new"))
-    assert "Europe/Moscow" in str(ask["text"])
+    assert "Москва (МСК)" in str(ask["text"])
     for typed, reason in (
-        ("31.02 10:00", texts.when_no_such_date("31.02")),
-        ("вчера", tr("when-past")),
-        ("28.11 25:61", texts.when_bad_time("25:61")),
+        ("31.02 10:00", tr("when-no-such-date", typed="31.02")),
+        ("вчера", tr("when-day-past")),
+        ("28.11 25:61", tr("when-no-such-time", typed="25:61")),
         ("28.11.2028 10:00", tr("when-too-far")),
     ):
         assert (await tg.send(MENTOR, typed))["text"] == reason

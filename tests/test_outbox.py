@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 
 import pytest
 from aiogram import Bot
 
+from bot.core import logs
 from bot.core.config import OutboxSettings
 from bot.core.outbox import OutboxSender, message_payload
+from bot.core.scheduler import build_scheduler
 from storage.db import Database, to_db_time
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo
@@ -220,3 +224,55 @@ async def test_urgent_reminder_overtakes_a_broadcast(
     await sender.tick(max_batches=1)
     assert fake.chats[999][0]["text"] == "⏰ Встреча через час"
     assert next(iter(fake.chats)) == 999  # it went first
+
+
+async def test_after_a_minute_long_outage_the_queue_drains_within_seconds(
+    sender: OutboxSender,
+    outbox: OutboxRepo,
+    clock: FakeClock,
+    fake: FakeTelegram,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.core.outbox")
+    for chat in range(20):
+        await queue(outbox, clock, f"notice:{chat}", 100 + chat)
+    fake.faults.append(Fault("sendMessage", 502, "Bad Gateway", times=10**9))
+    for _ in range(60):  # the scheduler ticks every second through the outage
+        await sender.tick()
+        clock.advance(seconds=1)
+    failed_tries = fake.sent_count()
+    fake.faults.clear()
+    recovered = clock.now()
+    while await outbox.oldest_due(clock.now() + timedelta(days=1)) is not None:
+        await sender.tick()
+        clock.advance(seconds=1)
+        assert clock.now() - recovered < timedelta(seconds=60), "still draining"
+    drained = (clock.now() - recovered).total_seconds()
+    assert drained <= OutboxSettings().max_backoff_seconds + 2
+    assert all(len(fake.bot_messages(100 + chat)) == 1 for chat in range(20))
+    # One line per back-off, with its reason; not one per message.
+    backing_off = [r.getMessage() for r in caplog.records if "backing off" in r.getMessage()]
+    assert len(backing_off) == failed_tries
+    assert all("reason=TelegramServerError" in line for line in backing_off)
+    assert failed_tries <= 20  # the outage is probed, not hammered by every queued message
+
+
+async def test_a_tick_that_outlasts_its_interval_never_overlaps_nor_warns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logs.hold_back_libraries()
+    caplog.set_level(logging.DEBUG)
+    started = 0
+
+    async def slow_tick() -> None:
+        nonlocal started
+        started += 1
+        await asyncio.sleep(0.35)
+
+    scheduler = build_scheduler(slow_tick, 0.05, hourly=[])
+    scheduler.start()
+    await asyncio.sleep(0.5)
+    scheduler.shutdown(wait=False)
+    assert started == 2  # one at a time: the second began once the first was over
+    noise = [r for r in caplog.records if r.name.startswith("apscheduler")]
+    assert noise == []

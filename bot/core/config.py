@@ -1,8 +1,10 @@
 """Typed settings from a TOML file, overridable by environment variables.
 
-The bot token comes only from the environment (BOT_TOKEN). Every other key may be set in the
-file or as NASTAVNIK_<SECTION>_<KEY> (e.g. NASTAVNIK_DATABASE_PATH). A missing or bad value
-raises ConfigError naming the key, in Russian and English.
+Each section is a pydantic model: a key's type, bounds and default are written once, beside
+it, and validation reads the file. The bot token comes only from the environment (BOT_TOKEN).
+Every other key may be set in the file or as NASTAVNIK_<SECTION>_<KEY> (e.g.
+NASTAVNIK_DATABASE_PATH; the keys of Settings itself are the [bot] section). A missing or bad
+value raises ConfigError naming the key, in Russian and English.
 """
 
 from __future__ import annotations
@@ -11,11 +13,22 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 DEFAULT_API_SERVER = "https://api.telegram.org"
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,64}$")
@@ -29,92 +42,168 @@ class ConfigError(ValueError):
         )
 
 
-@dataclass(frozen=True)
-class DatabaseSettings:
+class _Problem(ValueError):
+    """Raised by a validator: what is wrong, in both languages (and the key, when the check
+    spans several keys)."""
+
+    def __init__(self, problem_ru: str, problem_en: str, key: str | None = None) -> None:
+        super().__init__(problem_en)
+        self.ru, self.en, self.key = problem_ru, problem_en, key
+
+
+def _zone(value: object) -> ZoneInfo:
+    if isinstance(value, ZoneInfo):
+        return value
+    name = str(value).strip()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise _Problem(
+            f"неизвестный часовой пояс «{name}» (ожидается имя IANA, например Europe/Moscow)",
+            f"unknown time zone '{name}' (expected an IANA name such as Europe/Moscow)",
+        ) from error
+
+
+def _clock_time(value: object) -> time:
+    if isinstance(value, time):
+        return value
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value).strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise _Problem("ожидается время ЧЧ:ММ, например 21:00", "expected HH:MM")
+    return time(int(match[1]), int(match[2]))
+
+
+def _url(value: str) -> str:
+    value = value.rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
+        raise _Problem("ожидается адрес http(s)://...", "expected an http(s):// URL")
+    return value
+
+
+def _listed(value: object) -> object:
+    """A list from the environment is written "5, 6"."""
+    if isinstance(value, str):
+        return [part for part in value.replace(" ", "").split(",") if part]
+    return value
+
+
+Zone = Annotated[ZoneInfo, BeforeValidator(_zone)]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+Text = Annotated[str, Field(strict=True), AfterValidator(str.strip)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+class DatabaseSettings(_Section):
     path: Path = Path("nastavnik.db")
-    busy_timeout_ms: int = 5000
+    busy_timeout_ms: Annotated[int, Field(ge=0, le=600_000)] = 5000
 
 
-@dataclass(frozen=True)
-class QuietHours:
-    start: time = time(21, 0)
-    end: time = time(8, 0)
+class QuietHours(_Section):
+    start: ClockTime = time(21, 0)
+    end: ClockTime = time(8, 0)
 
 
-@dataclass(frozen=True)
-class WebhookSettings:
-    url: str = ""
-    listen_host: str = "127.0.0.1"
-    listen_port: int = 8080
-    path: str = "/telegram/webhook"
-    secret_token: str = ""
+class WebhookSettings(_Section):
+    url: Text = ""
+    listen_host: Text = "127.0.0.1"
+    listen_port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    path: Text = "/telegram/webhook"
+    secret_token: Text = ""
 
 
-@dataclass(frozen=True)
-class OutboxSettings:
-    rate_per_second: float = 25.0
-    per_chat_interval_seconds: float = 1.0
-    tick_seconds: float = 1.0
-    batch_size: int = 50
-    max_backoff_seconds: float = 600.0
+class OutboxSettings(_Section):
+    rate_per_second: Annotated[float, Field(ge=0.1, le=1_000_000)] = 25.0
+    per_chat_interval_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+    tick_seconds: Annotated[float, Field(ge=0.05, le=60)] = 1.0
+    batch_size: Annotated[int, Field(ge=1, le=10_000)] = 50
+    # The longest pause while the Bot API or the network fails: the queue drains at most
+    # this long after the API is back.
+    max_backoff_seconds: Annotated[float, Field(ge=0.1, le=600)] = 5.0
 
 
-@dataclass(frozen=True)
-class MeetingSettings:
-    reminder_hours: tuple[int, ...] = (24, 1)
+Positives = Annotated[tuple[PositiveInt, ...], BeforeValidator(_listed)]
+
+
+class MeetingSettings(_Section):
+    reminder_hours: Positives = (24, 1)
     # Repeat reminders about missing feedback, days after the first request.
-    feedback_chaser_days: tuple[int, ...] = (1, 3)
-    nudge_after_days: int = 14
-    risk_after_days: int = 21
+    feedback_chaser_days: Positives = (1, 3)
+    nudge_after_days: Annotated[int, Field(ge=1, le=365)] = 14
+    risk_after_days: Annotated[int, Field(ge=1, le=365)] = 21
 
 
-@dataclass(frozen=True)
-class BackupSettings:
+class BackupSettings(_Section):
     folder: Path = Path("backups")
-    keep: int = 14
+    keep: Annotated[int, Field(ge=1, le=1000)] = 14
     # Daily, at this hour of the default time zone.
-    hour: int = 3
+    hour: Annotated[int, Field(ge=0, le=23)] = 3
 
 
-@dataclass(frozen=True)
-class PairSettings:
+class PairSettings(_Section):
     # Curators are reminded of mentees who have waited this many days for a mentor.
-    waiting_reminder_days: int = 14
+    waiting_reminder_days: Annotated[int, Field(ge=1, le=365)] = 14
 
 
-@dataclass(frozen=True)
-class InviteSettings:
-    curator_ttl_hours: int = 72
-    coordinator_ttl_hours: int = 72
-    teacher_ttl_days: int = 60
+class InviteSettings(_Section):
+    curator_ttl_hours: Annotated[int, Field(ge=1, le=24 * 90)] = 72
+    coordinator_ttl_hours: Annotated[int, Field(ge=1, le=24 * 90)] = 72
+    teacher_ttl_days: Annotated[int, Field(ge=1, le=400)] = 60
 
 
-@dataclass(frozen=True)
-class ThrottleSettings:
-    burst: int = 10
-    per_second: float = 2.0
+class ThrottleSettings(_Section):
+    burst: Annotated[int, Field(ge=1, le=1000)] = 10
+    per_second: Annotated[float, Field(ge=0.1, le=1000)] = 2.0
 
 
-@dataclass(frozen=True)
-class Settings:
+_SECTIONS: dict[str, type[_Section]] = {
+    "database": DatabaseSettings,
+    "quiet_hours": QuietHours,
+    "webhook": WebhookSettings,
+    "outbox": OutboxSettings,
+    "invites": InviteSettings,
+    "throttle": ThrottleSettings,
+    "pairs": PairSettings,
+    "meetings": MeetingSettings,
+    "backup": BackupSettings,
+}
+
+
+class Settings(_Section):
     token: str
-    admins: frozenset[int]
-    timezone: ZoneInfo
-    api_server: str = DEFAULT_API_SERVER
-    mode: str = "polling"
+    admins: Annotated[frozenset[PositiveInt], BeforeValidator(_listed)] = frozenset()
+    timezone: Zone = ZoneInfo("Europe/Moscow")
+    api_server: Annotated[Text, AfterValidator(_url)] = DEFAULT_API_SERVER
+    mode: Literal["polling", "webhook"] = "polling"
     # Updates handled at the same time (in webhook mode Telegram's max_connections, at most
     # 100); the rest wait in Telegram's queue, so a burst neither piles up tasks in memory nor
     # starves the replies already in progress.
-    max_concurrent_updates: int = 200
-    database: DatabaseSettings = field(default_factory=DatabaseSettings)
-    quiet_hours: QuietHours = field(default_factory=QuietHours)
-    webhook: WebhookSettings = field(default_factory=WebhookSettings)
-    outbox: OutboxSettings = field(default_factory=OutboxSettings)
-    invites: InviteSettings = field(default_factory=InviteSettings)
-    throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
-    pairs: PairSettings = field(default_factory=PairSettings)
-    meetings: MeetingSettings = field(default_factory=MeetingSettings)
-    backup: BackupSettings = field(default_factory=BackupSettings)
+    max_concurrent_updates: Annotated[int, Field(ge=1, le=10_000)] = 200
+    database: DatabaseSettings = DatabaseSettings()
+    quiet_hours: QuietHours = QuietHours()
+    webhook: WebhookSettings = WebhookSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    invites: InviteSettings = InviteSettings()
+    throttle: ThrottleSettings = ThrottleSettings()
+    pairs: PairSettings = PairSettings()
+    meetings: MeetingSettings = MeetingSettings()
+    backup: BackupSettings = BackupSettings()
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.mode != "webhook":
+            return self
+        if not self.webhook.url.startswith("https://"):
+            raise _Problem("нужен адрес https://...", "an https:// URL is required", "webhook.url")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", self.webhook.secret_token):
+            raise _Problem(
+                "нужна строка из 16-256 символов A-Z, a-z, 0-9, _ и -",
+                "needs 16-256 characters of A-Z, a-z, 0-9, _ and -",
+                "webhook.secret_token",
+            )
+        return self
 
 
 def load_settings(
@@ -134,11 +223,18 @@ def load_settings(
             ) from error
     elif path is not None:
         raise ConfigError(str(config_path), "файл не найден", "file not found")
-    reader = _Reader(raw, env)
+    values = _with_environment(raw, env)
+    values["token"] = _token(env, require_token)
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        raise _config_error(error.errors()[0]) from None
 
+
+def _token(env: Mapping[str, str], required: bool) -> str:
     token = env.get("BOT_TOKEN", "").strip()
-    if not require_token and not token:
-        token = "0000000:offline-commands-need-no-token-aaaaaaaaaa"
+    if not required and not token:
+        return "0000000:offline-commands-need-no-token-aaaaaaaaaa"
     if not token:
         raise ConfigError(
             "BOT_TOKEN",
@@ -151,194 +247,72 @@ def load_settings(
             "токен не похож на токен от @BotFather (123456:ABC...)",
             "does not look like a token from @BotFather (123456:ABC...)",
         )
-
-    mode = reader.text("bot", "mode", "polling")
-    if mode not in ("polling", "webhook"):
-        raise ConfigError(
-            "bot.mode", "ожидается polling или webhook", "expected polling or webhook"
-        )
-    webhook = WebhookSettings(
-        url=reader.text("webhook", "url", ""),
-        listen_host=reader.text("webhook", "listen_host", WebhookSettings.listen_host),
-        listen_port=reader.integer("webhook", "listen_port", WebhookSettings.listen_port, 1, 65535),
-        path=reader.text("webhook", "path", WebhookSettings.path),
-        secret_token=reader.text("webhook", "secret_token", ""),
-    )
-    if mode == "webhook":
-        if not webhook.url.startswith("https://"):
-            raise ConfigError(
-                "webhook.url", "нужен адрес https://...", "an https:// URL is required"
-            )
-        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook.secret_token):
-            raise ConfigError(
-                "webhook.secret_token",
-                "нужна строка из 16-256 символов A-Z, a-z, 0-9, _ и -",
-                "needs 16-256 characters of A-Z, a-z, 0-9, _ and -",
-            )
-
-    return Settings(
-        token=token,
-        admins=frozenset(reader.id_list("bot", "admins")),
-        timezone=reader.zone("bot", "timezone", "Europe/Moscow"),
-        api_server=reader.url("bot", "api_server", DEFAULT_API_SERVER),
-        mode=mode,
-        max_concurrent_updates=reader.integer("bot", "max_concurrent_updates", 200, 1, 10_000),
-        database=DatabaseSettings(
-            path=Path(reader.text("database", "path", str(DatabaseSettings.path))),
-            busy_timeout_ms=reader.integer("database", "busy_timeout_ms", 5000, 0, 600_000),
-        ),
-        quiet_hours=QuietHours(
-            start=reader.clock_time("quiet_hours", "start", QuietHours.start),
-            end=reader.clock_time("quiet_hours", "end", QuietHours.end),
-        ),
-        webhook=webhook,
-        outbox=OutboxSettings(
-            rate_per_second=reader.number("outbox", "rate_per_second", 25.0, 0.1, 1000),
-            per_chat_interval_seconds=reader.number(
-                "outbox", "per_chat_interval_seconds", 1.0, 0.0, 60
-            ),
-            tick_seconds=reader.number("outbox", "tick_seconds", 1.0, 0.05, 60),
-            batch_size=reader.integer("outbox", "batch_size", 50, 1, 10_000),
-            max_backoff_seconds=reader.number("outbox", "max_backoff_seconds", 600, 1, 86_400),
-        ),
-        invites=InviteSettings(
-            curator_ttl_hours=reader.integer("invites", "curator_ttl_hours", 72, 1, 24 * 90),
-            coordinator_ttl_hours=reader.integer(
-                "invites", "coordinator_ttl_hours", 72, 1, 24 * 90
-            ),
-            teacher_ttl_days=reader.integer("invites", "teacher_ttl_days", 60, 1, 400),
-        ),
-        meetings=MeetingSettings(
-            reminder_hours=tuple(
-                reader.positive_ints(
-                    "meetings", "reminder_hours", "часов, например [24, 1]", "hours, e.g. [24, 1]"
-                )
-                or (24, 1)
-            ),
-            feedback_chaser_days=tuple(
-                reader.positive_ints(
-                    "meetings", "feedback_chaser_days", "дней, например [1, 3]", "days, e.g. [1, 3]"
-                )
-                or (1, 3)
-            ),
-            nudge_after_days=reader.integer("meetings", "nudge_after_days", 14, 1, 365),
-            risk_after_days=reader.integer("meetings", "risk_after_days", 21, 1, 365),
-        ),
-        backup=BackupSettings(
-            folder=Path(reader.text("backup", "folder", "backups")),
-            keep=reader.integer("backup", "keep", 14, 1, 1000),
-            hour=reader.integer("backup", "hour", 3, 0, 23),
-        ),
-        pairs=PairSettings(
-            waiting_reminder_days=reader.integer("pairs", "waiting_reminder_days", 14, 1, 365),
-        ),
-        throttle=ThrottleSettings(
-            burst=reader.integer("throttle", "burst", 10, 1, 1000),
-            per_second=reader.number("throttle", "per_second", 2.0, 0.1, 1000),
-        ),
-    )
+    return token
 
 
-class _Reader:
-    """Reads `section.key` from the file, letting NASTAVNIK_SECTION_KEY override it."""
-
-    def __init__(self, raw: dict[str, Any], env: Mapping[str, str]) -> None:
-        self._raw = raw
-        self._env = env
-
-    def _get(self, section: str, key: str) -> tuple[Any, bool]:
-        env_name = f"NASTAVNIK_{section}_{key}".upper()
-        if env_name in self._env:
-            return self._env[env_name], True
-        table = self._raw.get(section, {})
+def _with_environment(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """The file's tables as Settings' fields ([bot] at the top), each key overridden by its
+    NASTAVNIK_<SECTION>_<KEY> variable. The token is never read from the file."""
+    tables = {"bot": [n for n in Settings.model_fields if n not in _SECTIONS and n != "token"]}
+    tables.update({name: list(model.model_fields) for name, model in _SECTIONS.items()})
+    values: dict[str, Any] = {}
+    for section, keys in tables.items():
+        table = raw.get(section, {})
         if not isinstance(table, dict):
             raise ConfigError(section, "ожидается раздел [таблица]", "expected a [table]")
-        return table.get(key), False
+        given = {key: table[key] for key in keys if key in table}
+        for key in keys:
+            name = f"NASTAVNIK_{section}_{key}".upper()
+            if name in env:
+                given[key] = env[name]
+        if section == "bot":
+            values.update(given)
+        else:
+            values[section] = given
+    return values
 
-    def text(self, section: str, key: str, default: str) -> str:
-        value, _ = self._get(section, key)
-        if value is None:
-            return default
-        if not isinstance(value, str):
-            raise ConfigError(f"{section}.{key}", "ожидается строка", "expected a string")
-        return value.strip()
 
-    def number(self, section: str, key: str, default: float, low: float, high: float) -> float:
-        value, from_env = self._get(section, key)
-        if value is None:
-            return default
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            parsed = float(value) if from_env or isinstance(value, int | float) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or not low <= parsed <= high:
-            raise ConfigError(
-                f"{section}.{key}",
-                f"ожидается число от {low:g} до {high:g}",
-                f"expected a number from {low:g} to {high:g}",
-            )
-        return parsed
-
-    def integer(self, section: str, key: str, default: int, low: int, high: int) -> int:
-        value = self.number(section, key, default, low, high)
-        if value != int(value):
-            raise ConfigError(f"{section}.{key}", "ожидается целое число", "expected an integer")
-        return int(value)
-
-    def id_list(self, section: str, key: str) -> list[int]:
-        return self.positive_ints(
-            section,
+def _config_error(error: ErrorDetails) -> ConfigError:
+    loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    if loc and loc[0] in Settings.model_fields and loc[0] not in _SECTIONS:
+        loc.insert(0, "bot")
+    key = ".".join(loc[:2])
+    context = error.get("ctx", {})
+    problem = context.get("error")
+    if isinstance(problem, _Problem):
+        return ConfigError(problem.key or key, problem.ru, problem.en)
+    kind = error["type"]
+    if any(isinstance(part, int) for part in error["loc"]):
+        return ConfigError(
             key,
-            "числовых Telegram id, например [123456789]",
-            "numeric Telegram ids, e.g. [123456789]",
+            "ожидается список положительных целых чисел",
+            "expected a list of positive integers",
         )
-
-    def positive_ints(self, section: str, key: str, what_ru: str, what_en: str) -> list[int]:
-        value, from_env = self._get(section, key)
-        if value is None:
-            return []
-        if from_env:
-            value = [part for part in str(value).replace(" ", "").split(",") if part]
-        problem = ConfigError(
-            f"{section}.{key}",
-            f"ожидается список {what_ru}",
-            f"expected a list of {what_en}",
+    limits = {
+        "greater_than": ("больше", ">"),
+        "greater_than_equal": ("не меньше", ">="),
+        "less_than": ("меньше", "<"),
+        "less_than_equal": ("не больше", "<="),
+    }
+    if kind in limits:
+        word, sign = limits[kind]
+        limit = next(iter(context.values()))
+        return ConfigError(
+            key, f"ожидается число {word} {limit}", f"expected a number {sign} {limit}"
         )
-        if not isinstance(value, list):
-            raise problem
-        ids = []
-        for item in value:
-            if isinstance(item, bool) or not str(item).isdigit() or int(item) <= 0:
-                raise problem
-            ids.append(int(item))
-        return ids
-
-    def zone(self, section: str, key: str, default: str) -> ZoneInfo:
-        name = self.text(section, key, default)
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ConfigError(
-                f"{section}.{key}",
-                f"неизвестный часовой пояс «{name}» (ожидается имя IANA, например Europe/Moscow)",
-                f"unknown time zone '{name}' (expected an IANA name such as Europe/Moscow)",
-            ) from error
-
-    def url(self, section: str, key: str, default: str) -> str:
-        value = self.text(section, key, default).rstrip("/")
-        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
-            raise ConfigError(
-                f"{section}.{key}", "ожидается адрес http(s)://...", "expected an http(s):// URL"
-            )
-        return value
-
-    def clock_time(self, section: str, key: str, default: time) -> time:
-        value = self.text(section, key, default.strftime("%H:%M"))
-        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ConfigError(
-                f"{section}.{key}", "ожидается время ЧЧ:ММ, например 21:00", "expected HH:MM"
-            )
-        return time(int(match[1]), int(match[2]))
+    if kind == "literal_error":
+        expected = context.get("expected", "")
+        return ConfigError(key, f"ожидается одно из: {expected}", f"expected one of: {expected}")
+    if kind.startswith("int_"):
+        return ConfigError(key, "ожидается целое число", "expected an integer")
+    if kind.startswith(("float_", "decimal_")):
+        return ConfigError(key, "ожидается число", "expected a number")
+    if kind.startswith(("tuple_", "frozen_set_", "list_", "set_")):
+        return ConfigError(
+            key,
+            "ожидается список положительных целых чисел",
+            "expected a list of positive integers",
+        )
+    if kind.startswith("string_"):
+        return ConfigError(key, "ожидается строка", "expected a string")
+    return ConfigError(key, f"недопустимое значение ({kind})", f"invalid value ({error['msg']})")

@@ -62,6 +62,7 @@ class OutboxSender:
         self._settings = settings
         self._worker = uuid.uuid4().hex
         self._paused_until: datetime | None = None
+        self._outage_pause = 0.0  # seconds of the last pause for an outage, 0 once sent
         self._next_slot: datetime | None = None
         self._last_sent_to: dict[int, datetime] = {}
 
@@ -128,17 +129,28 @@ class OutboxSender:
             log.warning("outbox failed id=%s error=%s", message.id, error.message)
             report.failed += 1
         except (TelegramServerError, TelegramNetworkError) as error:
-            await self._retry_later(message, type(error).__name__)
+            await self._retry_later(message, self._back_off(type(error).__name__))
             report.retried += 1
         else:
+            self._outage_pause = 0.0
             self._last_sent_to[message.chat_id] = self._clock.now()
             await self._outbox.finish(message.id, OutboxStatus.SENT, self._clock.now())
             report.sent += 1
 
+    def _back_off(self, reason: str) -> str:
+        """A 5xx or a network error means the Bot API is down, not this message: the whole
+        sender pauses. The pause doubles from 1 s but never exceeds max_backoff_seconds, so
+        once the API is back the next probe comes within that many seconds and the queue
+        drains at its normal rate; a growing per-message delay would leave each message
+        waiting out its own ever longer pause after the recovery."""
+        pause = min(max(self._outage_pause * 2, 1.0), self._settings.max_backoff_seconds)
+        self._outage_pause = pause
+        self._paused_until = self._clock.now() + timedelta(seconds=pause)
+        log.warning("outbox backing off seconds=%s reason=%s", pause, reason)
+        return reason
+
     async def _retry_later(self, message: OutboxMessage, error: str) -> None:
-        attempts = message.attempts + 1
-        delay = min(5.0 * 2 ** (attempts - 1), self._settings.max_backoff_seconds)
-        next_attempt = self._clock.now() + timedelta(seconds=delay)
+        next_attempt = self._paused_until or self._clock.now()
         if next_attempt >= message.expires_at:
             await self._outbox.finish(message.id, OutboxStatus.SKIPPED, self._clock.now(), error)
         else:

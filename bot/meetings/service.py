@@ -21,7 +21,7 @@ from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.permissions import Actor
 from bot.core.quiet import delivery_time
-from bot.core.when import WhenError, parse_when, shown
+from bot.core.when import NeedsTime, WhenError, parse_when, shown
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
 from bot.organizations.service import OrganizationService
@@ -251,13 +251,14 @@ class MeetingService:
         return await self._time_choice(pair, meeting.id)
 
     async def read_time(
-        self, actor: Actor, pair_id: int, typed: str
-    ) -> datetime | WhenError | MeetingRefusal:
-        """The time typed for a new meeting, read in the school's zone."""
+        self, actor: Actor, pair_id: int, typed: str, on_day: date | None = None
+    ) -> datetime | NeedsTime | WhenError | MeetingRefusal:
+        """The time typed for a new meeting, read in the school's zone; `on_day` is the day
+        named earlier without a time («завтра утром»)."""
         pair = await self._own_pair(actor, pair_id)
         if not isinstance(pair, Pair):
             return MeetingRefusal.NOT_YOURS
-        return parse_when(typed, self._clock.now(), await self.zone(pair))
+        return parse_when(typed, self._clock.now(), await self.zone(pair), on_day=on_day)
 
     async def propose(
         self, actor: Actor, pair_id: int, starts_at: datetime | None, place: str, topic: str
@@ -287,15 +288,15 @@ class MeetingService:
         return meeting
 
     async def move(
-        self, actor: Actor, meeting_id: int, typed: str
-    ) -> Meeting | WhenError | MeetingRefusal:
+        self, actor: Actor, meeting_id: int, typed: str, on_day: date | None = None
+    ) -> Meeting | NeedsTime | WhenError | MeetingRefusal:
         """The meeting proposed again at the time typed; the other side confirms it anew."""
         found = await self._own_meeting(actor, meeting_id)
         if not isinstance(found, tuple):
             return found
         meeting, pair, person_id = found
-        when = parse_when(typed, self._clock.now(), await self.zone(pair))
-        if isinstance(when, WhenError):
+        when = parse_when(typed, self._clock.now(), await self.zone(pair), on_day=on_day)
+        if isinstance(when, NeedsTime | WhenError):
             return when
         if meeting.status is MeetingStatus.CANCELLED:
             return MeetingRefusal.CANCELLED_ALREADY

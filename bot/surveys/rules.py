@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.core.config import QuietHours
 from bot.core.i18n import tr
 from bot.core.quiet import delivery_time
-from bot.core.when import WhenError, parse_when
+from bot.core.when import NeedsTime, WhenError, WhenRefusal, parse_when
 from bot.forms.answers import render
 from bot.forms.model import Form, Question, QuestionKind
 from storage.models import Role, SurveyCampaign
@@ -31,10 +31,10 @@ END_OF_DAY = "23:59"
 def parse_deadline(raw: str, now: datetime, zone: ZoneInfo) -> datetime | WhenError:
     """A deadline as the curator types it; a day without a time means its end."""
     found = parse_when(raw, now, zone)
-    if isinstance(found, WhenError) and ":" not in raw:
-        with_time = parse_when(f"{raw} {END_OF_DAY}", now, zone)
-        if not isinstance(with_time, WhenError):
-            return with_time
+    if isinstance(found, NeedsTime):
+        found = parse_when(END_OF_DAY, now, zone, on_day=found.day)
+    if isinstance(found, NeedsTime):  # cannot happen: the time is given
+        return WhenError(WhenRefusal.FORMAT, raw)
     return found
 
 

@@ -8,6 +8,14 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+# Every integer is bounded, so a forged value (say 2**63, past SQLite's INTEGER) fails parsing
+# in the filter: the press falls through to the «кнопка устарела» answer instead of reaching
+# a query. Ids are positive database keys; "Ref" also allows 0 for "none".
+Id = Annotated[int, Field(gt=0, lt=2**63)]
+Ref = Annotated[int, Field(ge=0, lt=2**63)]
+# An index into a list shown on the screen, a page, or a small value; -1/-2 mean "none"/"other".
+Index = Annotated[int, Field(ge=-2, lt=10_000)]
+
 
 class Screen(StrEnum):
     MAIN = "main"
@@ -32,7 +40,7 @@ class DistrictAction(StrEnum):
 
 class DistrictCb(CallbackData, prefix="d"):
     action: DistrictAction
-    district_id: int
+    district_id: Id
 
 
 class SchoolAction(StrEnum):
@@ -43,7 +51,7 @@ class SchoolAction(StrEnum):
 
 class SchoolCb(CallbackData, prefix="s"):
     action: SchoolAction
-    school_id: int
+    school_id: Id
 
 
 class YearAction(StrEnum):
@@ -54,11 +62,11 @@ class YearAction(StrEnum):
 
 class SchoolYearCb(CallbackData, prefix="y"):
     action: YearAction
-    school_id: int
+    school_id: Id
 
 
 class TimezoneCb(CallbackData, prefix="tz"):
-    index: int
+    index: Index
 
 
 class JoinRoleCb(CallbackData, prefix="j"):
@@ -78,17 +86,17 @@ class FormAction(StrEnum):
 
 
 class FormCb(CallbackData, prefix="f"):
-    session: int
+    session: Id
     q: str
     action: FormAction
-    v: int = -1
+    v: Index = -1
 
 
 class ParticipationCb(CallbackData, prefix="p"):
     """A mentor's or mentee's own questionnaire in one school."""
 
     role: str
-    school_id: int
+    school_id: Id
 
 
 class PrivacyAction(StrEnum):
@@ -111,29 +119,29 @@ class BankView(StrEnum):
 
 
 class BankCb(CallbackData, prefix="b"):
-    school_id: int
+    school_id: Id
     role: str
     view: BankView
-    page: int = 0
-    subject: int = -1
-    area: int = -1
+    page: Index = 0
+    subject: Index = -1
+    area: Index = -1
 
 
 class CardCb(CallbackData, prefix="c"):
-    school_id: int
+    school_id: Id
     role: str
-    person_id: int
+    person_id: Id
 
 
 class ParentLinkCb(CallbackData, prefix="pl"):
     """The curator issues a fresh parent-consent link for a student of the bank."""
 
-    school_id: int
-    person_id: int
+    school_id: Id
+    person_id: Id
 
 
 class PairInviteCb(CallbackData, prefix="pi"):
-    pair_id: int
+    pair_id: Id
     accept: bool
 
 
@@ -147,18 +155,18 @@ class PairsView(StrEnum):
 
 
 class PairsCb(CallbackData, prefix="pr"):
-    school_id: int
+    school_id: Id
     view: PairsView
-    page: int = 0  # of the proposal draft
+    page: Index = 0  # of the proposal draft
 
 
 class AcceptAllCb(CallbackData, prefix="aa"):
     """«Принять все»: the number of drafts the button stated and the highest draft id of the
     list it was shown with, so it accepts those drafts or nothing."""
 
-    school_id: int
-    count: int
-    upto: int
+    school_id: Id
+    count: Index
+    upto: Ref
 
 
 class DraftAction(StrEnum):
@@ -169,10 +177,10 @@ class DraftAction(StrEnum):
 
 
 class DraftCb(CallbackData, prefix="dr"):
-    draft_id: int
+    draft_id: Id
     action: DraftAction
-    mentor_id: int = 0
-    page: int = 0  # of the draft list to come back to
+    mentor_id: Ref = 0
+    page: Index = 0  # of the draft list to come back to
 
 
 class PairCardAction(StrEnum):
@@ -187,12 +195,12 @@ class PairCardAction(StrEnum):
 
 
 class PairCardCb(CallbackData, prefix="pc"):
-    pair_id: int
+    pair_id: Id
     action: PairCardAction
 
 
 class RequestDecisionCb(CallbackData, prefix="rd"):
-    request_id: int
+    request_id: Id
     approve: bool
 
 
@@ -206,14 +214,14 @@ class PairEditField(StrEnum):
 class PairEditCb(CallbackData, prefix="pe"):
     """The curator changes a pair: v is the chosen form/kind index or mentee id (-1: ask)."""
 
-    pair_id: int
+    pair_id: Id
     field: PairEditField
-    v: int = -1
+    v: Annotated[int, Field(ge=-1, lt=2**63)] = -1
 
 
 class PreferenceCb(CallbackData, prefix="pf"):
-    school_id: int
-    chosen: int
+    school_id: Id
+    chosen: Id
 
 
 class MeetingAction(StrEnum):
@@ -224,25 +232,21 @@ class MeetingAction(StrEnum):
 
 
 class MeetingCb(CallbackData, prefix="mt"):
-    meeting_id: int
-    revision: int
+    meeting_id: Id
+    revision: Ref
     action: MeetingAction
 
 
 class TopicCb(CallbackData, prefix="tp"):
     """A topic offered for a new meeting: index into the offered list, -1 for none."""
 
-    index: int
+    index: Index
 
 
 class TimePickCb(CallbackData, prefix="tm"):
     """A suggested meeting time, as a person would type it ("24.11 15:00")."""
 
     when: str
-
-
-# Surveys. Ids are bounded: a forged number out of range fails the filter, not the database.
-BoundedId = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class SurveysAction(StrEnum):
@@ -252,9 +256,9 @@ class SurveysAction(StrEnum):
 
 
 class SurveysCb(CallbackData, prefix="sl"):
-    school_id: BoundedId
+    school_id: Id
     action: SurveysAction
-    v: BoundedId = 0
+    v: Ref = 0
 
 
 class SurveyAction(StrEnum):
@@ -278,13 +282,13 @@ class SurveyAction(StrEnum):
 class SurveyCb(CallbackData, prefix="sv"):
     """The curator's survey."""
 
-    survey_id: BoundedId
+    survey_id: Id
     action: SurveyAction
-    v: BoundedId = 0
+    v: Ref = 0
 
 
 class SurveyTakeCb(CallbackData, prefix="st"):
     """A participant opens the survey (or, answered, changes the answers)."""
 
-    survey_id: BoundedId
+    survey_id: Id
     change: bool = False

@@ -7,7 +7,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
-from bot.ui import texts
+from bot.core.zones import SCHOOL_TIMEZONES, timezone_label
 from bot.ui.callbacks import (
     BankCb,
     BankView,
@@ -191,8 +191,8 @@ def back_to_school(school_id: int) -> Keyboard:
 
 def timezones() -> InlineKeyboardMarkup:
     kb = Keyboard()
-    for index, (_, label) in enumerate(texts.SCHOOL_TIMEZONES):
-        kb.button(text=label, callback_data=TimezoneCb(index=index))
+    for index, zone in enumerate(SCHOOL_TIMEZONES):
+        kb.button(text=timezone_label(zone), callback_data=TimezoneCb(index=index))
     kb.button(text=tr("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
     kb.adjust(2)
     return kb.as_markup()

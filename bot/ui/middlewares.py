@@ -1,14 +1,16 @@
-"""Per-update middlewares: who is acting, flood control, and the permission gate."""
+"""Per-update middlewares: an update handled once, who is acting, flood control, and the
+permission gate."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.flags import get_flag
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
 from bot.core.clock import Clock
 from bot.core.config import ThrottleSettings
@@ -17,10 +19,51 @@ from bot.core.permissions import Action, Actor, can
 from bot.ui import keyboards
 from storage.models import Role, RoleGrant
 from storage.people import PeopleRepo
+from storage.updates import HandledUpdatesRepo
 
 log = logging.getLogger(__name__)
 
+# Telegram gives up redelivering an update long before a day has passed.
+HANDLED_UPDATES_KEPT = timedelta(hours=24)
+
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class OnceMiddleware(BaseMiddleware):
+    """Skips an update whose id was handled before (a webhook retry, a poll repeated after a
+    restart). Both polling and webhook mode pass through the dispatcher's update observer.
+
+    The id is marked once the update has been handled, so an update cut short by a crash (no
+    mark) is handled again when Telegram delivers it again: nothing acknowledged is lost, and
+    the services are idempotent for a step that was half done. A retry arriving while the
+    first delivery is still being handled in this process waits for nothing: it is skipped."""
+
+    def __init__(self, handled: HandledUpdatesRepo, clock: Clock) -> None:
+        self._handled = handled
+        self._clock = clock
+        self._in_flight: set[tuple[int, int]] = set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        bot: Bot | None = data.get("bot")
+        if not isinstance(event, Update) or bot is None:
+            return await handler(event, data)
+        key = (bot.id, event.update_id)
+        if key in self._in_flight or await self._handled.was_handled(*key):
+            log.info("duplicate update skipped update_id=%s", event.update_id)
+            return None
+        self._in_flight.add(key)
+        try:
+            result = await handler(event, data)
+            await self._handled.mark_handled(*key, self._clock.now())
+            return result
+        finally:
+            self._in_flight.discard(key)
+
+    async def forget_old(self) -> None:
+        """Run periodically: the marks older than HANDLED_UPDATES_KEPT are dropped."""
+        forgotten = await self._handled.prune(self._clock.now() - HANDLED_UPDATES_KEPT)
+        if forgotten:
+            log.info("handled updates pruned count=%s", forgotten)
 
 
 class ActorMiddleware(BaseMiddleware):

@@ -7,21 +7,6 @@ from html import escape
 from bot.core.i18n import tr
 from storage.models import Role
 
-# Russia's time zones, offered as buttons when a school is created.
-SCHOOL_TIMEZONES: list[tuple[str, str]] = [
-    ("Europe/Kaliningrad", "Калининград (МСК−1)"),
-    ("Europe/Moscow", "Москва (МСК)"),
-    ("Europe/Samara", "Самара (МСК+1)"),
-    ("Asia/Yekaterinburg", "Екатеринбург (МСК+2)"),
-    ("Asia/Omsk", "Омск (МСК+3)"),
-    ("Asia/Krasnoyarsk", "Красноярск (МСК+4)"),
-    ("Asia/Irkutsk", "Иркутск (МСК+5)"),
-    ("Asia/Yakutsk", "Якутск (МСК+6)"),
-    ("Asia/Vladivostok", "Владивосток (МСК+7)"),
-    ("Asia/Magadan", "Магадан (МСК+8)"),
-    ("Asia/Kamchatka", "Камчатка (МСК+9)"),
-]
-
 # --- forms (questionnaires, consents, surveys) ---
 FORM_HINTS = {
     "text": "Напишите ответ сообщением.",
@@ -87,14 +72,3 @@ def withdrawal_notice(role: Role) -> str:
         f"Участник ({tr.plain('role-name', role=role)}) вашей школы отозвал согласие на обработку "
         "персональных данных. Его анкета удалена и в банке больше не показывается."
     )
-
-
-# --- meeting times ---
-
-
-def when_bad_time(typed: str) -> str:
-    return f"Такого времени нет: {escape(typed)}. Часы от 0 до 23, минуты от 00 до 59."
-
-
-def when_no_such_date(typed: str) -> str:
-    return f"Такой даты нет: {escape(typed)}. Проверьте день и месяц."
