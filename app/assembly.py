@@ -62,6 +62,7 @@ from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
+from storage.personal_data import PersonalDataRepo
 from storage.programs import ProgramsRepo
 from storage.school_years import SchoolYearsRepo
 
@@ -134,7 +135,9 @@ def build_dispatcher(
     pair_service = PairService(
         pairs, pair_requests, PreferencesRepo(db), banks, people, outbox, clock
     )
-    privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
+    privacy = PrivacyService(
+        people, consents, sessions, PersonalDataRepo(db), organizations, outbox, catalog, clock
+    )
     health = Health(clock.now())
     organization_service = OrganizationService(organizations, clock)
     services = Services(
