@@ -183,7 +183,6 @@ def build_dispatcher(
         banks=banks,
         pair_service=pair_service,
         pairs=pairs,
-        privacy=privacy,
     )
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)
