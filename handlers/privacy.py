@@ -120,7 +120,10 @@ async def revoke(
         await commands.publish_for(bot, Actor(actor.telegram_id, actor.person, remaining))
         done.append(tr("revoke-done"))
     if withdrawn.children:
-        done.append(tr("revoke-done-parent", children=withdrawn.children))
+        for child in withdrawn.children:
+            # A child left without a role sees the commands of someone outside the program.
+            await commands.publish_for(bot, Actor(child, None, ()))
+        done.append(tr("revoke-done-parent", children=len(withdrawn.children)))
     await show(callback, "\n\n".join(done), _keyboard(False))
 
 

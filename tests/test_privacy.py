@@ -9,8 +9,10 @@ from typing import Any
 from aiogram import Bot
 
 from bot.core.i18n import tr
+from bot.core.permissions import Actor
 from bot.participation.service import ParticipationService
-from storage.db import Database
+from bot.ui.commands import commands_for
+from storage.db import Database, to_db_time
 from storage.models import Pair, PairStatus, Role
 from tests import seed
 from tests.fake_telegram import FakeTelegram
@@ -92,6 +94,8 @@ async def test_parent_withdraws_the_consent_given_for_a_child(
     await drain(bot, db, clock)
     assert tr("parent-withdrawn-student") in tg.texts(MENTEE)
     assert tr("withdrawal-notice-parent") in tg.texts(CURATOR)
+    stranger = [c.command for c in commands_for(Actor(MENTEE, None, ()))]
+    assert [c["command"] for c in tg.fake.commands[f"chat:{MENTEE}"]] == stranger
     # Nothing left to withdraw: the second attempt says so instead of confirming again.
     again = await tg.send(PARENT, "/revoke")
     assert again["text"] == tr("revoke-nothing")
@@ -135,6 +139,18 @@ async def test_withdrawal_leaves_none_of_the_persons_free_text(
     for person in (mentor, mentee):
         await service.respond(pair, person, True, None)
     await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
+    # A draft line quoting their questionnaire, and a preference they gave.
+    now = to_db_time(clock.now())
+    await db.execute(
+        "INSERT INTO pair_drafts (organization_id, mentee_id, mentor_id, score, reasons, status,"
+        " created_at) VALUES (?, ?, ?, 1.0, '[\"затруднение: дисциплина\"]', 'accepted', ?)",
+        (school, mentee, mentor, now),
+    )
+    await db.execute(
+        "INSERT INTO preferences (organization_id, chooser_id, chosen_id, side, chosen_at)"
+        " VALUES (?, ?, ?, 'mentee', ?)",
+        (school, mentee, mentor, now),
+    )
     await propose(tg)  # the place the mentor typed: «каб. 204»
     await deliver(bot, db, clock)
     await tg.press(MENTEE, tr("btn-meeting-confirm"))
@@ -159,8 +175,9 @@ async def test_withdrawal_leaves_none_of_the_persons_free_text(
     meeting = await db.fetch_one("SELECT place, topic, status, starts_at FROM meetings")
     assert meeting is not None
     assert (meeting["place"], meeting["topic"], meeting["status"]) == ("", "", "confirmed")
-    drafts = await db.fetch_all("SELECT reasons FROM pair_drafts WHERE reasons <> '[]'")
-    assert drafts == []
+    draft = await db.fetch_one("SELECT reasons FROM pair_drafts")
+    assert draft is not None and draft["reasons"] == "[]"
+    assert await db.fetch_one("SELECT 1 FROM preferences") is None
 
 
 async def test_mentors_withdrawal_erases_the_program_and_feedback_texts(

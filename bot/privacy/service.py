@@ -57,10 +57,10 @@ class Overview:
 @dataclass(frozen=True)
 class Withdrawn:
     """What a withdrawal took away: the person's own consent and participation, and the
-    consents they had given as a parent (how many children)."""
+    consents they had given as a parent (the Telegram ids of the children)."""
 
     own: bool
-    children: int
+    children: tuple[int, ...]
 
     @property
     def nothing(self) -> bool:
@@ -190,7 +190,7 @@ class PrivacyService:
         who left, and a child that their parent withdrew."""
         before = await self._consents.revocable(person.id, person.telegram_id)
         if not before.own and not before.children:
-            return Withdrawn(own=False, children=0)
+            return Withdrawn(own=False, children=())
         now = self._clock.now()
         withdrawal = await self._consents.withdraw(person.id, person.telegram_id, now)
         await self._tell_curators(withdrawal.own, now)
@@ -205,7 +205,7 @@ class PrivacyService:
                 now + NOTICE_LIFETIME,
                 now,
             )
-        return Withdrawn(own=before.own, children=len(withdrawal.children))
+        return Withdrawn(before.own, tuple(c.telegram_id for c in withdrawal.children))
 
     async def _tell_curators(self, erased: Erased, now: datetime, by_parent: bool = False) -> None:
         for school_id, role in erased.ended:
