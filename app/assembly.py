@@ -71,6 +71,7 @@ from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
+from storage.personal_data import PersonalDataRepo
 from storage.programs import ProgramsRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
@@ -148,7 +149,9 @@ def build_dispatcher(
     pair_service = PairService(
         pairs, pair_requests, PreferencesRepo(db), OrdersRepo(db), banks, people, outbox, clock
     )
-    privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
+    privacy = PrivacyService(
+        people, consents, sessions, PersonalDataRepo(db), organizations, outbox, catalog, clock
+    )
     health = Health(clock.now())
     surveys = SurveyService(
         SurveysRepo(db),
@@ -202,7 +205,6 @@ def build_dispatcher(
         banks=banks,
         pair_service=pair_service,
         pairs=pairs,
-        privacy=privacy,
     )
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)
     dp["once"] = once  # the scheduler prunes its marks

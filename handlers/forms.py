@@ -71,6 +71,11 @@ async def present_next(
         await present(chat, following.state, fsm, organizations, following.notice)
         return
     await fsm.clear()
+    if not actor.is_registered and following.notice:
+        # Someone without a role (a parent after their consent) gets the notice alone: the
+        # stranger's hint to open an invitation link is not what follows for them.
+        await chat.answer(following.notice)
+        return
     text, markup = await menus.main_menu(actor, organizations)
     notice = f"{following.notice}\n\n" if following.notice else ""
     await chat.answer(f"{notice}{text}", reply_markup=markup)

@@ -1,14 +1,40 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Row, from_db_time, to_db_time
+from storage.db import Connection, Database, Row, from_db_time, to_db_time
 from storage.models import Consent, ConsentKind, OutboxStatus, Role
 
 _COLUMNS = (
     "id, person_id, organization_id, kind, text_version, text_hash, decision, decided_at,"
     " message_id, parent_telegram_id, parent_name, withdrawn_at"
 )
+
+# A participation: the school (None for none) and the role held there.
+Participation = tuple[int | None, Role]
+
+
+@dataclass(frozen=True)
+class Revocable:
+    """What a person may withdraw: their own consent or participation, and the consents they
+    gave as a parent (how many children)."""
+
+    own: bool
+    children: int
+
+
+@dataclass(frozen=True)
+class Erased:
+    person_id: int
+    telegram_id: int
+    ended: tuple[Participation, ...]
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    own: Erased
+    children: tuple[Erased, ...]
 
 
 class ConsentsRepo:
@@ -74,89 +100,155 @@ class ConsentsRepo:
         )
         return [_consent(row) for row in rows]
 
-    async def withdraw_and_erase(
-        self, person_id: int, telegram_id: int, now: datetime
-    ) -> list[tuple[int | None, Role]]:
-        """Withdraw every consent of the person and erase their personal data, all at once.
+    async def given_as_parent(self, parent_telegram_id: int) -> list[Consent]:
+        """The consents a parent gave (or refused) for their children: their own evidence."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM consents WHERE kind = ? AND parent_telegram_id = ?"
+            " ORDER BY id",
+            (ConsentKind.PARENT.value, parent_telegram_id),
+        )
+        return [_consent(row) for row in rows]
 
-        Kept: consent rows (ids, versions, hashes and times: the evidence, no answers), the
-        person's Telegram id, and one anonymous `withdrawals` row per participation for the
-        school's statistics. Returns the (school, role) participations that ended.
-        """
+    async def revocable(self, person_id: int, telegram_id: int) -> Revocable:
+        """What a withdrawal by this person would take away, so that nothing false is shown."""
+        own = await self._db.fetch_one(
+            "SELECT 1 FROM consents WHERE person_id = ? AND withdrawn_at IS NULL"
+            " AND decision = 'agree' UNION SELECT 1 FROM role_grants WHERE person_id = ?"
+            " AND role IN (?, ?)",
+            (person_id, person_id, Role.MENTOR.value, Role.MENTEE.value),
+        )
+        children = await self._db.fetch_all(_CHILDREN, (ConsentKind.PARENT.value, telegram_id))
+        return Revocable(own=own is not None, children=len(children))
+
+    async def withdraw(self, person_id: int, telegram_id: int, now: datetime) -> Withdrawal:
+        """The person's withdrawal, in one transaction: their own consents and data, and, for
+        a parent, the consent given for each child, which ends the child's participation
+        and erases the child's data as the child's own withdrawal would."""
         stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            held = await conn.fetch_all(
-                "SELECT organization_id, role FROM role_grants WHERE person_id = ?"
-                " AND role IN (?, ?)",
-                (person_id, Role.MENTOR.value, Role.MENTEE.value),
-            )
-            ended = [(row["organization_id"], Role(row["role"])) for row in held]
-            for organization_id, role in ended:
-                await conn.execute(
-                    "INSERT INTO withdrawals (organization_id, role, withdrawn_at)"
-                    " VALUES (?, ?, ?)",
-                    (organization_id, role.value, stamp),
-                )
-            # What hangs off the person's form sessions goes first: their meeting feedback and,
-            # for a mentor, the programs they wrote.
-            for table in ("form_answers", "meeting_feedback", "programs"):
-                await conn.execute(
-                    f"DELETE FROM {table} WHERE session_id IN"
-                    " (SELECT id FROM form_sessions WHERE person_id = ?)",
-                    (person_id,),
-                )
-            # Named survey answers and the survey invitations (anonymous answers have no person).
-            for table in ("survey_responses", "survey_recipients"):
-                await conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
-            await conn.execute("DELETE FROM form_sessions WHERE person_id = ?", (person_id,))
-            await conn.execute(
-                "UPDATE pair_requests SET reason = '' WHERE person_id = ?", (person_id,)
-            )
-            await conn.execute(
-                "DELETE FROM role_grants WHERE person_id = ? AND role IN (?, ?)",
-                (person_id, Role.MENTOR.value, Role.MENTEE.value),
-            )
-            await conn.execute(
-                "UPDATE consents SET withdrawn_at = ?, parent_name = NULL"
-                " WHERE person_id = ? AND withdrawn_at IS NULL",
-                (stamp, person_id),
-            )
-            # Invitations and draft lines with the person lapse, active pairs end; the pair
-            # rows stay, as ids only, for the school's statistics.
+            children = []
+            for row in await conn.fetch_all(_CHILDREN, (ConsentKind.PARENT.value, telegram_id)):
+                ended = await _erase(conn, row["person_id"], row["telegram_id"], stamp)
+                children.append(Erased(row["person_id"], row["telegram_id"], tuple(ended)))
+            own = await _erase(conn, person_id, telegram_id, stamp)
+        return Withdrawal(Erased(person_id, telegram_id, tuple(own)), tuple(children))
 
-            await conn.execute(
-                "UPDATE pairs SET status = 'withdrawn', ended_at = ? WHERE status = 'invited'"
-                " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
-                (stamp, person_id),
-            )
-            await conn.execute(
-                "UPDATE pairs SET status = 'ended', ended_at = ?,"
-                " end_reason = 'consent_withdrawn' WHERE status = 'active'"
-                " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
-                (stamp, person_id),
-            )
-            await conn.execute(
-                "UPDATE pair_drafts SET status = 'discarded' WHERE status = 'open'"
-                " AND (mentee_id = ? OR mentor_id = ?)",
-                (person_id, person_id),
-            )
-            await conn.execute(
-                "UPDATE invites SET revoked_at = ? WHERE subject_person_id = ?"
-                " AND revoked_at IS NULL",
-                (stamp, person_id),
-            )
-            await conn.execute(
-                "UPDATE outbox SET status = 'withdrawn', finished_at = ?"
-                " WHERE chat_id = ? AND status = 'pending'",
-                (stamp, telegram_id),
-            )
-            # Texts already sent to them may quote their answers. A row in flight keeps its
-            # text until sent; the daily erasure job blanks it then.
-            await conn.execute(
-                "UPDATE outbox SET payload = '{}' WHERE chat_id = ? AND status NOT IN (?, ?)",
-                (telegram_id, OutboxStatus.CLAIMED.value, OutboxStatus.SENDING.value),
-            )
-        return ended
+    async def withdraw_and_erase(
+        self, person_id: int, telegram_id: int, now: datetime
+    ) -> list[Participation]:
+        """Erase again for a person who withdrew (the daily job): their own data only, never
+        the consents they gave as a parent."""
+        async with self._db.transaction() as conn:
+            return await _erase(conn, person_id, telegram_id, to_db_time(now))
+
+
+# The children whose parent consent, given by this Telegram user, is in force.
+_CHILDREN = (
+    "SELECT DISTINCT c.person_id, p.telegram_id FROM consents c JOIN people p"
+    " ON p.id = c.person_id WHERE c.kind = ? AND c.parent_telegram_id = ?"
+    " AND c.withdrawn_at IS NULL AND c.decision = 'agree'"
+)
+
+
+async def _erase(
+    conn: Connection, person_id: int, telegram_id: int, stamp: str
+) -> list[Participation]:
+    """Withdraw every consent of the person and erase their personal data.
+
+    Kept: consent rows (ids, versions, hashes and times: the evidence, no names), the person's
+    Telegram id, one anonymous `withdrawals` row per participation for the school's statistics,
+    and of their pairs and meetings only what the other participants need: that they existed,
+    their dates and statuses. Every free text the person wrote goes. Returns the (school, role)
+    participations that ended.
+    """
+    held = await conn.fetch_all(
+        "SELECT organization_id, role FROM role_grants WHERE person_id = ? AND role IN (?, ?)",
+        (person_id, Role.MENTOR.value, Role.MENTEE.value),
+    )
+    ended = [(row["organization_id"], Role(row["role"])) for row in held]
+    for organization_id, role in ended:
+        await conn.execute(
+            "INSERT INTO withdrawals (organization_id, role, withdrawn_at) VALUES (?, ?, ?)",
+            (organization_id, role.value, stamp),
+        )
+    # What hangs off the person's form sessions goes first: their meeting feedback and, for a
+    # mentor, the programs they wrote.
+    for table in ("form_answers", "meeting_feedback", "programs"):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE session_id IN"
+            " (SELECT id FROM form_sessions WHERE person_id = ?)",
+            (person_id,),
+        )
+    # Named survey answers and the survey invitations (anonymous answers have no person).
+    for table in ("survey_responses", "survey_recipients"):
+        await conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
+    await conn.execute("DELETE FROM form_sessions WHERE person_id = ?", (person_id,))
+    # Free texts outside the forms: the reasons they gave for a refusal or a request (and the
+    # curator's answer to it), the reasons a draft quoted from their questionnaire, whom they
+    # preferred. A meeting's place and topic tell where the person was and what about; a
+    # reschedule changes who proposed it, so the texts of every meeting of their pairs go.
+    await conn.execute(
+        "UPDATE pair_participants SET reason = NULL WHERE person_id = ?", (person_id,)
+    )
+    await conn.execute(
+        "UPDATE pair_requests SET reason = '', curator_comment = NULL WHERE person_id = ?",
+        (person_id,),
+    )
+    await conn.execute(
+        "UPDATE meetings SET place = '', topic = '' WHERE pair_id IN"
+        " (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
+        (person_id,),
+    )
+    await conn.execute(
+        "UPDATE pair_drafts SET reasons = '[]' WHERE mentee_id = ? OR mentor_id = ?",
+        (person_id, person_id),
+    )
+    await conn.execute(
+        "DELETE FROM preferences WHERE chooser_id = ? OR chosen_id = ?", (person_id, person_id)
+    )
+    await conn.execute(
+        "DELETE FROM role_grants WHERE person_id = ? AND role IN (?, ?)",
+        (person_id, Role.MENTOR.value, Role.MENTEE.value),
+    )
+    await conn.execute(
+        "UPDATE consents SET withdrawn_at = ?, parent_name = NULL"
+        " WHERE person_id = ? AND withdrawn_at IS NULL",
+        (stamp, person_id),
+    )
+    # Invitations and draft lines with the person lapse, active pairs end; the pair rows stay,
+    # as ids only, for the school's statistics.
+    await conn.execute(
+        "UPDATE pairs SET status = 'withdrawn', ended_at = ? WHERE status = 'invited'"
+        " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
+        (stamp, person_id),
+    )
+    await conn.execute(
+        "UPDATE pairs SET status = 'ended', ended_at = ?,"
+        " end_reason = 'consent_withdrawn' WHERE status = 'active'"
+        " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
+        (stamp, person_id),
+    )
+    await conn.execute(
+        "UPDATE pair_drafts SET status = 'discarded' WHERE status = 'open'"
+        " AND (mentee_id = ? OR mentor_id = ?)",
+        (person_id, person_id),
+    )
+    await conn.execute(
+        "UPDATE invites SET revoked_at = ? WHERE subject_person_id = ? AND revoked_at IS NULL",
+        (stamp, person_id),
+    )
+    await conn.execute(
+        "UPDATE outbox SET status = 'withdrawn', finished_at = ?"
+        " WHERE chat_id = ? AND status = 'pending'",
+        (stamp, telegram_id),
+    )
+    # Texts already sent to them may quote their answers. A row in flight keeps its text
+    # until sent; the daily erasure job blanks it then.
+    await conn.execute(
+        "UPDATE outbox SET payload = '{}' WHERE chat_id = ? AND status NOT IN (?, ?)",
+        (telegram_id, OutboxStatus.CLAIMED.value, OutboxStatus.SENDING.value),
+    )
+    return ended
 
 
 def _consent(row: Row) -> Consent:

@@ -20,7 +20,6 @@ from bot.forms.engine import FormEngine, FormState
 from bot.forms.model import FormPurpose
 from bot.organizations.invites import InviteProblem, InviteService, IssuedInvite, grant_for
 from bot.privacy.consent import AGREE, CONSENT_FORM_ID, DECISION, PARENT_FORM_ID, ConsentService
-from bot.ui import texts
 from storage.models import Invite, InviteKind, Organization, Role, RoleGrant
 from storage.notices import GroupNoticesRepo
 from storage.organizations import OrganizationsRepo
@@ -233,7 +232,7 @@ class ParticipationService:
             await self._consent.has_parent_consent(session.person_id, school.id)
         ):
             link = await self.parent_link(session.person_id, school.id, bot)
-            notice += "\n\n" + texts.parent_link_for_student(link)
+            notice += "\n\n" + tr("parent-link-for-student", link=link)
         return Next(notice)
 
     async def parent_link(self, student_id: int, school_id: int, bot: Bot) -> str:

@@ -1,6 +1,6 @@
 """The daily erasure job: the data of a person who withdrew consent is gone within 30 days.
 
-Withdrawal erases the person's answers at once (`ConsentsRepo.withdraw_and_erase`). This job
+Withdrawal erases the person's answers at once (`ConsentsRepo.withdraw`). This job
 takes care of the rest and records each run:
 - it erases again for everyone withdrawn, catching anything written after the withdrawal;
 - it blanks the texts of delivered messages, which may quote a person's name or answers;

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.core.i18n import tr
-from storage.models import Role
-
 # --- forms (questionnaires, consents, surveys) ---
 FORM_HINTS = {
     "text": "Напишите ответ сообщением.",
@@ -38,37 +35,3 @@ def form_no_such_date(typed: str) -> str:
 
 def form_header(title: str, number: int, total: int) -> str:
     return f"<i>{escape(title)} · вопрос {number} из {total}</i>"
-
-
-# --- consent ---
-
-# --- parents of students ---
-
-
-def parent_link_for_student(link: str) -> str:
-    return (
-        "Вы участвуете как ученик, поэтому нужно согласие родителя (законного представителя). "
-        "Перешлите родителю эту ссылку — он откроет её в Telegram и подтвердит согласие:\n"
-        f"{escape(link)}"
-    )
-
-
-# --- privacy (152-FZ rights) ---
-
-
-def consent_line(kind: str, version: int, when: str, agreed: bool) -> str:
-    what = "согласие на обработку ПДн" if kind == "personal_data" else "согласие родителя"
-    decision = "дано" if agreed else "отказ"
-    return f"• {what}, редакция {version}: {decision} {when}"
-
-
-def form_line(title: str, submitted: bool, answered: int) -> str:
-    status = "отправлена" if submitted else "заполняется"
-    return f"• {escape(title)}: {status}, ответов: {answered}"
-
-
-def withdrawal_notice(role: Role) -> str:
-    return (
-        f"Участник ({tr.plain('role-name', role=role)}) вашей школы отозвал согласие на обработку "
-        "персональных данных. Его анкета удалена и в банке больше не показывается."
-    )
