@@ -12,7 +12,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
-from aiogram.fsm.storage.base import BaseStorage
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -33,6 +32,8 @@ from bot.core.permissions import Actor
 from bot.core.scheduler import build_scheduler
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine
+from bot.forms.flow import FormFlow, state_only
+from bot.forms.model import FormPurpose
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
@@ -47,7 +48,6 @@ from bot.programs.service import ProgramService
 from bot.services import Services
 from bot.ui import commands
 from bot.ui.middlewares import ActorMiddleware, PermissionMiddleware, ThrottleMiddleware
-from handlers.forms import FormServices
 from storage.backup import backup
 from storage.consents import ConsentsRepo
 from storage.db import Database
@@ -96,7 +96,7 @@ def build_dispatcher(
     db: Database,
     clock: Clock,
     *,
-    storage: BaseStorage | None = None,
+    storage: SQLStorage | None = None,
     catalog: FormCatalog = DEFAULT_CATALOG,
 ) -> Dispatcher:
     people = PeopleRepo(db)
@@ -137,12 +137,27 @@ def build_dispatcher(
     privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
     health = Health(clock.now())
     organization_service = OrganizationService(organizations, clock)
+    fsm = storage or SQLStorage(db)
+    form_flow = FormFlow(
+        engine,
+        organization_service,
+        fsm,
+        participation.consent_gate,
+        {
+            FormPurpose.CONSENT: participation.finish,
+            FormPurpose.QUESTIONNAIRE: participation.finish,
+            FormPurpose.PROGRAM: state_only(program_service.submitted),
+            FormPurpose.SURVEY: state_only(meetings_service.feedback_submitted),
+        },
+        clock,
+    )
     services = Services(
         settings=settings,
         clock=clock,
         health=health,
         organizations=organization_service,
         forms=engine,
+        form_flow=form_flow,
         participation=participation,
         banks=banks,
         invites=invites,
@@ -156,7 +171,7 @@ def build_dispatcher(
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.
     dp = Dispatcher(
-        storage=storage or SQLStorage(db),
+        storage=fsm,
         services=services,
         settings=settings,
         clock=clock,
@@ -170,9 +185,7 @@ def build_dispatcher(
         organizations=organization_service,
         group_notices=GroupNoticesRepo(db),
         invites=invites,
-        engine=engine,
         participation=participation,
-        forms=FormServices(engine, participation, program_service, meetings_service),
         meetings=meetings,
         meetings_service=meetings_service,
         programs=program_service,

@@ -89,7 +89,11 @@ async def feed_counted(dp: Dispatcher, bot: Bot, db: Database, update: dict[str,
 
 # What a teacher sends after joining and consenting, each a kind of update measured.
 _KINDS: tuple[tuple[str, str, Callable[[FakeTelegram, int], dict[str, Any]]], ...] = (
-    ("typed_answer", "a typed answer (the name)", lambda f, u: f.message_update(u, "Иванова А. С.")),
+    (
+        "typed_answer",
+        "a typed answer (the name)",
+        lambda f, u: f.message_update(u, "Иванова А. С."),
+    ),
     ("typed_answer_2", "a second typed answer", lambda f, u: f.message_update(u, "учитель")),
     (
         "button_answer",
@@ -97,6 +101,11 @@ _KINDS: tuple[tuple[str, str, Callable[[FakeTelegram, int], dict[str, Any]]], ..
         lambda f, u: _press(f, u, "Молодой специалист (стаж до 3 лет)"),
     ),
     ("toggle", "a multiple-choice tick", lambda f, u: _press(f, u, "▫️ Математика")),
+    (
+        "multi_done",
+        "«Готово» after ticks (the draft cleared with the answer)",
+        lambda f, u: _press(f, u, "Готово ✔"),
+    ),
     ("menu", "/menu in the middle of the questionnaire", lambda f, u: f.message_update(u, "/menu")),
 )
 

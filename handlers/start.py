@@ -13,6 +13,7 @@ from bot.forms.engine import FormEngine
 from bot.organizations.invites import InviteProblem, InviteService, grant_for
 from bot.organizations.service import OrganizationService
 from bot.privacy.consent import PARENT_FORM_ID
+from bot.services import Services
 from bot.ui import commands, keyboards, menus, texts
 from bot.ui.states import JoinStates
 from handlers.forms import present
@@ -37,7 +38,7 @@ async def start_with_invite(
     bot: Bot,
     invites: InviteService,
     organizations: OrganizationService,
-    engine: FormEngine,
+    services: Services,
     people: PeopleRepo,
 ) -> None:
     checked = await invites.check(command.args or "")
@@ -46,7 +47,7 @@ async def start_with_invite(
         return
     if checked.kind is InviteKind.PARENT:
         await _parent_consent(
-            message, checked, actor, state, invites, engine, people, organizations
+            message, checked, actor, state, invites, services.forms, people, organizations
         )
         return
     if checked.kind is InviteKind.TEACHER:

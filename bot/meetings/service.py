@@ -21,7 +21,7 @@ from bot.core.quiet import delivery_time
 from bot.core.when import shown
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
-from bot.participation.service import Next
+from bot.forms.flow import Next
 from bot.programs.service import ProgramService
 from bot.ui import texts
 from bot.ui.callbacks import MeetingAction, MeetingCb

@@ -3,7 +3,6 @@ their role; for a student, a parent's consent too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot
@@ -14,6 +13,7 @@ from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.forms.engine import FormEngine, FormState
+from bot.forms.flow import Next
 from bot.forms.model import FormPurpose
 from bot.organizations.invites import InviteService
 from bot.privacy.consent import AGREE, CONSENT_FORM_ID, DECISION, PARENT_FORM_ID, ConsentService
@@ -28,15 +28,6 @@ QUESTIONNAIRE_OF: dict[Role, str] = {
     Role.MENTOR: "mentor_questionnaire",
 }
 NOTICE_LIFETIME = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Next:
-    """What to show after a step: a notice, then possibly a form to go on with."""
-
-    notice: str
-    state: FormState | None = None
-    resumed: bool = False
 
 
 class ParticipationService:
@@ -79,7 +70,8 @@ class ParticipationService:
             or state.session.organization_id is None
         ):
             return None
-        if await self._consent.has_valid(state.session.person_id, state.session.organization_id):
+        # The consent on file was read with the session: no query on every answer.
+        if state.consent_version == self._engine.catalog.current(CONSENT_FORM_ID).version:
             return None
         consent, _ = await self._engine.resume_or_start(
             state.session.person_id, state.session.organization_id, CONSENT_FORM_ID
