@@ -84,7 +84,7 @@ async def test_every_answer_is_stored_at_once_and_survives_restart(
 async def test_bad_answers_are_reasked_with_a_hint(tg: Harness, db: Database) -> None:
     await begin_mentee(tg)
     long = await tg.send(TEACHER, "я" * 5000)
-    assert "Ответ слишком длинный: 5000 символов, можно до 150" in long["text"]
+    assert "Ответ слишком длинный: 5000 символов, можно до 150 символов" in long["text"]
     sticker = await tg.send(TEACHER, None, extra=STICKER)
     assert tr("form-text-expected") in sticker["text"]
     assert await answers_of(db, TEACHER, "mentee_questionnaire") == {}

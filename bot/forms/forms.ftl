@@ -30,3 +30,29 @@ form-summary-hint = Проверьте ответы. Нажмите номер, 
 form-at-summary = Все вопросы пройдены — проверьте ответы и нажмите «Отправить».
 form-submitted = Анкета отправлена куратору. Спасибо!
 form-other-added = Добавил ваш вариант. Отметьте остальные и нажмите «Готово».
+# How to answer, under each question; $kind is the question's kind ("_other": with a free option).
+form-hint = { $kind ->
+    [number] Введите число от {$low} до {$high}.
+    [date] Введите дату ДД.ММ.ГГГГ.
+    [single] Выберите вариант.
+    [single_other] Выберите вариант или напишите свой сообщением.
+    [multi] Отметьте подходящие варианты и нажмите «Готово».
+    [multi_other] Отметьте варианты и нажмите «Готово»; свой вариант напишите сообщением.
+    [scale] Оцените от 1 до 10.
+    [yes_no] Ответьте кнопкой.
+   *[text] Напишите ответ сообщением.
+ }
+form-header = <i>{$title} · вопрос {$number} из {$total}</i>
+form-current-answer = Сейчас: {$answer}
+form-selected = Выбрано: {$answer}
+form-answer-mark = ✓ Ваш ответ: {$answer}
+form-too-long = Ответ слишком длинный: { $length ->
+    [one] {$length} символ
+    [few] {$length} символа
+   *[other] {$length} символов
+ }, можно до { $limit ->
+    [one] {$limit} символа
+   *[other] {$limit} символов
+ }. Сократите, пожалуйста.
+form-number = Введите число цифрами от {$low} до {$high}, например {$example}.
+form-no-such-date = Такой даты нет: {$typed}. Проверьте день и месяц (ДД.ММ.ГГГГ).
