@@ -81,12 +81,6 @@ class FormSessionsRepo:
             submitted_at=None,
         )
 
-    async def get(self, session_id: int) -> FormSession | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM form_sessions WHERE id = ?", (session_id,)
-        )
-        return _session(row) if row else None
-
     async def load(self, session_id: int) -> LoadedSession | None:
         rows = await self._db.fetch_all(_LOAD, (ConsentKind.PERSONAL_DATA.value, session_id))
         if not rows:
