@@ -13,7 +13,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
-from aiogram.fsm.storage.base import BaseStorage
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -34,7 +33,9 @@ from bot.core.permissions import Actor
 from bot.core.replies import ReplyGuard
 from bot.core.scheduler import build_scheduler
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
-from bot.forms.engine import FormEngine
+from bot.forms.engine import FormEngine, FormState
+from bot.forms.flow import FormFlow, Next, state_only
+from bot.forms.model import FormPurpose
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
@@ -56,7 +57,6 @@ from bot.ui.middlewares import (
     PermissionMiddleware,
     ThrottleMiddleware,
 )
-from handlers.forms import FormServices
 from storage.backup import backup
 from storage.consents import ConsentsRepo
 from storage.db import Database
@@ -108,7 +108,7 @@ def build_dispatcher(
     db: Database,
     clock: Clock,
     *,
-    storage: BaseStorage | None = None,
+    storage: SQLStorage | None = None,
     catalog: FormCatalog = DEFAULT_CATALOG,
 ) -> Dispatcher:
     catalog = with_templates(catalog)
@@ -163,12 +163,36 @@ def build_dispatcher(
         settings.quiet_hours,
         clock,
     )
+    fsm = storage or SQLStorage(db)
+
+    async def form_gate(state: FormState) -> Next | None:
+        return await participation.consent_gate(state) or await surveys.gate(state)
+
+    async def survey_submitted(state: FormState) -> Next:
+        if surveys.owns(state.form):
+            return await surveys.submitted(state)
+        return await meetings_service.feedback_submitted(state)
+
+    form_flow = FormFlow(
+        engine,
+        organization_service,
+        fsm,
+        form_gate,
+        {
+            FormPurpose.CONSENT: participation.finish,
+            FormPurpose.QUESTIONNAIRE: participation.finish,
+            FormPurpose.PROGRAM: state_only(program_service.submitted),
+            FormPurpose.SURVEY: state_only(survey_submitted),
+        },
+        clock,
+    )
     services = Services(
         settings=settings,
         clock=clock,
         health=health,
         organizations=organization_service,
         forms=engine,
+        form_flow=form_flow,
         participation=participation,
         banks=banks,
         invites=invites,
@@ -183,7 +207,7 @@ def build_dispatcher(
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.
     dp = Dispatcher(
-        storage=storage or SQLStorage(db),
+        storage=fsm,
         services=services,
         settings=settings,
         clock=clock,
@@ -197,9 +221,7 @@ def build_dispatcher(
         organizations=organization_service,
         group_notices=group_notices,
         invites=invites,
-        engine=engine,
         participation=participation,
-        forms=FormServices(engine, participation, program_service, meetings_service, surveys),
         meetings_service=meetings_service,
         programs=program_service,
         banks=banks,
@@ -261,8 +283,13 @@ async def run(settings: Settings) -> None:
 
         erasure: ErasureService = dp["erasure"]
         once: OnceMiddleware = dp["once"]
+
+        async def tick() -> None:
+            await once.flush()  # the marks of the updates handled since the last tick
+            await sender.tick()
+
         scheduler = build_scheduler(
-            sender.tick,
+            tick,
             settings.outbox.tick_seconds,
             hourly=[
                 remind_about_waiting_mentees,
@@ -288,6 +315,7 @@ async def run(settings: Settings) -> None:
 
         async def on_shutdown() -> None:
             scheduler.shutdown(wait=False)
+            await once.flush()
             log.info("bot stopped")
 
         dp.startup.register(on_startup)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
 from bot.forms.engine import FormEngine
+from bot.forms.flow import FormFlow
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
@@ -28,6 +29,7 @@ class Services:
     health: Health
     organizations: OrganizationService
     forms: FormEngine
+    form_flow: FormFlow
     participation: ParticipationService
     banks: BankService
     invites: InviteService

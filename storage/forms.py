@@ -1,15 +1,37 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from storage.db import Database, Row, from_db_time, to_db_time
-from storage.models import FormSession, FormStatus
+from storage.fsm import FsmWrite
+from storage.models import ConsentKind, FormSession, FormStatus
 
 _COLUMNS = (
     "id, person_id, organization_id, subject_person_id, form_id, form_version, status,"
     " current_question, started_at, submitted_at"
+)
+
+
+@dataclass(frozen=True)
+class LoadedSession:
+    session: FormSession
+    answers: dict[str, Any]
+    # The text version of the person's personal-data consent for the session's school, if
+    # their last decision there (not withdrawn) was to agree: answers are stored only under it.
+    consent_version: int | None
+
+
+# One statement per step: the session, its answers (one row each, or one row of NULLs) and
+# the consent on file. Columns of the session are prefixed, the answers' are not.
+_LOAD = (
+    "SELECT " + ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(",")) + ","
+    " a.question_id, a.value, (SELECT CASE WHEN c.decision = 'agree' THEN c.text_version END"
+    " FROM consents c WHERE c.person_id = s.person_id AND c.organization_id = s.organization_id"
+    " AND c.kind = ? AND c.withdrawn_at IS NULL ORDER BY c.id DESC LIMIT 1) AS consent_version"
+    " FROM form_sessions s LEFT JOIN form_answers a ON a.session_id = s.id WHERE s.id = ?"
 )
 
 
@@ -59,11 +81,16 @@ class FormSessionsRepo:
             submitted_at=None,
         )
 
-    async def get(self, session_id: int) -> FormSession | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM form_sessions WHERE id = ?", (session_id,)
-        )
-        return _session(row) if row else None
+    async def load(self, session_id: int) -> LoadedSession | None:
+        rows = await self._db.fetch_all(_LOAD, (ConsentKind.PERSONAL_DATA.value, session_id))
+        if not rows:
+            return None
+        answers = {
+            row["question_id"]: json.loads(row["value"])
+            for row in rows
+            if row["question_id"] is not None
+        }
+        return LoadedSession(_session(rows[0]), answers, rows[0]["consent_version"])
 
     async def latest(
         self, person_id: int, form_id: str, organization_id: int | None
@@ -119,9 +146,16 @@ class FormSessionsRepo:
         return found
 
     async def answer(
-        self, session_id: int, question_id: str, value: Any, next_question: str, now: datetime
+        self,
+        session_id: int,
+        question_id: str,
+        value: Any,
+        next_question: str,
+        now: datetime,
+        screen: FsmWrite | None = None,
     ) -> bool:
-        """Store one answer and move the session on, atomically.
+        """Store one answer, move the session on and (if it changes) the chat's FSM state to
+        the screen that follows, in one transaction.
 
         False (nothing written) unless the session is in progress at that very question: a
         double tap or a button from an old message cannot answer twice or out of turn.
@@ -141,6 +175,10 @@ class FormSessionsRepo:
                 " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
                 (session_id, question_id, json.dumps(value, ensure_ascii=False), stamp),
             )
+            if screen is not None:
+                await screen.run(conn)
+        if screen is not None:
+            screen.committed()
         return True
 
     async def move(self, session_id: int, expected: str, target: str, now: datetime) -> bool:

@@ -1,9 +1,19 @@
-"""A persistent aiogram FSM storage on the bot's database: dialogs survive restarts."""
+"""A persistent aiogram FSM storage on the bot's database: dialogs survive restarts.
+
+One row per key holds the state and the data (JSON). aiogram reads the state of every update
+before any handler runs; that read fetches the data too and the row is remembered, so the
+handler's `get_data` costs no second query and a write that would change nothing (the same
+question screen shown again) is skipped. Remembering is safe because the bot's process is the
+only writer of this table; every write here updates what is remembered, and a restart starts
+from the rows. Data is kept as its JSON text, so a reader always gets a fresh copy and what
+cannot be stored is refused at once.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,60 +26,129 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 
-from storage.db import Database, to_db_time
+from storage.db import Connection, Database, to_db_time
+
+_EMPTY = "{}"
+# Rows remembered at most (the keys of people active lately); older ones are read again.
+_REMEMBERED = 10_000
+_UPSERT = (
+    "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state, data = excluded.data,"
+    " updated_at = excluded.updated_at"
+)
+
+
+@dataclass(frozen=True)
+class FsmWrite:
+    """State and data to write inside a repository's transaction (a form answer and the
+    screen it leads to commit together). Made by `SQLStorage.staged`."""
+
+    storage: SQLStorage
+    key: str
+    state: str | None
+    data: str
+
+    async def run(self, conn: Connection) -> None:
+        # Not known until the transaction commits: a rollback must not leave it remembered.
+        self.storage._forget(self.key)
+        await conn.execute(_UPSERT, (self.key, self.state, self.data, _now()))
+
+    def committed(self) -> None:
+        self.storage._remember(self.key, self.state, self.data)
 
 
 class SQLStorage(BaseStorage):
     def __init__(self, db: Database, key_builder: KeyBuilder | None = None) -> None:
         self._db = db
         self._keys = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+        self._known: dict[str, tuple[str | None, str]] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        value = state.state if isinstance(state, State) else state
-        await self._db.execute(
-            "INSERT INTO fsm_states (storage_key, state, data, updated_at)"
-            " VALUES (?, ?, '{}', ?)"
-            " ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state,"
-            " updated_at = excluded.updated_at",
-            (self._keys.build(key), value, _now()),
-        )
+        built = self._keys.build(key)
+        value = _state(state)
+        known = self._known.get(built)
+        if known is not None and known[0] == value:
+            return
+        if known is None:
+            await self._db.execute(
+                "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state,"
+                " updated_at = excluded.updated_at",
+                (built, value, _EMPTY, _now()),
+            )
+            return
+        await self._write(built, value, known[1])
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self._db.fetch_one(
-            "SELECT state FROM fsm_states WHERE storage_key = ?", (self._keys.build(key),)
-        )
-        return row["state"] if row else None
+        return (await self._read(self._keys.build(key)))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._db.execute(*self._data_write(key, dict(data)))
+        built = self._keys.build(key)
+        text = _json(data)
+        known = self._known.get(built) or await self._read(built)
+        if known[1] != text:
+            await self._write(built, known[0], text)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self._db.fetch_one(
-            "SELECT data FROM fsm_states WHERE storage_key = ?", (self._keys.build(key),)
-        )
-        return dict(json.loads(row["data"])) if row else {}
+        built = self._keys.build(key)
+        known = self._known.get(built) or await self._read(built)
+        return dict(json.loads(known[1]))
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
         """Read-modify-write inside one transaction, so concurrent updates cannot interleave."""
+        built = self._keys.build(key)
         async with self._db.transaction() as conn:
             row = await conn.fetch_one(
-                "SELECT data FROM fsm_states WHERE storage_key = ?", (self._keys.build(key),)
+                "SELECT state, data FROM fsm_states WHERE storage_key = ?", (built,)
             )
+            state = row["state"] if row else None
             merged = dict(json.loads(row["data"])) if row else {}
             merged.update(data)
-            await conn.execute(*self._data_write(key, merged))
+            text = _json(merged)
+            self._forget(built)
+            await conn.execute(_UPSERT, (built, state, text, _now()))
+        self._remember(built, state, text)
         return merged
+
+    def staged(self, key: StorageKey, state: StateType, data: Mapping[str, Any]) -> FsmWrite | None:
+        """The write that makes the row hold this state and data; None if it already does."""
+        built = self._keys.build(key)
+        value, text = _state(state), _json(data)
+        if self._known.get(built) == (value, text):
+            return None
+        return FsmWrite(self, built, value, text)
 
     async def close(self) -> None:
         """The database belongs to the application, which closes it."""
 
-    def _data_write(self, key: StorageKey, data: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-        return (
-            "INSERT INTO fsm_states (storage_key, state, data, updated_at) VALUES (?, NULL, ?, ?)"
-            " ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data,"
-            " updated_at = excluded.updated_at",
-            (self._keys.build(key), json.dumps(data, ensure_ascii=False), _now()),
+    async def _read(self, built: str) -> tuple[str | None, str]:
+        row = await self._db.fetch_one(
+            "SELECT state, data FROM fsm_states WHERE storage_key = ?", (built,)
         )
+        state, text = (row["state"], row["data"]) if row else (None, _EMPTY)
+        self._remember(built, state, text)
+        return state, text
+
+    async def _write(self, built: str, state: str | None, text: str) -> None:
+        await self._db.execute(_UPSERT, (built, state, text, _now()))
+        self._remember(built, state, text)
+
+    def _remember(self, built: str, state: str | None, text: str) -> None:
+        self._known.pop(built, None)  # re-inserted last: the oldest entry is evicted first
+        self._known[built] = (state, text)
+        if len(self._known) > _REMEMBERED:
+            del self._known[next(iter(self._known))]
+
+    def _forget(self, built: str) -> None:
+        self._known.pop(built, None)
+
+
+def _state(state: StateType) -> str | None:
+    return state.state if isinstance(state, State) else state
+
+
+def _json(data: Mapping[str, Any]) -> str:
+    return json.dumps(dict(data), ensure_ascii=False)
 
 
 def _now() -> str:

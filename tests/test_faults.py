@@ -145,6 +145,21 @@ async def test_an_update_cut_short_by_a_crash_is_handled_when_delivered_again(
     assert len(tg.fake.bot_messages(ADMIN)) == 1
 
 
+async def test_an_update_handled_before_a_restart_is_skipped_after_it(
+    tg: Harness, db: Database, settings: Settings, clock: FakeClock
+) -> None:
+    typed = tg.fake.message_update(ADMIN, "/help")
+    await tg.feed(typed)
+    once: OnceMiddleware = tg.dp["once"]
+    await once.flush()  # as the scheduler's tick does
+    assert len(await db.fetch_all("SELECT update_id FROM handled_updates")) == 1
+    restarted = Harness(build_dispatcher(settings, db, clock), tg.bot, tg.fake, clock)
+    await restarted.feed(typed)  # polling repeats it: its offset was not confirmed
+    assert len(tg.fake.bot_messages(ADMIN)) == 1
+    await restarted.send(ADMIN, "/help")  # a new update is handled as usual
+    assert len(tg.fake.bot_messages(ADMIN)) == 2
+
+
 async def test_marks_of_handled_updates_are_kept_a_day(tg: Harness, db: Database) -> None:
     once: OnceMiddleware = tg.dp["once"]
     await tg.send(ADMIN, "/help")

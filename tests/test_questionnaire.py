@@ -8,9 +8,11 @@ from dataclasses import replace
 from aiogram import Bot
 
 from app.assembly import build_dispatcher
+from bench.statements import counting
 from bot.core.config import Settings
 from bot.core.i18n import tr
 from bot.forms.catalog import DEFAULT_CATALOG, PERSONAL_DATA_CONSENT, FormCatalog
+from bot.ui.callbacks import FormAction, FormCb
 from storage.db import Database
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo
@@ -82,7 +84,7 @@ async def test_every_answer_is_stored_at_once_and_survives_restart(
 async def test_bad_answers_are_reasked_with_a_hint(tg: Harness, db: Database) -> None:
     await begin_mentee(tg)
     long = await tg.send(TEACHER, "я" * 5000)
-    assert "Ответ слишком длинный: 5000 символов, можно до 150" in long["text"]
+    assert "Ответ слишком длинный: 5000 символов, можно до 150 символов" in long["text"]
     sticker = await tg.send(TEACHER, None, extra=STICKER)
     assert tr("form-text-expected") in sticker["text"]
     assert await answers_of(db, TEACHER, "mentee_questionnaire") == {}
@@ -320,3 +322,61 @@ async def test_commands_in_the_middle_of_a_questionnaire(tg: Harness, db: Databa
     await tg.send(TEACHER, "Иванова Анна Сергеевна")  # the dialog is still on its question
     stored = await answers_of(db, TEACHER, "mentee_questionnaire")
     assert stored["full_name"] == "Иванова Анна Сергеевна"
+
+
+async def test_one_answer_is_one_transaction_of_a_few_statements(tg: Harness, db: Database) -> None:
+    """Issue 12: a typed answer was 12 statements (the session re-read after writing it, state
+    and data as two upserts, the consent read apart); now the answer, the session's move and
+    (when it changes) the FSM row commit together, in at most 5 statements per update."""
+    await begin_mentee(tg)
+    with counting(db) as typed:
+        await tg.send(TEACHER, "Иванова Анна Сергеевна")
+    await tg.send(TEACHER, "учитель")
+    with counting(db) as pressed:
+        await tg.press(TEACHER, "Молодой специалист (стаж до 3 лет)")
+    with counting(db) as ticked:
+        await tg.press(TEACHER, "▫️ Математика")
+    with counting(db) as done:
+        shown = await tg.press(TEACHER, "Готово ✔")
+    assert (typed.statements, typed.transactions) == (5, 1), typed.sql
+    assert (pressed.statements, pressed.transactions) == (5, 1), pressed.sql
+    assert (ticked.statements, ticked.transactions) == (4, 0), ticked.sql
+    # The draft of ticks is cleared in the answer's own transaction.
+    assert (done.statements, done.transactions) == (6, 1), done.sql
+    assert "стаж" in shown["text"]
+    stored = await answers_of(db, TEACHER, "mentee_questionnaire")
+    assert stored["full_name"] == "Иванова Анна Сергеевна" and stored["subjects"] == ["math"]
+    row = await db.fetch_one("SELECT state, data FROM fsm_states WHERE state IS NOT NULL")
+    assert row is not None and json.loads(row["data"])["draft"] is None
+
+
+async def test_another_persons_question_button_says_so_and_offers_the_menu(
+    tg: Harness, db: Database
+) -> None:
+    """Issue 11: pressing a button of someone else's questionnaire said «Эта анкета больше не
+    действует», which was untrue; it now says whose it is, changes nothing, shows the menu."""
+    await begin_mentee(tg)
+    question = tg.fake.last(TEACHER)
+    data = tg.fake.buttons(question)[tr("btn-form-pause")]
+    link = next(t for t in tg.texts(CURATOR) if "start=" in t)
+    other = TEACHER + 1
+    await tg.send(other, f"/start {link.split('start=')[1].split()[0]}")
+    await tg.press(other, "Я наставляемый")
+    await tg.press(other, AGREE)
+    shown = await tg.press_data(other, data)
+    assert tg.alert() == tr("form-not-yours")
+    assert tg.alert() != tr("form-gone")
+    assert "📝 Анкета наставляемого · МБОУ СОШ № 5" in tg.fake.buttons(shown)
+    owner = await db.fetch_one(
+        "SELECT s.status, s.current_question FROM form_sessions s JOIN people p"
+        " ON p.id = s.person_id WHERE p.telegram_id = ? AND s.form_id = ?",
+        (TEACHER, "mentee_questionnaire"),
+    )
+    assert owner is not None and (owner["status"], owner["current_question"]) == (
+        "in_progress",
+        "full_name",
+    )
+    # A forged id of a session that does not exist is still «no longer valid».
+    missing = FormCb(session=999_999, q="full_name", action=FormAction.PAUSE).pack()
+    await tg.press_data(other, missing)
+    assert tg.alert() == tr("form-gone")

@@ -211,7 +211,7 @@ async def test_forged_callbacks_are_refused(
     forged = FormCb(session=session["session_id"], q="expected", action=FormAction.PICK, v=3)
     await tg.send(MENTOR, "/menu")
     await tg.press_data(MENTOR, forged.pack())
-    assert tg.alert() == tr.plain("form-gone")
+    assert tg.alert() == tr.plain("form-not-yours")
     await tg.press_data(MENTOR, SurveyTakeCb(survey_id=1).pack())
     assert tg.alert() == _refusal(SurveyRefusal.NOT_RECIPIENT)
     assert await _stored_answers(db) == 0 + await _questionnaire_answers(db)

@@ -8,7 +8,6 @@ from datetime import date
 
 from bot.core.i18n import tr
 from bot.forms.model import OTHER_PREFIX, AnswerValue, Question, QuestionKind
-from bot.ui import texts
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def parse_typed(question: Question, raw: str | None, today: date) -> AnswerValue
 
 def _text(question: Question, text: str) -> str | Invalid:
     if len(text) > question.max_length:
-        return Invalid(texts.form_too_long(len(text), question.max_length))
+        return Invalid(tr("form-too-long", length=len(text), limit=question.max_length))
     if any(ord(char) < 32 and char not in "\n\t" for char in text):
         return Invalid(tr("form-bad-characters"))
     return text
@@ -57,10 +56,10 @@ def _text(question: Question, text: str) -> str | Invalid:
 def _number(text: str, low: int, high: int) -> int | Invalid:
     match = re.fullmatch(r"(\d{1,6})(?:\s*(?:год|года|лет|г\.?))?", text.lower())
     if not match:
-        return Invalid(texts.form_number(low, high))
+        return Invalid(tr("form-number", low=low, high=high, example=min(max(low, 5), high)))
     value = int(match[1])
     if not low <= value <= high:
-        return Invalid(texts.form_number(low, high))
+        return Invalid(tr("form-number", low=low, high=high, example=min(max(low, 5), high)))
     return value
 
 
@@ -72,11 +71,11 @@ def _date(text: str, today: date) -> str | Invalid:
     if year < 100:
         year += 2000
     if not 1 <= month <= 12:
-        return Invalid(texts.form_no_such_date(text))
+        return Invalid(tr("form-no-such-date", typed=text))
     try:
         value = date(year, month, day)
     except ValueError:
-        return Invalid(texts.form_no_such_date(text))
+        return Invalid(tr("form-no-such-date", typed=text))
     if not today.year - 100 <= value.year <= today.year + 5:
         return Invalid(tr("form-date-range"))
     return value.isoformat()

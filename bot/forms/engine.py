@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.clock import Clock
 from bot.forms.catalog import FormCatalog
 from bot.forms.model import AnswerValue, Form, Question
-from storage.forms import FormSessionsRepo
+from storage.forms import FormSessionsRepo, LoadedSession
+from storage.fsm import FsmWrite
 from storage.models import FormSession, FormStatus
 
 SUMMARY = ""
@@ -18,6 +19,9 @@ class FormState:
     session: FormSession
     form: Form
     answers: dict[str, AnswerValue]
+    # The personal-data consent on file for the session's school (its text version), read
+    # with the session: a questionnaire stores answers only under the current one.
+    consent_version: int | None = None
 
     @property
     def question(self) -> Question | None:
@@ -53,13 +57,16 @@ class FormEngine:
             self._clock.now(),
             subject_person_id,
         )
-        return FormState(session, form, {})
+        started = await self.load(session.id)
+        if started is None:
+            raise LookupError("a form session vanished as it started")
+        return started
 
     async def latest(
         self, person_id: int, organization_id: int | None, form_id: str
     ) -> FormState | None:
         session = await self._sessions.latest(person_id, form_id, organization_id)
-        return await self._state(session) if session else None
+        return await self.load(session.id) if session else None
 
     async def resume_or_start(
         self, person_id: int, organization_id: int | None, form_id: str
@@ -71,11 +78,16 @@ class FormEngine:
         return await self.start(person_id, organization_id, form_id), False
 
     async def load(self, session_id: int) -> FormState | None:
-        session = await self._sessions.get(session_id)
-        return await self._state(session) if session else None
+        """The session with its answers and the consent on file: one statement."""
+        loaded = await self._sessions.load(session_id)
+        return self._state(loaded) if loaded else None
 
-    async def answer(self, state: FormState, value: AnswerValue) -> FormState | None:
-        """Store the answer to the question on screen; None if it is no longer on screen."""
+    async def answer(
+        self, state: FormState, value: AnswerValue, screen: FsmWrite | None = None
+    ) -> FormState | None:
+        """Store the answer to the question on screen, with the chat's FSM state for the
+        screen that follows (`screen`), in one transaction; None if the question is no longer
+        on screen. What follows is worked out here, not read back."""
         question = state.question
         if question is None:
             return None
@@ -83,10 +95,12 @@ class FormEngine:
         following = state.form.next_unanswered(answers)
         target = following.id if following else SUMMARY
         if not await self._sessions.answer(
-            state.session.id, question.id, value, target, self._clock.now()
+            state.session.id, question.id, value, target, self._clock.now(), screen
         ):
             return None
-        return await self.load(state.session.id)
+        return replace(
+            state, session=replace(state.session, current_question=target), answers=answers
+        )
 
     async def back(self, state: FormState) -> FormState | None:
         previous = state.form.previous(state.session.current_question, state.answers)
@@ -110,14 +124,20 @@ class FormEngine:
     async def reopen(self, state: FormState) -> FormState | None:
         if not await self._sessions.reopen(state.session.id, self._clock.now()):
             return None
-        return await self.load(state.session.id)
+        session = replace(state.session, status=FormStatus.IN_PROGRESS, current_question=SUMMARY)
+        return replace(state, session=session)
 
     async def _move(self, state: FormState, target: str) -> FormState | None:
         moved = await self._sessions.move(
             state.session.id, state.session.current_question, target, self._clock.now()
         )
-        return await self.load(state.session.id) if moved else None
+        return (
+            replace(state, session=replace(state.session, current_question=target))
+            if moved
+            else None
+        )
 
-    async def _state(self, session: FormSession) -> FormState:
+    def _state(self, loaded: LoadedSession) -> FormState:
+        session = loaded.session
         form = self.catalog.get(session.form_id, session.form_version)
-        return FormState(session, form, await self._sessions.answers(session.id))
+        return FormState(session, form, loaded.answers, loaded.consent_version)

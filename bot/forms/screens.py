@@ -10,7 +10,6 @@ from bot.core.i18n import tr
 from bot.forms.answers import render
 from bot.forms.engine import SUMMARY, FormState
 from bot.forms.model import AnswerValue, Form, FormPurpose, Question, QuestionKind
-from bot.ui import texts
 from bot.ui.callbacks import FormAction, FormCb
 from bot.ui.keyboards import Keyboard
 
@@ -22,12 +21,12 @@ def _hint(question: Question) -> str:
     kind = question.kind.value
     if question.allow_other and question.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
         kind += "_other"
-    return texts.FORM_HINTS[kind].format(low=question.min_value, high=question.max_value)
+    return tr("form-hint", kind=kind, low=question.min_value, high=question.max_value)
 
 
 def answer_mark(question: Question, value: AnswerValue) -> str:
     """The "✓ your answer" line left under a question once it is answered."""
-    return texts.FORM_ANSWER_MARK.format(answer=escape(_clip(render(question, value), 200)))
+    return tr("form-answer-mark", answer=_clip(render(question, value), 200))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -42,7 +41,7 @@ def question_screen(
     number, total = state.form.position(question.id, state.answers)
     lines = []
     if total > 1:
-        lines += [texts.form_header(state.form.title, number, total), ""]
+        lines += [tr("form-header", title=state.form.title, number=number, total=total), ""]
     lines.append(question.shown(school_name))
     if state.form.purpose is not FormPurpose.CONSENT:
         lines += ["", f"<i>{_hint(question)}</i>"]
@@ -50,10 +49,10 @@ def question_screen(
             lines.append(f"<i>{tr('form-optional')}</i>")
     if draft is not None and question.kind is QuestionKind.MULTI:
         shown = render(question, draft) if draft else tr("form-skipped")
-        lines.append(texts.FORM_SELECTED.format(answer=escape(shown)))
+        lines.append(tr("form-selected", answer=shown))
     elif question.id in state.answers:
         shown = _clip(render(question, state.answers[question.id]), _SUMMARY_ANSWER_LIMIT)
-        lines.append(texts.FORM_CURRENT_ANSWER.format(answer=escape(shown)))
+        lines.append(tr("form-current-answer", answer=shown))
     return "\n".join(lines), _question_keyboard(state, question, draft)
 
 

@@ -24,11 +24,11 @@ from bot.core.quiet import delivery_time
 from bot.core.when import NeedsTime, WhenError, parse_when, shown
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
+from bot.forms.flow import Next
 from bot.organizations.service import OrganizationService
 from bot.pairs.naming import title_of
 from bot.pairs.seats import Seat, pair_seat
 from bot.participation.banks import BankService
-from bot.participation.service import Next
 from bot.programs.service import ProgramService
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from bot.ui.keyboards import Keyboard

@@ -17,6 +17,7 @@ from bot.core.permissions import Actor
 from bot.core.refusals import Refusal
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.forms.engine import FormEngine, FormState
+from bot.forms.flow import Next
 from bot.forms.model import FormPurpose
 from bot.organizations.invites import InviteProblem, InviteService, IssuedInvite, grant_for
 from bot.privacy.consent import AGREE, CONSENT_FORM_ID, DECISION, PARENT_FORM_ID, ConsentService
@@ -68,15 +69,6 @@ class Joined:
     grant: RoleGrant
     place: str
     following: Next | None = None
-
-
-@dataclass(frozen=True)
-class Next:
-    """What to show after a step: a notice, then possibly a form to go on with."""
-
-    notice: str
-    state: FormState | None = None
-    resumed: bool = False
 
 
 class ParticipationService:
@@ -198,7 +190,8 @@ class ParticipationService:
             or state.session.organization_id is None
         ):
             return None
-        if await self._consent.has_valid(state.session.person_id, state.session.organization_id):
+        # The consent on file was read with the session: no query on every answer.
+        if state.consent_version == self._engine.catalog.current(CONSENT_FORM_ID).version:
             return None
         consent, _ = await self._engine.resume_or_start(
             state.session.person_id, state.session.organization_id, CONSENT_FORM_ID

@@ -275,11 +275,11 @@ class PrivacyService:
         }
 
     async def _session_answers(self, session_id: int) -> dict[str, str]:
-        session = await self._sessions.get(session_id)
-        if session is None:
+        loaded = await self._sessions.load(session_id)
+        if loaded is None:
             return {}
-        form = self._catalog.get(session.form_id, session.form_version)
-        return _answers(form, await self._sessions.answers(session_id))
+        form = self._catalog.get(loaded.session.form_id, loaded.session.form_version)
+        return _answers(form, loaded.answers)
 
     async def _school_name(self, school_id: int) -> str | None:
         school = await self._organizations.school(school_id)

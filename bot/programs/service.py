@@ -14,8 +14,8 @@ from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.forms.catalog import PAIR_PROGRAM
 from bot.forms.engine import FormEngine, FormState
+from bot.forms.flow import Next
 from bot.forms.model import AnswerValue
-from bot.participation.service import Next
 from bot.ui.callbacks import PairCardAction, PairCardCb
 from bot.ui.keyboards import Keyboard
 from storage.models import Pair, ProgramStatus, Role

@@ -20,9 +20,9 @@ from bot.core.quiet import delivery_time
 from bot.core.when import WhenError, shown
 from bot.forms.catalog import FormCatalog
 from bot.forms.engine import FormEngine, FormState
+from bot.forms.flow import Next
 from bot.forms.model import Form
 from bot.participation.banks import to_xlsx
-from bot.participation.service import Next
 from bot.surveys import rules
 from bot.surveys.rules import Rate, Summary
 from bot.surveys.screens import summary_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
@@ -33,34 +33,59 @@ class OnceMiddleware(BaseMiddleware):
     """Skips an update whose id was handled before (a webhook retry, a poll repeated after a
     restart). Both polling and webhook mode pass through the dispatcher's update observer.
 
-    The id is marked once the update has been handled, so an update cut short by a crash (no
+    An id is marked once its update has been handled, so an update cut short by a crash (no
     mark) is handled again when Telegram delivers it again: nothing acknowledged is lost, and
-    the services are idempotent for a step that was half done. A retry arriving while the
-    first delivery is still being handled in this process waits for nothing: it is skipped."""
+    the services are idempotent for a step that was half done. The check costs no statement
+    for a new update: ids only grow, so only an id at or below the highest one seen can be a
+    repeat, and only such an id is looked up. The marks are written in batches by `flush`
+    (each scheduler tick, and at shutdown): a crash forgets at most a tick's marks, and those
+    updates are at worst handled twice by idempotent services."""
 
     def __init__(self, handled: HandledUpdatesRepo, clock: Clock) -> None:
         self._handled = handled
         self._clock = clock
         self._in_flight: set[tuple[int, int]] = set()
+        self._recent: set[tuple[int, int]] = set()  # handled since the last `forget_old`
+        self._highest: dict[int, int] = {}  # per bot: the highest update id handled or begun
+        self._unwritten: list[tuple[int, int, datetime]] = []
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         bot: Bot | None = data.get("bot")
         if not isinstance(event, Update) or bot is None:
             return await handler(event, data)
         key = (bot.id, event.update_id)
-        if key in self._in_flight or await self._handled.was_handled(*key):
+        if await self._seen(key):
             log.info("duplicate update skipped update_id=%s", event.update_id)
             return None
         self._in_flight.add(key)
         try:
             result = await handler(event, data)
-            await self._handled.mark_handled(*key, self._clock.now())
+            self._recent.add(key)
+            self._unwritten.append((*key, self._clock.now()))
             return result
         finally:
             self._in_flight.discard(key)
 
+    async def _seen(self, key: tuple[int, int]) -> bool:
+        if key in self._in_flight or key in self._recent:
+            return True
+        bot_id, update_id = key
+        highest = self._highest.get(bot_id)
+        if highest is None:
+            highest = await self._handled.highest(bot_id)
+        self._highest[bot_id] = max(highest, update_id)
+        return update_id <= highest and await self._handled.was_handled(bot_id, update_id)
+
+    async def flush(self) -> None:
+        """Write the marks of the updates handled since the last flush, in one statement."""
+        marks, self._unwritten = self._unwritten, []
+        if marks:
+            await self._handled.mark_handled(marks)
+
     async def forget_old(self) -> None:
         """Run periodically: the marks older than HANDLED_UPDATES_KEPT are dropped."""
+        await self.flush()
+        self._recent.clear()
         forgotten = await self._handled.prune(self._clock.now() - HANDLED_UPDATES_KEPT)
         if forgotten:
             log.info("handled updates pruned count=%s", forgotten)
