@@ -69,6 +69,17 @@ class MeetingSettings:
 
 
 @dataclass(frozen=True)
+class MonitoringSettings:
+    """The monitoring of programs (issue 13)."""
+
+    survey_days: int = 14  # how long a participant has to answer a program's survey
+    midpoint_percent: int = 50  # intermediate feedback, at this share of the program
+    overdue_after_days: int = 1  # days past the end date before a program counts as overdue
+    # ТК РФ ст. 351.8: the mentor's early ending takes effect after at least 3 working days.
+    notice_working_days: int = 3
+
+
+@dataclass(frozen=True)
 class BackupSettings:
     folder: Path = Path("backups")
     keep: int = 14
@@ -114,6 +125,7 @@ class Settings:
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     pairs: PairSettings = field(default_factory=PairSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
 
 
@@ -223,6 +235,12 @@ def load_settings(
             ),
             nudge_after_days=reader.integer("meetings", "nudge_after_days", 14, 1, 365),
             risk_after_days=reader.integer("meetings", "risk_after_days", 21, 1, 365),
+        ),
+        monitoring=MonitoringSettings(
+            survey_days=reader.integer("monitoring", "survey_days", 14, 1, 90),
+            midpoint_percent=reader.integer("monitoring", "midpoint_percent", 50, 10, 90),
+            overdue_after_days=reader.integer("monitoring", "overdue_after_days", 1, 0, 90),
+            notice_working_days=reader.integer("monitoring", "notice_working_days", 3, 3, 30),
         ),
         backup=BackupSettings(
             folder=Path(reader.text("backup", "folder", "backups")),
