@@ -268,7 +268,8 @@ class ProgramSurveyStage(StrEnum):
     GROWTH_START = "growth_start"
     INTERMEDIATE = "intermediate"
     GROWTH_END = "growth_end"
-    FINAL = "final"  # the satisfaction questionnaires of both sides
+    FINAL_MENTOR = "final_mentor"  # the mentor's satisfaction questionnaire
+    FINAL_MENTEE = "final_mentee"  # the mentees' satisfaction questionnaire
 
 
 class SurveyStatus(StrEnum):

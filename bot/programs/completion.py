@@ -121,6 +121,16 @@ _REASONS = {
 }
 
 
+# Each stage's template, and which side it goes to (SCHOOL: everyone in the pair).
+_STAGE_SURVEYS: dict[ProgramSurveyStage, tuple[Form, SurveyAudience]] = {
+    ProgramSurveyStage.GROWTH_START: (GROWTH_SELF_ASSESSMENT, SurveyAudience.SCHOOL),
+    ProgramSurveyStage.INTERMEDIATE: (INTERMEDIATE_FEEDBACK, SurveyAudience.SCHOOL),
+    ProgramSurveyStage.GROWTH_END: (GROWTH_SELF_ASSESSMENT, SurveyAudience.SCHOOL),
+    ProgramSurveyStage.FINAL_MENTOR: (MENTOR_SATISFACTION, SurveyAudience.MENTORS),
+    ProgramSurveyStage.FINAL_MENTEE: (MENTEE_SATISFACTION, SurveyAudience.MENTEES),
+}
+
+
 def reasons_for(side: Role) -> tuple[ProgramEndReason, ...]:
     return _REASONS.get(side, ())
 
@@ -290,7 +300,8 @@ class CompletionService:
         chats = await self._chats(_everyone(pair)) + await self._curators(pair)
         await self._tell(pair, "ended", text, chats)
         if completed:
-            await self._send(pair, ProgramSurveyStage.FINAL)
+            await self._send(pair, ProgramSurveyStage.FINAL_MENTOR)
+            await self._send(pair, ProgramSurveyStage.FINAL_MENTEE)
             await self._send(pair, ProgramSurveyStage.GROWTH_END)
         log.info("pair ended pair_id=%s reason=%s", pair.id, reason.value)
 
@@ -452,25 +463,14 @@ class CompletionService:
         if not people or not await self._programs.claim_survey(pair.id, stage, self._clock.now()):
             return
         deadline = self._clock.now() + timedelta(days=self._settings.survey_days)
-        plan: list[tuple[Form, list[Addressee], SurveyAudience]]
-        if stage is ProgramSurveyStage.FINAL:
-            mentors = [a for a in people if a.role is Role.MENTOR]
-            mentees = [a for a in people if a.role is Role.MENTEE]
-            plan = [
-                (MENTOR_SATISFACTION, mentors, SurveyAudience.MENTORS),
-                (MENTEE_SATISFACTION, mentees, SurveyAudience.MENTEES),
-            ]
-        elif stage is ProgramSurveyStage.INTERMEDIATE:
-            plan = [(INTERMEDIATE_FEEDBACK, people, SurveyAudience.SCHOOL)]
-        else:
-            plan = [(GROWTH_SELF_ASSESSMENT, people, SurveyAudience.SCHOOL)]
-        for form, recipients, audience in plan:
-            sent = await self._surveys.send_now(
-                pair.organization_id, form, recipients, deadline, audience
-            )
-            if isinstance(sent, int):
-                # The final stage's two surveys: the mentee's is the one kept for the stage.
-                await self._programs.set_survey(pair.id, stage, sent)
+        form, audience = _STAGE_SURVEYS[stage]
+        side = {SurveyAudience.MENTORS: Role.MENTOR, SurveyAudience.MENTEES: Role.MENTEE}
+        recipients = [a for a in people if a.role is side.get(audience, a.role)]
+        sent = await self._surveys.send_now(
+            pair.organization_id, form, recipients, deadline, audience
+        )
+        if isinstance(sent, int):
+            await self._programs.set_survey(pair.id, stage, sent)
 
     async def growth(self, pair: Pair, person_id: int | None) -> Growth | None:
         """The change per competence between the start and the completion self-assessments:
