@@ -383,3 +383,19 @@ async def test_a_mentee_who_withdraws_consent_ends_the_program_with_reason_left(
     await tg.send(MENTOR, "/menu")
     card = await _press(tg, MENTOR, pair.id, PairCardAction.OPEN)
     assert "Завершение: участник выбыл" in card["text"]
+
+
+async def test_a_mutual_early_ending_needs_both_sides(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    pair = await _confirmed_pair(tg, db, clock, bot, school)
+    await tg.press_data(MENTOR, ProgramEndCb(pair_id=pair.id, reason="mutual").pack())
+    waiting = await tg.send(MENTOR, "Цели достигнуты раньше срока")
+    assert tr("completion-waiting") in waiting["text"]
+    assert await _pair_row(db, pair.id) == ("active", None)
+    await drain(bot, db, clock)
+    assert "по взаимному решению" in tg.fake.last(MENTEE)["text"]
+    await tg.press(MENTEE, tr("btn-end-agree"))
+    done = await tg.send(MENTEE, "Согласна")
+    assert "досрочно по взаимному решению" in done["text"]
+    assert await _pair_row(db, pair.id) == ("ended", "mutual")
