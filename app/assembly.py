@@ -46,6 +46,7 @@ from bot.participation.service import ParticipationService
 from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
+from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
 from bot.services import Services
 from bot.surveys.service import SurveyService
@@ -123,7 +124,8 @@ def build_dispatcher(
     engine = FormEngine(sessions, catalog, clock)
     consent = ConsentService(consents, catalog, clock)
     banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
-    program_service = ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock)
+    programs_repo = ProgramsRepo(db)
+    program_service = ProgramService(programs_repo, pairs, engine, people, outbox, clock)
     organization_service = OrganizationService(organizations, people, clock)
     meetings_service = MeetingService(
         MeetingsRepo(db),
@@ -186,6 +188,19 @@ def build_dispatcher(
         },
         clock,
     )
+    completion = CompletionService(
+        programs_repo,
+        program_service,
+        pairs,
+        meetings_service,
+        surveys,
+        people,
+        organization_service,
+        outbox,
+        settings.monitoring,
+        settings.quiet_hours,
+        clock,
+    )
     services = Services(
         settings=settings,
         clock=clock,
@@ -203,6 +218,7 @@ def build_dispatcher(
         privacy=privacy,
         erasure=erasure,
         surveys=surveys,
+        completion=completion,
     )
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.
@@ -281,6 +297,9 @@ async def run(settings: Settings) -> None:
             # Its own name: the scheduler's job id, which `sweep` of meetings already has.
             await services.surveys.sweep()
 
+        async def end_and_monitor_programs() -> None:
+            await services.completion.sweep()
+
         erasure: ErasureService = dp["erasure"]
         once: OnceMiddleware = dp["once"]
 
@@ -296,6 +315,7 @@ async def run(settings: Settings) -> None:
                 meetings_service.sweep,
                 summarise_surveys_at_deadline,
                 once.forget_old,
+                end_and_monitor_programs,
             ],
             daily=[
                 (erasure.run, settings.backup.hour, settings.timezone),

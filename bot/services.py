@@ -18,6 +18,7 @@ from bot.participation.banks import BankService
 from bot.participation.service import ParticipationService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
+from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
 from bot.surveys.service import SurveyService
 
@@ -40,3 +41,4 @@ class Services:
     privacy: PrivacyService
     erasure: ErasureService
     surveys: SurveyService
+    completion: CompletionService

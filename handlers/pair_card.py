@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -12,6 +14,7 @@ from bot.core.permissions import Action, Actor
 from bot.forms.screens import card_text
 from bot.pairs.seats import Seat, pair_seat
 from bot.pairs.service import NamedPair, PairForm, PairKind, PairsRefusal
+from bot.programs.completion import CompletionRefusal, Ended, Step, reasons_for
 from bot.programs.documents import program_document
 from bot.services import Services
 from bot.ui.callbacks import (
@@ -22,6 +25,8 @@ from bot.ui.callbacks import (
     PairEditField,
     PairsCb,
     PairsView,
+    ProgramChangeCb,
+    ProgramEndCb,
     RequestDecisionCb,
     Screen,
 )
@@ -29,12 +34,13 @@ from bot.ui.keyboards import Keyboard
 from bot.ui.states import PairStates
 from handlers.forms import present
 from handlers.render import show
-from storage.models import Pair, PairStatus, RequestStatus
+from storage.models import Pair, PairStatus, ProgramEndReason, ProgramStatus, RequestStatus, Role
 from storage.pairs import PairRequest
 
 MEMBER = {"action": Action.USE_MENU}
 MANAGE_PAIRS = {"action": Action.MANAGE_PAIRS}
 TEXT_LIMIT = 500
+PLAN_LIMIT = 3000
 
 
 async def my_pairs(callback: CallbackQuery, actor: Actor, services: Services) -> None:
@@ -84,9 +90,14 @@ async def card(
         if form is not None:
             await present(message, form, state, services.organizations, form.form.intro)
         return
+    if action in _ENDING_ACTIONS:
+        await _ending_action(callback, message, pair, seat, actor, state, services)
+        return
     alert = None
-    if action is PairCardAction.PROGRAM_CONFIRM:
-        confirmed = seat is Seat.MENTEE and await services.programs.confirm(pair)
+    if action is PairCardAction.COMPLETE:
+        alert = await _complete(pair, seat, actor, services)
+    elif action is PairCardAction.PROGRAM_CONFIRM:
+        confirmed = seat is Seat.MENTEE and await services.completion.confirm(pair)
         alert = tr("program-confirmed") if confirmed else tr("program-not-proposed")
     elif action is PairCardAction.PROGRAM_DOCX:
         await _send_program(callback, message, pair, services)
@@ -100,12 +111,13 @@ async def card(
         await state.set_data({"pair_id": pair.id})
         await message.answer(tr("request-ask-reason"))
         return
-    text, markup = await _card(await services.pairs.named(pair), seat, services)
+    viewer = actor.person.id if actor.person else None
+    text, markup = await _card(await services.pairs.named(pair), seat, services, viewer)
     await show(callback, text, markup, alert)
 
 
 async def _card(
-    named: NamedPair, seat: Seat, services: Services
+    named: NamedPair, seat: Seat, services: Services, viewer: int | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     pair = named.pair
     found = await services.programs.get(pair)
@@ -122,6 +134,7 @@ async def _card(
         status=tr.plain("pair-status", status=pair.status),
         program=program,
     )
+    text += await _end_lines(named, seat, services, viewer)
     if found and found[1].answers:
         _, form = found
         text += "\n\n" + card_text(form.form.title, form.form, form.answers, 3800 - len(text))
@@ -136,7 +149,7 @@ async def _card(
     button(tr("btn-journal"), PairCardAction.JOURNAL)
     if seat is Seat.MENTOR and active:
         button(tr("btn-program-edit"), PairCardAction.PROGRAM_EDIT)
-    if seat is Seat.MENTEE and found and found[0].status == "proposed":
+    if seat is Seat.MENTEE and found and found[0].status is ProgramStatus.PROPOSED:
         button(tr("btn-program-confirm"), PairCardAction.PROGRAM_CONFIRM)
     if found:
         button(tr("btn-program-docx"), PairCardAction.PROGRAM_DOCX)
@@ -144,6 +157,15 @@ async def _card(
         button(
             tr("btn-request-release") if seat is Seat.MENTOR else tr("btn-request-replace"),
             PairCardAction.REQUEST,
+        )
+    confirmed = found is not None and found[0].status is ProgramStatus.CONFIRMED
+    if active and confirmed and seat is not Seat.CURATOR:
+        button(tr("btn-program-complete"), PairCardAction.COMPLETE)
+        button(tr("btn-program-revise"), PairCardAction.REVISE)
+    if active:
+        button(
+            tr("btn-program-not-carried-out") if seat is Seat.CURATOR else tr("btn-program-end"),
+            PairCardAction.END,
         )
     if seat is Seat.CURATOR and pair.status in (PairStatus.INVITED, PairStatus.ACTIVE):
         for label, field in (
@@ -168,6 +190,33 @@ async def _card(
     return text, kb.as_markup()
 
 
+async def _end_lines(named: NamedPair, seat: Seat, services: Services, viewer: int | None) -> str:
+    """How the program ends (or is ending), a change waiting for an answer, and the growth:
+    the participant's own, the pair's average (no names) for the curator."""
+    pair, lines = named.pair, []
+    ending = await services.completion.ending(pair)
+    if ending is not None:
+        date = ending.effective_on.strftime("%d.%m.%Y")
+        lines.append(tr("card-ending", reason=_reason(ending.reason), date=date))
+    if pair.status is PairStatus.ACTIVE and await services.completion.pending_change(pair):
+        lines.append(tr("card-change-pending"))
+    own = None if seat is Seat.CURATOR else viewer
+    growth = await services.completion.growth(pair, own) if seat is Seat.CURATOR or own else None
+    if growth is not None and growth.lines:
+        lines.append(tr("growth-title-average") if own is None else tr("growth-title"))
+        lines += [
+            tr(
+                "growth-line",
+                label=line.label,
+                start=f"{line.start:g}" if own else f"{line.start:.1f}",
+                end=f"{line.end:g}" if own else f"{line.end:.1f}",
+                change=f"{line.change:+g}" if own else f"{line.change:+.1f}",
+            )
+            for line in growth.lines
+        ]
+    return "\n" + "\n".join(lines) if lines else ""
+
+
 async def _send_program(
     callback: CallbackQuery, message: Message, pair: Pair, services: Services
 ) -> None:
@@ -180,6 +229,215 @@ async def _send_program(
     named = await services.pairs.named(pair)
     content = program_document(school.name if school else "", pair, named.names, found[1].answers)
     await message.answer_document(BufferedInputFile(content, f"programma_{pair.id}.docx"))
+
+
+# --- the end of the program: completion, early endings, changes, overdue programs ---
+
+_ENDING_ACTIONS = (PairCardAction.END, PairCardAction.REVISE, PairCardAction.EXPLAIN)
+_SIDES = {Seat.MENTOR: Role.MENTOR, Seat.MENTEE: Role.MENTEE, Seat.CURATOR: Role.CURATOR}
+
+
+def _reason(reason: ProgramEndReason) -> str:
+    return tr.plain("program-end-reason", reason=reason)
+
+
+def _ended_text(done: Ended | CompletionRefusal) -> str:
+    if isinstance(done, CompletionRefusal):
+        return tr("completion-refusal", reason=done)
+    if done.step is Step.WAITING:
+        return tr("completion-waiting")
+    if done.step is Step.NOTICE:
+        return tr("ending-scheduled", date=done.effective_on.strftime("%d.%m.%Y"))
+    return ""
+
+
+async def _complete(pair: Pair, seat: Seat, actor: Actor, services: Services) -> str:
+    if seat is Seat.CURATOR or actor.person is None:
+        return tr("forbidden")
+    done = await services.completion.complete(pair, actor.person.id)
+    if isinstance(done, Ended) and done.step is Step.ENDED:
+        return tr("completion-done", reason=_reason(ProgramEndReason.COMPLETED))
+    return _ended_text(done)
+
+
+async def _ending_action(
+    callback: CallbackQuery,
+    message: Message,
+    pair: Pair,
+    seat: Seat,
+    actor: Actor,
+    state: FSMContext,
+    services: Services,
+) -> None:
+    """The reasons to end early; or the questions of a change; or «why not completed»."""
+    action = PairCardCb.unpack(callback.data or "").action
+    if pair.status is not PairStatus.ACTIVE:
+        refusal = CompletionRefusal.NOT_ACTIVE
+        await callback.answer(tr("completion-refusal", reason=refusal), show_alert=True)
+        return
+    if action is PairCardAction.END:
+        kb = Keyboard()
+        for reason in reasons_for(_SIDES[seat]):
+            kb.button(
+                text=tr.plain("btn-end-reason", reason=reason),
+                callback_data=ProgramEndCb(pair_id=pair.id, reason=reason.value),
+            )
+        kb.button(
+            text=tr("btn-back"),
+            callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
+        )
+        kb.adjust(1)
+        await show(callback, tr("end-pick-reason"), kb.as_markup())
+        return
+    if seat is Seat.CURATOR or actor.person is None:
+        await callback.answer(tr("forbidden"), show_alert=True)
+        return
+    if action is PairCardAction.REVISE and await services.completion.pending_change(pair):
+        refusal = CompletionRefusal.CHANGE_PENDING
+        await callback.answer(tr("completion-refusal", reason=refusal), show_alert=True)
+        return
+    await callback.answer()
+    revise = action is PairCardAction.REVISE
+    await state.set_state(PairStates.change_end_date if revise else PairStates.explaining)
+    await state.set_data({"pair_id": pair.id})
+    await message.answer(tr("change-ask-date") if revise else tr("explain-ask"))
+
+
+async def end_reason(
+    callback: CallbackQuery,
+    callback_data: ProgramEndCb,
+    actor: Actor,
+    state: FSMContext,
+    services: Services,
+) -> None:
+    """A reason picked: checked against the side (a mentee cannot press the curator's «не
+    реализована»), then its note is asked."""
+    seated = await _seated(actor, callback_data.pair_id, services)
+    reason = next((r for r in ProgramEndReason if r.value == callback_data.reason), None)
+    if (
+        seated is None
+        or reason is None
+        or reason not in reasons_for(_SIDES[seated[1]])
+        or not isinstance(callback.message, Message)
+    ):
+        await callback.answer(tr("forbidden"), show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(PairStates.ending_reason)
+    await state.set_data({"pair_id": seated[0].id, "reason": reason.value})
+    await callback.message.answer(tr("end-ask-note"))
+
+
+async def end_note(message: Message, actor: Actor, state: FSMContext, services: Services) -> None:
+    note = (message.text or "").strip()
+    if not note or len(note) > TEXT_LIMIT:
+        await message.answer(tr("end-ask-note"))
+        return
+    data = await state.get_data()
+    await state.clear()
+    seated = await _seated(actor, int(data.get("pair_id", 0)), services)
+    reason = next((r for r in ProgramEndReason if r.value == data.get("reason")), None)
+    if seated is None or reason is None or actor.person is None:
+        await message.answer(tr("pair-not-yours"))
+        return
+    pair, seat = seated
+    done = await services.completion.terminate(pair, actor.person.id, _SIDES[seat], reason, note)
+    if isinstance(done, Ended) and done.step is Step.ENDED:
+        text = tr("ending-done", reason=_reason(reason))
+    else:
+        text = _ended_text(done)
+    await message.answer(text, reply_markup=_back_to(pair))
+
+
+async def change_end_date(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    raw = (message.text or "").strip()
+    ends_on = ""
+    if raw != "-":
+        parts = raw.split(".")
+        try:
+            day, month, year = (int(part) for part in parts)
+            ends_on = date(year, month, day).isoformat()
+        except ValueError:
+            await message.answer(tr("change-bad-date"))
+            return
+    await state.update_data(ends_on=ends_on)
+    await state.set_state(PairStates.change_plan)
+    await message.answer(tr("change-ask-plan"))
+
+
+async def change_plan(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    raw = (message.text or "").strip()
+    if not raw or len(raw) > PLAN_LIMIT:
+        await message.answer(tr("change-ask-plan"))
+        return
+    data = await state.get_data()
+    await state.clear()
+    seated = await _seated(actor, int(data.get("pair_id", 0)), services)
+    if seated is None or seated[1] is Seat.CURATOR or actor.person is None:
+        await message.answer(tr("pair-not-yours"))
+        return
+    ends_on = date.fromisoformat(data["ends_on"]) if data.get("ends_on") else None
+    proposed = await services.completion.propose_change(
+        seated[0], actor.person.id, ends_on, None if raw == "-" else raw
+    )
+    text = (
+        tr("completion-refusal", reason=proposed)
+        if isinstance(proposed, CompletionRefusal)
+        else tr("change-sent")
+    )
+    await message.answer(text, reply_markup=_back_to(seated[0]))
+
+
+async def answer_change(
+    callback: CallbackQuery, callback_data: ProgramChangeCb, actor: Actor, services: Services
+) -> None:
+    found = await services.completion.change_for(callback_data.change_id)
+    seated = await _seated(actor, found[1].id, services) if found else None
+    if found is None or seated is None or seated[1] is Seat.CURATOR or actor.person is None:
+        await callback.answer(tr("forbidden"), show_alert=True)
+        return
+    change, pair = found
+    decided = await services.completion.decide_change(
+        change, pair, actor.person.id, callback_data.accept
+    )
+    if isinstance(decided, CompletionRefusal):
+        await callback.answer(tr("completion-refusal", reason=decided), show_alert=True)
+        return
+    await callback.answer(tr("change-answered", accepted=callback_data.accept), show_alert=True)
+
+
+async def explain(message: Message, actor: Actor, state: FSMContext, services: Services) -> None:
+    text = (message.text or "").strip()
+    if not text or len(text) > TEXT_LIMIT:
+        await message.answer(tr("explain-ask"))
+        return
+    data = await state.get_data()
+    await state.clear()
+    seated = await _seated(actor, int(data.get("pair_id", 0)), services)
+    if seated is None or seated[1] is Seat.CURATOR or actor.person is None:
+        await message.answer(tr("pair-not-yours"))
+        return
+    sent = await services.completion.explain(seated[0], actor.person.id, text)
+    refusal = CompletionRefusal.NOT_ACTIVE
+    await message.answer(
+        tr("explain-sent") if sent else tr("completion-refusal", reason=refusal),
+        reply_markup=_back_to(seated[0]),
+    )
+
+
+def _back_to(pair: Pair) -> InlineKeyboardMarkup:
+    kb = Keyboard()
+    kb.button(
+        text=tr("btn-program-open"),
+        callback_data=PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN),
+    )
+    kb.button(text=tr("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(1)
+    return kb.as_markup()
 
 
 async def edit_pair(
@@ -323,6 +581,12 @@ def build_router() -> Router:
         my_pairs, MenuCb.filter(F.screen == Screen.MY_PAIRS), flags=MEMBER
     )
     router.callback_query.register(card, PairCardCb.filter(), flags=MEMBER)
+    router.callback_query.register(end_reason, ProgramEndCb.filter(), flags=MEMBER)
+    router.callback_query.register(answer_change, ProgramChangeCb.filter(), flags=MEMBER)
+    router.message.register(end_note, StateFilter(PairStates.ending_reason), flags=MEMBER)
+    router.message.register(change_end_date, StateFilter(PairStates.change_end_date), flags=MEMBER)
+    router.message.register(change_plan, StateFilter(PairStates.change_plan), flags=MEMBER)
+    router.message.register(explain, StateFilter(PairStates.explaining), flags=MEMBER)
     router.message.register(request_reason, StateFilter(PairStates.requesting), flags=MEMBER)
     router.callback_query.register(edit_pair, PairEditCb.filter(), flags=MANAGE_PAIRS)
     router.callback_query.register(decide_request, RequestDecisionCb.filter(), flags=MANAGE_PAIRS)

@@ -4,7 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Connection, Database, Row, from_db_time, to_db_time
-from storage.models import Consent, ConsentKind, OutboxStatus, Role
+from storage.models import (
+    Consent,
+    ConsentKind,
+    Decision,
+    OutboxStatus,
+    PairStatus,
+    ProgramEndReason,
+    Role,
+)
 
 _COLUMNS = (
     "id, person_id, organization_id, kind, text_version, text_hash, decision, decided_at,"
@@ -173,6 +181,17 @@ async def _erase(
         )
     # What hangs off the person's form sessions goes first: their meeting feedback and, for a
     # mentor, the programs they wrote.
+    # The history of the programs they wrote goes with them; what they typed about an ending
+    # or a change is blanked.
+    await conn.execute(
+        "DELETE FROM program_revisions WHERE pair_id IN (SELECT pair_id FROM programs"
+        " WHERE session_id IN (SELECT id FROM form_sessions WHERE person_id = ?))",
+        (person_id,),
+    )
+    await conn.execute("UPDATE program_endings SET note = '' WHERE initiated_by = ?", (person_id,))
+    await conn.execute(
+        "UPDATE program_changes SET activities = NULL WHERE proposed_by = ?", (person_id,)
+    )
     for table in ("form_answers", "meeting_feedback", "programs"):
         await conn.execute(
             f"DELETE FROM {table} WHERE session_id IN"
@@ -222,11 +241,53 @@ async def _erase(
         " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
         (stamp, person_id),
     )
+    # A mentee leaving a group with other mentees leaves it alone: the group goes on.
     await conn.execute(
-        "UPDATE pairs SET status = 'ended', ended_at = ?,"
-        " end_reason = 'consent_withdrawn' WHERE status = 'active'"
-        " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
-        (stamp, person_id),
+        "UPDATE pair_participants SET decision = ?, reason = ? WHERE person_id = ?"
+        " AND role = ? AND pair_id IN (SELECT p.id FROM pairs p WHERE p.status = ?"
+        " AND EXISTS (SELECT 1 FROM pair_participants o WHERE o.pair_id = p.id"
+        " AND o.role = ? AND o.person_id <> ? AND o.decision = ?))",
+        (
+            Decision.DECLINED.value,
+            ProgramEndReason.LEFT.value,
+            person_id,
+            Role.MENTEE.value,
+            PairStatus.ACTIVE.value,
+            Role.MENTEE.value,
+            person_id,
+            Decision.ACCEPTED.value,
+        ),
+    )
+    # Their other programs end early: «выбыл», recorded as every ending is.
+    leaving = " AND id IN (SELECT pair_id FROM pair_participants WHERE person_id = ?" + (
+        " AND decision <> ?)"
+    )
+    await conn.execute(
+        "INSERT INTO program_endings (pair_id, reason, note, requested_at, effective_on,"
+        " ended_at) SELECT id, ?, '', ?, ?, ? FROM pairs WHERE status = ?"
+        + leaving
+        + " ON CONFLICT (pair_id) DO UPDATE SET reason = excluded.reason,"
+        " ended_at = excluded.ended_at",
+        (
+            ProgramEndReason.LEFT.value,
+            stamp,
+            stamp[:10],  # the UTC day of the withdrawal
+            stamp,
+            PairStatus.ACTIVE.value,
+            person_id,
+            Decision.DECLINED.value,
+        ),
+    )
+    await conn.execute(
+        "UPDATE pairs SET status = ?, ended_at = ?, end_reason = ? WHERE status = ?" + leaving,
+        (
+            PairStatus.ENDED.value,
+            stamp,
+            ProgramEndReason.LEFT.value,
+            PairStatus.ACTIVE.value,
+            person_id,
+            Decision.DECLINED.value,
+        ),
     )
     await conn.execute(
         "UPDATE pair_drafts SET status = 'discarded' WHERE status = 'open'"

@@ -144,7 +144,8 @@ class PairStatus(StrEnum):
     ACTIVE = "active"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
-    ENDED = "ended"
+    ENDED = "ended"  # ended early (ProgramEndReason says why) or with the school year
+    COMPLETED = "completed"  # the program was carried out: both sides confirmed it
 
 
 class Decision(StrEnum):
@@ -242,6 +243,33 @@ class ProgramStatus(StrEnum):
     PROPOSED = "proposed"  # waiting for the mentee
     CONFIRMED = "confirmed"
     status: str
+
+
+class ProgramEndReason(StrEnum):
+    """Why a pair's program ended (program_endings.reason, pairs.end_reason)."""
+
+    COMPLETED = "completed"  # «программа выполнена», confirmed by both sides
+    MENTOR = "mentor"  # early, by the mentor (after the notice of ТК РФ ст. 351.8)
+    MENTEE = "mentee"  # early, by the mentee
+    MUTUAL = "mutual"  # early, by mutual decision
+    NOT_CARRIED_OUT = "not_carried_out"  # by the curator: «программа не реализована»
+    LEFT = "left"  # «выбыл»: the mentee withdrew consent or left the school
+
+
+class ProgramChangeStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ProgramSurveyStage(StrEnum):
+    """The monitoring surveys of one program (program_surveys.stage)."""
+
+    GROWTH_START = "growth_start"
+    INTERMEDIATE = "intermediate"
+    GROWTH_END = "growth_end"
+    FINAL_MENTOR = "final_mentor"  # the mentor's satisfaction questionnaire
+    FINAL_MENTEE = "final_mentee"  # the mentees' satisfaction questionnaire
 
 
 class SurveyStatus(StrEnum):

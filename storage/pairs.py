@@ -14,6 +14,7 @@ from storage.models import (
     PairDraft,
     PairParticipant,
     PairStatus,
+    ProgramEndReason,
     RequestKind,
     RequestStatus,
     Role,
@@ -223,6 +224,27 @@ class PairsRepo:
             )
             == 1
         )
+
+    async def end(
+        self, pair_id: int, status: PairStatus, reason: ProgramEndReason, now: datetime
+    ) -> bool:
+        """A working pair ends (completed, or early with `reason`), and its recorded ending
+        with it, in one transaction; False if it was not working any more. Its rows, meetings
+        and program stay: the history and the figures read them."""
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE pairs SET status = ?, ended_at = ?, end_reason = ?"
+                " WHERE id = ? AND status = ?",
+                (status.value, stamp, reason.value, pair_id, PairStatus.ACTIVE.value),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await conn.execute(
+                "UPDATE program_endings SET ended_at = ? WHERE pair_id = ? AND ended_at IS NULL",
+                (stamp, pair_id),
+            )
+        return True
 
     async def participant_names(self, pair_id: int, form_ids: list[str]) -> dict[int, str]:
         """Person id → the full name in their latest questionnaire (one of `form_ids`) at the

@@ -43,10 +43,16 @@ class SchoolYearsRepo:
                 return None
             figures = await conn.fetch_one(
                 "SELECT COUNT(*) AS pairs,"
-                " COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0) AS completed,"
+                # Working at the year's end, or completed (both sides confirmed it) before.
+                " COALESCE(SUM(CASE WHEN status IN (?, ?) THEN 1 ELSE 0 END), 0) AS completed,"
                 " COALESCE(SUM(CASE WHEN status = ? THEN 1 ELSE 0 END), 0) AS ended_early"
                 f" FROM pairs WHERE {_CURRENT} AND activated_at IS NOT NULL",
-                (PairStatus.ACTIVE.value, PairStatus.ENDED.value, organization_id),
+                (
+                    PairStatus.ACTIVE.value,
+                    PairStatus.COMPLETED.value,
+                    PairStatus.ENDED.value,
+                    organization_id,
+                ),
             )
             # Meetings held (storage.meetings.held_sql) and feedback forms sent in.
             held = await conn.fetch_one(

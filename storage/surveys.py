@@ -82,7 +82,9 @@ class SurveysRepo:
 
     async def of_school(self, organization_id: int) -> list[SurveyCampaign]:
         rows = await self._db.fetch_all(
+            # A program's own monitoring surveys are the pair card's, not the curator's list.
             f"SELECT {_COLUMNS} FROM survey_campaigns WHERE organization_id = ?"
+            " AND id NOT IN (SELECT survey_id FROM program_surveys WHERE survey_id IS NOT NULL)"
             " ORDER BY id DESC LIMIT 20",
             (organization_id,),
         )

@@ -13,7 +13,7 @@ from bot.core.permissions import Actor
 from bot.participation.service import ParticipationService
 from bot.ui.commands import commands_for
 from storage.db import Database, to_db_time
-from storage.models import Pair, PairStatus, Role
+from storage.models import Pair, PairStatus, ProgramEndReason, Role
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
@@ -86,7 +86,7 @@ async def test_parent_withdraws_the_consent_given_for_a_child(
     pair = await db.fetch_one("SELECT status, end_reason FROM pairs")
     assert pair is not None and (pair["status"], pair["end_reason"]) == (
         "ended",
-        "consent_withdrawn",
+        ProgramEndReason.LEFT.value,  # «выбыл»
     )
     # The parent's own form (their name) is gone too.
     parent = await person_id(db, PARENT)

@@ -23,6 +23,7 @@ from tests.steps import (
     MENTOR,
     active_pair,
     deliver,
+    drain,
     services,
     write_program,
 )
@@ -80,7 +81,7 @@ async def test_change_after_confirmation_needs_the_mentee_again(
     row = await db.fetch_one("SELECT status, revision FROM programs WHERE pair_id = ?", (pair.id,))
     assert row is not None and (row["status"], row["revision"]) == ("proposed", 2)
     clock.advance(seconds=2)
-    await deliver(bot, db, clock)
+    await drain(bot, db, clock)  # the growth self-assessment of the start goes out too
     card = await tg.press(MENTEE, tr("btn-program-open"))
     assert "Срок, мес.</b>: 9" in card["text"] or "Срок, мес.: 9" in card["text"]
 

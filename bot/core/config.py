@@ -135,6 +135,16 @@ class MeetingSettings(_Section):
     risk_after_days: Annotated[int, Field(ge=1, le=365)] = 21
 
 
+class MonitoringSettings(_Section):
+    """The monitoring of programs: their surveys, the midpoint, overdue ends, early endings."""
+
+    survey_days: Annotated[int, Field(ge=1, le=90)] = 14  # to answer a program's survey
+    midpoint_percent: Annotated[int, Field(ge=10, le=90)] = 50  # intermediate feedback
+    overdue_after_days: Annotated[int, Field(ge=0, le=90)] = 1  # past the end date
+    # ТК РФ ст. 351.8: the mentor's early ending takes effect after at least 3 working days.
+    notice_working_days: Annotated[int, Field(ge=3, le=30)] = 3
+
+
 class BackupSettings(_Section):
     folder: Path = Path("backups")
     keep: Annotated[int, Field(ge=1, le=1000)] = 14
@@ -167,6 +177,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "throttle": ThrottleSettings,
     "pairs": PairSettings,
     "meetings": MeetingSettings,
+    "monitoring": MonitoringSettings,
     "backup": BackupSettings,
 }
 
@@ -189,6 +200,7 @@ class Settings(_Section):
     throttle: ThrottleSettings = ThrottleSettings()
     pairs: PairSettings = PairSettings()
     meetings: MeetingSettings = MeetingSettings()
+    monitoring: MonitoringSettings = MonitoringSettings()
     backup: BackupSettings = BackupSettings()
 
     @model_validator(mode="after")

@@ -364,6 +364,17 @@ class MeetingService:
         for meeting in await self._meetings.of_pair(pair_id, self._clock.now()):
             await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
 
+    async def cancel_from(self, pair_id: int, moment: datetime) -> int:
+        """The pair's program ends at `moment` (an early ending with notice): its meetings from
+        then on are cancelled and nothing more is sent about them. Returns how many."""
+        now = self._clock.now()
+        cancelled = 0
+        for meeting in await self._meetings.of_pair(pair_id, now):
+            if meeting.starts_at >= moment and await self._meetings.cancel(meeting.id):
+                await self._outbox.withdraw_prefix(_all_keys(meeting.id), now)
+                cancelled += 1
+        return cancelled
+
     async def feedback_form(self, actor: Actor, meeting_id: int) -> FormState | MeetingRefusal:
         """The person's feedback form for a meeting that took place (or should have)."""
         found = await self._own_meeting(actor, meeting_id)
@@ -610,7 +621,8 @@ class MeetingService:
             pair = await self._pairs.get(term.pair_id)
             for person_id, chat in await self._participants(pair) if pair else []:
                 await self._outbox.enqueue(
-                    f"final:{term.pair_id}:{person_id}",
+                    # The end date in the key: an agreed extension asks again before the new end.
+                    f"final:{term.pair_id}:{end.isoformat()}:{person_id}",
                     chat,
                     "pair_nudge",
                     message_payload(tr("plan-final-meeting", end=end.strftime("%d.%m.%Y"))),

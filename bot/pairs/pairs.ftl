@@ -69,6 +69,7 @@ pair-status = { $status ->
     [active] действует
     [declined] отклонена
     [withdrawn] отозвана
+    [completed] программа выполнена
    *[ended] завершена
  }
 

@@ -55,6 +55,11 @@ def program_end(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def term_end(term: ProgramTerm) -> date:
+    """The end of a confirmed program: the end date agreed later, or start plus months."""
+    return term.ends_on or program_end(term.start, term.months)
+
+
 class ProgramService:
     def __init__(
         self,
@@ -85,9 +90,16 @@ class ProgramService:
         if found is None or found[0].status is not ProgramStatus.CONFIRMED:
             return None
         answers = found[1].answers
+        if found[0].ends_on is not None:
+            return found[0].ends_on
         if not answers.get("start_date") or not answers.get("months"):
             return None
         return program_end(date.fromisoformat(str(answers["start_date"])), int(answers["months"]))
+
+    async def start_date(self, pair: Pair) -> date | None:
+        found = await self.get(pair)
+        start = found[1].answers.get("start_date") if found else None
+        return date.fromisoformat(str(start)) if start else None
 
     async def topics(self, pair_id: int) -> list[str]:
         """The topics of the program's first activities, to offer for a new meeting."""
@@ -101,7 +113,7 @@ class ProgramService:
         """Every confirmed program of an active pair whose final meeting was neither held nor
         is planned, and its end."""
         return [
-            (term, program_end(term.start, term.months))
+            (term, term_end(term))
             for term in await self._programs.terms_without_final_meeting(self._clock.now())
         ]
 
@@ -155,6 +167,10 @@ class ProgramService:
             pair.id, (ProgramStatus.PROPOSED,), ProgramStatus.CONFIRMED, self._clock.now()
         ):
             return False
+        # Every agreed version is kept: a later revision no longer overwrites this one.
+        found = await self.get(pair)
+        if found is not None:
+            await self._programs.record_revision(pair.id, found[1].answers, None, self._clock.now())
         chats = await self._curators(pair) + await self._chats([pair.mentor_id])
         await self._notify(pair, ProgramStatus.CONFIRMED, tr("program-confirmed-notice"), chats)
         return True

@@ -41,7 +41,7 @@ from storage.models import (
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo, Queued
 from storage.people import PeopleRepo
-from storage.surveys import Addressee, SurveysRepo
+from storage.surveys import Addressee, Response, SurveysRepo
 
 log = logging.getLogger(__name__)
 
@@ -493,6 +493,52 @@ class SurveyService:
                     now,
                 )
             log.info("survey summary queued survey_id=%s", campaign.id)
+
+    # --- Programs' monitoring (bot/programs/completion.py): one template sent now to chosen
+    # people of one school, with a deadline. No summary at the deadline: a program's own
+    # surveys are read on the pair card and in the reports.
+
+    async def send_now(
+        self,
+        school_id: int,
+        template: Form,
+        people: list[Addressee],
+        deadline: datetime,
+        audience: SurveyAudience = SurveyAudience.SCHOOL,
+    ) -> int | SurveyRefusal:
+        """Launch `template` to exactly `people`; the survey's id. `audience` only says which
+        side they are (the recipients are the people given)."""
+        if not people:
+            return SurveyRefusal.NO_AUDIENCE
+        now = self._clock.now()
+        if deadline <= now:
+            return SurveyRefusal.DEADLINE_PAST
+        survey_id = await self._surveys.create(
+            school_id,
+            template.id,
+            template.version,
+            bool(template.extra.get("anonymous", False)),
+            0,
+            now,
+        )
+        await self._surveys.change_draft(survey_id, "audience", audience.value)
+        await self._surveys.change_draft(survey_id, "deadline", deadline)
+        if not await self._surveys.start_running(survey_id, now):
+            return SurveyRefusal.NOT_DRAFT
+        await self._surveys.mark_summary_sent(survey_id)
+        await self._surveys.add_recipients(survey_id, people)
+        campaign = await self._surveys.get(survey_id)
+        assert campaign is not None
+        await self._schedule(campaign, people, with_invitation=True)
+        log.info("survey sent survey_id=%s recipients=%s", survey_id, len(people))
+        return survey_id
+
+    async def named_responses(self, survey_id: int) -> list[Response]:
+        """The answers of a named survey, with who gave them (empty for an anonymous one)."""
+        campaign = await self._surveys.get(survey_id)
+        if campaign is None or campaign.anonymous:
+            return []
+        return await self._surveys.responses(survey_id)
 
 
 def _key(survey_id: int, step: str, person: int) -> str:

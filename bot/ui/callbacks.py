@@ -192,11 +192,29 @@ class PairCardAction(StrEnum):
     MEETING_NEW = "mn"
     JOURNAL = "j"
     JOURNAL_DOCX = "jd"
+    COMPLETE = "cm"  # «программа выполнена»
+    END = "en"  # the reasons to end early
+    REVISE = "rv"  # propose a new end date and/or plan
+    EXPLAIN = "wn"  # an overdue program: say why it is not completed
 
 
 class PairCardCb(CallbackData, prefix="pc"):
     pair_id: Id
     action: PairCardAction
+
+
+class ProgramEndCb(CallbackData, prefix="pq"):
+    """End a pair's program early with this reason (a ProgramEndReason value)."""
+
+    pair_id: Id
+    reason: str
+
+
+class ProgramChangeCb(CallbackData, prefix="pw"):
+    """The other side's answer to a proposed change of the program."""
+
+    change_id: Id
+    accept: bool
 
 
 class RequestDecisionCb(CallbackData, prefix="rd"):

@@ -33,6 +33,14 @@ class PairStates(StatesGroup):
     deciding_request = State()
     # data: school_id
     order_reference = State()
+    # data: pair_id, reason (a ProgramEndReason)
+    ending_reason = State()
+    # data: pair_id
+    change_end_date = State()
+    # data: pair_id, ends_on
+    change_plan = State()
+    # data: pair_id
+    explaining = State()
 
 
 class MeetingStates(StatesGroup):
