@@ -45,6 +45,7 @@ from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.reports.service import ReportService
 from bot.services import Services
 from bot.surveys.service import SurveyService
 from bot.surveys.templates import with_templates
@@ -66,6 +67,7 @@ from storage.outbox import OutboxRepo
 from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
+from storage.reports import ReportsRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
 
@@ -137,8 +139,9 @@ def build_dispatcher(
     school_years = SchoolYearService(
         SchoolYearsRepo(db), pairs, meetings_service, people, outbox, clock
     )
+    orders = OrdersRepo(db)
     pair_service = PairService(
-        pairs, pair_requests, PreferencesRepo(db), OrdersRepo(db), banks, people, outbox, clock
+        pairs, pair_requests, PreferencesRepo(db), orders, banks, people, outbox, clock
     )
     privacy = PrivacyService(people, consents, sessions, organizations, outbox, catalog, clock)
     health = Health(clock.now())
@@ -168,6 +171,16 @@ def build_dispatcher(
         privacy=privacy,
         erasure=erasure,
         surveys=surveys,
+        reports=ReportService(
+            ReportsRepo(db),
+            orders,
+            SchoolYearsRepo(db),
+            pairs,
+            people,
+            banks,
+            meetings_service,
+            clock,
+        ),
     )
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.

@@ -18,6 +18,7 @@ from bot.participation.service import ParticipationService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.reports.service import ReportService
 from bot.surveys.service import SurveyService
 
 
@@ -38,3 +39,4 @@ class Services:
     privacy: PrivacyService
     erasure: ErasureService
     surveys: SurveyService
+    reports: ReportService
