@@ -38,60 +38,63 @@ def _number(value: float | None) -> Cell:
 
 def school_tables(figures: SchoolFigures) -> list[Table]:
     """Every table of the school report, in the order the справка gives them."""
-    t = tr.plain
     wait = figures.waiting
     people = Table(
-        t("report-table-people"),
-        [t("report-column-indicator"), t("report-column-value")],
+        tr.plain("report-table-people"),
+        [tr.plain("report-column-indicator"), tr.plain("report-column-value")],
         [
-            _row(t("report-row-mentors"), figures.mentors),
-            _row(t("report-row-mentees"), figures.mentees),
-            _row(t("report-row-withdrawn"), figures.withdrawn),
+            _row(tr.plain("report-row-mentors"), figures.mentors),
+            _row(tr.plain("report-row-mentees"), figures.mentees),
+            _row(tr.plain("report-row-withdrawn"), figures.withdrawn),
         ]
         + (
             [
-                _row(t("report-row-waiting"), wait.mentees),
-                _row(t("report-row-waiting-mean"), round(wait.mean_days, 1)),
-                _row(t("report-row-waiting-longest"), wait.longest_days),
+                _row(tr.plain("report-row-waiting"), wait.mentees),
+                _row(tr.plain("report-row-waiting-mean"), round(wait.mean_days, 1)),
+                _row(tr.plain("report-row-waiting-longest"), wait.longest_days),
             ]
             if wait is not None
             else []
         ),
     )
     pairs = Table(
-        t("report-table-pairs"),
-        [t("report-column-form"), t("report-column-kind"), t("report-column-pairs")],
+        tr.plain("report-table-pairs"),
         [
-            _row(t("pair-form", form=p.form), t("pair-kind", kind=p.kind), p.pairs)
+            tr.plain("report-column-form"),
+            tr.plain("report-column-kind"),
+            tr.plain("report-column-pairs"),
+        ],
+        [
+            _row(tr.plain("pair-form", form=p.form), tr.plain("pair-kind", kind=p.kind), p.pairs)
             for p in figures.pairs
         ]
-        + [_row(t("report-row-total"), "", figures.total_pairs)],
+        + [_row(tr.plain("report-row-total"), "", figures.total_pairs)],
     )
     outcomes = figures.outcomes
     programs = Table(
-        t("report-table-programs"),
-        [t("report-column-indicator"), t("report-column-value")],
+        tr.plain("report-table-programs"),
+        [tr.plain("report-column-indicator"), tr.plain("report-column-value")],
         [
-            _row(t("report-chart-active"), outcomes.active),
-            _row(t("report-row-completed"), outcomes.completed),
-            _row(t("report-row-ended-early"), outcomes.ended_early),
+            _row(tr.plain("report-chart-active"), outcomes.active),
+            _row(tr.plain("report-row-completed"), outcomes.completed),
+            _row(tr.plain("report-row-ended-early"), outcomes.ended_early),
         ]
         + [
-            _row(t("report-end-reason", reason=reason), outcomes.ended.get(reason, 0))
+            _row(tr.plain("report-end-reason", reason=reason), outcomes.ended.get(reason, 0))
             for reason in EndReason
             if reason is not EndReason.COMPLETED
         ]
-        + [_row(t("report-row-confirmed-programs"), figures.confirmed_programs)],
+        + [_row(tr.plain("report-row-confirmed-programs"), figures.confirmed_programs)],
     )
     meetings = Table(
-        t("report-table-meetings"),
+        tr.plain("report-table-meetings"),
         [
-            t("report-column-month"),
-            t("report-chart-held"),
-            t("report-chart-missed"),
-            t("report-chart-planned"),
-            t("report-column-cancelled"),
-            t("report-column-feedback"),
+            tr.plain("report-column-month"),
+            tr.plain("report-chart-held"),
+            tr.plain("report-chart-missed"),
+            tr.plain("report-chart-planned"),
+            tr.plain("report-column-cancelled"),
+            tr.plain("report-column-feedback"),
         ],
         [
             _row(month_label(m.month), m.held, m.missed, m.planned, m.cancelled, m.feedback)
@@ -99,7 +102,7 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
         ]
         + [
             [
-                t("report-row-total"),
+                tr.plain("report-row-total"),
                 figures.meetings("held"),
                 figures.meetings("missed"),
                 figures.meetings("planned"),
@@ -110,27 +113,31 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
     )
     found = figures.satisfaction
     satisfaction = Table(
-        t("report-table-satisfaction"),
+        tr.plain("report-table-satisfaction"),
         [
-            t("report-column-question"),
-            t("report-column-mentors", count=found.mentors),
-            t("report-column-mentees", count=found.mentees),
+            tr.plain("report-column-question"),
+            tr.plain("report-column-mentors", count=found.mentors),
+            tr.plain("report-column-mentees", count=found.mentees),
         ],
         [[q.header, _number(q.mentors), _number(q.mentees)] for q in found.questions],
     )
     attention = Table(
-        t("report-table-attention"),
-        [t("report-column-pair"), t("report-column-idle")],
+        tr.plain("report-table-attention"),
+        [tr.plain("report-column-pair"), tr.plain("report-column-idle")],
         [[a.title, a.idle_days] for a in figures.attention],
     )
     events = Table(
-        t("report-table-events"), _event_headers(), [_event_row(e) for e in figures.events]
+        tr.plain("report-table-events"), _event_headers(), [_event_row(e) for e in figures.events]
     )
     acts = Table(
-        t("report-table-acts"),
-        [t("report-column-act"), t("report-column-number"), t("report-column-date")],
+        tr.plain("report-table-acts"),
         [
-            [t("report-act", kind=a.kind), a.number, a.signed_on.strftime("%d.%m.%Y")]
+            tr.plain("report-column-act"),
+            tr.plain("report-column-number"),
+            tr.plain("report-column-date"),
+        ],
+        [
+            [tr.plain("report-act", kind=a.kind), a.number, a.signed_on.strftime("%d.%m.%Y")]
             for a in figures.acts
         ],
     )
@@ -138,12 +145,12 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
     if figures.growth:
         tables.append(
             Table(
-                t("report-table-growth"),
+                tr.plain("report-table-growth"),
                 [
-                    t("report-column-question"),
-                    t("report-chart-before"),
-                    t("report-chart-after"),
-                    t("report-column-respondents"),
+                    tr.plain("report-column-question"),
+                    tr.plain("report-chart-before"),
+                    tr.plain("report-chart-after"),
+                    tr.plain("report-column-respondents"),
                 ],
                 [[g.header, g.before, g.after, g.respondents] for g in figures.growth],
             )
@@ -152,14 +159,13 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
 
 
 def _event_headers() -> list[str]:
-    t = tr.plain
     return [
-        t("report-column-event"),
-        t("report-column-level"),
-        t("report-column-date"),
-        t("report-column-participants"),
-        t("report-column-result"),
-        t("report-column-link"),
+        tr.plain("report-column-event"),
+        tr.plain("report-column-level"),
+        tr.plain("report-column-date"),
+        tr.plain("report-column-participants"),
+        tr.plain("report-column-result"),
+        tr.plain("report-column-link"),
     ]
 
 
@@ -180,15 +186,14 @@ DISTRICT_ACT_KINDS = (OrderKind.REGULATION, OrderKind.ROADMAP, OrderKind.PAIRS, 
 
 def district_tables(figures: DistrictFigures) -> list[Table]:
     """The two tables at the end of seed 002, one row per school and a total."""
-    t = tr.plain
-    missing = t("report-not-filled")
+    missing = tr.plain("report-not-filled")
     acts_rows: list[list[Cell]] = []
     for number, school in enumerate(figures.schools, start=1):
         row: list[Cell] = [number, school.name]
         for kind in DISTRICT_ACT_KINDS:
             act = school.acts.get(kind.value)
             row.append(
-                t(
+                tr.plain(
                     "report-act-reference",
                     number=act.number,
                     date=act.signed_on.strftime("%d.%m.%Y"),
@@ -198,7 +203,7 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
             )
         contacts = school.contacts
         row.append(
-            t(
+            tr.plain(
                 "report-contacts",
                 name=contacts.full_name,
                 email=contacts.email,
@@ -209,10 +214,10 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
         )
         acts_rows.append(row)
     acts = Table(
-        t("report-district-acts"),
-        ["№", t("report-column-school")]
-        + [t("report-district-act", kind=k) for k in DISTRICT_ACT_KINDS]
-        + [t("report-column-contacts")],
+        tr.plain("report-district-acts"),
+        ["№", tr.plain("report-column-school")]
+        + [tr.plain("report-district-act", kind=k) for k in DISTRICT_ACT_KINDS]
+        + [tr.plain("report-column-contacts")],
         acts_rows,
     )
     monitoring_rows: list[list[Cell]] = []
@@ -223,10 +228,10 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
             )
             continue
         events = "; ".join(
-            t(
+            tr.plain(
                 "report-event-line",
                 name=e.name,
-                level=t("report-level", level=e.level),
+                level=tr.plain("report-level", level=e.level),
                 date=e.held_on.strftime("%d.%m.%Y"),
                 result=e.result,
             )
@@ -239,24 +244,27 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
                 school.pairs,
                 *(school.pairs_by_form.get(form, 0) for form in figures.forms),
                 school.completed,
-                events or t("report-no-events"),
+                events or tr.plain("report-no-events"),
             )
         )
     monitoring_rows.append(
         _row(
             "",
-            t("report-row-total"),
+            tr.plain("report-row-total"),
             figures.pairs,
             *(sum(s.pairs_by_form.get(form, 0) for s in figures.schools) for form in figures.forms),
             figures.completed,
-            t("report-events-count", count=figures.events),
+            tr.plain("report-events-count", count=figures.events),
         )
     )
     monitoring = Table(
-        t("report-district-monitoring"),
-        ["№", t("report-column-school"), t("report-district-pairs")]
-        + [t("report-district-form", form=t("pair-form", form=form)) for form in figures.forms]
-        + [t("report-district-completed"), t("report-district-events")],
+        tr.plain("report-district-monitoring"),
+        ["№", tr.plain("report-column-school"), tr.plain("report-district-pairs")]
+        + [
+            tr.plain("report-district-form", form=tr.plain("pair-form", form=form))
+            for form in figures.forms
+        ]
+        + [tr.plain("report-district-completed"), tr.plain("report-district-events")],
         monitoring_rows,
     )
     return [acts, monitoring]
