@@ -18,6 +18,7 @@ from bot.core.i18n import tr
 from bot.reports.charts import HEIGHT, WIDTH
 from bot.surveys.templates import MENTEE_SATISFACTION, MENTOR_SATISFACTION
 from bot.ui.callbacks import DistrictReportCb, ReportAction, ReportCb
+from storage.consents import ConsentsRepo
 from storage.db import Database, to_db_time
 from storage.meetings import MeetingsRepo
 from storage.models import MeetingKind, Role, RoleGrant
@@ -338,3 +339,28 @@ async def test_a_district_outside_the_coordinators_is_refused(
     await tg.press_data(CURATOR, DistrictReportCb(district_id=other.id, make=True).pack())
     assert tg.alert() == tr.plain("forbidden")
     assert not tg.fake.uploads
+
+
+async def test_a_person_who_withdrew_consent_appears_only_in_counts(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    await meeting(db, clock, pair.id, pair.mentor_id, -3, True)
+    person = await db.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (MENTEE,))
+    assert person is not None
+    await ConsentsRepo(db).withdraw_and_erase(int(person["id"]), MENTEE, clock.now())
+    await open_reports(tg)
+    await tg.press(CURATOR, REPORT)
+    summary = next(t for t in tg.texts(CURATOR) if "Мониторинг программы" in t)
+    assert "отозвали согласие: 1" in summary
+    assert "прекращены досрочно 1" in summary
+    files = uploads(tg, CURATOR)
+    xlsx = files["monitoring_2026-2027.xlsx"]
+    programs = dict(row[:2] for row in sheet_rows(xlsx, "Программы"))
+    assert programs["Досрочно: отзыв согласия"] == 1
+    everything = json.dumps(
+        [sheet_rows(xlsx, name) for name in load_workbook(io.BytesIO(xlsx)).sheetnames],
+        ensure_ascii=False,
+    ) + docx_text(files["spravka_monitoring_2026-2027.docx"])
+    assert f"Наставляемая {MENTEE}" not in everything
+    assert sheet_rows(xlsx, "Требуют внимания")[1:] == []
