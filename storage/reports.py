@@ -15,6 +15,7 @@ from enum import StrEnum
 from storage.db import Database, from_db_time, to_db_time
 from storage.meetings import held_sql
 from storage.models import (
+    ConsentKind,
     Decision,
     FormStatus,
     MeetingStatus,
@@ -24,8 +25,8 @@ from storage.models import (
     SchoolOrder,
 )
 
-# Pairs per statement when meetings are counted: about 10,000 meetings, ~20 ms of the loop.
-PAIR_SLICE = 500
+# Pairs per statement when meetings are counted: ~2,500 meetings, ~30 ms of the loop.
+PAIR_SLICE = 100
 RESPONSE_PAGE = 1000
 
 
@@ -240,6 +241,47 @@ class ReportsRepo:
                 counts[4] += int(row["feedback"] or 0)
             await asyncio.sleep(0)
         return [MonthMeetings(month, *counts) for month, counts in sorted(months.items())]
+
+    async def waiting_since(
+        self, organization_id: int, questionnaire: str, student: str
+    ) -> list[datetime]:
+        """When each mentee waiting for a mentor submitted the questionnaire: the bank's
+        WAITING (bot/participation/banks.py) as one aggregate query, since the bank itself reads
+        every answer of the school (~0.8 s of the loop for 5,000 mentees). Waiting: the latest
+        questionnaire submitted, no place held in a pair, and for a student the parent's consent.
+        The unary `+` keeps the planner on the per-person indexes (a school-wide index here
+        made it quadratic: 13 s for 5,000 mentees)."""
+        rows = await self._db.fetch_all(
+            "SELECT s.submitted_at FROM role_grants g JOIN form_sessions s"
+            " ON s.person_id = g.person_id AND s.organization_id = g.organization_id"
+            " AND s.form_id = ? WHERE g.organization_id = ? AND g.role = ? AND s.status = ?"
+            " AND s.id = (SELECT MAX(f.id) FROM form_sessions f WHERE f.person_id = s.person_id"
+            " AND +f.organization_id = s.organization_id AND f.form_id = s.form_id)"
+            " AND NOT EXISTS (SELECT 1 FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
+            " WHERE pp.person_id = g.person_id AND pp.role = ? AND +p.organization_id = ?"
+            " AND +p.status IN (?, ?) AND pp.decision <> ?)"
+            " AND NOT (EXISTS (SELECT 1 FROM form_answers a WHERE a.session_id = s.id"
+            " AND a.question_id = 'category' AND a.value = ?) AND NOT EXISTS ("
+            " SELECT 1 FROM consents c WHERE c.person_id = g.person_id"
+            " AND c.organization_id = g.organization_id AND c.kind = ? AND c.withdrawn_at IS NULL"
+            " AND c.decision = 'agree' AND c.id = (SELECT MAX(id) FROM consents"
+            " WHERE person_id = c.person_id AND organization_id = c.organization_id"
+            " AND kind = c.kind)))",
+            (
+                questionnaire,
+                organization_id,
+                Role.MENTEE.value,
+                FormStatus.SUBMITTED.value,
+                Role.MENTEE.value,
+                organization_id,
+                PairStatus.INVITED.value,
+                PairStatus.ACTIVE.value,
+                Decision.DECLINED.value,
+                json.dumps(student),
+                ConsentKind.PARENT.value,
+            ),
+        )
+        return [from_db_time(row["submitted_at"]) for row in rows if row["submitted_at"]]
 
     async def withdrawals(
         self, organization_id: int, since: datetime | None, until: datetime | None

@@ -16,11 +16,13 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
+from bot.forms.catalog import STUDENT_CATEGORY
 from bot.meetings.service import MeetingService
 from bot.organizations.school_years import year_label
 from bot.pairs.naming import pair_title
 from bot.pairs.service import PairForm
-from bot.participation.banks import BankService, BankStatus
+from bot.participation.banks import BankService
+from bot.participation.service import QUESTIONNAIRE_OF
 from bot.reports import charts, documents
 from bot.reports.charts import Chart
 from bot.reports.figures import (
@@ -182,8 +184,10 @@ class ReportService:
         if year_id is None:
             counts = await self._people.count_in_school(school.id)
             mentors, mentees = counts.get(Role.MENTOR, 0), counts.get(Role.MENTEE, 0)
-            bank = await self._banks.bank(school.id, Role.MENTEE)
-            wait = waiting([e.days_waiting for e in bank if e.status is BankStatus.WAITING])
+            since = await self._reports.waiting_since(
+                school.id, QUESTIONNAIRE_OF[Role.MENTEE], STUDENT_CATEGORY
+            )
+            wait = waiting([max(0, (now - submitted).days) for submitted in since])
             attention = await self._attention(school)
         else:
             worked = await self._reports.participants(school.id, year_id)
