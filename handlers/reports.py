@@ -4,7 +4,7 @@ straight back to whoever asked, as the answer to their own tap."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -405,13 +405,9 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(reports, ReportCb.filter(), flags=CURATOR)
     router.callback_query.register(district_report, DistrictReportCb.filter(), flags=DISTRICT)
+    router.message.register(act_typed, StateFilter(ReportStates.entering_act), flags=CURATOR)
     router.message.register(
-        act_typed, StateFilter(ReportStates.entering_act), F.text | F.document, flags=CURATOR
+        contacts_typed, StateFilter(ReportStates.entering_contacts), flags=CURATOR
     )
-    router.message.register(
-        contacts_typed, StateFilter(ReportStates.entering_contacts), F.text, flags=CURATOR
-    )
-    router.message.register(
-        event_typed, StateFilter(ReportStates.entering_event), F.text, flags=CURATOR
-    )
+    router.message.register(event_typed, StateFilter(ReportStates.entering_event), flags=CURATOR)
     return router
