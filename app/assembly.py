@@ -48,6 +48,7 @@ from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
+from bot.reports.service import ReportService
 from bot.services import Services
 from bot.surveys.service import SurveyService
 from bot.surveys.templates import with_templates
@@ -74,6 +75,7 @@ from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRe
 from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
 from storage.programs import ProgramsRepo
+from storage.reports import ReportsRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
 from storage.updates import HandledUpdatesRepo
@@ -148,8 +150,9 @@ def build_dispatcher(
     school_years = SchoolYearService(
         SchoolYearsRepo(db), pairs, meetings_service, people, outbox, clock
     )
+    orders = OrdersRepo(db)
     pair_service = PairService(
-        pairs, pair_requests, PreferencesRepo(db), OrdersRepo(db), banks, people, outbox, clock
+        pairs, pair_requests, PreferencesRepo(db), orders, banks, people, outbox, clock
     )
     privacy = PrivacyService(
         people, consents, sessions, PersonalDataRepo(db), organizations, outbox, catalog, clock
@@ -219,6 +222,16 @@ def build_dispatcher(
         erasure=erasure,
         surveys=surveys,
         completion=completion,
+        reports=ReportService(
+            ReportsRepo(db),
+            orders,
+            SchoolYearsRepo(db),
+            pairs,
+            people,
+            banks,
+            meetings_service,
+            clock,
+        ),
     )
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching, outbox, process, scheduler, statements, surveys, updates
+from bench import matching, outbox, process, reports, scheduler, statements, surveys, updates
 
 BENCHES = {
     "matching": matching,
@@ -20,6 +20,7 @@ BENCHES = {
     "process": process,
     "surveys": surveys,
     "statements": statements,
+    "reports": reports,
 }
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

@@ -20,6 +20,7 @@ from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
+from bot.reports.service import ReportService
 from bot.surveys.service import SurveyService
 
 
@@ -42,3 +43,4 @@ class Services:
     erasure: ErasureService
     surveys: SurveyService
     completion: CompletionService
+    reports: ReportService

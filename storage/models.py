@@ -211,6 +211,11 @@ class OrderKind(StrEnum):
     """The school's orders the district asks for; only the pairs order is issued by the bot."""
 
     PAIRS = "pairs"  # «Об утверждении наставнических пар/групп»
+    # Recorded by the curator in the register of local acts (bot/reports):
+    MODEL = "model"  # the order introducing the target model
+    REGULATION = "regulation"  # the order approving the положение
+    ROADMAP = "roadmap"  # the order approving the дорожная карта
+    CURATOR = "curator"  # the order appointing the curator
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,7 @@ class SchoolOrder:
     kind: OrderKind
     number: str
     signed_on: date
+    file_id: str | None = None  # the act's file as Telegram keeps it, if the curator sent one
 
 
 class MeetingKind(StrEnum):

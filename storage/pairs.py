@@ -540,10 +540,12 @@ class OrdersRepo:
         signed_on: date,
         created_by: int,
         now: datetime,
+        file: tuple[str, str] | None = None,
     ) -> SchoolOrder:
+        """`file`: the Telegram file id and name of the act's scan, if the curator sent one."""
         order_id = await self._db.insert(
             "INSERT INTO school_orders (organization_id, kind, number, signed_on, created_by,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            " created_at, file_id, file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 organization_id,
                 kind.value,
@@ -551,9 +553,12 @@ class OrdersRepo:
                 signed_on.isoformat(),
                 created_by,
                 to_db_time(now),
+                *(file or (None, None)),
             ),
         )
-        return SchoolOrder(order_id, organization_id, kind, number, signed_on)
+        return SchoolOrder(
+            order_id, organization_id, kind, number, signed_on, file[0] if file else None
+        )
 
     async def of_school(self, organization_id: int, kind: OrderKind) -> list[SchoolOrder]:
         """The orders of this kind, the latest first."""

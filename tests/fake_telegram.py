@@ -430,6 +430,15 @@ class FakeTelegram:
             message["caption"] = params["plain_text"]
         return message
 
+    def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._bot_message(int(params["chat_id"]), params)
+        message["photo"] = [
+            {"file_id": "photo", "file_unique_id": "photo", "width": 1, "height": 1}
+        ]
+        if "plain_text" in params:
+            message["caption"] = params["plain_text"]
+        return message
+
     def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._find(params)
         markup = params.get("reply_markup")

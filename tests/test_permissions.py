@@ -36,6 +36,8 @@ ALLOWED: dict[Action, set[str]] = {
     Action.RESPOND_TO_PAIR: {"mentee", "mentor"},
     Action.VIEW_STATUS: {"administrator"},
     Action.MANAGE_SURVEYS: {"curator"},
+    Action.VIEW_REPORTS: {"curator"},
+    Action.VIEW_DISTRICT_REPORTS: {"coordinator", "administrator"},
 }
 
 

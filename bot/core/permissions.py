@@ -27,6 +27,8 @@ class Action(StrEnum):
     RESPOND_TO_PAIR = "respond_to_pair"
     VIEW_STATUS = "view_status"
     MANAGE_SURVEYS = "manage_surveys"  # create, launch, extend, close; results and exports
+    VIEW_REPORTS = "view_reports"  # the school's report, its register of local acts and events
+    VIEW_DISTRICT_REPORTS = "view_district_reports"  # the district's tables (aggregated)
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -40,6 +42,8 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RESPOND_TO_PAIR: frozenset({Role.MENTOR, Role.MENTEE}),
     Action.VIEW_STATUS: frozenset({Role.ADMIN}),
     Action.MANAGE_SURVEYS: frozenset({Role.CURATOR}),
+    Action.VIEW_REPORTS: frozenset({Role.CURATOR}),
+    Action.VIEW_DISTRICT_REPORTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

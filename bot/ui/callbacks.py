@@ -310,3 +310,28 @@ class SurveyTakeCb(CallbackData, prefix="st"):
 
     survey_id: Id
     change: bool = False
+
+
+# Monitoring reports (issue 14).
+class ReportAction(StrEnum):
+    MENU = "m"
+    SCHOOL = "s"  # v: the closed year's id, 0 for the open year
+    ACTS = "a"
+    ACT = "ak"  # v: the kind's index in bot.reports REGISTER_KINDS
+    CONTACTS = "c"
+    EVENTS = "e"
+    EVENT = "en"
+
+
+class ReportCb(CallbackData, prefix="rp"):
+    school_id: Id
+    action: ReportAction
+    v: Ref = 0
+
+
+class DistrictReportCb(CallbackData, prefix="dp"):
+    """The district's report: `make` false shows the years, true makes year number `v`."""
+
+    district_id: Id
+    make: bool = False
+    v: Ref = 0

@@ -13,12 +13,15 @@ from bot.ui.callbacks import (
     BankView,
     DistrictAction,
     DistrictCb,
+    DistrictReportCb,
     JoinRoleCb,
     MenuCb,
     PairsCb,
     PairsView,
     ParticipationCb,
     PreferenceCb,
+    ReportAction,
+    ReportCb,
     SchoolAction,
     SchoolCb,
     SchoolYearCb,
@@ -105,6 +108,9 @@ def district(
         text=tr("btn-new-school"),
         callback_data=DistrictCb(action=DistrictAction.NEW_SCHOOL, district_id=district_id),
     )
+    kb.button(
+        text=tr("btn-district-report"), callback_data=DistrictReportCb(district_id=district_id)
+    )
     if may_invite_coordinator:
         kb.button(
             text=tr("btn-invite-coordinator"),
@@ -140,6 +146,11 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         kb.button(
             text=tr("btn-surveys"),
             callback_data=SurveysCb(school_id=school.id, action=SurveysAction.LIST),
+        )
+    if can(actor, Action.VIEW_REPORTS, **scope):
+        kb.button(
+            text=tr("btn-reports"),
+            callback_data=ReportCb(school_id=school.id, action=ReportAction.MENU),
         )
     if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
         kb.button(

@@ -55,3 +55,12 @@ class MeetingStates(StatesGroup):
 class SurveyStates(StatesGroup):
     # data: survey_id, extend (a running survey's new deadline, not a draft's first one)
     entering_deadline = State()
+
+
+class ReportStates(StatesGroup):
+    # data: school_id, kind (OrderKind value)
+    entering_act = State()
+    # data: school_id
+    entering_contacts = State()
+    # data: school_id
+    entering_event = State()
