@@ -259,6 +259,10 @@ async def run(settings: Settings) -> None:
             ],
         )
 
+        # Once at start as well: a summary that fell due while the bot was down goes out
+        # now, and a launch cut short by a crash is finished, not an hour later.
+        scheduler.add_job(summarise_surveys_at_deadline, id="surveys_at_start")
+
         async def on_startup(bot: Bot) -> None:
             await commands.publish_default(bot)
             for admin_id in settings.admins:
