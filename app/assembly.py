@@ -217,6 +217,7 @@ async def run(settings: Settings) -> None:
         me = await _identify(bot)
         log.info("bot identity bot_id=%s", me.id)
         dp = build_dispatcher(settings, db, clock)
+        await dp["services"].surveys.load_forms()
         sender = OutboxSender(
             bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["health"]
         )

@@ -80,6 +80,65 @@ class SurveysRepo:
         )
         return _campaign(row) if row else None
 
+    async def create_with_form(
+        self, organization_id: int, prefix: str, body: str, created_by: int, now: datetime
+    ) -> int:
+        """A curator's own survey and the first version of its form (id: prefix + survey id),
+        together: a draft never points at a form that is not stored."""
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "INSERT INTO survey_campaigns (organization_id, form_id, form_version, anonymous,"
+                " status, audience, created_by, created_at) VALUES (?, '', 1, 1, ?, ?, ?, ?)"
+                " RETURNING id",
+                (
+                    organization_id,
+                    SurveyStatus.DRAFT.value,
+                    SurveyAudience.SCHOOL.value,
+                    created_by,
+                    to_db_time(now),
+                ),
+            )
+            assert row is not None
+            survey_id = int(row["id"])
+            await conn.execute(
+                "UPDATE survey_campaigns SET form_id = ? WHERE id = ?",
+                (f"{prefix}{survey_id}", survey_id),
+            )
+            await conn.execute(
+                "INSERT INTO survey_forms (form_id, version, body) VALUES (?, 1, ?)",
+                (f"{prefix}{survey_id}", body),
+            )
+        return survey_id
+
+    async def save_form(
+        self, survey_id: int, form_id: str, version: int, body: str, previous: tuple[str, int]
+    ) -> bool:
+        """A draft's new form version, once: False if the survey was launched meanwhile, or
+        another edit came first (its form is no longer `previous`)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE survey_campaigns SET form_id = ?, form_version = ?"
+                " WHERE id = ? AND status = ? AND form_id = ? AND form_version = ?",
+                (form_id, version, survey_id, SurveyStatus.DRAFT.value, *previous),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await conn.execute(
+                "INSERT INTO survey_forms (form_id, version, body) VALUES (?, ?, ?)"
+                " ON CONFLICT (form_id, version) DO UPDATE SET body = excluded.body",
+                (form_id, version, body),
+            )
+            # The draft's superseded version: no session was ever started on a draft.
+            await conn.execute(
+                "DELETE FROM survey_forms WHERE form_id = ? AND version < ?", (form_id, version)
+            )
+        return True
+
+    async def forms(self) -> list[tuple[str, int, str]]:
+        """Every stored survey form: loaded into the catalogue at start-up."""
+        rows = await self._db.fetch_all("SELECT form_id, version, body FROM survey_forms")
+        return [(row["form_id"], row["version"], row["body"]) for row in rows]
+
     async def of_school(self, organization_id: int) -> list[SurveyCampaign]:
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM survey_campaigns WHERE organization_id = ?"

@@ -242,6 +242,7 @@ class SurveysAction(StrEnum):
     LIST = "l"
     NEW = "n"  # the templates to start from
     TEMPLATE = "t"  # v: the template's index
+    BLANK = "b"  # a survey of the curator's own
 
 
 class SurveysCb(CallbackData, prefix="sl"):
@@ -266,6 +267,17 @@ class SurveyAction(StrEnum):
     CLOSE = "x"
     RESULTS = "rs"
     XLSX = "xl"
+    # A draft's questions; v: the question's position (Q_KIND: the kind's index)
+    QUESTIONS = "qs"
+    QUESTION = "q"
+    Q_ADD = "qa"
+    Q_KIND = "qk"
+    Q_TEXT = "qt"
+    Q_OPTIONS = "qo"
+    Q_REQUIRED = "qr"
+    Q_UP = "qu"
+    Q_DOWN = "qd"
+    Q_DELETE = "qx"
 
 
 class SurveyCb(CallbackData, prefix="sv"):
