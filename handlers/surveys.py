@@ -41,6 +41,7 @@ from storage.models import FormSession, FormStatus, SurveyAudience, SurveyCampai
 MANAGE = {"action": Action.MANAGE_SURVEYS}
 MEMBER = {"action": Action.USE_MENU}
 AUDIENCES = list(SurveyAudience)
+PAIRS_SHOWN = 60  # a school's working pairs fit one screen
 
 
 async def _campaign(
@@ -193,6 +194,12 @@ async def survey(
     if action in DRAFT_ACTIONS:
         await _draft(callback, callback_data, campaign, state, surveys)
         return
+    if action in (SurveyAction.PAIRS, SurveyAction.PAIR) or (
+        action is SurveyAction.SET_AUDIENCE
+        and callback_data.v == AUDIENCES.index(SurveyAudience.PAIRS)
+    ):
+        await _pairs(callback, callback_data, campaign, surveys)
+        return
     if action is SurveyAction.PREVIEW:
         await _preview(callback, campaign, surveys)
         return
@@ -285,6 +292,45 @@ async def _refused(
     fresh = await surveys.get(campaign.id) or campaign
     text, markup = await _card(fresh, surveys)
     await show(callback, text, markup, alert=tr.plain("survey-refusal", reason=refusal))
+
+
+async def _pairs(
+    callback: CallbackQuery, data: SurveyCb, campaign: SurveyCampaign, surveys: SurveyService
+) -> None:
+    """The audience "the participants of chosen pairs": the school's pairs, each a toggle."""
+    changed: SurveyCampaign | SurveyRefusal = campaign
+    if data.action is SurveyAction.SET_AUDIENCE:
+        changed = await surveys.set_audience(campaign, SurveyAudience.PAIRS)
+    elif data.action is SurveyAction.PAIR:
+        changed = await surveys.toggle_pair(campaign, data.v)
+    if isinstance(changed, SurveyRefusal):
+        await _refused(callback, campaign, surveys, changed)
+        return
+    choices = await surveys.pair_choices(changed)
+    kb = Keyboard()
+    for choice in choices[:PAIRS_SHOWN]:
+        kb.button(
+            text=tr.plain(
+                "btn-survey-pair",
+                chosen=choice.chosen,
+                mentors=choice.mentors,
+                mentees=choice.mentees,
+            ),
+            callback_data=SurveyCb(
+                survey_id=campaign.id, action=SurveyAction.PAIR, v=choice.pair_id
+            ),
+        )
+    kb.button(
+        text=tr.plain("btn-survey-pairs-done"),
+        callback_data=SurveyCb(survey_id=campaign.id, action=SurveyAction.CARD),
+    )
+    kb.adjust(1)
+    text = tr(
+        "survey-pairs-ask",
+        chosen=sum(c.chosen for c in choices),
+        recipients=len(await surveys.audience(changed)),
+    )
+    await show(callback, text if choices else tr("survey-pairs-none"), kb.as_markup())
 
 
 async def _audiences(campaign: SurveyCampaign, surveys: SurveyService) -> InlineKeyboardMarkup:
@@ -462,6 +508,12 @@ async def deadline_typed(
     if isinstance(changed, WhenError):
         await message.answer(
             tr("survey-deadline-wrong", reason=Html(changed.reason)),
+            reply_markup=keyboards.cancel(),
+        )
+        return
+    if changed is SurveyRefusal.AFTER_SCHOOL_YEAR:
+        await message.answer(
+            tr("survey-deadline-wrong", reason=Html(tr("survey-refusal", reason=changed))),
             reply_markup=keyboards.cancel(),
         )
         return

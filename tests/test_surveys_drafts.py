@@ -14,10 +14,10 @@ from bot.surveys.service import SurveyRefusal
 from bot.surveys.templates import MENTEE_SATISFACTION
 from bot.ui.callbacks import SurveyAction, SurveyCb
 from storage.db import Database
-from storage.models import Role
+from storage.models import Pair, Role
 from tests import seed
 from tests.harness import FakeClock, Harness
-from tests.steps import CURATOR, drain
+from tests.steps import CURATOR, active_pair, drain, services
 
 MENTEE = 21
 
@@ -161,3 +161,51 @@ async def test_a_templates_draft_edited_leaves_the_template_alone(
     await tg.press(CURATOR, "➕ Новый опрос")
     second = await tg.press(CURATOR, MENTEE_SATISFACTION.title)
     assert "13 вопросов" in second["text"]
+
+
+async def test_audience_of_chosen_pairs_and_a_deadline_within_the_school_year(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    mentor = await seed.participant(db, clock, school, 12, Role.MENTOR, full_name="Петрова Анна")
+    mentee = await seed.participant(db, clock, school, 22, Role.MENTEE, full_name="Иванов Олег")
+    await seed.participant(db, clock, school, 23, Role.MENTEE)  # in no pair
+    service, _ = services(db, clock)
+    second = await service.create(school, mentor, [mentee], CURATOR)
+    assert isinstance(second, Pair)
+    for person in (mentor, mentee):
+        await service.respond(second, person, True, None)
+    await _surveys(tg)
+    await tg.press(CURATOR, "➕ Новый опрос")
+    await tg.press(CURATOR, MENTEE_SATISFACTION.title)
+    await tg.press(CURATOR, "👥 Кому")
+    picker = await tg.press(CURATOR, "участники выбранных пар")
+    assert "Выбрано пар: 0, получателей: 0" in picker["text"]
+    assert len([b for b in tg.fake.buttons(picker) if b.startswith("▫️")]) == 2
+    picked = await tg.press(CURATOR, "▫️ Петрова Анна — Иванов Олег")
+    assert "Выбрано пар: 1, получателей: 2" in picked["text"]
+    card = await tg.press(CURATOR, "✔ Готово")
+    # A pair id that is not of this school changes nothing.
+    await tg.press_data(CURATOR, SurveyCb(survey_id=1, action=SurveyAction.PAIR, v=999).pack())
+    assert tg.alert() == tr.plain("survey-refusal", reason=SurveyRefusal.NOT_FOUND)
+    assert "Кому: участники выбранных пар" in card["text"]
+    assert "Получателей сейчас: 2" in card["text"]
+    await tg.press(CURATOR, "⏰ Срок ответа")
+    late = await tg.send(CURATOR, "01.09 10:00")  # 01.09.2027: the next school year
+    assert tr("survey-refusal", reason=SurveyRefusal.AFTER_SCHOOL_YEAR) in late["text"]
+    row = await db.fetch_one("SELECT deadline FROM survey_campaigns")
+    assert row is not None and row["deadline"] is None
+    saved = await tg.send(CURATOR, "31.08 18:00")
+    assert "31.08.2027 18:00" in saved["text"], saved["text"]
+    await tg.press(CURATOR, "🚀 Запустить")
+    await tg.press(CURATOR, "🚀 Запустить: 2 получателя")
+    recipients = await db.fetch_all(
+        "SELECT p.telegram_id, r.role FROM survey_recipients r JOIN people p"
+        " ON p.id = r.person_id ORDER BY p.telegram_id"
+    )
+    assert [(r["telegram_id"], r["role"]) for r in recipients] == [(12, "mentor"), (22, "mentee")]
+    # Launched: the audience is frozen too.
+    await tg.press_data(CURATOR, SurveyCb(survey_id=1, action=SurveyAction.PAIR, v=1).pack())
+    assert tg.alert() == tr.plain("survey-refusal", reason=SurveyRefusal.NOT_DRAFT)
+    chosen = await db.fetch_all("SELECT pair_id FROM survey_audience_pairs")
+    assert [r["pair_id"] for r in chosen] == [second.id]

@@ -67,6 +67,15 @@ class SurveyRefusal(StrEnum):
     NO_ONE_LEFT = "no_one_left"
     NO_QUESTIONS = "no_questions"
     EDITED_MEANWHILE = "edited_meanwhile"  # another screen changed the draft first
+    AFTER_SCHOOL_YEAR = "after_school_year"  # a deadline past 31 August
+
+
+@dataclass(frozen=True)
+class PairChoice:
+    pair_id: int
+    mentors: str
+    mentees: str
+    chosen: bool
 
 
 @dataclass(frozen=True)
@@ -261,17 +270,53 @@ class SurveyService:
     async def set_deadline(
         self, campaign: SurveyCampaign, raw: str
     ) -> SurveyCampaign | SurveyRefusal | WhenError:
-        deadline = rules.parse_deadline(raw, self._clock.now(), await self.zone(campaign))
+        now, zone = self._clock.now(), await self.zone(campaign)
+        deadline = rules.parse_deadline(raw, now, zone)
         if isinstance(deadline, WhenError):
             return deadline
+        if deadline > rules.school_year_end(now, zone):
+            return SurveyRefusal.AFTER_SCHOOL_YEAR
         if not await self._surveys.change_draft(campaign.id, "deadline", deadline):
             return SurveyRefusal.NOT_DRAFT
         return await self._reload(campaign)
 
     async def audience(self, campaign: SurveyCampaign) -> list[Addressee]:
         return await self._surveys.audience(
-            campaign.organization_id, campaign.audience, campaign.audience_survey_id
+            campaign.organization_id,
+            campaign.audience,
+            campaign.id
+            if campaign.audience is SurveyAudience.PAIRS
+            else campaign.audience_survey_id,
         )
+
+    async def pair_choices(self, campaign: SurveyCampaign) -> list[PairChoice]:
+        """The school's working pairs, for the curator to pick the audience from."""
+        chosen = await self._surveys.chosen_pairs(campaign.id)
+        names = await self._sessions.names_in_school(campaign.organization_id, QUESTIONNAIRES)
+        members: dict[int, list[tuple[int, Role]]] = {}
+        for pair_id, person_id, role in await self._surveys.active_pairs(campaign.organization_id):
+            members.setdefault(pair_id, []).append((person_id, role))
+        return [
+            PairChoice(
+                pair_id,
+                ", ".join(names.get(p, "") or "—" for p, r in people if r is Role.MENTOR),
+                ", ".join(names.get(p, "") or "—" for p, r in people if r is not Role.MENTOR),
+                pair_id in chosen,
+            )
+            for pair_id, people in members.items()
+        ]
+
+    async def toggle_pair(
+        self, campaign: SurveyCampaign, pair_id: int
+    ) -> SurveyCampaign | SurveyRefusal:
+        if not await self._surveys.toggle_pair(campaign.id, pair_id, campaign.organization_id):
+            fresh = await self._surveys.get(campaign.id)
+            return (
+                SurveyRefusal.NOT_DRAFT
+                if fresh and fresh.status is not SurveyStatus.DRAFT
+                else SurveyRefusal.NOT_FOUND
+            )
+        return await self._reload(campaign)
 
     async def _reload(self, campaign: SurveyCampaign) -> SurveyCampaign | SurveyRefusal:
         fresh = await self._surveys.get(campaign.id)
@@ -512,10 +557,12 @@ class SurveyService:
                 if campaign.status is SurveyStatus.CLOSED
                 else SurveyRefusal.NOT_FOUND
             )
-        now = self._clock.now()
-        deadline = rules.parse_deadline(raw, now, await self.zone(campaign))
+        now, zone = self._clock.now(), await self.zone(campaign)
+        deadline = rules.parse_deadline(raw, now, zone)
         if isinstance(deadline, WhenError):
             return deadline
+        if deadline > rules.school_year_end(now, zone):
+            return SurveyRefusal.AFTER_SCHOOL_YEAR
         if not await self._surveys.extend(campaign.id, deadline):
             fresh = await self._surveys.get(campaign.id)
             if fresh is not None and fresh.status is SurveyStatus.CLOSED:

@@ -52,6 +52,7 @@ survey-audience = { $audience ->
     [school] вся школа (наставники и наставляемые)
     [mentors] наставники
     [mentees] наставляемые
+    [pairs] участники выбранных пар
    *[not_answered] не ответившие на опрос № {$other}
  }
 survey-card-deadline = Срок ответа: {$deadline}
@@ -103,7 +104,8 @@ survey-refusal = { $reason ->
     [not_later] Новый срок должен быть позже прежнего.
     [no_one_left] Все получатели уже ответили — напоминать некому.
     [no_questions] В опросе нет ни одного вопроса. Добавьте вопросы кнопкой «Вопросы».
-   *[edited_meanwhile] Черновик только что изменён на другом экране. Откройте его ещё раз.
+    [edited_meanwhile] Черновик только что изменён на другом экране. Откройте его ещё раз.
+   *[after_school_year] Срок не может быть позже конца учебного года (31 августа).
  }
 survey-rate = Получили: {$recipients} · ответили: {$answered} ({$percent}%) · начали: {$started} · не открывали: {$not_opened}
 survey-summary-title = 📊 <b>Итоги опроса «{$title}»</b>
@@ -198,3 +200,10 @@ survey-draft-refusal = { $reason ->
     [no_such_question] Такого вопроса в черновике уже нет.
    *[not_choice] У этого вопроса нет вариантов ответа.
  }
+btn-survey-pair = { $chosen ->
+    [yes] ✅
+   *[no] ▫️
+ } {$mentors} — {$mentees}
+btn-survey-pairs-done = ✔ Готово
+survey-pairs-ask = Отметьте пары: опрос получат их участники (наставники и наставляемые). Выбрано пар: {$chosen}, получателей: {$recipients}.
+survey-pairs-none = В школе нет работающих пар. Выберите других получателей.

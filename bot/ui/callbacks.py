@@ -278,6 +278,8 @@ class SurveyAction(StrEnum):
     Q_UP = "qu"
     Q_DOWN = "qd"
     Q_DELETE = "qx"
+    PAIRS = "ps"  # the pairs to choose the audience from
+    PAIR = "p"  # v: a pair chosen or unchosen
 
 
 class SurveyCb(CallbackData, prefix="sv"):

@@ -8,3 +8,10 @@ CREATE TABLE survey_forms (
     body TEXT NOT NULL,
     PRIMARY KEY (form_id, version)
 );
+
+-- The pairs whose participants a survey goes to (audience "pairs"), chosen on the draft.
+CREATE TABLE survey_audience_pairs (
+    survey_id INTEGER NOT NULL REFERENCES survey_campaigns (id) ON DELETE CASCADE,
+    pair_id INTEGER NOT NULL REFERENCES pairs (id) ON DELETE CASCADE,
+    PRIMARY KEY (survey_id, pair_id)
+);
