@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -151,6 +152,7 @@ def build_dispatcher(
         outbox,
         settings.quiet_hours,
         clock,
+        tuple(timedelta(days=days) for days in settings.surveys.reminder_offsets_days),
     )
     services = Services(
         settings=settings,

@@ -5,17 +5,24 @@ draft edited without changing the template, a launched survey's questions frozen
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from aiogram import Bot
 
+from bot.core.config import ConfigError, QuietHours, load_settings
 from bot.core.i18n import tr
 from bot.surveys.drafts import DraftRefusal
+from bot.surveys.rules import reminder_times
 from bot.surveys.service import SurveyRefusal
 from bot.surveys.templates import MENTEE_SATISFACTION
 from bot.ui.callbacks import SurveyAction, SurveyCb
 from storage.db import Database
 from storage.models import Pair, Role
 from tests import seed
+from tests.conftest import TOKEN
 from tests.harness import FakeClock, Harness
 from tests.steps import CURATOR, active_pair, drain, services
 
@@ -209,3 +216,22 @@ async def test_audience_of_chosen_pairs_and_a_deadline_within_the_school_year(
     assert tg.alert() == tr.plain("survey-refusal", reason=SurveyRefusal.NOT_DRAFT)
     chosen = await db.fetch_all("SELECT pair_id FROM survey_audience_pairs")
     assert [r["pair_id"] for r in chosen] == [second.id]
+
+
+def test_reminder_offsets_from_the_config(tmp_path: Path) -> None:
+    env = {"BOT_TOKEN": TOKEN, "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml")}
+    assert load_settings(None, env).surveys.reminder_offsets_days == (3, 1)
+    changed = load_settings(None, {**env, "NASTAVNIK_SURVEYS_REMINDER_OFFSETS_DAYS": "5,2"})
+    assert changed.surveys.reminder_offsets_days == (5, 2)
+    with pytest.raises(ConfigError, match="surveys.reminder_offsets_days"):
+        load_settings(None, {**env, "NASTAVNIK_SURVEYS_REMINDER_OFFSETS_DAYS": "три"})
+    zone = ZoneInfo("Europe/Moscow")
+    deadline = datetime(2026, 11, 30, 18, 0, tzinfo=zone)
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=zone)
+    offsets = tuple(timedelta(days=d) for d in changed.surveys.reminder_offsets_days)
+    times = reminder_times(deadline, now, zone, QuietHours(), offsets)
+    assert [t.astimezone(zone).strftime("%d.%m %H:%M") for t in times] == [
+        "25.11 18:00",
+        "28.11 18:00",
+        "30.11 09:00",
+    ]

@@ -69,6 +69,12 @@ class MeetingSettings:
 
 
 @dataclass(frozen=True)
+class SurveySettings:
+    # Non-respondents are reminded this many days before the deadline, and on its morning.
+    reminder_offsets_days: tuple[int, ...] = (3, 1)
+
+
+@dataclass(frozen=True)
 class BackupSettings:
     folder: Path = Path("backups")
     keep: int = 14
@@ -115,6 +121,7 @@ class Settings:
     pairs: PairSettings = field(default_factory=PairSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    surveys: SurveySettings = field(default_factory=SurveySettings)
 
 
 def load_settings(
@@ -223,6 +230,14 @@ def load_settings(
             ),
             nudge_after_days=reader.integer("meetings", "nudge_after_days", 14, 1, 365),
             risk_after_days=reader.integer("meetings", "risk_after_days", 21, 1, 365),
+        ),
+        surveys=SurveySettings(
+            reminder_offsets_days=tuple(
+                reader.positive_ints(
+                    "surveys", "reminder_offsets_days", "дней, например [3, 1]", "days, e.g. [3, 1]"
+                )
+                or (3, 1)
+            ),
         ),
         backup=BackupSettings(
             folder=Path(reader.text("backup", "folder", "backups")),
