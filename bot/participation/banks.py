@@ -224,7 +224,7 @@ def to_xlsx(title: str, headers: list[str], rows: list[list[str]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_spreadsheet_safe(value) for value in row])
+        sheet.append([spreadsheet_safe(value) for value in row])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
         width = max(len(str(cell.value or "")) for cell in column)
@@ -239,10 +239,10 @@ def to_csv(headers: list[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers)
-    writer.writerows([_spreadsheet_safe(value) for value in row] for row in rows)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _spreadsheet_safe(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
     """A typed answer must not become a formula in the curator's spreadsheet."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value

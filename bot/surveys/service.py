@@ -21,10 +21,10 @@ from bot.core.when import WhenError, shown
 from bot.forms.catalog import FormCatalog
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.model import Form, Option, Question
-from bot.participation.banks import to_xlsx
 from bot.participation.service import Next
 from bot.surveys import drafts, rules
 from bot.surveys.drafts import DraftKind, DraftRefusal
+from bot.surveys.export import to_xlsx
 from bot.surveys.rules import Rate, Summary
 from bot.surveys.screens import summary_text
 from bot.surveys.templates import SURVEY_TEMPLATES
