@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -24,6 +25,7 @@ from aiogram.methods.base import Response
 from aiogram.types import User
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
 from bot.core.clock import Clock, Health, SystemClock
@@ -167,6 +169,7 @@ def build_dispatcher(
         outbox,
         settings.quiet_hours,
         clock,
+        tuple(timedelta(days=days) for days in settings.surveys.reminder_offsets_days),
     )
     fsm = storage or SQLStorage(db)
 
@@ -283,58 +286,13 @@ async def run(settings: Settings) -> None:
         me = await _identify(bot)
         log.info("bot identity bot_id=%s", me.id)
         dp = build_dispatcher(settings, db, clock)
+        await dp["services"].surveys.load_forms()
         sender = OutboxSender(
             bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["health"]
         )
         await sender.recover()
-        pair_service: PairService = dp["pair_service"]
-        organizations: OrganizationService = dp["organizations"]
-
-        async def remind_about_waiting_mentees() -> None:
-            for school in await organizations.all_schools():
-                await pair_service.remind_about_waiting(
-                    school.id, settings.pairs.waiting_reminder_days
-                )
-
-        meetings_service: MeetingService = dp["meetings_service"]
-
-        async def backup_database() -> None:
-            made = await backup(
-                settings.database.path, settings.backup.folder, settings.backup.keep, clock.now()
-            )
-            log.info("backup made file=%s", made.name)
-
-        services: Services = dp["services"]
-
-        async def summarise_surveys_at_deadline() -> None:
-            # Its own name: the scheduler's job id, which `sweep` of meetings already has.
-            await services.surveys.sweep()
-
-        async def end_and_monitor_programs() -> None:
-            await services.completion.sweep()
-
-        erasure: ErasureService = dp["erasure"]
+        scheduler = _periodic_jobs(dp, sender, settings, clock)
         once: OnceMiddleware = dp["once"]
-
-        async def tick() -> None:
-            await once.flush()  # the marks of the updates handled since the last tick
-            await sender.tick()
-
-        scheduler = build_scheduler(
-            tick,
-            settings.outbox.tick_seconds,
-            hourly=[
-                remind_about_waiting_mentees,
-                meetings_service.sweep,
-                summarise_surveys_at_deadline,
-                once.forget_old,
-                end_and_monitor_programs,
-            ],
-            daily=[
-                (erasure.run, settings.backup.hour, settings.timezone),
-                (backup_database, settings.backup.hour, settings.timezone),
-            ],
-        )
 
         async def on_startup(bot: Bot) -> None:
             await commands.publish_default(bot)
@@ -365,6 +323,57 @@ async def run(settings: Settings) -> None:
     finally:
         await bot.session.close()
         await db.close()
+
+
+def _periodic_jobs(
+    dp: Dispatcher, sender: OutboxSender, settings: Settings, clock: Clock
+) -> AsyncIOScheduler:
+    """The scheduler is only a clock: every job reads what is owed from the tables."""
+    services: Services = dp["services"]
+    once: OnceMiddleware = dp["once"]
+
+    async def remind_about_waiting_mentees() -> None:
+        for school in await services.organizations.all_schools():
+            await services.pairs.remind_about_waiting(
+                school.id, settings.pairs.waiting_reminder_days
+            )
+
+    async def backup_database() -> None:
+        made = await backup(
+            settings.database.path, settings.backup.folder, settings.backup.keep, clock.now()
+        )
+        log.info("backup made file=%s", made.name)
+
+    # Job ids are the functions' names, so each job gets a name of its own.
+    async def summarise_surveys_at_deadline() -> None:
+        await services.surveys.sweep()
+
+    async def end_and_monitor_programs() -> None:
+        await services.completion.sweep()
+
+    async def tick() -> None:
+        await once.flush()  # the marks of the updates handled since the last tick
+        await sender.tick()
+
+    scheduler = build_scheduler(
+        tick,
+        settings.outbox.tick_seconds,
+        hourly=[
+            remind_about_waiting_mentees,
+            services.meetings.sweep,
+            summarise_surveys_at_deadline,
+            once.forget_old,
+            end_and_monitor_programs,
+        ],
+        daily=[
+            (services.erasure.run, settings.backup.hour, settings.timezone),
+            (backup_database, settings.backup.hour, settings.timezone),
+        ],
+    )
+    # Once at start as well: a summary that fell due while the bot was down goes out now,
+    # and a launch cut short by a crash is finished, not an hour later.
+    scheduler.add_job(summarise_surveys_at_deadline, id="surveys_at_start")
+    return scheduler
 
 
 async def _identify(bot: Bot) -> User:

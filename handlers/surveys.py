@@ -18,6 +18,7 @@ from bot.forms.engine import FormState
 from bot.forms.model import QuestionKind
 from bot.forms.screens import question_screen
 from bot.services import Services
+from bot.surveys.drafts import CHOICE_KINDS, DraftKind, DraftRefusal, kind_of
 from bot.surveys.screens import rate_line, summary_text
 from bot.surveys.service import SurveyRefusal, SurveyService
 from bot.ui import keyboards
@@ -40,6 +41,7 @@ from storage.models import FormSession, FormStatus, SurveyAudience, SurveyCampai
 MANAGE = {"action": Action.MANAGE_SURVEYS}
 MEMBER = {"action": Action.USE_MENU}
 AUDIENCES = list(SurveyAudience)
+PAIRS_SHOWN = 60  # a school's working pairs fit one screen
 
 
 async def _campaign(
@@ -84,6 +86,7 @@ async def _card(
 
     if campaign.status is SurveyStatus.DRAFT:
         lines.append(tr("survey-card-recipients", count=len(await surveys.audience(campaign))))
+        button(tr.plain("btn-survey-questions"), SurveyAction.QUESTIONS)
         button(tr.plain("btn-survey-preview"), SurveyAction.PREVIEW)
         button(tr.plain("btn-survey-audience"), SurveyAction.AUDIENCE)
         button(tr.plain("btn-survey-deadline"), SurveyAction.DEADLINE)
@@ -109,7 +112,11 @@ async def _card(
 
 
 async def surveys_list(
-    callback: CallbackQuery, callback_data: SurveysCb, actor: Actor, services: Services
+    callback: CallbackQuery,
+    callback_data: SurveysCb,
+    actor: Actor,
+    state: FSMContext,
+    services: Services,
 ) -> None:
     school = await school_in_scope(
         callback, actor, callback_data.school_id, services.organizations, Action.MANAGE_SURVEYS
@@ -126,6 +133,11 @@ async def surveys_list(
         text, markup = await _card(created, surveys)
         await show(callback, tr("survey-created", card=Html(text)), markup)
         return
+    if callback_data.action is SurveysAction.BLANK:
+        await state.set_state(SurveyStates.entering_title)
+        await state.set_data({"school_id": school.id})
+        await show(callback, tr("survey-title-ask"), keyboards.cancel())
+        return
     kb = Keyboard()
     if callback_data.action is SurveysAction.NEW:
         for index, form in enumerate(surveys.templates()):
@@ -135,6 +147,10 @@ async def surveys_list(
                     school_id=school.id, action=SurveysAction.TEMPLATE, v=index
                 ),
             )
+        kb.button(
+            text=tr.plain("btn-survey-blank"),
+            callback_data=SurveysCb(school_id=school.id, action=SurveysAction.BLANK),
+        )
         kb.button(
             text=tr.plain("btn-back"),
             callback_data=SurveysCb(school_id=school.id, action=SurveysAction.LIST),
@@ -175,6 +191,15 @@ async def survey(
         return
     surveys = services.surveys
     action = callback_data.action
+    if action in DRAFT_ACTIONS:
+        await _draft(callback, callback_data, campaign, state, surveys)
+        return
+    if action in (SurveyAction.PAIRS, SurveyAction.PAIR) or (
+        action is SurveyAction.SET_AUDIENCE
+        and callback_data.v == AUDIENCES.index(SurveyAudience.PAIRS)
+    ):
+        await _pairs(callback, callback_data, campaign, surveys)
+        return
     if action is SurveyAction.PREVIEW:
         await _preview(callback, campaign, surveys)
         return
@@ -269,6 +294,45 @@ async def _refused(
     await show(callback, text, markup, alert=tr.plain("survey-refusal", reason=refusal))
 
 
+async def _pairs(
+    callback: CallbackQuery, data: SurveyCb, campaign: SurveyCampaign, surveys: SurveyService
+) -> None:
+    """The audience "the participants of chosen pairs": the school's pairs, each a toggle."""
+    changed: SurveyCampaign | SurveyRefusal = campaign
+    if data.action is SurveyAction.SET_AUDIENCE:
+        changed = await surveys.set_audience(campaign, SurveyAudience.PAIRS)
+    elif data.action is SurveyAction.PAIR:
+        changed = await surveys.toggle_pair(campaign, data.v)
+    if isinstance(changed, SurveyRefusal):
+        await _refused(callback, campaign, surveys, changed)
+        return
+    choices = await surveys.pair_choices(changed)
+    kb = Keyboard()
+    for choice in choices[:PAIRS_SHOWN]:
+        kb.button(
+            text=tr.plain(
+                "btn-survey-pair",
+                chosen=choice.chosen,
+                mentors=choice.mentors,
+                mentees=choice.mentees,
+            ),
+            callback_data=SurveyCb(
+                survey_id=campaign.id, action=SurveyAction.PAIR, v=choice.pair_id
+            ),
+        )
+    kb.button(
+        text=tr.plain("btn-survey-pairs-done"),
+        callback_data=SurveyCb(survey_id=campaign.id, action=SurveyAction.CARD),
+    )
+    kb.adjust(1)
+    text = tr(
+        "survey-pairs-ask",
+        chosen=sum(c.chosen for c in choices),
+        recipients=len(await surveys.audience(changed)),
+    )
+    await show(callback, text if choices else tr("survey-pairs-none"), kb.as_markup())
+
+
 async def _audiences(campaign: SurveyCampaign, surveys: SurveyService) -> InlineKeyboardMarkup:
     kb = Keyboard()
     for index, audience in enumerate(AUDIENCES):
@@ -302,7 +366,9 @@ async def _launch_ask(
 ) -> None:
     count = len(await surveys.audience(campaign))
     refusal = None
-    if campaign.deadline is None:
+    if not surveys.form(campaign).questions:
+        refusal = SurveyRefusal.NO_QUESTIONS
+    elif campaign.deadline is None:
         refusal = SurveyRefusal.NO_DEADLINE
     elif not count:
         refusal = SurveyRefusal.NO_AUDIENCE
@@ -407,12 +473,12 @@ async def _xlsx(callback: CallbackQuery, campaign: SurveyCampaign, surveys: Surv
     )
 
 
-async def deadline_typed(
+async def _typed_campaign(
     message: Message, actor: Actor, state: FSMContext, services: Services
-) -> None:
+) -> SurveyCampaign | None:
+    """The survey a typed answer is for, if the actor still manages surveys of its school."""
     data = await state.get_data()
-    surveys = services.surveys
-    campaign = await surveys.get(int(data.get("survey_id") or 0))
+    campaign = await services.surveys.get(int(data.get("survey_id") or 0))
     school = (
         await services.organizations.school_for(
             actor, campaign.organization_id, Action.MANAGE_SURVEYS
@@ -423,6 +489,17 @@ async def deadline_typed(
     if campaign is None or isinstance(school, Refusal):
         await state.clear()
         await message.answer(tr("survey-refusal", reason=SurveyRefusal.NOT_FOUND))
+        return None
+    return campaign
+
+
+async def deadline_typed(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    data = await state.get_data()
+    surveys = services.surveys
+    campaign = await _typed_campaign(message, actor, state, services)
+    if campaign is None:
         return
     raw = message.text or ""
     changed = await (
@@ -431,6 +508,12 @@ async def deadline_typed(
     if isinstance(changed, WhenError):
         await message.answer(
             tr("survey-deadline-wrong", reason=Html(explain(changed))),
+            reply_markup=keyboards.cancel(),
+        )
+        return
+    if changed is SurveyRefusal.AFTER_SCHOOL_YEAR:
+        await message.answer(
+            tr("survey-deadline-wrong", reason=Html(tr("survey-refusal", reason=changed))),
             reply_markup=keyboards.cancel(),
         )
         return
@@ -483,6 +566,278 @@ async def take(
     await present(message, opened.state, state, services.organizations, notice)
 
 
+# A draft's questions.
+
+DRAFT_ACTIONS = frozenset(
+    {
+        SurveyAction.QUESTIONS,
+        SurveyAction.QUESTION,
+        SurveyAction.Q_ADD,
+        SurveyAction.Q_KIND,
+        SurveyAction.Q_TEXT,
+        SurveyAction.Q_OPTIONS,
+        SurveyAction.Q_REQUIRED,
+        SurveyAction.Q_UP,
+        SurveyAction.Q_DOWN,
+        SurveyAction.Q_DELETE,
+    }
+)
+KINDS = list(DraftKind)
+
+
+async def _draft(
+    callback: CallbackQuery,
+    data: SurveyCb,
+    campaign: SurveyCampaign,
+    state: FSMContext,
+    surveys: SurveyService,
+) -> None:
+    action, index = data.action, data.v
+    if campaign.status is not SurveyStatus.DRAFT:
+        await _refused(callback, campaign, surveys, SurveyRefusal.NOT_DRAFT)
+        return
+    if action is SurveyAction.QUESTIONS:
+        await show(callback, *_questions(campaign, surveys))
+        return
+    if action is SurveyAction.QUESTION:
+        await show(callback, *_question(campaign, surveys, index))
+        return
+    if action is SurveyAction.Q_ADD:
+        kb = Keyboard()
+        for number, kind in enumerate(KINDS):
+            kb.button(
+                text=tr.plain("survey-kind", kind=kind),
+                callback_data=SurveyCb(survey_id=campaign.id, action=SurveyAction.Q_KIND, v=number),
+            )
+        kb.button(
+            text=tr.plain("btn-back"),
+            callback_data=SurveyCb(survey_id=campaign.id, action=SurveyAction.QUESTIONS),
+        )
+        kb.adjust(2)
+        await show(callback, tr("survey-kind-ask"), kb.as_markup())
+        return
+    if action in (SurveyAction.Q_KIND, SurveyAction.Q_TEXT, SurveyAction.Q_OPTIONS):
+        await _ask(callback, data, campaign, state)
+        return
+    changed = await {
+        SurveyAction.Q_REQUIRED: lambda: surveys.toggle_required(campaign, index),
+        SurveyAction.Q_UP: lambda: surveys.move_question(campaign, index, -1),
+        SurveyAction.Q_DOWN: lambda: surveys.move_question(campaign, index, 1),
+        SurveyAction.Q_DELETE: lambda: surveys.remove_question(campaign, index),
+    }[action]()
+    if isinstance(changed, SurveyRefusal):
+        await _refused(callback, campaign, surveys, changed)
+        return
+    if isinstance(changed, DraftRefusal):
+        await show(
+            callback,
+            *_questions(campaign, surveys),
+            alert=tr.plain("survey-draft-refusal", reason=changed),
+        )
+        return
+    if action is SurveyAction.Q_DELETE:
+        await show(callback, *_questions(changed, surveys))
+        return
+    moved = index + {SurveyAction.Q_UP: -1, SurveyAction.Q_DOWN: 1}.get(action, 0)
+    last = len(surveys.form(changed).questions) - 1
+    await show(callback, *_question(changed, surveys, min(max(moved, 0), last)))
+
+
+async def _ask(
+    callback: CallbackQuery, data: SurveyCb, campaign: SurveyCampaign, state: FSMContext
+) -> None:
+    """The text of a new or reworded question, or a choice question's options, is typed."""
+    if data.action is SurveyAction.Q_KIND:
+        if data.v >= len(KINDS):
+            await callback.answer(tr("stale-button"), show_alert=True)
+            return
+        await state.set_state(SurveyStates.entering_question)
+        await state.set_data({"survey_id": campaign.id, "kind": KINDS[data.v].value})
+        await show(callback, tr("survey-question-ask"), keyboards.cancel())
+        return
+    await state.set_data({"survey_id": campaign.id, "index": data.v})
+    if data.action is SurveyAction.Q_TEXT:
+        await state.set_state(SurveyStates.entering_question)
+        await show(callback, tr("survey-question-ask"), keyboards.cancel())
+        return
+    await state.set_state(SurveyStates.entering_options)
+    await show(callback, tr("survey-options-ask"), keyboards.cancel())
+
+
+def _questions(
+    campaign: SurveyCampaign, surveys: SurveyService
+) -> tuple[str, InlineKeyboardMarkup]:
+    form = surveys.form(campaign)
+    lines = [tr("survey-questions-title", title=form.title, count=len(form.questions))]
+    kb = Keyboard()
+    for number, question in enumerate(form.questions, start=1):
+        lines.append(
+            tr(
+                "survey-question-line",
+                number=number,
+                text=question.text,
+                kind=kind_of(question),
+                required=question.required,
+            )
+        )
+        kb.button(
+            text=tr.plain("btn-survey-question", number=number),
+            callback_data=SurveyCb(
+                survey_id=campaign.id, action=SurveyAction.QUESTION, v=number - 1
+            ),
+        )
+    if not form.questions:
+        lines.append(tr("survey-questions-empty"))
+    kb.adjust(5)
+    wide = Keyboard()
+    wide.button(
+        text=tr.plain("btn-survey-q-add"),
+        callback_data=SurveyCb(survey_id=campaign.id, action=SurveyAction.Q_ADD),
+    )
+    wide.button(
+        text=tr.plain("btn-survey-card"),
+        callback_data=SurveyCb(survey_id=campaign.id, action=SurveyAction.CARD),
+    )
+    wide.adjust(1)
+    kb.attach(wide)
+    return fit(lines), kb.as_markup()
+
+
+def _question(
+    campaign: SurveyCampaign, surveys: SurveyService, index: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    questions = surveys.form(campaign).questions
+    if not 0 <= index < len(questions):
+        return _questions(campaign, surveys)
+    question = questions[index]
+    kind = kind_of(question)
+    lines = [
+        tr(
+            "survey-question-card",
+            number=index + 1,
+            total=len(questions),
+            text=question.text,
+            kind=kind,
+            required=question.required,
+        ),
+        *(tr("survey-question-option", label=option.label) for option in question.options),
+    ]
+    kb = Keyboard()
+
+    def button(label: str, action: SurveyAction) -> None:
+        kb.button(text=label, callback_data=SurveyCb(survey_id=campaign.id, action=action, v=index))
+
+    button(tr.plain("btn-survey-q-text"), SurveyAction.Q_TEXT)
+    if kind in CHOICE_KINDS:
+        button(tr.plain("btn-survey-q-options"), SurveyAction.Q_OPTIONS)
+    button(tr.plain("btn-survey-q-required", required=question.required), SurveyAction.Q_REQUIRED)
+    if index > 0:
+        button(tr.plain("btn-survey-q-up"), SurveyAction.Q_UP)
+    if index < len(questions) - 1:
+        button(tr.plain("btn-survey-q-down"), SurveyAction.Q_DOWN)
+    button(tr.plain("btn-survey-q-delete"), SurveyAction.Q_DELETE)
+    button(tr.plain("btn-survey-q-list"), SurveyAction.QUESTIONS)
+    kb.adjust(1)
+    return fit(lines), kb.as_markup()
+
+
+async def title_typed(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    data = await state.get_data()
+    school = await services.organizations.school_for(
+        actor, int(data.get("school_id") or 0), Action.MANAGE_SURVEYS
+    )
+    if isinstance(school, Refusal):
+        await state.clear()
+        await message.answer(tr("survey-refusal", reason=SurveyRefusal.NOT_FOUND))
+        return
+    created = await services.surveys.create_blank(school.id, message.text or "", actor.telegram_id)
+    if isinstance(created, DraftRefusal):
+        await message.answer(
+            tr("survey-draft-refusal", reason=created), reply_markup=keyboards.cancel()
+        )
+        return
+    await state.clear()
+    await show(message, *_questions(created, services.surveys))
+
+
+async def question_typed(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    campaign = await _typed_campaign(message, actor, state, services)
+    if campaign is None:
+        return
+    data = await state.get_data()
+    surveys = services.surveys
+    raw = message.text or ""
+    if "index" in data:
+        await _typed_result(
+            message,
+            state,
+            campaign,
+            surveys,
+            await surveys.reword_question(campaign, int(data["index"]), raw),
+        )
+        return
+    kind = DraftKind(data.get("kind", DraftKind.SHORT_TEXT.value))
+    if kind in CHOICE_KINDS and raw.strip():
+        # The options come next, with the text kept until then.
+        await state.set_state(SurveyStates.entering_options)
+        await state.update_data(text=raw)
+        await message.answer(tr("survey-options-ask"), reply_markup=keyboards.cancel())
+        return
+    await _typed_result(
+        message, state, campaign, surveys, await surveys.add_question(campaign, kind, raw)
+    )
+
+
+async def options_typed(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    campaign = await _typed_campaign(message, actor, state, services)
+    if campaign is None:
+        return
+    data = await state.get_data()
+    surveys = services.surveys
+    raw = message.text or ""
+    changed = await (
+        surveys.set_options(campaign, int(data["index"]), raw)
+        if "index" in data
+        else surveys.add_question(
+            campaign,
+            DraftKind(data.get("kind", DraftKind.SINGLE.value)),
+            str(data.get("text", "")),
+            raw,
+        )
+    )
+    await _typed_result(message, state, campaign, surveys, changed)
+
+
+async def _typed_result(
+    message: Message,
+    state: FSMContext,
+    campaign: SurveyCampaign,
+    surveys: SurveyService,
+    changed: SurveyCampaign | SurveyRefusal | DraftRefusal,
+) -> None:
+    if isinstance(changed, DraftRefusal):
+        # Asked again: the state stays.
+        await message.answer(
+            tr("survey-draft-refusal", reason=changed), reply_markup=keyboards.cancel()
+        )
+        return
+    await state.clear()
+    if isinstance(changed, SurveyRefusal):
+        text, markup = await _card(campaign, surveys)
+        await message.answer(
+            f"{tr('survey-refusal', reason=changed)}\n\n{text}", reply_markup=markup
+        )
+        return
+    text, markup = _questions(changed, surveys)
+    await message.answer(f"{tr('survey-question-saved')}\n\n{text}", reply_markup=markup)
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(surveys_list, SurveysCb.filter(), flags=MANAGE)
@@ -491,4 +846,9 @@ def build_router() -> Router:
     router.message.register(
         deadline_typed, StateFilter(SurveyStates.entering_deadline), flags=MANAGE
     )
+    router.message.register(title_typed, StateFilter(SurveyStates.entering_title), flags=MANAGE)
+    router.message.register(
+        question_typed, StateFilter(SurveyStates.entering_question), flags=MANAGE
+    )
+    router.message.register(options_typed, StateFilter(SurveyStates.entering_options), flags=MANAGE)
     return router

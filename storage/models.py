@@ -289,6 +289,7 @@ class SurveyAudience(StrEnum):
     MENTORS = "mentors"
     MENTEES = "mentees"
     NOT_ANSWERED = "not_answered"  # the non-respondents of another survey
+    PAIRS = "pairs"  # the participants of pairs the curator chose
 
 
 class RecipientStatus(StrEnum):

@@ -12,6 +12,7 @@ from typing import Any
 
 from storage.db import Database, Row, from_db_time, to_db_time
 from storage.models import (
+    PairStatus,
     RecipientStatus,
     Role,
     SurveyAudience,
@@ -80,6 +81,65 @@ class SurveysRepo:
         )
         return _campaign(row) if row else None
 
+    async def create_with_form(
+        self, organization_id: int, prefix: str, body: str, created_by: int, now: datetime
+    ) -> int:
+        """A curator's own survey and the first version of its form (id: prefix + survey id),
+        together: a draft never points at a form that is not stored."""
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "INSERT INTO survey_campaigns (organization_id, form_id, form_version, anonymous,"
+                " status, audience, created_by, created_at) VALUES (?, '', 1, 1, ?, ?, ?, ?)"
+                " RETURNING id",
+                (
+                    organization_id,
+                    SurveyStatus.DRAFT.value,
+                    SurveyAudience.SCHOOL.value,
+                    created_by,
+                    to_db_time(now),
+                ),
+            )
+            assert row is not None
+            survey_id = int(row["id"])
+            await conn.execute(
+                "UPDATE survey_campaigns SET form_id = ? WHERE id = ?",
+                (f"{prefix}{survey_id}", survey_id),
+            )
+            await conn.execute(
+                "INSERT INTO survey_forms (form_id, version, body) VALUES (?, 1, ?)",
+                (f"{prefix}{survey_id}", body),
+            )
+        return survey_id
+
+    async def save_form(
+        self, survey_id: int, form_id: str, version: int, body: str, previous: tuple[str, int]
+    ) -> bool:
+        """A draft's new form version, once: False if the survey was launched meanwhile, or
+        another edit came first (its form is no longer `previous`)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE survey_campaigns SET form_id = ?, form_version = ?"
+                " WHERE id = ? AND status = ? AND form_id = ? AND form_version = ?",
+                (form_id, version, survey_id, SurveyStatus.DRAFT.value, *previous),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await conn.execute(
+                "INSERT INTO survey_forms (form_id, version, body) VALUES (?, ?, ?)"
+                " ON CONFLICT (form_id, version) DO UPDATE SET body = excluded.body",
+                (form_id, version, body),
+            )
+            # The draft's superseded version: no session was ever started on a draft.
+            await conn.execute(
+                "DELETE FROM survey_forms WHERE form_id = ? AND version < ?", (form_id, version)
+            )
+        return True
+
+    async def forms(self) -> list[tuple[str, int, str]]:
+        """Every stored survey form: loaded into the catalogue at start-up."""
+        rows = await self._db.fetch_all("SELECT form_id, version, body FROM survey_forms")
+        return [(row["form_id"], row["version"], row["body"]) for row in rows]
+
     async def of_school(self, organization_id: int) -> list[SurveyCampaign]:
         rows = await self._db.fetch_all(
             # A program's own monitoring surveys are the pair card's, not the curator's list.
@@ -108,7 +168,20 @@ class SurveysRepo:
     ) -> list[Addressee]:
         """Active people the survey would go to, one row a person; read a page at a time
         (by person id), so a district-sized audience never holds the loop for long."""
-        if audience is SurveyAudience.NOT_ANSWERED:
+        if audience is SurveyAudience.PAIRS:
+            sql = (
+                "SELECT p.id, p.telegram_id, pp.role FROM survey_audience_pairs a"
+                " JOIN pairs pr ON pr.id = a.pair_id JOIN pair_participants pp"
+                " ON pp.pair_id = pr.id JOIN people p ON p.id = pp.person_id"
+                " WHERE a.survey_id = ? AND pr.organization_id = ? AND pr.status = ?"
+                " AND p.is_active = 1 AND p.id > ? ORDER BY p.id LIMIT ?"
+            )
+            params: tuple[object, ...] = (
+                other_survey_id or 0,
+                organization_id,
+                PairStatus.ACTIVE.value,
+            )
+        elif audience is SurveyAudience.NOT_ANSWERED:
             sql = (
                 "SELECT p.id, p.telegram_id, r.role FROM survey_recipients r"
                 " JOIN people p ON p.id = r.person_id"
@@ -116,7 +189,7 @@ class SurveysRepo:
                 " WHERE r.survey_id = ? AND c.organization_id = ? AND r.status <> ?"
                 " AND p.is_active = 1 AND p.id > ? ORDER BY p.id LIMIT ?"
             )
-            params: tuple[object, ...] = (
+            params = (
                 other_survey_id or 0,
                 organization_id,
                 RecipientStatus.ANSWERED.value,
@@ -147,6 +220,45 @@ class SurveysRepo:
             # A person whose second role fell past the page is already in `found`.
             last = rows[-1]["id"]
             await asyncio.sleep(0)
+
+    async def toggle_pair(self, survey_id: int, pair_id: int, organization_id: int) -> bool:
+        """A pair of the survey's school in or out of a draft's audience; False once it is
+        launched, or for a pair of another school."""
+        async with self._db.transaction() as conn:
+            draft = await conn.fetch_one(
+                "SELECT 1 FROM survey_campaigns c JOIN pairs p ON p.organization_id ="
+                " c.organization_id WHERE c.id = ? AND c.status = ? AND p.id = ?"
+                " AND p.organization_id = ?",
+                (survey_id, SurveyStatus.DRAFT.value, pair_id, organization_id),
+            )
+            if draft is None:
+                return False
+            cursor = await conn.execute(
+                "DELETE FROM survey_audience_pairs WHERE survey_id = ? AND pair_id = ?",
+                (survey_id, pair_id),
+            )
+            if cursor.rowcount == 0:
+                await conn.execute(
+                    "INSERT INTO survey_audience_pairs (survey_id, pair_id) VALUES (?, ?)",
+                    (survey_id, pair_id),
+                )
+        return True
+
+    async def chosen_pairs(self, survey_id: int) -> set[int]:
+        rows = await self._db.fetch_all(
+            "SELECT pair_id FROM survey_audience_pairs WHERE survey_id = ?", (survey_id,)
+        )
+        return {row["pair_id"] for row in rows}
+
+    async def active_pairs(self, organization_id: int) -> list[tuple[int, int, Role]]:
+        """(pair id, person id, role) of the school's working pairs, by pair."""
+        rows = await self._db.fetch_all(
+            "SELECT pr.id, pp.person_id, pp.role FROM pairs pr JOIN pair_participants pp"
+            " ON pp.pair_id = pr.id WHERE pr.organization_id = ? AND pr.status = ?"
+            " ORDER BY pr.id, pp.role, pp.person_id",
+            (organization_id, PairStatus.ACTIVE.value),
+        )
+        return [(row["id"], row["person_id"], Role(row["role"])) for row in rows]
 
     async def start_running(self, survey_id: int, now: datetime) -> bool:
         """Draft → running, once: a second tap on «launch» finds it running already."""

@@ -145,6 +145,11 @@ class MonitoringSettings(_Section):
     notice_working_days: Annotated[int, Field(ge=3, le=30)] = 3
 
 
+class SurveySettings(_Section):
+    # Non-respondents are reminded this many days before the deadline, and on its morning.
+    reminder_offsets_days: Positives = (3, 1)
+
+
 class BackupSettings(_Section):
     folder: Path = Path("backups")
     keep: Annotated[int, Field(ge=1, le=1000)] = 14
@@ -178,6 +183,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "pairs": PairSettings,
     "meetings": MeetingSettings,
     "monitoring": MonitoringSettings,
+    "surveys": SurveySettings,
     "backup": BackupSettings,
 }
 
@@ -201,6 +207,7 @@ class Settings(_Section):
     pairs: PairSettings = PairSettings()
     meetings: MeetingSettings = MeetingSettings()
     monitoring: MonitoringSettings = MonitoringSettings()
+    surveys: SurveySettings = SurveySettings()
     backup: BackupSettings = BackupSettings()
 
     @model_validator(mode="after")

@@ -3,7 +3,7 @@ sessions started on version N keep reading version N."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.forms.model import Form, FormPurpose, Option, Question, QuestionKind, ShowIf
 
@@ -405,15 +405,24 @@ class FormCatalog:
     """All versions of all forms; `current` is what a new session starts on."""
 
     forms: tuple[Form, ...]
+    # Forms made at run time (a curator's own survey): added when made and at start-up, so
+    # every holder of the catalogue (engine, privacy, banks) resolves their sessions.
+    _added: dict[tuple[str, int], Form] = field(default_factory=dict, compare=False, repr=False)
+
+    def add(self, form: Form) -> None:
+        self._added[(form.id, form.version)] = form
 
     def get(self, form_id: str, version: int) -> Form:
         for form in self.forms:
             if form.id == form_id and form.version == version:
                 return form
+        added = self._added.get((form_id, version))
+        if added is not None:
+            return added
         raise KeyError(f"{form_id} v{version}")
 
     def current(self, form_id: str) -> Form:
-        versions = [f for f in self.forms if f.id == form_id]
+        versions = [f for f in (*self.forms, *self._added.values()) if f.id == form_id]
         if not versions:
             raise KeyError(form_id)
         return max(versions, key=lambda f: f.version)

@@ -263,12 +263,12 @@ def to_xlsx(
     assert sheet is not None
     sheet.title = title[:31]
     if note:
-        sheet.append([_spreadsheet_safe(note)])
+        sheet.append([spreadsheet_safe(note)])
     sheet.append(headers)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_spreadsheet_safe(value) for value in row])
+        sheet.append([spreadsheet_safe(value) for value in row])
     sheet.freeze_panes = "A3" if note else "A2"
     for index, column in enumerate(sheet.columns, start=1):
         width = max(len(str(cell.value or "")) for cell in column)
@@ -283,12 +283,12 @@ def to_csv(headers: list[str], rows: list[list[str]], note: str | None = None) -
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     if note:
-        writer.writerow([_spreadsheet_safe(note)])
+        writer.writerow([spreadsheet_safe(note)])
     writer.writerow(headers)
-    writer.writerows([_spreadsheet_safe(value) for value in row] for row in rows)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _spreadsheet_safe(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
     """A typed answer must not become a formula in the curator's spreadsheet."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.documents import as_bytes, centered, new_document
 from bot.core.i18n import tr
-from bot.participation.banks import _spreadsheet_safe
+from bot.participation.banks import spreadsheet_safe
 from bot.reports.charts import Chart, month_label
 from bot.reports.figures import DistrictFigures, SchoolFigures
 from storage.models import OrderKind
@@ -287,7 +287,7 @@ def workbook(tables: list[Table]) -> bytes:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append([_spreadsheet_safe(v) if isinstance(v, str) else v for v in row])
+            sheet.append([spreadsheet_safe(v) if isinstance(v, str) else v for v in row])
         sheet.freeze_panes = "A2"
         for index, header in enumerate(table.headers, start=1):
             widest = max([len(header)] + [len(str(r[index - 1])) for r in table.rows[:200]])

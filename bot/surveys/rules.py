@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ MIN_GROUP = 3
 # The curator's reminder by hand: at most one within this time.
 MANUAL_REMINDER_GAP = timedelta(hours=1)
 END_OF_DAY = "23:59"
+SCHOOL_YEAR_START = 9  # September
 
 
 def parse_deadline(raw: str, now: datetime, zone: ZoneInfo) -> datetime | WhenError:
@@ -36,6 +37,13 @@ def parse_deadline(raw: str, now: datetime, zone: ZoneInfo) -> datetime | WhenEr
     if isinstance(found, NeedsTime):  # cannot happen: the time is given
         return WhenError(WhenRefusal.FORMAT, raw)
     return found
+
+
+def school_year_end(now: datetime, zone: ZoneInfo) -> datetime:
+    """The end of the school year `now` is in (September to August): 31 August, midnight."""
+    today = now.astimezone(zone).date()
+    year = today.year + 1 if today.month >= SCHOOL_YEAR_START else today.year
+    return datetime.combine(date(year, 9, 1), time(0, 0), tzinfo=zone)
 
 
 def reminder_times(

@@ -21,9 +21,10 @@ from bot.core.when import WhenError, shown
 from bot.forms.catalog import FormCatalog
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.flow import Next
-from bot.forms.model import Form
-from bot.participation.banks import to_xlsx
-from bot.surveys import rules
+from bot.forms.model import Form, Option, Question
+from bot.surveys import drafts, rules
+from bot.surveys.drafts import DraftKind, DraftRefusal
+from bot.surveys.export import to_xlsx
 from bot.surveys.rules import Rate, Summary
 from bot.surveys.screens import summary_text
 from bot.surveys.templates import SURVEY_TEMPLATES
@@ -64,6 +65,17 @@ class SurveyRefusal(StrEnum):
     REMINDED_RECENTLY = "reminded_recently"
     NOT_LATER = "not_later"
     NO_ONE_LEFT = "no_one_left"
+    NO_QUESTIONS = "no_questions"
+    EDITED_MEANWHILE = "edited_meanwhile"  # another screen changed the draft first
+    AFTER_SCHOOL_YEAR = "after_school_year"  # a deadline past 31 August
+
+
+@dataclass(frozen=True)
+class PairChoice:
+    pair_id: int
+    mentors: str
+    mentees: str
+    chosen: bool
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,7 @@ class SurveyService:
         return SURVEY_TEMPLATES
 
     def owns(self, form: Form) -> bool:
-        return form.id in self._template_ids
+        return form.id in self._template_ids or form.id.startswith(drafts.CUSTOM_PREFIX)
 
     def form(self, campaign: SurveyCampaign) -> Form:
         return self.catalog.get(campaign.form_id, campaign.form_version)
@@ -134,6 +146,99 @@ class SurveyService:
         created = await self._surveys.get(survey_id)
         assert created is not None
         return created
+
+    async def load_forms(self) -> None:
+        """At start-up: the curators' own survey forms into the catalogue."""
+        for form_id, version, body in await self._surveys.forms():
+            self.catalog.add(drafts.form(form_id, version, body))
+
+    async def create_blank(
+        self, school_id: int, raw_title: str, curator: int
+    ) -> SurveyCampaign | DraftRefusal:
+        """A survey of the curator's own, with no questions yet."""
+        name = drafts.title(raw_title)
+        if isinstance(name, DraftRefusal):
+            return name
+        body = drafts.body(name, "", ())
+        survey_id = await self._surveys.create_with_form(
+            school_id, drafts.CUSTOM_PREFIX, body, curator, self._clock.now()
+        )
+        created = await self._surveys.get(survey_id)
+        assert created is not None
+        self.catalog.add(drafts.form(created.form_id, created.form_version, body))
+        log.info("survey created survey_id=%s school_id=%s blank=1", survey_id, school_id)
+        return created
+
+    async def add_question(
+        self, campaign: SurveyCampaign, kind: DraftKind, text: str, raw_options: str = ""
+    ) -> SurveyCampaign | SurveyRefusal | DraftRefusal:
+        choices: tuple[Option, ...] = ()
+        if kind in drafts.CHOICE_KINDS:
+            parsed = drafts.options(raw_options)
+            if isinstance(parsed, DraftRefusal):
+                return parsed
+            choices = parsed
+        return await self._revise(
+            campaign, drafts.added(self.form(campaign).questions, kind, text, choices)
+        )
+
+    async def reword_question(
+        self, campaign: SurveyCampaign, index: int, text: str
+    ) -> SurveyCampaign | SurveyRefusal | DraftRefusal:
+        return await self._revise(
+            campaign, drafts.reworded(self.form(campaign).questions, index, text)
+        )
+
+    async def set_options(
+        self, campaign: SurveyCampaign, index: int, raw: str
+    ) -> SurveyCampaign | SurveyRefusal | DraftRefusal:
+        parsed = drafts.options(raw)
+        if isinstance(parsed, DraftRefusal):
+            return parsed
+        return await self._revise(
+            campaign, drafts.with_options(self.form(campaign).questions, index, parsed)
+        )
+
+    async def toggle_required(
+        self, campaign: SurveyCampaign, index: int
+    ) -> SurveyCampaign | SurveyRefusal | DraftRefusal:
+        return await self._revise(campaign, drafts.toggled(self.form(campaign).questions, index))
+
+    async def move_question(
+        self, campaign: SurveyCampaign, index: int, step: int
+    ) -> SurveyCampaign | SurveyRefusal | DraftRefusal:
+        return await self._revise(
+            campaign, drafts.moved(self.form(campaign).questions, index, step)
+        )
+
+    async def remove_question(
+        self, campaign: SurveyCampaign, index: int
+    ) -> SurveyCampaign | SurveyRefusal | DraftRefusal:
+        return await self._revise(campaign, drafts.removed(self.form(campaign).questions, index))
+
+    async def _revise(
+        self, campaign: SurveyCampaign, questions: tuple[Question, ...] | DraftRefusal
+    ) -> SurveyCampaign | SurveyRefusal | DraftRefusal:
+        """The draft's next form version: a template's questions become the survey's own
+        form on the first edit; the template itself never changes."""
+        if isinstance(questions, DraftRefusal):
+            return questions
+        if campaign.status is not SurveyStatus.DRAFT:
+            return SurveyRefusal.NOT_DRAFT
+        current = self.form(campaign)
+        own = campaign.form_id.startswith(drafts.CUSTOM_PREFIX)
+        form_id = campaign.form_id if own else f"{drafts.CUSTOM_PREFIX}{campaign.id}"
+        version = campaign.form_version + 1 if own else 1
+        body = drafts.body(current.title, current.intro, questions)
+        if not await self._surveys.save_form(
+            campaign.id, form_id, version, body, (campaign.form_id, campaign.form_version)
+        ):
+            fresh = await self._surveys.get(campaign.id)
+            if fresh is None or fresh.status is not SurveyStatus.DRAFT:
+                return SurveyRefusal.NOT_DRAFT
+            return SurveyRefusal.EDITED_MEANWHILE
+        self.catalog.add(drafts.form(form_id, version, body))
+        return await self._reload(campaign)
 
     async def set_audience(
         self, campaign: SurveyCampaign, audience: SurveyAudience, other_id: int | None = None
@@ -165,17 +270,53 @@ class SurveyService:
     async def set_deadline(
         self, campaign: SurveyCampaign, raw: str
     ) -> SurveyCampaign | SurveyRefusal | WhenError:
-        deadline = rules.parse_deadline(raw, self._clock.now(), await self.zone(campaign))
+        now, zone = self._clock.now(), await self.zone(campaign)
+        deadline = rules.parse_deadline(raw, now, zone)
         if isinstance(deadline, WhenError):
             return deadline
+        if deadline > rules.school_year_end(now, zone):
+            return SurveyRefusal.AFTER_SCHOOL_YEAR
         if not await self._surveys.change_draft(campaign.id, "deadline", deadline):
             return SurveyRefusal.NOT_DRAFT
         return await self._reload(campaign)
 
     async def audience(self, campaign: SurveyCampaign) -> list[Addressee]:
         return await self._surveys.audience(
-            campaign.organization_id, campaign.audience, campaign.audience_survey_id
+            campaign.organization_id,
+            campaign.audience,
+            campaign.id
+            if campaign.audience is SurveyAudience.PAIRS
+            else campaign.audience_survey_id,
         )
+
+    async def pair_choices(self, campaign: SurveyCampaign) -> list[PairChoice]:
+        """The school's working pairs, for the curator to pick the audience from."""
+        chosen = await self._surveys.chosen_pairs(campaign.id)
+        names = await self._sessions.names_in_school(campaign.organization_id, QUESTIONNAIRES)
+        members: dict[int, list[tuple[int, Role]]] = {}
+        for pair_id, person_id, role in await self._surveys.active_pairs(campaign.organization_id):
+            members.setdefault(pair_id, []).append((person_id, role))
+        return [
+            PairChoice(
+                pair_id,
+                ", ".join(names.get(p, "") or "—" for p, r in people if r is Role.MENTOR),
+                ", ".join(names.get(p, "") or "—" for p, r in people if r is not Role.MENTOR),
+                pair_id in chosen,
+            )
+            for pair_id, people in members.items()
+        ]
+
+    async def toggle_pair(
+        self, campaign: SurveyCampaign, pair_id: int
+    ) -> SurveyCampaign | SurveyRefusal:
+        if not await self._surveys.toggle_pair(campaign.id, pair_id, campaign.organization_id):
+            fresh = await self._surveys.get(campaign.id)
+            return (
+                SurveyRefusal.NOT_DRAFT
+                if fresh and fresh.status is not SurveyStatus.DRAFT
+                else SurveyRefusal.NOT_FOUND
+            )
+        return await self._reload(campaign)
 
     async def _reload(self, campaign: SurveyCampaign) -> SurveyCampaign | SurveyRefusal:
         fresh = await self._surveys.get(campaign.id)
@@ -192,6 +333,8 @@ class SurveyService:
             return SurveyRefusal.NO_DEADLINE
         if campaign.deadline <= now:
             return SurveyRefusal.DEADLINE_PAST
+        if not self.form(campaign).questions:
+            return SurveyRefusal.NO_QUESTIONS
         people = await self.audience(campaign)
         if not people:
             return SurveyRefusal.NO_AUDIENCE
@@ -414,10 +557,12 @@ class SurveyService:
                 if campaign.status is SurveyStatus.CLOSED
                 else SurveyRefusal.NOT_FOUND
             )
-        now = self._clock.now()
-        deadline = rules.parse_deadline(raw, now, await self.zone(campaign))
+        now, zone = self._clock.now(), await self.zone(campaign)
+        deadline = rules.parse_deadline(raw, now, zone)
         if isinstance(deadline, WhenError):
             return deadline
+        if deadline > rules.school_year_end(now, zone):
+            return SurveyRefusal.AFTER_SCHOOL_YEAR
         if not await self._surveys.extend(campaign.id, deadline):
             fresh = await self._surveys.get(campaign.id)
             if fresh is not None and fresh.status is SurveyStatus.CLOSED:

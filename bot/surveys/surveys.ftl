@@ -52,6 +52,7 @@ survey-audience = { $audience ->
     [school] вся школа (наставники и наставляемые)
     [mentors] наставники
     [mentees] наставляемые
+    [pairs] участники выбранных пар
    *[not_answered] не ответившие на опрос № {$other}
  }
 survey-card-deadline = Срок ответа: {$deadline}
@@ -101,7 +102,10 @@ survey-refusal = { $reason ->
     [answered] Вы уже ответили на этот опрос. Спасибо!
     [reminded_recently] Напоминание уже отправлено меньше часа назад. Повторить можно позже.
     [not_later] Новый срок должен быть позже прежнего.
-   *[no_one_left] Все получатели уже ответили — напоминать некому.
+    [no_one_left] Все получатели уже ответили — напоминать некому.
+    [no_questions] В опросе нет ни одного вопроса. Добавьте вопросы кнопкой «Вопросы».
+    [edited_meanwhile] Черновик только что изменён на другом экране. Откройте его ещё раз.
+   *[after_school_year] Срок не может быть позже конца учебного года (31 августа).
  }
 survey-rate = Получили: {$recipients} · ответили: {$answered} ({$percent}%) · начали: {$started} · не открывали: {$not_opened}
 survey-summary-title = 📊 <b>Итоги опроса «{$title}»</b>
@@ -129,3 +133,77 @@ survey-role = { $role ->
     [mentor] наставник
    *[mentee] наставляемый
  }
+btn-survey-blank = ✏ Свой опрос с нуля
+btn-survey-questions = ✏ Вопросы
+btn-survey-question = ✏ {$number}
+btn-survey-q-add = ➕ Добавить вопрос
+btn-survey-q-text = ✏ Изменить текст
+btn-survey-q-options = ☰ Варианты ответа
+btn-survey-q-required = { $required ->
+    [yes] Обязательный: да (изменить)
+   *[no] Обязательный: нет (изменить)
+ }
+btn-survey-q-up = ⬆ Выше
+btn-survey-q-down = ⬇ Ниже
+btn-survey-q-delete = 🗑 Удалить вопрос
+btn-survey-q-list = « К списку вопросов
+survey-title-ask = Напишите название опроса (до 120 символов), например «Удовлетворённость школой молодого педагога».
+survey-kind = { $kind ->
+    [scale] Шкала 1–10
+    [single] Один вариант
+    [multi] Несколько вариантов
+    [yes_no] Да / нет
+    [short_text] Короткий ответ
+   *[long_text] Развёрнутый ответ
+ }
+survey-kind-ask = Выберите вид вопроса.
+survey-question-ask = Напишите текст вопроса (до 500 символов).
+survey-options-ask = Напишите варианты ответа, каждый с новой строки: от 2 до 10 вариантов, каждый до 100 символов.
+survey-question-saved = Сохранено.
+survey-questions-title = <b>Вопросы опроса «{$title}»</b> · { $count ->
+    [one] {$count} вопрос
+    [few] {$count} вопроса
+   *[other] {$count} вопросов
+ }
+survey-questions-empty = Вопросов пока нет. Добавьте первый вопрос.
+survey-question-line = {$number}. {$text} — { $kind ->
+    [scale] шкала 1–10
+    [single] один вариант
+    [multi] несколько вариантов
+    [yes_no] да / нет
+    [short_text] короткий ответ
+   *[long_text] развёрнутый ответ
+ }{ $required ->
+    [yes] {""}
+   *[no] , необязательный
+ }
+survey-question-card = <b>Вопрос {$number} из {$total}</b>
+    {$text}
+    Вид: { $kind ->
+    [scale] шкала 1–10
+    [single] один вариант
+    [multi] несколько вариантов
+    [yes_no] да / нет
+    [short_text] короткий ответ
+   *[long_text] развёрнутый ответ
+ } · { $required ->
+    [yes] обязательный
+   *[no] необязательный
+ }
+survey-question-option = • {$label}
+survey-draft-refusal = { $reason ->
+    [empty_title] Название не может быть пустым. Напишите название опроса.
+    [empty_text] Текст вопроса не может быть пустым. Напишите вопрос.
+    [too_long] Слишком длинный текст. Сократите его и отправьте ещё раз.
+    [options] Нужны от 2 до 10 вариантов ответа, каждый с новой строки и не длиннее 100 символов. Напишите варианты ещё раз.
+    [too_many] В опросе уже 40 вопросов — больше добавить нельзя.
+    [no_such_question] Такого вопроса в черновике уже нет.
+   *[not_choice] У этого вопроса нет вариантов ответа.
+ }
+btn-survey-pair = { $chosen ->
+    [yes] ✅
+   *[no] ▫️
+ } {$mentors} — {$mentees}
+btn-survey-pairs-done = ✔ Готово
+survey-pairs-ask = Отметьте пары: опрос получат их участники (наставники и наставляемые). Выбрано пар: {$chosen}, получателей: {$recipients}.
+survey-pairs-none = В школе нет работающих пар. Выберите других получателей.

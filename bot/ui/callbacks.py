@@ -271,6 +271,7 @@ class SurveysAction(StrEnum):
     LIST = "l"
     NEW = "n"  # the templates to start from
     TEMPLATE = "t"  # v: the template's index
+    BLANK = "b"  # a survey of the curator's own
 
 
 class SurveysCb(CallbackData, prefix="sl"):
@@ -295,6 +296,19 @@ class SurveyAction(StrEnum):
     CLOSE = "x"
     RESULTS = "rs"
     XLSX = "xl"
+    # A draft's questions; v: the question's position (Q_KIND: the kind's index)
+    QUESTIONS = "qs"
+    QUESTION = "q"
+    Q_ADD = "qa"
+    Q_KIND = "qk"
+    Q_TEXT = "qt"
+    Q_OPTIONS = "qo"
+    Q_REQUIRED = "qr"
+    Q_UP = "qu"
+    Q_DOWN = "qd"
+    Q_DELETE = "qx"
+    PAIRS = "ps"  # the pairs to choose the audience from
+    PAIR = "p"  # v: a pair chosen or unchosen
 
 
 class SurveyCb(CallbackData, prefix="sv"):

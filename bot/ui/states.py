@@ -55,6 +55,12 @@ class MeetingStates(StatesGroup):
 class SurveyStates(StatesGroup):
     # data: survey_id, extend (a running survey's new deadline, not a draft's first one)
     entering_deadline = State()
+    # data: school_id
+    entering_title = State()
+    # data: survey_id, and kind (a new question) or index (a question reworded)
+    entering_question = State()
+    # data: survey_id, and kind and text (a new choice question) or index (its options)
+    entering_options = State()
 
 
 class ReportStates(StatesGroup):

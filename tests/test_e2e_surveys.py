@@ -1,0 +1,182 @@
+"""End to end, the bot as a process: a survey campaign over a week of school time.
+
+The process's clock is set at each start (tests/e2e_clock/sitecustomize.py) and runs on at real
+speed; every restart moves it to the next moment of the campaign, as a bot that was down and
+came back would see it. What is owed lives in the database, so the restarts also prove that
+nothing of the campaign is kept in memory."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.surveys.templates import MENTEE_SATISFACTION
+from storage.db import Database, from_db_time
+from storage.models import Role, RoleGrant
+from tests import seed
+from tests.fake_telegram import FakeTelegram, serve, wait_until
+from tests.harness import FakeClock
+from tests.process import ROOT, BotProcess, bot_env
+from tests.steps import CURATOR
+
+MENTEES = (21, 22, 23, 24)
+MENTOR = 11
+TAKE = "📝 Пройти опрос"
+CLOCK_DIR = Path(__file__).resolve().parent / "e2e_clock"
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
+    fake = FakeTelegram()
+    runner, url = await serve(fake)
+    env = bot_env(
+        tmp_path,
+        url,
+        NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
+        # Answering 13 questions as fast as a test can press is not a flood here.
+        NASTAVNIK_THROTTLE_PER_SECOND="50",
+        PYTHONPATH=os.pathsep.join([str(CLOCK_DIR), str(ROOT)]),
+    )
+    process = BotProcess(fake, env)
+    db = await Database.open(env["NASTAVNIK_DATABASE_PATH"])
+    await db.migrate()
+    clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    school = await seed.school(db, clock)
+    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
+    for mentee in MENTEES:
+        await seed.participant(db, clock, school, mentee, Role.MENTEE)
+    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
+    await db.close()
+    try:
+        yield process
+    finally:
+        if process.process is not None:
+            await process.stop()
+        await runner.cleanup()
+
+
+async def _at(bot: BotProcess, moment: str) -> None:
+    """(Re)start the bot process with its clock at `moment` (school time, Moscow)."""
+    if bot.process is not None and bot.process.returncode is None:
+        await bot.stop()
+    bot.env["E2E_CLOCK_START"] = moment
+    await bot.start()
+
+
+def _texts(bot: BotProcess, user: int) -> list[str]:
+    return [str(m.get("text", "")) for m in bot.fake.bot_messages(user)]
+
+
+async def _answer(bot: BotProcess, user: int, scale: str) -> None:
+    first = await bot.press(user, TAKE)
+    assert "вопрос 1 из 13" in str(first["text"]), first["text"]
+    for _ in range(8):
+        await bot.press(user, scale)
+    await bot.press(user, "Раз в месяц")
+    await bot.say(user, f"Совместные уроки {user}")
+    await bot.press(user, "Пропустить »")
+    await bot.press(user, "Да")
+    await bot.press(user, "Нет")
+    await bot.press(user, "📨 Отправить")
+    await wait_until(lambda: any("Спасибо, ответы приняты" in t for t in _texts(bot, user)))
+
+
+async def _card(bot: BotProcess) -> str:
+    await bot.say(CURATOR, "/menu")
+    await bot.press(CURATOR, "🏫 Школа № 1")
+    await bot.press(CURATOR, "📋 Опросы")
+    card = await bot.press(CURATOR, f"▶ {MENTEE_SATISFACTION.title} · идёт")
+    return str(card["text"])
+
+
+def _reminders(path: str) -> list[sqlite3.Row]:
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    try:
+        return db.execute(
+            "SELECT chat_id, due_at, finished_at, status FROM outbox"
+            " WHERE unique_key LIKE 'sv:%:s0:%' ORDER BY due_at, chat_id"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+async def _launch(bot: BotProcess) -> None:
+    """From a template, to the mentees, with a deadline; the invitations arrive."""
+    await bot.say(CURATOR, "/menu")
+    await bot.press(CURATOR, "🏫 Школа № 1")
+    await bot.press(CURATOR, "📋 Опросы")
+    await bot.press(CURATOR, "➕ Новый опрос")
+    draft = await bot.press(CURATOR, MENTEE_SATISFACTION.title)
+    assert "Черновик опроса создан" in str(draft["text"])
+    await bot.press(CURATOR, "👥 Кому")
+    card = await bot.press(CURATOR, "наставляемые")
+    assert "Получателей сейчас: 4" in str(card["text"])
+    await bot.press(CURATOR, "⏰ Срок ответа")
+    # Before school starts on Monday: the reminder 3 days before falls into the quiet hours.
+    saved = await bot.say(CURATOR, "30.11 07:30")
+    assert "30.11.2026 07:30" in str(saved["text"]), saved["text"]
+    ask = await bot.press(CURATOR, "🚀 Запустить")
+    assert "Его получат 4 участника" in str(ask["text"]), ask["text"]
+    launched = await bot.press(CURATOR, "🚀 Запустить: 4 получателя")
+    assert "Опрос запущен" in str(launched["text"])
+    await wait_until(
+        lambda: all(
+            any(TAKE in bot.fake.buttons(message) for message in bot.fake.bot_messages(m))
+            for m in MENTEES
+        )
+    )
+    for mentee in MENTEES:
+        invitation = bot.fake.last(mentee)
+        assert "Ответьте, пожалуйста, до 30.11.2026 07:30" in str(invitation["text"])
+        assert TAKE in bot.fake.buttons(invitation)
+    assert not any("Опрос" in t for t in _texts(bot, MENTOR))
+
+
+async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
+    # Monday 23.11, 10:00: the curator makes a survey from a template and launches it.
+    await _at(bot, "2026-11-23T10:00:00+03:00")
+    await _launch(bot)
+    await _answer(bot, 21, "6")
+    assert "ответили: 1 (25%)" in await _card(bot)
+
+    # Friday 27.11, just before 08:00: the reminder due at 07:30 waits for the quiet hours'
+    # end, then reaches the three who have not answered, not the one who has.
+    await _at(bot, "2026-11-27T07:59:40+03:00")
+    before = {m: len(bot.fake.bot_messages(m)) for m in MENTEES}
+    await wait_until(
+        lambda: all(len(bot.fake.bot_messages(m)) > before[m] for m in (22, 23, 24)), timeout=60
+    )
+    for mentee in (22, 23, 24):
+        assert "🔔 Напоминание: опрос" in str(bot.fake.last(mentee)["text"])
+    sent = [r for r in _reminders(bot.env["NASTAVNIK_DATABASE_PATH"]) if r["status"] == "sent"]
+    assert sorted(r["chat_id"] for r in sent) == [22, 23, 24]
+    quiet_end = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
+    assert all(from_db_time(r["due_at"]) == quiet_end for r in sent)
+    assert all(from_db_time(r["finished_at"]) >= quiet_end for r in sent)
+    assert len(bot.fake.bot_messages(21)) == before[21]
+    await _answer(bot, 22, "8")
+    await _answer(bot, 23, "10")
+    assert "ответили: 3 (75%)" in await _card(bot)
+
+    # Monday 30.11, after the deadline: the summary reaches the curator by itself, the
+    # reminder of Sunday morning that was never sent is not sent late, answers are refused.
+    await _at(bot, "2026-11-30T07:31:00+03:00")
+    await wait_until(lambda: any("Итоги опроса" in t for t in _texts(bot, CURATOR)), timeout=30)
+    summary = next(t for t in _texts(bot, CURATOR) if "Итоги опроса" in t)
+    assert "Получили: 4 · ответили: 3 (75%)" in summary
+    assert "Комфорт общения: среднее 8,0 из 10 (ответов: 3; 6×1, 8×1, 10×1)" in summary
+    assert "«Совместные уроки 22»" in summary
+    await bot._settle()
+    late = [r for r in _reminders(bot.env["NASTAVNIK_DATABASE_PATH"]) if r["status"] == "sent"]
+    assert sorted(r["chat_id"] for r in late) == [22, 23, 24]
+    assert not any("Итоги" in t for m in MENTEES for t in _texts(bot, m))
+    await bot.press(24, TAKE)
+    assert "Срок ответа на этот опрос истёк" in str(bot.fake.callback_answers[-1].get("text"))
+    err = await bot.stop()
+    assert b"Traceback" not in err
