@@ -34,6 +34,7 @@ from bot.core.permissions import Actor
 from bot.core.scheduler import build_scheduler
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine
+from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
@@ -45,6 +46,7 @@ from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.roadmap.service import RoadmapService
 from bot.services import Services
 from bot.surveys.service import SurveyService
 from bot.surveys.templates import with_templates
@@ -58,6 +60,7 @@ from storage.erasure import ErasureRepo
 from storage.forms import FormSessionsRepo
 from storage.fsm import SQLStorage
 from storage.invites import InvitesRepo
+from storage.library import LibraryRepo
 from storage.meetings import MeetingsRepo
 from storage.models import Role, RoleGrant
 from storage.notices import GroupNoticesRepo
@@ -66,6 +69,7 @@ from storage.outbox import OutboxRepo
 from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.programs import ProgramsRepo
+from storage.roadmap import RoadmapRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
 
@@ -153,6 +157,10 @@ def build_dispatcher(
         settings.quiet_hours,
         clock,
     )
+    roadmap = RoadmapService(
+        RoadmapRepo(db), organizations, people, banks, outbox, settings.quiet_hours, clock
+    )
+    library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
     services = Services(
         settings=settings,
         clock=clock,
@@ -169,6 +177,8 @@ def build_dispatcher(
         privacy=privacy,
         erasure=erasure,
         surveys=surveys,
+        roadmap=roadmap,
+        library=library,
     )
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.
@@ -245,6 +255,9 @@ async def run(settings: Settings) -> None:
             # Its own name: the scheduler's job id, which `sweep` of meetings already has.
             await services.surveys.sweep()
 
+        async def sweep_roadmaps() -> None:
+            await services.roadmap.sweep()
+
         erasure: ErasureService = dp["erasure"]
         scheduler = build_scheduler(
             sender.tick,
@@ -257,6 +270,7 @@ async def run(settings: Settings) -> None:
             daily=[
                 (erasure.run, settings.backup.hour, settings.timezone),
                 (backup_database, settings.backup.hour, settings.timezone),
+                (sweep_roadmaps, settings.backup.hour, settings.timezone),
             ],
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
 from bot.forms.engine import FormEngine
+from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
@@ -18,6 +19,7 @@ from bot.participation.service import ParticipationService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.roadmap.service import RoadmapService
 from bot.surveys.service import SurveyService
 
 
@@ -38,3 +40,5 @@ class Services:
     privacy: PrivacyService
     erasure: ErasureService
     surveys: SurveyService
+    roadmap: RoadmapService
+    library: LibraryService

@@ -27,6 +27,9 @@ class Action(StrEnum):
     RESPOND_TO_PAIR = "respond_to_pair"
     VIEW_STATUS = "view_status"
     MANAGE_SURVEYS = "manage_surveys"  # create, launch, extend, close; results and exports
+    MANAGE_ROADMAP = "manage_roadmap"  # a school's roadmap (curator), a district template
+    DISTRICT_ROADMAP = "district_roadmap"  # the district's template and the schools' progress
+    MANAGE_LIBRARY = "manage_library"  # upload materials to the library
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -40,6 +43,9 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RESPOND_TO_PAIR: frozenset({Role.MENTOR, Role.MENTEE}),
     Action.VIEW_STATUS: frozenset({Role.ADMIN}),
     Action.MANAGE_SURVEYS: frozenset({Role.CURATOR}),
+    Action.MANAGE_ROADMAP: frozenset({Role.CURATOR, Role.COORDINATOR, Role.ADMIN}),
+    Action.DISTRICT_ROADMAP: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Action.MANAGE_LIBRARY: frozenset({Role.CURATOR, Role.COORDINATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

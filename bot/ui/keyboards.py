@@ -13,12 +13,19 @@ from bot.ui.callbacks import (
     BankView,
     DistrictAction,
     DistrictCb,
+    DistrictRoadmapAction,
+    DistrictRoadmapCb,
     JoinRoleCb,
+    LibraryAction,
+    LibraryCb,
+    LibraryManageAction,
+    LibraryManageCb,
     MenuCb,
     PairsCb,
     PairsView,
     ParticipationCb,
     PreferenceCb,
+    RoadmapOpenCb,
     SchoolAction,
     SchoolCb,
     SchoolYearCb,
@@ -59,6 +66,8 @@ def main_menu(
         )
     if actor.roles & {Role.MENTOR, Role.MENTEE}:
         kb.button(text=tr("btn-my-pairs"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
+    if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR, Role.COORDINATOR}:
+        kb.button(text=tr("btn-library"), callback_data=LibraryCb(action=LibraryAction.HOME))
     kb.button(text=tr("btn-profile"), callback_data=MenuCb(screen=Screen.PROFILE))
 
     kb.button(text=tr("btn-help"), callback_data=MenuCb(screen=Screen.HELP))
@@ -105,6 +114,12 @@ def district(
         text=tr("btn-new-school"),
         callback_data=DistrictCb(action=DistrictAction.NEW_SCHOOL, district_id=district_id),
     )
+    kb.button(
+        text=tr("btn-roadmap-district"),
+        callback_data=DistrictRoadmapCb(
+            district_id=district_id, action=DistrictRoadmapAction.OVERVIEW
+        ),
+    )
     if may_invite_coordinator:
         kb.button(
             text=tr("btn-invite-coordinator"),
@@ -140,6 +155,15 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         kb.button(
             text=tr("btn-surveys"),
             callback_data=SurveysCb(school_id=school.id, action=SurveysAction.LIST),
+        )
+    if school.id in actor.school_ids(Role.CURATOR):
+        kb.button(text=tr("btn-roadmap"), callback_data=RoadmapOpenCb(school_id=school.id))
+    if can(actor, Action.MANAGE_LIBRARY, **scope):
+        kb.button(
+            text=tr("btn-library-add"),
+            callback_data=LibraryManageCb(
+                district_id=school.district_id, school_id=school.id, action=LibraryManageAction.ADD
+            ),
         )
     if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
         kb.button(
