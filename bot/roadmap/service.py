@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.clock import Clock
 from bot.core.config import QuietHours
-from bot.core.i18n import tr
+from bot.core.i18n import Html, tr
 from bot.core.outbox import message_payload
 from bot.core.permissions import Action, Actor, can
 from bot.core.when import WhenError
@@ -504,6 +504,7 @@ class RoadmapService:
         people = sorted({p for item in items for p in item.responsibles})
         telegram = await self._roadmaps.telegram_ids(people)
         queue: list[Queued] = []
+        overdue: dict[int, list[RoadmapItem]] = {}
         for item in items:
             roadmap = by_id[item.roadmap_id]
             school = await self._organizations.school(roadmap.scope_id)
@@ -512,21 +513,7 @@ class RoadmapService:
             today = self._today(zone)
             school_curators = [tid for _, tid in curators.get(school.id, [])]
             if item.due_on < today:
-                payload = message_payload(
-                    tr("roadmap-overdue", activity=item.activity, deadline=rules.shown(item)),
-                    _item_button(item.id),
-                )
-                for curator in school_curators:
-                    queue.append(
-                        Queued(
-                            f"rmo:{item.id}:{item.due_on}:{curator}",
-                            curator,
-                            "curator_notice",
-                            payload,
-                            now,
-                            now + NOTICE_LIFETIME,
-                        )
-                    )
+                overdue.setdefault(roadmap.id, []).append(item)
                 continue
             if item.due_on > today + timedelta(days=horizon):
                 continue
@@ -558,10 +545,44 @@ class RoadmapService:
                             rules.end_of(item.due_on, zone),
                         )
                     )
+        queue += self._overdue(overdue, by_id, curators, now)
         queue += await self._digests(roadmaps, curators, now)
         for start in range(0, len(queue), OUTBOX_BATCH):
             await self._outbox.enqueue_many(queue[start : start + OUTBOX_BATCH], now)
         return SweepReport(len(roadmaps), closed, reassigned, len(queue))
+
+    @staticmethod
+    def _overdue(
+        overdue: dict[int, list[RoadmapItem]],
+        roadmaps: dict[int, Roadmap],
+        curators: dict[int, list[tuple[int, int]]],
+        now: datetime,
+    ) -> list[Queued]:
+        """One notice to each curator listing the overdue items, again only when another item
+        falls overdue (the key holds the latest deadline passed)."""
+        found = []
+        for roadmap_id, items in overdue.items():
+            lines = "\n".join(
+                tr("roadmap-overdue-line", activity=i.activity, deadline=rules.shown(i))
+                for i in items
+            )
+            payload = message_payload(
+                tr("roadmap-overdue", count=len(items), items=Html(lines)),
+                _open_button(roadmaps[roadmap_id].scope_id),
+            )
+            latest = max(i.due_on for i in items)
+            for _, tid in curators.get(roadmaps[roadmap_id].scope_id, []):
+                found.append(
+                    Queued(
+                        f"rmo:{roadmap_id}:{latest}:{tid}",
+                        tid,
+                        "curator_notice",
+                        payload,
+                        now,
+                        now + NOTICE_LIFETIME,
+                    )
+                )
+        return found
 
     async def _close_watched(self, roadmaps: list[Roadmap]) -> int:
         """Close the open items the bot watches once it sees them happen, with the evidence:
