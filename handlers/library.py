@@ -144,7 +144,9 @@ async def material(
     topic = COMPETENCE_AREAS[TOPICS.index(found.topic)].label if found.topic in TOPICS else ""
     caption = tr("library-material", title=found.title, topic=topic, audience=found.audience)
     if found.kind is MaterialKind.FILE and found.file_id:
-        await callback.message.answer_document(found.file_id, caption=caption)
+        await callback.message.answer_document(
+            found.file_id, caption=caption, reply_markup=keyboards.back_to_main()
+        )
     else:
         await callback.message.answer(
             f"{caption}\n{tr('library-link', url=found.url or '')}",
