@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching, outbox, process, scheduler, surveys, updates
+from bench import matching, outbox, process, roadmap, scheduler, surveys, updates
 
 BENCHES = {
     "matching": matching,
@@ -19,6 +19,7 @@ BENCHES = {
     "outbox": outbox,
     "process": process,
     "surveys": surveys,
+    "roadmap": roadmap,
 }
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

@@ -175,7 +175,7 @@ async def manage(
         return
     data = await state.get_data()
     same = data.get("district_id") == district_id and data.get("school_id") == school_id
-    if not same or "title" not in data:
+    if not same or "title" not in data or not isinstance(data.get("upload"), dict):
         await callback.answer(tr("stale-button"), show_alert=True)
         return
     if action is LibraryManageAction.TOPIC:
@@ -207,7 +207,7 @@ async def manage(
         school_id,
         upload,
         str(data["title"]),
-        int(data.get("topic", -1)),
+        topic if isinstance(topic := data.get("topic"), int) else -1,
         callback_data.v,
     )
     await state.clear()
@@ -252,16 +252,20 @@ async def title_typed(
             reply_markup=keyboards.cancel(),
         )
         return
+    data = await state.get_data()
+    if not isinstance(data.get("district_id"), int) or not isinstance(data.get("school_id"), int):
+        await state.clear()  # a dialog from an older release: start again from the menu
+        await message.answer(tr("stale-button"), reply_markup=keyboards.back_to_main())
+        return
     await state.update_data(title=title)
     await state.set_state(LibraryStates.choosing)
-    data = await state.get_data()
     kb = Keyboard()
     for index, area in enumerate(COMPETENCE_AREAS):
         kb.button(
             text=area.label[:60],
             callback_data=LibraryManageCb(
-                district_id=int(data["district_id"]),
-                school_id=int(data["school_id"]),
+                district_id=data["district_id"],
+                school_id=data["school_id"],
                 action=LibraryManageAction.TOPIC,
                 v=index,
             ),

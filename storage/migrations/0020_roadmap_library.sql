@@ -44,7 +44,8 @@ CREATE TABLE roadmap_items (
 );
 
 CREATE INDEX roadmap_items_roadmap ON roadmap_items (roadmap_id, position);
-CREATE INDEX roadmap_items_due ON roadmap_items (status, due_on);
+-- The daily sweep reads a page of roadmaps' open items at a time.
+CREATE INDEX roadmap_items_open ON roadmap_items (roadmap_id, status, due_on);
 CREATE UNIQUE INDEX roadmap_items_template ON roadmap_items (roadmap_id, template_item_id);
 
 CREATE TABLE roadmap_responsibles (
