@@ -36,6 +36,10 @@ ALLOWED: dict[Action, set[str]] = {
     Action.RESPOND_TO_PAIR: {"mentee", "mentor"},
     Action.VIEW_STATUS: {"administrator"},
     Action.MANAGE_SURVEYS: {"curator"},
+    # The gate; a school's roadmap is then its curator's only (bot/roadmap/service.py).
+    Action.MANAGE_ROADMAP: {"curator", "coordinator", "administrator"},
+    Action.DISTRICT_ROADMAP: {"coordinator", "administrator"},
+    Action.MANAGE_LIBRARY: {"curator", "coordinator"},
 }
 
 
