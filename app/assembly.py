@@ -38,6 +38,7 @@ from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.flow import FormFlow, Next, state_only
 from bot.forms.model import FormPurpose
+from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
@@ -51,6 +52,7 @@ from bot.privacy.service import PrivacyService
 from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
 from bot.reports.service import ReportService
+from bot.roadmap.service import RoadmapService
 from bot.services import Services
 from bot.surveys.service import SurveyService
 from bot.surveys.templates import with_templates
@@ -68,6 +70,7 @@ from storage.erasure import ErasureRepo
 from storage.forms import FormSessionsRepo
 from storage.fsm import SQLStorage
 from storage.invites import InvitesRepo
+from storage.library import LibraryRepo
 from storage.meetings import MeetingsRepo
 from storage.models import Role, RoleGrant
 from storage.notices import GroupNoticesRepo
@@ -78,6 +81,7 @@ from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
 from storage.programs import ProgramsRepo
 from storage.reports import ReportsRepo
+from storage.roadmap import RoadmapRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
 from storage.updates import HandledUpdatesRepo
@@ -207,6 +211,10 @@ def build_dispatcher(
         settings.quiet_hours,
         clock,
     )
+    roadmap = RoadmapService(
+        RoadmapRepo(db), organizations, people, banks, outbox, settings.quiet_hours, clock
+    )
+    library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
     services = Services(
         settings=settings,
         clock=clock,
@@ -235,6 +243,8 @@ def build_dispatcher(
             meetings_service,
             clock,
         ),
+        roadmap=roadmap,
+        library=library,
     )
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.
@@ -351,6 +361,9 @@ def _periodic_jobs(
     async def end_and_monitor_programs() -> None:
         await services.completion.sweep()
 
+    async def sweep_roadmaps() -> None:
+        await services.roadmap.sweep()
+
     async def tick() -> None:
         await once.flush()  # the marks of the updates handled since the last tick
         await sender.tick()
@@ -368,6 +381,7 @@ def _periodic_jobs(
         daily=[
             (services.erasure.run, settings.backup.hour, settings.timezone),
             (backup_database, settings.backup.hour, settings.timezone),
+            (sweep_roadmaps, settings.backup.hour, settings.timezone),
         ],
     )
     # Once at start as well: a summary that fell due while the bot was down goes out now,

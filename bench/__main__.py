@@ -10,7 +10,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching, outbox, process, reports, scheduler, statements, surveys, updates
+from bench import (
+    matching,
+    outbox,
+    process,
+    reports,
+    roadmap,
+    scheduler,
+    statements,
+    surveys,
+    updates,
+)
 
 BENCHES = {
     "matching": matching,
@@ -21,6 +31,7 @@ BENCHES = {
     "surveys": surveys,
     "statements": statements,
     "reports": reports,
+    "roadmap": roadmap,
 }
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

@@ -9,6 +9,7 @@ from bot.core.clock import Clock, Health
 from bot.core.config import Settings
 from bot.forms.engine import FormEngine
 from bot.forms.flow import FormFlow
+from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
@@ -21,6 +22,7 @@ from bot.privacy.service import PrivacyService
 from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
 from bot.reports.service import ReportService
+from bot.roadmap.service import RoadmapService
 from bot.surveys.service import SurveyService
 
 
@@ -44,3 +46,5 @@ class Services:
     surveys: SurveyService
     completion: CompletionService
     reports: ReportService
+    roadmap: RoadmapService
+    library: LibraryService

@@ -322,3 +322,42 @@ class SurveyRecipient:
     role: Role
     session_id: int | None
     status: RecipientStatus
+
+
+# The roadmap and the library (issue 16).
+
+
+class RoadmapKind(StrEnum):
+    SCHOOL = "school"
+    DISTRICT = "district"  # the district's template
+
+
+class DeadlineKind(StrEnum):
+    DATE = "date"
+    MONTH = "month"
+    YEARLY = "yearly"  # «ежегодно, сентябрь»
+
+
+class ItemStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+
+
+class AutoCheck(StrEnum):
+    """What the bot itself sees happen and closes the item with."""
+
+    NONE = ""
+    MENTEE_BANK = "mentee_bank"  # a mentee questionnaire submitted
+    MENTOR_BANK = "mentor_bank"
+    PAIRS_ORDER = "pairs_order"  # the order «Об утверждении наставнических пар/групп»
+
+
+class LibraryAudience(StrEnum):
+    MENTORS = "mentors"
+    MENTEES = "mentees"
+    EVERYONE = "everyone"
+
+
+class MaterialKind(StrEnum):
+    FILE = "file"
+    LINK = "link"

@@ -38,6 +38,10 @@ ALLOWED: dict[Action, set[str]] = {
     Action.MANAGE_SURVEYS: {"curator"},
     Action.VIEW_REPORTS: {"curator"},
     Action.VIEW_DISTRICT_REPORTS: {"coordinator", "administrator"},
+    # The gate; a school's roadmap is then its curator's only (bot/roadmap/service.py).
+    Action.MANAGE_ROADMAP: {"curator", "coordinator", "administrator"},
+    Action.DISTRICT_ROADMAP: {"coordinator", "administrator"},
+    Action.MANAGE_LIBRARY: {"curator", "coordinator"},
 }
 
 

@@ -29,6 +29,9 @@ class Action(StrEnum):
     MANAGE_SURVEYS = "manage_surveys"  # create, launch, extend, close; results and exports
     VIEW_REPORTS = "view_reports"  # the school's report, its register of local acts and events
     VIEW_DISTRICT_REPORTS = "view_district_reports"  # the district's tables (aggregated)
+    MANAGE_ROADMAP = "manage_roadmap"  # a school's roadmap (curator), a district template
+    DISTRICT_ROADMAP = "district_roadmap"  # the district's template and the schools' progress
+    MANAGE_LIBRARY = "manage_library"  # upload materials to the library
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -44,6 +47,9 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_SURVEYS: frozenset({Role.CURATOR}),
     Action.VIEW_REPORTS: frozenset({Role.CURATOR}),
     Action.VIEW_DISTRICT_REPORTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Action.MANAGE_ROADMAP: frozenset({Role.CURATOR, Role.COORDINATOR, Role.ADMIN}),
+    Action.DISTRICT_ROADMAP: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Action.MANAGE_LIBRARY: frozenset({Role.CURATOR, Role.COORDINATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

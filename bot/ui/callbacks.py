@@ -349,3 +349,96 @@ class DistrictReportCb(CallbackData, prefix="dp"):
     district_id: Id
     make: bool = False
     v: Ref = 0
+
+
+# The roadmap (issue 16).
+
+
+class RoadmapOpenCb(CallbackData, prefix="ro"):
+    """The curator opens the school's roadmap of the current year (made on first opening)."""
+
+    school_id: Ref
+
+
+class RoadmapAction(StrEnum):
+    LIST = "l"
+    ADD = "a"  # the stages to add an item to
+    STAGE = "s"  # v: the stage's index
+    DOCX = "d"
+    XLSX = "x"
+    PUBLISH = "p"  # a district template goes to every school of the district
+
+
+class RoadmapCb(CallbackData, prefix="rm"):
+    roadmap_id: Ref
+    action: RoadmapAction
+    v: Ref = 0
+
+
+class ItemAction(StrEnum):
+    CARD = "c"
+    DEADLINE = "dl"
+    FIELD = "f"  # v: the field's index
+    PEOPLE = "pp"
+    TOGGLE = "t"  # v: the person id
+    UP = "u"
+    DOWN = "dn"
+    REMOVE_ASK = "ra"
+    REMOVE = "r"
+    REOPEN = "ro"
+
+
+class RoadmapItemCb(CallbackData, prefix="ri"):
+    item_id: Ref
+    action: ItemAction
+    v: Ref = 0
+
+
+class RoadmapDoneCb(CallbackData, prefix="rx"):
+    """The responsible person (or the curator) marks the item done."""
+
+    item_id: Ref
+
+
+class DistrictRoadmapAction(StrEnum):
+    OVERVIEW = "o"
+    TEMPLATE = "t"
+
+
+class DistrictRoadmapCb(CallbackData, prefix="rz"):
+    district_id: Ref
+    action: DistrictRoadmapAction
+
+
+# The library (issue 16).
+
+
+class LibraryAction(StrEnum):
+    HOME = "h"
+    TOPIC = "t"  # v: the competence area's index
+    FOR_ME = "me"
+    SEARCH = "s"
+
+
+class LibraryCb(CallbackData, prefix="lb"):
+    action: LibraryAction
+    v: Ref = 0
+
+
+class MaterialCb(CallbackData, prefix="lo"):
+    material_id: Ref
+
+
+class LibraryManageAction(StrEnum):
+    ADD = "a"
+    TOPIC = "t"  # v: the competence area's index
+    AUDIENCE = "au"  # v: the audience's index
+
+
+class LibraryManageCb(CallbackData, prefix="lm"):
+    """Uploading to a school's library (school_id), or the district's (school_id 0)."""
+
+    district_id: Ref
+    school_id: Ref
+    action: LibraryManageAction
+    v: Ref = 0

@@ -14,7 +14,13 @@ from bot.ui.callbacks import (
     DistrictAction,
     DistrictCb,
     DistrictReportCb,
+    DistrictRoadmapAction,
+    DistrictRoadmapCb,
     JoinRoleCb,
+    LibraryAction,
+    LibraryCb,
+    LibraryManageAction,
+    LibraryManageCb,
     MenuCb,
     PairsCb,
     PairsView,
@@ -22,6 +28,7 @@ from bot.ui.callbacks import (
     PreferenceCb,
     ReportAction,
     ReportCb,
+    RoadmapOpenCb,
     SchoolAction,
     SchoolCb,
     SchoolYearCb,
@@ -62,6 +69,8 @@ def main_menu(
         )
     if actor.roles & {Role.MENTOR, Role.MENTEE}:
         kb.button(text=tr("btn-my-pairs"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
+    if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR, Role.COORDINATOR}:
+        kb.button(text=tr("btn-library"), callback_data=LibraryCb(action=LibraryAction.HOME))
     kb.button(text=tr("btn-profile"), callback_data=MenuCb(screen=Screen.PROFILE))
 
     kb.button(text=tr("btn-help"), callback_data=MenuCb(screen=Screen.HELP))
@@ -111,6 +120,12 @@ def district(
     kb.button(
         text=tr("btn-district-report"), callback_data=DistrictReportCb(district_id=district_id)
     )
+    kb.button(
+        text=tr("btn-roadmap-district"),
+        callback_data=DistrictRoadmapCb(
+            district_id=district_id, action=DistrictRoadmapAction.OVERVIEW
+        ),
+    )
     if may_invite_coordinator:
         kb.button(
             text=tr("btn-invite-coordinator"),
@@ -151,6 +166,15 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         kb.button(
             text=tr("btn-reports"),
             callback_data=ReportCb(school_id=school.id, action=ReportAction.MENU),
+        )
+    if school.id in actor.school_ids(Role.CURATOR):
+        kb.button(text=tr("btn-roadmap"), callback_data=RoadmapOpenCb(school_id=school.id))
+    if can(actor, Action.MANAGE_LIBRARY, **scope):
+        kb.button(
+            text=tr("btn-library-add"),
+            callback_data=LibraryManageCb(
+                district_id=school.district_id, school_id=school.id, action=LibraryManageAction.ADD
+            ),
         )
     if can(actor, Action.MANAGE_TEACHER_LINK, **scope):
         kb.button(

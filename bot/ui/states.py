@@ -70,3 +70,26 @@ class ReportStates(StatesGroup):
     entering_contacts = State()
     # data: school_id
     entering_event = State()
+
+
+class RoadmapStates(StatesGroup):
+    # data: roadmap_id, stage
+    adding_activity = State()
+    # data: roadmap_id, stage, activity
+    adding_deadline = State()
+    # data: item_id
+    entering_deadline = State()
+    # data: item_id, field
+    entering_field = State()
+    # data: item_id
+    entering_done_note = State()
+
+
+class LibraryStates(StatesGroup):
+    # data: district_id, school_id
+    sending_material = State()
+    # data: district_id, school_id, upload
+    entering_title = State()
+    # data: ..., title (topic and audience come as buttons)
+    choosing = State()
+    searching = State()

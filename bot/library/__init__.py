@@ -1,0 +1,1 @@
+"""The methodological library («методическая копилка», issue 16)."""

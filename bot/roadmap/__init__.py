@@ -1,0 +1,1 @@
+"""The school roadmap with deadlines and the district template (issue 16)."""
