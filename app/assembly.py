@@ -194,8 +194,11 @@ def build_dispatcher(
 
 async def run(settings: Settings) -> None:
     clock = SystemClock()
-    db = await Database.open(
-        settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms
+    db = await Database.connect(
+        settings.database.url,
+        path=settings.database.path,
+        busy_timeout_ms=settings.database.busy_timeout_ms,
+        synchronous=settings.database.synchronous,
     )
     bot = create_bot(settings)
     try:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_SERVER = "https://api.telegram.org"
@@ -33,6 +33,10 @@ class ConfigError(ValueError):
 class DatabaseSettings:
     path: Path = Path("nastavnik.db")
     busy_timeout_ms: int = 5000
+    # "postgresql://user:password@host/db" selects PostgreSQL; empty means SQLite at `path`.
+    url: str = ""
+    # SQLite in WAL mode: FULL survives a power loss; NORMAL may lose the last commits.
+    synchronous: Literal["FULL", "NORMAL"] = "FULL"
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,8 @@ def load_settings(
         database=DatabaseSettings(
             path=Path(reader.text("database", "path", str(DatabaseSettings.path))),
             busy_timeout_ms=reader.integer("database", "busy_timeout_ms", 5000, 0, 600_000),
+            url=reader.database_url("database", "url"),
+            synchronous=reader.synchronous("database", "synchronous"),
         ),
         quiet_hours=QuietHours(
             start=reader.clock_time("quiet_hours", "start", QuietHours.start),
@@ -333,6 +339,26 @@ class _Reader:
                 f"{section}.{key}", "ожидается адрес http(s)://...", "expected an http(s):// URL"
             )
         return value
+
+    def database_url(self, section: str, key: str) -> str:
+        value = self.text(section, key, "")
+        if value and not re.fullmatch(r"postgres(ql)?://\S+", value):
+            raise ConfigError(
+                f"{section}.{key}",
+                "ожидается адрес postgresql://пользователь:пароль@сервер/база или пусто (SQLite)",
+                "expected postgresql://user:password@host/database, or empty for SQLite",
+            )
+        return value
+
+    def synchronous(self, section: str, key: str) -> Literal["FULL", "NORMAL"]:
+        value = self.text(section, key, "FULL").upper()
+        if value == "FULL":
+            return "FULL"
+        if value == "NORMAL":
+            return "NORMAL"
+        raise ConfigError(
+            f"{section}.{key}", "ожидается FULL или NORMAL", "expected FULL or NORMAL"
+        )
 
     def clock_time(self, section: str, key: str, default: time) -> time:
         value = self.text(section, key, default.strftime("%H:%M"))
