@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import tzinfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -30,7 +31,7 @@ from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
 from bot.core.outbox import OutboxSender
 from bot.core.permissions import Actor
-from bot.core.scheduler import build_scheduler
+from bot.core.scheduler import Job, build_scheduler
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine
 from bot.meetings.service import MeetingService
@@ -222,20 +223,37 @@ async def run(settings: Settings) -> None:
         meetings_service: MeetingService = dp["meetings_service"]
 
         async def backup_database() -> None:
-            made = await backup(
-                settings.database.path, settings.backup.folder, settings.backup.keep, clock.now()
-            )
+            assert db.path is not None
+            made = await backup(db.path, settings.backup.folder, settings.backup.keep, clock.now())
             log.info("backup made file=%s", made.name)
 
         erasure: ErasureService = dp["erasure"]
+
+        def once_per(slot_format: str, job: Job) -> Job:
+            # Several processes may share one PostgreSQL: each periodic job runs in one of them.
+            async def run_once() -> None:
+                async with db.run_once(job.__name__, f"{clock.now():{slot_format}}") as mine:
+                    if mine:
+                        await job()
+
+            run_once.__name__ = job.__name__
+            return run_once
+
+        daily: list[tuple[Job, int, tzinfo]] = [
+            (once_per("%Y-%m-%d", erasure.run), settings.backup.hour, settings.timezone)
+        ]
+        if db.path is not None:  # SQLite; a PostgreSQL server is backed up with pg_dump
+            daily.append(
+                (once_per("%Y-%m-%d", backup_database), settings.backup.hour, settings.timezone)
+            )
         scheduler = build_scheduler(
             sender.tick,
             settings.outbox.tick_seconds,
-            hourly=[remind_about_waiting_mentees, meetings_service.sweep],
-            daily=[
-                (erasure.run, settings.backup.hour, settings.timezone),
-                (backup_database, settings.backup.hour, settings.timezone),
+            hourly=[
+                once_per("%Y-%m-%dT%H", remind_about_waiting_mentees),
+                once_per("%Y-%m-%dT%H", meetings_service.sweep),
             ],
+            daily=daily,
         )
 
         async def on_startup(bot: Bot) -> None:

@@ -241,17 +241,20 @@ class _SQLiteConnection(Connection):
         return await _on_thread(self._worker, begin_then)
 
     async def execute(self, sql: str, params: Params = ()) -> Cursor:
+        sql = to_sqlite(sql)
         return await self._run(lambda raw: _cursor(raw.execute(sql, params)))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> Cursor:
-        batch = list(rows)
+        batch, sql = list(rows), to_sqlite(sql)
         return await self._run(lambda raw: _cursor(raw.executemany(sql, batch)))
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        sql = to_sqlite(sql)
         row: Row | None = await self._run(lambda raw: raw.execute(sql, params).fetchone())
         return row
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        sql = to_sqlite(sql)
         return await self._run(lambda raw: raw.execute(sql, params).fetchall())
 
 
@@ -368,6 +371,14 @@ class SQLiteDatabase(Database):
                 source.close()
 
         await asyncio.to_thread(copy)
+
+
+_ROW_LOCKS = re.compile(r"\s+FOR\s+UPDATE(\s+SKIP\s+LOCKED)?", re.IGNORECASE)
+
+
+def to_sqlite(sql: str) -> str:
+    """SQLite has one writer at a time, so PostgreSQL's row locks mean nothing to it."""
+    return _ROW_LOCKS.sub("", sql) if "FOR UPDATE" in sql else sql
 
 
 async def _on_thread(worker: aiosqlite.Connection, work: Callable[[sqlite3.Connection], T]) -> T:

@@ -81,7 +81,9 @@ class OutboxRepo:
                 cursor = await conn.execute(
                     "UPDATE outbox SET status = ?, claimed_by = ? WHERE id IN ("
                     " SELECT id FROM outbox WHERE status = ? AND priority = ?"
-                    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)",
+                    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
+                    # Processes sharing PostgreSQL never take the same row (SQLite drops it).
+                    " FOR UPDATE SKIP LOCKED)",
                     (
                         OutboxStatus.CLAIMED.value,
                         worker,
