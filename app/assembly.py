@@ -229,29 +229,23 @@ async def run(settings: Settings) -> None:
 
         erasure: ErasureService = dp["erasure"]
 
-        def once_per(slot_format: str, job: Job) -> Job:
-            # Several processes may share one PostgreSQL: each periodic job runs in one of them.
-            async def run_once() -> None:
-                async with db.run_once(job.__name__, f"{clock.now():{slot_format}}") as mine:
-                    if mine:
-                        await job()
-
-            run_once.__name__ = job.__name__
-            return run_once
-
         daily: list[tuple[Job, int, tzinfo]] = [
-            (once_per("%Y-%m-%d", erasure.run), settings.backup.hour, settings.timezone)
+            (_once_per(db, clock, "%Y-%m-%d", erasure.run), settings.backup.hour, settings.timezone)
         ]
         if db.path is not None:  # SQLite; a PostgreSQL server is backed up with pg_dump
             daily.append(
-                (once_per("%Y-%m-%d", backup_database), settings.backup.hour, settings.timezone)
+                (
+                    _once_per(db, clock, "%Y-%m-%d", backup_database),
+                    settings.backup.hour,
+                    settings.timezone,
+                )
             )
         scheduler = build_scheduler(
             sender.tick,
             settings.outbox.tick_seconds,
             hourly=[
-                once_per("%Y-%m-%dT%H", remind_about_waiting_mentees),
-                once_per("%Y-%m-%dT%H", meetings_service.sweep),
+                _once_per(db, clock, "%Y-%m-%dT%H", remind_about_waiting_mentees),
+                _once_per(db, clock, "%Y-%m-%dT%H", meetings_service.sweep),
             ],
             daily=daily,
         )
@@ -261,10 +255,12 @@ async def run(settings: Settings) -> None:
             for admin_id in settings.admins:
                 await commands.publish_for(bot, Actor(admin_id, None, (RoleGrant(Role.ADMIN),)))
             scheduler.start()
+            dp["health"].stalls.start()
             log.info("bot started mode=%s", settings.mode)
 
         async def on_shutdown() -> None:
             scheduler.shutdown(wait=False)
+            await dp["health"].stalls.stop()
             log.info("bot stopped")
 
         dp.startup.register(on_startup)
@@ -281,6 +277,18 @@ async def run(settings: Settings) -> None:
     finally:
         await bot.session.close()
         await db.close()
+
+
+def _once_per(db: Database, clock: Clock, slot_format: str, job: Job) -> Job:
+    """Several processes may share one PostgreSQL: each periodic run happens in one of them."""
+
+    async def run_once() -> None:
+        async with db.run_once(job.__name__, f"{clock.now():{slot_format}}") as mine:
+            if mine:
+                await job()
+
+    run_once.__name__ = job.__name__
+    return run_once
 
 
 async def _identify(bot: Bot) -> User:

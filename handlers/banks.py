@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from aiogram import F, Router
@@ -200,7 +201,8 @@ async def export(
     headers, rows = export_table(entries, catalog.current(QUESTIONNAIRE_OF[role]))
     title = texts.BANK_TITLES[role]
     if callback_data.view is BankView.XLSX:
-        content, extension = to_xlsx(title, headers, rows), "xlsx"
+        # Building a workbook of a whole bank takes seconds: not on the event loop.
+        content, extension = await asyncio.to_thread(to_xlsx, title, headers, rows), "xlsx"
     else:
         content, extension = to_csv(headers, rows), "csv"
     name = f"bank_{role.value}_{school.id}.{extension}"
