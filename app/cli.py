@@ -15,7 +15,7 @@ from app.assembly import run
 from bot.core import logs
 from bot.core.config import ConfigError, load_settings
 from storage.backup import backup
-from storage.db import SchemaTooNewError
+from storage.db import DatabaseUnavailableError, SchemaTooNewError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         asyncio.run(run(settings))
+    except DatabaseUnavailableError as error:
+        print(f"Не удалось открыть базу данных / {error}", file=sys.stderr)  # noqa: T201
+        return 4
     except SchemaTooNewError as error:
         print(  # noqa: T201
             "База данных создана более новой версией бота; обновите бота.\n"

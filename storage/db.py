@@ -91,7 +91,7 @@ def is_busy(error: BaseException) -> bool:
 def is_disk_full(error: BaseException) -> bool:
     """The server has no room to write: earlier data is intact, new writes fail."""
     if isinstance(error, sqlite3.OperationalError):
-        return "disk is full" in str(error) or "disk I/O error" in str(error)
+        return "disk is full" in str(error)
     return isinstance(error, asyncpg.DiskFullError)
 
 
@@ -511,7 +511,7 @@ class PostgresDatabase(Database):
         dsn, options = _split_url(url)
         try:
             pool = await asyncpg.create_pool(
-                dsn, min_size=1, max_size=10, init=_init_connection, **options
+                dsn, min_size=1, max_size=10, timeout=10, init=_init_connection, **options
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             raise DatabaseUnavailableError(

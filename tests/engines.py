@@ -104,11 +104,13 @@ def cluster() -> Iterator[Cluster]:
     if run_as:
         shutil.chown(folder, run_as)
     port = _free_port()
-    initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
+    # The tests reach it over its socket without a password; over TCP it asks for one.
+    initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres"]
+    initdb += ["--auth-local=trust", "--auth-host=scram-sha-256"]
     initdb += ["-E", "UTF8", "--no-locale", "--no-sync"]
     subprocess.run(_as_user(run_as, initdb), check=True, capture_output=True)
     # fsync off: a test cluster need not survive a power loss, and it makes CI fast.
-    options = f"-k {folder} -p {port} -c listen_addresses='' -c fsync=off"
+    options = f"-k {folder} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
     options += " -c synchronous_commit=off -c full_page_writes=off"
     start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l"]
     start += [str(folder / "log"), "start"]

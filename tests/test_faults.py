@@ -1,17 +1,20 @@
-"""Faults: the database held by another writer."""
+"""Faults: the database held by another writer, a full disk."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from pathlib import Path
 
+import pytest
 from aiogram import Bot
 
 from app.assembly import build_dispatcher
 from bot.core.config import Settings
 from bot.core.i18n import tr
 from storage.db import Database
+from storage.organizations import OrganizationsRepo
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN
@@ -84,4 +87,33 @@ async def test_a_locked_database_is_waited_for_while_the_bot_keeps_running(
         assert heartbeats >= 10
     finally:
         other.close()
+        await db.close()
+
+
+async def test_full_disk_says_earlier_answers_are_kept_and_logs_once_a_minute(
+    tmp_path: Path,
+    settings: Settings,
+    clock: FakeClock,
+    bot: Bot,
+    fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db = await Database.open(tmp_path / "full.db")
+    tg = await admin_naming_a_district(db, settings, clock, bot, fake)
+
+    async def no_room(*_: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")  # SQLITE_FULL, as SQLite says
+
+    monkeypatch.setattr(OrganizationsRepo, "create_district", no_room)
+    try:
+        with caplog.at_level(logging.ERROR, logger="handlers.errors"):
+            first = await tg.send(ADMIN, "Округ на полном диске")
+            second = await tg.send(ADMIN, "Округ на полном диске")
+        assert first["text"] == second["text"] == tr("database-full")
+        assert "прежние ответы сохранены" in first["text"]
+        full = [r for r in caplog.records if "disk is full" in r.getMessage()]
+        assert len(full) == 1 and full[0].exc_info is None  # one line, no traceback
+        assert await db.fetch_one("SELECT id FROM districts") is None
+    finally:
         await db.close()
