@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import matching, outbox, process, scheduler, updates
+from bench import matching, outbox, process, scheduler, storage, updates
 
 BENCHES = {
     "matching": matching,
@@ -18,6 +18,7 @@ BENCHES = {
     "updates": updates,
     "outbox": outbox,
     "process": process,
+    "storage": storage,
 }
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

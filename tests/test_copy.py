@@ -14,7 +14,7 @@ from storage.db import Database
 from storage.organizations import OrganizationsRepo
 from tests.engines import Cluster
 from tests.harness import FakeClock, Harness
-from tests.steps import TEACHER, active_pair, begin_mentee, fill_mentee, propose
+from tests.steps import active_pair, begin_mentee, fill_mentee, propose
 
 
 async def tables_and_counts(db: Database, tables: list[str]) -> dict[str, int]:
