@@ -170,6 +170,14 @@ class Database(ABC):
         first. The slot is taken when the job starts, so a process killed mid-job leaves
         nothing claimed for the next slot."""
 
+    @abstractmethod
+    async def hold(self, name: str) -> None:
+        """Mark `name` (e.g. an outbox worker) as alive for as long as this process runs."""
+
+    @abstractmethod
+    async def unheld(self, names: Iterable[str]) -> set[str]:
+        """The names no running process holds: their work was cut short and is free."""
+
     async def migrate(self, migrations: Iterable[tuple[int, str]] | None = None) -> int:
         """Apply numbered migrations not applied yet; return the resulting schema version.
         Each migration is one transaction: one that fails half-way leaves the old schema."""
@@ -345,6 +353,13 @@ class SQLiteDatabase(Database):
             raise RuntimeError("not an INSERT")
         return cursor.lastrowid
 
+    async def hold(self, name: str) -> None:
+        """One process per SQLite file: nobody else needs to know who is alive."""
+
+    async def unheld(self, names: Iterable[str]) -> set[str]:
+        # One process per SQLite file, and recovery runs as it starts: nothing is held.
+        return set(names)
+
     @asynccontextmanager
     async def run_once(self, job: str, slot: str) -> AsyncIterator[bool]:
         claimed = await self.execute(
@@ -504,6 +519,11 @@ class PostgresDatabase(Database):
         self._write_lock = asyncio.Lock()
         self._lock_timeout = f"{int(busy_timeout_ms)}ms" if busy_timeout_ms else "0"
         self._identity_tables: frozenset[str] = frozenset()
+        self._held: set[str] = set()
+        # Session advisory locks live on one connection kept out of the pool: the server
+        # releases them when the process dies, which is how the others learn it did.
+        self._holder: _PgConnection | None = None
+        self._holder_lock = asyncio.Lock()
         self.url = url
 
     @classmethod
@@ -522,7 +542,30 @@ class PostgresDatabase(Database):
         return database
 
     async def close(self) -> None:
+        if self._holder is not None:
+            await self._pool.release(self._holder)
         await self._pool.close()
+
+    async def hold(self, name: str) -> None:
+        if name in self._held:
+            return
+        async with self._holder_lock:
+            if self._holder is None:
+                self._holder = await self._pool.acquire()
+            await self._holder.execute("SELECT pg_advisory_lock($1)", _lock_key(name))
+            self._held.add(name)
+
+    async def unheld(self, names: Iterable[str]) -> set[str]:
+        free = set()
+        async with self._holder_lock:
+            if self._holder is None:
+                self._holder = await self._pool.acquire()
+            for name in set(names) - self._held:
+                key = _lock_key(name)
+                if await self._holder.fetchval("SELECT pg_try_advisory_lock($1)", key):
+                    await self._holder.execute("SELECT pg_advisory_unlock($1)", key)
+                    free.add(name)
+        return free
 
     def _ddl(self, statement: str) -> str:
         return postgres_ddl(statement)
@@ -579,7 +622,7 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def run_once(self, job: str, slot: str) -> AsyncIterator[bool]:
-        key = int.from_bytes(hashlib.sha256(job.encode()).digest()[:8], "big", signed=True)
+        key = _lock_key(f"job:{job}")
         async with self._pool.acquire() as raw:
             # A session lock: held while the job runs, released by the server if the
             # process dies, so an overrunning job never runs twice at once.
@@ -599,6 +642,10 @@ class PostgresDatabase(Database):
                 yield _count(status) == 1
             finally:
                 await raw.execute("SELECT pg_advisory_unlock($1)", key)
+
+
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 async def _init_connection(raw: asyncpg.Connection) -> None:

@@ -1,5 +1,6 @@
 """Several bot processes on one PostgreSQL: an outbox row goes out once, a periodic job runs
-once, and a process killed mid-job leaves its job lock behind for no one."""
+once, and a process killed mid-job leaves neither its job lock nor its outbox rows claimed;
+a live sibling's rows are left alone."""
 
 from __future__ import annotations
 
@@ -109,6 +110,52 @@ async def test_a_process_killed_mid_job_leaves_no_lock_behind(shared: Database) 
                 break
         await asyncio.sleep(0.05)
     assert mine
+    await db.close()
+
+
+CLAIMER = """
+import asyncio, sys
+from datetime import UTC, datetime
+from storage.db import Database
+from storage.outbox import OutboxRepo
+
+async def main(url):
+    db = await Database.connect(url)
+    batch = await OutboxRepo(db).claim(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), 5, "killed")
+    print(len(batch), flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+async def test_recovery_frees_a_killed_process_rows_and_leaves_a_live_one_alone(
+    shared: Database,
+) -> None:
+    db = shared
+    outbox = OutboxRepo(db)
+    for n in range(20):
+        await outbox.enqueue(f"k{n}", 1000 + n, "text", {"text": "т"}, NOW, NOW + timedelta(1), NOW)
+    killed = subprocess.Popen(
+        [sys.executable, "-c", CLAIMER, db_url(db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    assert killed.stdout is not None and killed.stdout.readline().strip() == "5"
+    mine = await outbox.claim(NOW, 5, "alive")  # this process is the live sibling
+    assert len(mine) == 5
+    assert await outbox.recover_after_restart(NOW) == (0, 0)  # both still running
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate(timeout=30)
+    for _ in range(100):  # until the server has noticed the dead connection
+        released = await outbox.recover_after_restart(NOW)
+        if released != (0, 0):
+            break
+        await asyncio.sleep(0.05)
+    assert released == (5, 0)
+    rows = await db.fetch_all("SELECT claimed_by FROM outbox WHERE status = 'claimed'")
+    assert [row["claimed_by"] for row in rows] == ["alive"] * 5
     await db.close()
 
 
