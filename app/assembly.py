@@ -240,13 +240,17 @@ async def run(settings: Settings) -> None:
                     settings.timezone,
                 )
             )
+        hourly = [
+            _once_per(db, clock, "%Y-%m-%dT%H", remind_about_waiting_mentees),
+            _once_per(db, clock, "%Y-%m-%dT%H", meetings_service.sweep),
+        ]
+        if db.path is None:
+            # Processes share a server: rows claimed by one that died go back within the hour.
+            hourly.append(sender.recover)
         scheduler = build_scheduler(
             sender.tick,
             settings.outbox.tick_seconds,
-            hourly=[
-                _once_per(db, clock, "%Y-%m-%dT%H", remind_about_waiting_mentees),
-                _once_per(db, clock, "%Y-%m-%dT%H", meetings_service.sweep),
-            ],
+            hourly=hourly,
             daily=daily,
         )
 

@@ -82,10 +82,21 @@ class DatabaseUnavailableError(RuntimeError):
 
 
 def is_busy(error: BaseException) -> bool:
-    """Another writer held the database longer than the configured wait."""
+    """Another writer held the database longer than the configured wait, or the server is
+    restarting: nothing was written, the user may simply retry."""
     if isinstance(error, sqlite3.OperationalError):
         return "locked" in str(error) or "busy" in str(error)
-    return isinstance(error, asyncpg.LockNotAvailableError)
+    # A server restarting or out of reach: the pool reconnects on the next statement.
+    return isinstance(
+        error,
+        asyncpg.LockNotAvailableError
+        | asyncpg.PostgresConnectionError
+        | asyncpg.OperatorInterventionError
+        | asyncpg.TooManyConnectionsError
+        | asyncpg.InterfaceError
+        | asyncpg.exceptions.InternalClientError  # a connection cut mid-statement
+        | OSError,  # the server's socket gone or refusing while it restarts
+    )
 
 
 def is_disk_full(error: BaseException) -> bool:

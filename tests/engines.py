@@ -73,6 +73,13 @@ class Cluster:
         command += ["-U", "postgres", "-d", database, "-Atqc", sql]
         return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
+    def restart(self) -> None:
+        """A fast restart: every open connection is cut, as when the server is restarted."""
+        assert (bin_dir := server_bin()) is not None
+        command = [str(bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w"]
+        command += ["-l", str(self.folder / "log"), "restart"]
+        subprocess.run(_as_user(self.run_as, command), check=True, capture_output=True)
+
 
 def _as_user(user: str | None, command: list[str]) -> list[str]:
     # The server refuses to run as root: run it as the postgres system user then.

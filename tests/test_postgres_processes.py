@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage.db import Database
+from storage.db import Database, is_busy
 from storage.outbox import OutboxRepo
 from tests.engines import Cluster
 
@@ -24,7 +24,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 WORKER = """
 import asyncio, sys
 from datetime import UTC, datetime
-from storage.db import Database
+from storage.db import Database, is_busy
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo
 
@@ -116,7 +116,7 @@ async def test_a_process_killed_mid_job_leaves_no_lock_behind(shared: Database) 
 CLAIMER = """
 import asyncio, sys
 from datetime import UTC, datetime
-from storage.db import Database
+from storage.db import Database, is_busy
 from storage.outbox import OutboxRepo
 
 async def main(url):
@@ -162,3 +162,35 @@ async def test_recovery_frees_a_killed_process_rows_and_leaves_a_live_one_alone(
 def db_url(db: Database) -> str:
     url: str = getattr(db, "url")  # noqa: B009 (PostgreSQL only)
     return url
+
+
+async def test_a_server_restart_under_load_loses_nothing_acknowledged(
+    postgres: Cluster, shared: Database
+) -> None:
+    db = shared
+    acknowledged: list[int] = []
+    refused: list[BaseException] = []
+
+    async def write(n: int) -> None:
+        try:
+            await db.execute("INSERT INTO test_log (what, who) VALUES (?, 'load')", (f"w{n}",))
+        except Exception as error:  # noqa: BLE001 (sorted below: each must be "busy")
+            refused.append(error)
+        else:
+            acknowledged.append(n)
+
+    async def load() -> None:
+        for n in range(400):
+            await write(n)
+            await asyncio.sleep(0.005)
+
+    writing = asyncio.create_task(load())
+    await asyncio.sleep(0.3)
+    await asyncio.to_thread(postgres.restart)
+    await writing
+    # Every failure in between was one the user is told to retry; the pool reconnected.
+    assert all(is_busy(error) for error in refused), refused
+    assert acknowledged and acknowledged[-1] == 399
+    stored = {row["what"] for row in await db.fetch_all("SELECT what FROM test_log")}
+    assert {f"w{n}" for n in acknowledged} <= stored
+    await db.close()
