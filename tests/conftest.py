@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -62,8 +63,10 @@ def postgres() -> Iterator[Cluster]:
 
 @pytest.fixture
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """SQLite; a test module marked `BOTH_ENGINES` (tests/engines.py) gets PostgreSQL too."""
-    if getattr(request, "param", "sqlite") == "postgresql":
+    """SQLite, or NASTAVNIK_TEST_ENGINE (.ci/run runs the suite once more on PostgreSQL);
+    a test marked `BOTH_ENGINES` (tests/engines.py) runs on each."""
+    default = os.environ.get("NASTAVNIK_TEST_ENGINE", "sqlite")
+    if getattr(request, "param", default) == "postgresql":
         running: Cluster = request.getfixturevalue("postgres")
         name = f"t{next(_databases)}"
         running.psql(f"CREATE DATABASE {name} TEMPLATE migrated STRATEGY FILE_COPY")

@@ -26,6 +26,7 @@ async def tables_and_counts(db: Database, tables: list[str]) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # the source is a SQLite file
 async def test_a_school_database_is_copied_row_for_row(
     tmp_path: Path,
     tg: Harness,
