@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 import signal
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -33,7 +33,7 @@ from bot.core.config import Settings
 from bot.core.outbox import OutboxSender
 from bot.core.permissions import Actor
 from bot.core.replies import ReplyGuard
-from bot.core.scheduler import build_scheduler
+from bot.core.scheduler import Job, build_scheduler
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.flow import FormFlow, Next, state_only
@@ -287,8 +287,11 @@ def build_dispatcher(
 
 async def run(settings: Settings) -> None:
     clock = SystemClock()
-    db = await Database.open(
-        settings.database.path, busy_timeout_ms=settings.database.busy_timeout_ms
+    db = await Database.connect(
+        settings.database.url,
+        path=settings.database.path,
+        busy_timeout_ms=settings.database.busy_timeout_ms,
+        synchronous=settings.database.synchronous,
     )
     bot = create_bot(settings)
     try:
@@ -301,7 +304,7 @@ async def run(settings: Settings) -> None:
             bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["health"]
         )
         await sender.recover()
-        scheduler = _periodic_jobs(dp, sender, settings, clock)
+        scheduler = _periodic_jobs(dp, db, sender, settings, clock)
         once: OnceMiddleware = dp["once"]
 
         async def on_startup(bot: Bot) -> None:
@@ -312,11 +315,13 @@ async def run(settings: Settings) -> None:
             # What start-up made (modules, models) lives as long as the process: kept out of
             # full collections, which otherwise stall the loop ~130 ms (bench/surveys.py).
             gc.freeze()
+            dp["health"].stalls.start()
             log.info("bot started mode=%s", settings.mode)
 
         async def on_shutdown() -> None:
             scheduler.shutdown(wait=False)
             await once.flush()
+            await dp["health"].stalls.stop()
             log.info("bot stopped")
 
         dp.startup.register(on_startup)
@@ -336,9 +341,10 @@ async def run(settings: Settings) -> None:
 
 
 def _periodic_jobs(
-    dp: Dispatcher, sender: OutboxSender, settings: Settings, clock: Clock
+    dp: Dispatcher, db: Database, sender: OutboxSender, settings: Settings, clock: Clock
 ) -> AsyncIOScheduler:
-    """The scheduler is only a clock: every job reads what is owed from the tables."""
+    """The scheduler is only a clock: every job reads what is owed from the tables. Jobs that
+    write run once per hour or day across processes sharing one PostgreSQL (`_once_per`)."""
     services: Services = dp["services"]
     once: OnceMiddleware = dp["once"]
 
@@ -349,9 +355,8 @@ def _periodic_jobs(
             )
 
     async def backup_database() -> None:
-        made = await backup(
-            settings.database.path, settings.backup.folder, settings.backup.keep, clock.now()
-        )
+        assert db.path is not None
+        made = await backup(db.path, settings.backup.folder, settings.backup.keep, clock.now())
         log.info("backup made file=%s", made.name)
 
     # Job ids are the functions' names, so each job gets a name of its own.
@@ -368,26 +373,44 @@ def _periodic_jobs(
         await once.flush()  # the marks of the updates handled since the last tick
         await sender.tick()
 
-    scheduler = build_scheduler(
-        tick,
-        settings.outbox.tick_seconds,
-        hourly=[
+    hour, day = "%Y-%m-%dT%H", "%Y-%m-%d"
+    hourly: list[Job] = [
+        _once_per(db, clock, hour, job)
+        for job in (
             remind_about_waiting_mentees,
             services.meetings.sweep,
             summarise_surveys_at_deadline,
-            once.forget_old,
             end_and_monitor_programs,
-        ],
-        daily=[
-            (services.erasure.run, settings.backup.hour, settings.timezone),
-            (backup_database, settings.backup.hour, settings.timezone),
-            (sweep_roadmaps, settings.backup.hour, settings.timezone),
-        ],
-    )
+        )
+    ]
+    hourly.append(once.forget_old)  # each process flushes its own marks
+    if db.path is None:
+        # Processes share a server: rows claimed by one that died go back within the hour.
+        hourly.append(sender.recover)
+    daily_jobs: list[Job] = [services.erasure.run, sweep_roadmaps]
+    if db.path is not None:  # SQLite; a PostgreSQL server is backed up with pg_dump
+        daily_jobs.append(backup_database)
+    daily: list[tuple[Job, int, tzinfo]] = [
+        (_once_per(db, clock, day, job), settings.backup.hour, settings.timezone)
+        for job in daily_jobs
+    ]
+    scheduler = build_scheduler(tick, settings.outbox.tick_seconds, hourly=hourly, daily=daily)
     # Once at start as well: a summary that fell due while the bot was down goes out now,
     # and a launch cut short by a crash is finished, not an hour later.
     scheduler.add_job(summarise_surveys_at_deadline, id="surveys_at_start")
     return scheduler
+
+
+def _once_per(db: Database, clock: Clock, slot_format: str, job: Job) -> Job:
+    """Several processes may share one PostgreSQL: each periodic run happens in one of them."""
+
+    async def run_once() -> None:
+        async with db.run_once(job.__name__, f"{clock.now():{slot_format}}") as mine:
+            if mine:
+                await job()
+
+    run_once.__name__ = job.__name__
+    return run_once
 
 
 async def _identify(bot: Bot) -> User:

@@ -18,6 +18,7 @@ from bench import (
     roadmap,
     scheduler,
     statements,
+    storage,
     surveys,
     updates,
 )
@@ -32,6 +33,7 @@ BENCHES = {
     "statements": statements,
     "reports": reports,
     "roadmap": roadmap,
+    "storage": storage,
 }
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
+import time
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
 from bot.core.i18n import tr
+from storage.db import is_busy, is_disk_full
 
 log = logging.getLogger(__name__)
+
+
+class _OncePer:
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._last = -seconds
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now - self._last < self._seconds:
+            return False
+        self._last = now
+        return True
+
+
+_disk_full_log = _OncePer(60.0)
 
 
 async def on_error(event: ErrorEvent) -> None:
@@ -21,17 +38,20 @@ async def on_error(event: ErrorEvent) -> None:
         user = update.message.from_user.id
     elif update.callback_query:
         user = update.callback_query.from_user.id
-    log.error(
-        "update failed update_id=%s user_id=%s error=%s",
-        update.update_id,
-        user,
-        type(event.exception).__name__,
-        exc_info=event.exception,
-    )
-    busy = isinstance(event.exception, sqlite3.OperationalError) and "locked" in str(
-        event.exception
-    )
-    text = tr("database-busy") if busy else tr("something-went-wrong")
+    if is_disk_full(event.exception):
+        text = tr("database-full")
+        if _disk_full_log.due():
+            # A full disk fails every update: one line a minute, not a traceback per update.
+            log.error("database cannot write: the disk is full update_id=%s", update.update_id)
+    else:
+        log.error(
+            "update failed update_id=%s user_id=%s error=%s",
+            update.update_id,
+            user,
+            type(event.exception).__name__,
+            exc_info=event.exception,
+        )
+        text = tr("database-busy") if is_busy(event.exception) else tr("something-went-wrong")
     try:
         if update.callback_query:
             await update.callback_query.answer(text, show_alert=True)

@@ -35,7 +35,17 @@ async def status(
     erased = await erasure.last_run()
     counts = await outbox.count_by_status()
     oldest = await outbox.oldest_due(now)
-    size = db.path.stat().st_size if db.path and db.path.exists() else 0
+    size = db.path.stat().st_size if db.path is not None and db.path.exists() else 0
+    stalls = health.stalls
+    loop_line = (
+        tr(
+            "status-loop-stall",
+            recent=round(stalls.recent * 1000),
+            largest=round(stalls.largest * 1000),
+        )
+        if stalls.running
+        else tr("status-loop-stall-off")
+    )
     await message.answer(
         tr(
             "status-report",
@@ -58,6 +68,8 @@ async def status(
             if erased
             else Html(tr("erasure-never-ran")),
         )
+        + "\n"
+        + loop_line
     )
 
 

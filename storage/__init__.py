@@ -1,5 +1,5 @@
 """Persistence: one database connection, numbered migrations, thin repositories.
 
-SQL lives only in this package. Keep it portable (PostgreSQL is planned for regional
-deployments): only `db.Database.open` knows it talks to SQLite.
+SQL lives only in this package, in one portable dialect: `db.py` runs it on SQLite
+(aiosqlite, the default) or on PostgreSQL (asyncpg, `[database] url`).
 """

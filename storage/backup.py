@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.db import Database
+from storage.db import SQLiteDatabase
 
 
 async def backup(database: Path, folder: Path, keep: int, now: datetime) -> Path:
     """Copy the database into `folder` and keep only the newest `keep` copies."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"nastavnik-{now.astimezone(UTC):%Y%m%d-%H%M%S}.db"
-    db = await Database.open(database)
+    db = await SQLiteDatabase.open(database)
+    assert isinstance(db, SQLiteDatabase)
     try:
         await db.backup_to(target)
     finally:

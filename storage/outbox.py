@@ -126,13 +126,17 @@ class OutboxRepo:
 
     async def claim(self, now: datetime, limit: int, worker: str) -> list[OutboxMessage]:
         """Take up to `limit` due rows for this worker: urgent ones first, oldest first."""
+        # Alive while this process runs: another process's recovery leaves its rows alone.
+        await self._db.hold(f"outbox:{worker}")
         async with self._db.transaction() as conn:
             taken = 0
             for priority in (1, 0):
                 cursor = await conn.execute(
                     "UPDATE outbox SET status = ?, claimed_by = ? WHERE id IN ("
                     " SELECT id FROM outbox WHERE status = ? AND priority = ?"
-                    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?)",
+                    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
+                    # Processes sharing PostgreSQL never take the same row (SQLite drops it).
+                    " FOR UPDATE SKIP LOCKED)",
                     (
                         OutboxStatus.CLAIMED.value,
                         worker,
@@ -182,16 +186,30 @@ class OutboxRepo:
 
     async def recover_after_restart(self, now: datetime) -> tuple[int, int]:
         """After a crash: rows claimed but never handed to Telegram go back to the queue;
-        rows that were in flight are marked unknown and never resent (no duplicates)."""
+        rows that were in flight are marked unknown and never resent (no duplicates).
+        Only rows of workers no running process holds: a sibling process sharing the
+        database keeps its own."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT claimed_by FROM outbox WHERE status IN (?, ?)",
+            (OutboxStatus.CLAIMED.value, OutboxStatus.SENDING.value),
+        )
+        workers = {row["claimed_by"] for row in rows if row["claimed_by"] is not None}
+        dead = sorted(
+            name.removeprefix("outbox:")
+            for name in await self._db.unheld(f"outbox:{w}" for w in workers)
+        )
+        marks = ", ".join("?" for _ in dead) or "NULL"
+        whose = f" AND (claimed_by IS NULL OR claimed_by IN ({marks}))"
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET status = ?, claimed_by = NULL WHERE status = ?",
-                (OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value),
+                "UPDATE outbox SET status = ?, claimed_by = NULL WHERE status = ?" + whose,
+                (OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value, *dead),
             )
             released = cursor.rowcount
             cursor = await conn.execute(
-                "UPDATE outbox SET status = ?, finished_at = ?, claimed_by = NULL WHERE status = ?",
-                (OutboxStatus.UNKNOWN.value, to_db_time(now), OutboxStatus.SENDING.value),
+                "UPDATE outbox SET status = ?, finished_at = ?, claimed_by = NULL WHERE status = ?"
+                + whose,
+                (OutboxStatus.UNKNOWN.value, to_db_time(now), OutboxStatus.SENDING.value, *dead),
             )
             in_flight = cursor.rowcount
         return released, in_flight

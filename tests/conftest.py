@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import itertools
+import os
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,10 +19,12 @@ from bot.core.config import BackupSettings, Settings
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from tests import seed
+from tests.engines import Cluster, cluster
 from tests.fake_telegram import FakeTelegram, RecordingSession
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN, CURATOR
 
+_databases = itertools.count(1)
 TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 
 
@@ -37,9 +43,36 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """One throw-away PostgreSQL cluster for the whole run, with a migrated template database
+    that each test copies (CREATE DATABASE ... TEMPLATE): a fresh schema in milliseconds."""
+    with cluster() as running:
+        running.psql("CREATE DATABASE migrated")
+
+        async def migrate() -> None:
+            database = await Database.connect(running.url("migrated"))
+            await database.migrate()
+            await database.close()
+
+        # Asked for from inside a test's event loop: migrate on a thread with its own.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, migrate()).result()
+        yield running
+
+
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "test.db")
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """SQLite, or NASTAVNIK_TEST_ENGINE (.ci/run runs the suite once more on PostgreSQL);
+    a test marked `BOTH_ENGINES` (tests/engines.py) runs on each."""
+    default = os.environ.get("NASTAVNIK_TEST_ENGINE", "sqlite")
+    if getattr(request, "param", default) == "postgresql":
+        running: Cluster = request.getfixturevalue("postgres")
+        name = f"t{next(_databases)}"
+        running.psql(f"CREATE DATABASE {name} TEMPLATE migrated STRATEGY FILE_COPY")
+        database = await Database.connect(running.url(name))
+    else:
+        database = await Database.open(tmp_path / "test.db")
     await database.migrate()
     yield database
     await database.close()

@@ -1,4 +1,4 @@
-"""Faults: the database held by another writer."""
+"""Faults: the database held by another writer, a full disk."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.core.i18n import tr
 from bot.core.outbox import OutboxSender
 from bot.ui.middlewares import ActorMiddleware, OnceMiddleware
 from storage.db import Database
+from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
 from tests.fake_telegram import FakeTelegram, Fault
@@ -208,3 +209,32 @@ async def test_a_reply_lost_in_an_outage_arrives_once_the_api_is_back(
     assert tg.texts(ADMIN).count(healthy["text"]) == 2  # the lost one, once
     assert fake.last(ADMIN)["text"] == healthy["text"]
     assert fake.buttons(fake.last(ADMIN)) == fake.buttons(healthy)
+
+
+async def test_full_disk_says_earlier_answers_are_kept_and_logs_once_a_minute(
+    tmp_path: Path,
+    settings: Settings,
+    clock: FakeClock,
+    bot: Bot,
+    fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db = await Database.open(tmp_path / "full.db")
+    tg = await admin_naming_a_district(db, settings, clock, bot, fake)
+
+    async def no_room(*_: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")  # SQLITE_FULL, as SQLite says
+
+    monkeypatch.setattr(OrganizationsRepo, "create_district", no_room)
+    try:
+        with caplog.at_level(logging.ERROR, logger="handlers.errors"):
+            first = await tg.send(ADMIN, "Округ на полном диске")
+            second = await tg.send(ADMIN, "Округ на полном диске")
+        assert first["text"] == second["text"] == tr("database-full")
+        assert "прежние ответы сохранены" in first["text"]
+        full = [r for r in caplog.records if "disk is full" in r.getMessage()]
+        assert len(full) == 1 and full[0].exc_info is None  # one line, no traceback
+        assert await db.fetch_one("SELECT id FROM districts") is None
+    finally:
+        await db.close()

@@ -1,8 +1,9 @@
-"""Migrations and the persistent FSM storage."""
+"""The engines (SQLite and PostgreSQL), migrations and the persistent FSM storage."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,79 +12,80 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.ui.states import DistrictStates
 from storage.backup import backup
-from storage.db import Database, SchemaTooNewError, bundled_migrations
+from storage.db import (
+    Database,
+    DatabaseUnavailableError,
+    SchemaTooNewError,
+    bundled_migrations,
+    postgres_ddl,
+    to_postgres,
+)
 from storage.fsm import SQLStorage
 from storage.organizations import OrganizationsRepo
+from tests.engines import BOTH_ENGINES, reopen
 
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-async def test_migrations_are_idempotent(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "m.db")
-    try:
-        first = await db.migrate()
-        second = await db.migrate()
-        assert first == second == bundled_migrations()[-1][0]
-        rows = await db.fetch_all("SELECT version FROM schema_migrations")
-        assert len(rows) == len(bundled_migrations())
+@BOTH_ENGINES
+async def test_migrations_are_idempotent(db: Database) -> None:
+    first = await db.migrate()
+    second = await db.migrate()
+    assert first == second == bundled_migrations()[-1][0]
+    rows = await db.fetch_all("SELECT version FROM schema_migrations")
+    assert len(rows) == len(bundled_migrations())
+    if db.dialect == "sqlite":
         mode = await db.fetch_one("PRAGMA journal_mode")
         assert mode is not None and mode[0] == "wal"
-    finally:
-        await db.close()
+        synchronous = await db.fetch_one("PRAGMA synchronous")
+        assert synchronous is not None and synchronous[0] == 2  # FULL
 
 
-async def test_newer_schema_refuses_to_start(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "m.db")
-    try:
+@BOTH_ENGINES
+async def test_newer_schema_refuses_to_start(db: Database) -> None:
+    await db.execute("INSERT INTO schema_migrations VALUES (999, 'x')")
+    with pytest.raises(SchemaTooNewError):
         await db.migrate()
-        await db.execute("INSERT INTO schema_migrations VALUES (999, 'x')")
-        with pytest.raises(SchemaTooNewError):
-            await db.migrate()
-    finally:
-        await db.close()
 
 
-async def test_failed_migration_leaves_nothing_half_applied(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "m.db")
-    try:
-        await db.migrate()
-        broken = [*bundled_migrations(), (99, "CREATE TABLE t1 (a INTEGER);\nNOT SQL AT ALL;")]
-        with pytest.raises(Exception, match="syntax"):
-            await db.migrate(broken)
-        assert await db.fetch_one("SELECT name FROM sqlite_master WHERE name = 't1'") is None
-        assert (
-            await db.fetch_one("SELECT version FROM schema_migrations WHERE version = 99") is None
-        )
-    finally:
-        await db.close()
+@BOTH_ENGINES
+async def test_failed_migration_leaves_nothing_half_applied(db: Database) -> None:
+    broken = [*bundled_migrations(), (99, "CREATE TABLE t1 (a INTEGER);\nNOT SQL AT ALL;")]
+    with pytest.raises(Exception, match="syntax"):
+        await db.migrate(broken)
+    with pytest.raises(Exception, match="t1"):
+        await db.fetch_one("SELECT a FROM t1")
+    assert await db.fetch_one("SELECT version FROM schema_migrations WHERE version = 99") is None
+    # The old schema still works.
+    assert await OrganizationsRepo(db).create_district("Округ", NOW) is not None
 
 
-async def test_fsm_state_and_data_survive_reopen(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "f.db")
-    await db.migrate()
+@BOTH_ENGINES
+async def test_fsm_state_and_data_survive_reopen(db: Database) -> None:
     storage = SQLStorage(db)
     await storage.set_state(KEY, DistrictStates.entering_name)
     await storage.set_data(KEY, {"district_id": 5, "name": "Школа № 1 «Ёлка»"})
-    await db.close()
-
-    db = await Database.open(tmp_path / "f.db")
+    again = await reopen(db)
     try:
-        storage = SQLStorage(db)
+        storage = SQLStorage(again)
         assert await storage.get_state(KEY) == DistrictStates.entering_name.state
         assert await storage.get_data(KEY) == {"district_id": 5, "name": "Школа № 1 «Ёлка»"}
         await storage.set_state(KEY, None)
         assert await storage.get_state(KEY) is None
         assert await storage.get_data(KEY) == {"district_id": 5, "name": "Школа № 1 «Ёлка»"}
     finally:
-        await db.close()
+        await again.close()
 
 
+@BOTH_ENGINES
 async def test_concurrent_update_data_loses_nothing(db: Database) -> None:
     storage = SQLStorage(db)
     await asyncio.gather(*(storage.update_data(KEY, {f"q{n}": n}) for n in range(50)))
     assert await storage.get_data(KEY) == {f"q{n}": n for n in range(50)}
 
 
+@BOTH_ENGINES
 async def test_unserializable_data_is_refused(db: Database) -> None:
     with pytest.raises(TypeError):
         await SQLStorage(db).set_data(KEY, {"bad": object()})
@@ -111,3 +113,100 @@ async def test_backup_while_in_use_and_restore(tmp_path: Path) -> None:
         assert names == ["Округ до копии"]
     finally:
         await restored.close()
+
+
+@BOTH_ENGINES
+async def test_ids_row_counts_and_sums_read_the_same_on_both_engines(db: Database) -> None:
+    repo = OrganizationsRepo(db)
+    first = await repo.create_district("Первый округ", NOW)
+    second = await repo.create_district("Второй округ", NOW)
+    assert first is not None and second is not None and second.id == first.id + 1
+    school = await repo.create_school(first.id, "Школа № 1", "Europe/Moscow", NOW)
+    assert school is not None and await repo.school(school.id) == school
+    assert await db.insert("INSERT INTO districts (name, created_at) VALUES (?, ?)", ("Т", "x")) > 0
+    changed = await db.execute("UPDATE districts SET created_at = ? WHERE id <> ?", ("y", 0))
+    assert changed == 3
+    row = await db.fetch_one(
+        "SELECT SUM(id) AS total, COUNT(*) AS n, MAX(name) AS top FROM districts"
+        " WHERE name <> '?' AND name LIKE ? ESCAPE '!'",
+        ("%округ",),
+    )
+    assert row is not None and (row["total"], row["n"], row["top"]) == (3, 2, "Первый округ")
+    assert type(row["total"]) is int  # not PostgreSQL's Decimal
+    big = 9_000_000_000  # Telegram ids pass 2**31: 64-bit columns on both engines
+    await db.execute("INSERT INTO people (telegram_id, created_at) VALUES (?, ?)", (big, "t"))
+    person = await db.fetch_one("SELECT telegram_id FROM people WHERE telegram_id = ?", (big,))
+    assert person is not None and person["telegram_id"] == big
+
+
+@BOTH_ENGINES
+async def test_a_failed_transaction_keeps_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO districts (name, created_at) VALUES (?, ?)", ("А", "t"))
+            raise RuntimeError("abandoned half-way")
+    assert await db.fetch_one("SELECT id FROM districts") is None
+    async with db.transaction() as conn:  # and the engine is usable afterwards
+        await conn.execute("INSERT INTO districts (name, created_at) VALUES (?, ?)", ("Б", "t"))
+    assert len(await db.fetch_all("SELECT id FROM districts")) == 1
+
+
+@BOTH_ENGINES
+async def test_a_periodic_job_runs_once_per_slot(db: Database) -> None:
+    async with db.run_once("sweep", "2026-11-23T09") as mine:
+        assert mine
+        async with db.run_once("sweep", "2026-11-23T09") as again:
+            assert not again
+    async with db.run_once("sweep", "2026-11-23T09") as later:
+        assert not later  # the slot is taken for good once started
+    async with db.run_once("sweep", "2026-11-23T10") as next_hour:
+        assert next_hour
+
+
+def test_placeholders_become_numbered_outside_literals_and_comments() -> None:
+    sql = "SELECT '?', \"a?\" FROM t WHERE x = ? AND y LIKE ? -- why?\n AND z IN (?, ?)"
+    assert to_postgres(sql) == (
+        "SELECT '?', \"a?\" FROM t WHERE x = $1 AND y LIKE $2 -- why?\n AND z IN ($3, $4)"
+    )
+    assert postgres_ddl("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s REAL)") == (
+        "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, n BIGINT,"
+        " s DOUBLE PRECISION)"
+    )
+
+
+async def test_database_and_backups_are_private_files(tmp_path: Path) -> None:
+    live = tmp_path / "private.db"
+    db = await Database.open(live)
+    await db.migrate()
+    await OrganizationsRepo(db).create_district("Округ", NOW)
+    copy = await backup(live, tmp_path / "backups", 2, NOW)
+    for path in (live, live.with_name("private.db-wal"), copy):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    await db.close()
+
+
+async def test_unopenable_database_names_the_path_and_the_cause(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnavailableError, match=r"missing/bot\.db: no directory"):
+        await Database.open(tmp_path / "missing" / "bot.db")
+    (tmp_path / "folder.db").mkdir()
+    with pytest.raises(DatabaseUnavailableError, match=r"folder\.db: Is a directory"):
+        await Database.open(tmp_path / "folder.db")
+
+
+async def test_reads_are_answered_while_a_write_waits_for_another_process(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    db = await Database.open(path, busy_timeout_ms=5000)
+    await db.migrate()
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        writing = asyncio.create_task(OrganizationsRepo(db).create_district("Округ", NOW))
+        await asyncio.sleep(0.05)
+        assert not writing.done()  # the write waits for the other process...
+        # ...while reads, i.e. every user who only looks, are answered at once.
+        assert await asyncio.wait_for(db.fetch_all("SELECT id FROM districts"), 0.5) == []
+        other.execute("ROLLBACK")
+        assert await writing is not None  # and the waiting write went through
+    finally:
+        other.close()
+        await db.close()

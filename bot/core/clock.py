@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Protocol
 
+from bot.core.stalls import StallMonitor
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -29,3 +31,4 @@ class Health:
     def __init__(self, started_at: datetime) -> None:
         self.started_at = started_at
         self.last_tick_at: datetime | None = None
+        self.stalls = StallMonitor()

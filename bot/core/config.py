@@ -80,6 +80,20 @@ def _url(value: str) -> str:
     return value
 
 
+def _database_url(value: str) -> str:
+    value = value.strip()
+    if value and not re.fullmatch(r"postgres(ql)?://\S+", value):
+        raise _Problem(
+            "ожидается адрес postgresql://пользователь:пароль@сервер/база или пусто (SQLite)",
+            "expected postgresql://user:password@host/database, or empty for SQLite",
+        )
+    return value
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
 def _listed(value: object) -> object:
     """A list from the environment is written "5, 6"."""
     if isinstance(value, str):
@@ -99,6 +113,10 @@ class _Section(BaseModel):
 class DatabaseSettings(_Section):
     path: Path = Path("nastavnik.db")
     busy_timeout_ms: Annotated[int, Field(ge=0, le=600_000)] = 5000
+    # "postgresql://user:password@host/db" selects PostgreSQL; empty means SQLite at `path`.
+    url: Annotated[str, AfterValidator(_database_url)] = ""
+    # SQLite in WAL mode: FULL survives a power loss; NORMAL may lose the last commits.
+    synchronous: Annotated[Literal["FULL", "NORMAL"], BeforeValidator(_upper)] = "FULL"
 
 
 class QuietHours(_Section):
