@@ -257,17 +257,17 @@ class ReportsRepo:
         WAITING (bot/participation/banks.py) as one aggregate query, since the bank itself reads
         every answer of the school (~0.8 s of the loop for 5,000 mentees). Waiting: the latest
         questionnaire submitted, no place held in a pair, and for a student the parent's consent.
-        The unary `+` keeps the planner on the per-person indexes (a school-wide index here
-        made it quadratic: 13 s for 5,000 mentees)."""
+        `+ 0` and `|| ''` (no index serves an expression) keep the planner on the per-person
+        indexes: a school-wide index made it quadratic, 13 s for 5,000 mentees."""
         rows = await self._db.fetch_all(
             "SELECT s.submitted_at FROM role_grants g JOIN form_sessions s"
             " ON s.person_id = g.person_id AND s.organization_id = g.organization_id"
             " AND s.form_id = ? WHERE g.organization_id = ? AND g.role = ? AND s.status = ?"
             " AND s.id = (SELECT MAX(f.id) FROM form_sessions f WHERE f.person_id = s.person_id"
-            " AND +f.organization_id = s.organization_id AND f.form_id = s.form_id)"
+            " AND f.organization_id + 0 = s.organization_id AND f.form_id = s.form_id)"
             " AND NOT EXISTS (SELECT 1 FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
-            " WHERE pp.person_id = g.person_id AND pp.role = ? AND +p.organization_id = ?"
-            " AND +p.status IN (?, ?) AND pp.decision <> ?)"
+            " WHERE pp.person_id = g.person_id AND pp.role = ? AND p.organization_id + 0 = ?"
+            " AND p.status || '' IN (?, ?) AND pp.decision <> ?)"
             " AND NOT (EXISTS (SELECT 1 FROM form_answers a WHERE a.session_id = s.id"
             " AND a.question_id = 'category' AND a.value = ?) AND NOT EXISTS ("
             " SELECT 1 FROM consents c WHERE c.person_id = g.person_id"

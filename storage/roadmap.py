@@ -132,8 +132,8 @@ class RoadmapRepo:
 
     async def _insert_items(
         self, conn: Connection, roadmap_id: int, items: Sequence[NewItem], start: int
-    ) -> int:
-        cursor = await conn.executemany(
+    ) -> None:
+        await conn.executemany(
             "INSERT INTO roadmap_items (roadmap_id, position, stage, activity, content,"
             " deadline_kind, due_on, responsible_role, result, auto, status, template_item_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -156,7 +156,6 @@ class RoadmapRepo:
                 for index, item in enumerate(items)
             ],
         )
-        return max(cursor.rowcount, 0)
 
     async def add(self, roadmap_id: int, items: Sequence[NewItem]) -> int:
         """Items appended at the end (a template's already there are skipped); how many were new."""
@@ -167,7 +166,17 @@ class RoadmapRepo:
                 (roadmap_id,),
             )
             assert row is not None
-            return await self._insert_items(conn, roadmap_id, items, int(row["last"]) + 1)
+            before = await self._count(conn, roadmap_id)
+            await self._insert_items(conn, roadmap_id, items, int(row["last"]) + 1)
+            # Counted, not taken from the cursor: a batch's row count is not portable.
+            return await self._count(conn, roadmap_id) - before
+
+    @staticmethod
+    async def _count(conn: Connection, roadmap_id: int) -> int:
+        row = await conn.fetch_one(
+            "SELECT COUNT(*) AS n FROM roadmap_items WHERE roadmap_id = ?", (roadmap_id,)
+        )
+        return int(row["n"]) if row else 0
 
     async def items(self, roadmap_id: int) -> list[RoadmapItem]:
         rows = await self._db.fetch_all(
