@@ -40,6 +40,7 @@ from bot.forms.flow import FormFlow, Next, state_only
 from bot.forms.model import FormPurpose
 from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
+from bot.operations.status import StatusService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
 from bot.organizations.service import OrganizationService
@@ -244,32 +245,10 @@ def build_dispatcher(
             clock,
         ),
         roadmap=roadmap,
+        status=StatusService(db, outbox, erasure, health, clock),
         library=library,
     )
-    # The string keys below are being replaced by `services` (issue 12): a handler that still
-    # reads one of them is moved to `services` with its feature.
-    dp = Dispatcher(
-        storage=fsm,
-        services=services,
-        settings=settings,
-        clock=clock,
-        db=db,
-        outbox=outbox,
-        health=health,
-        erasure=erasure,
-        school_years=school_years,
-        catalog=catalog,
-        people=people,
-        organizations=organization_service,
-        group_notices=group_notices,
-        invites=invites,
-        participation=participation,
-        meetings_service=meetings_service,
-        programs=program_service,
-        banks=banks,
-        pair_service=pair_service,
-        pairs=pairs,
-    )
+    dp = Dispatcher(storage=fsm, services=services)
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)
     dp["once"] = once  # the scheduler prunes its marks
     dp.update.outer_middleware(once)
@@ -301,7 +280,7 @@ async def run(settings: Settings) -> None:
         dp = build_dispatcher(settings, db, clock)
         await dp["services"].surveys.load_forms()
         sender = OutboxSender(
-            bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["health"]
+            bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["services"].health
         )
         await sender.recover()
         scheduler = _periodic_jobs(dp, db, sender, settings, clock)
@@ -315,13 +294,13 @@ async def run(settings: Settings) -> None:
             # What start-up made (modules, models) lives as long as the process: kept out of
             # full collections, which otherwise stall the loop ~130 ms (bench/surveys.py).
             gc.freeze()
-            dp["health"].stalls.start()
+            dp["services"].health.stalls.start()
             log.info("bot started mode=%s", settings.mode)
 
         async def on_shutdown() -> None:
             scheduler.shutdown(wait=False)
             await once.flush()
-            await dp["health"].stalls.stop()
+            await dp["services"].health.stalls.stop()
             log.info("bot stopped")
 
         dp.startup.register(on_startup)

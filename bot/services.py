@@ -11,6 +11,7 @@ from bot.forms.engine import FormEngine
 from bot.forms.flow import FormFlow
 from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
+from bot.operations.status import StatusService
 from bot.organizations.invites import InviteService
 from bot.organizations.school_years import SchoolYearService
 from bot.organizations.service import OrganizationService
@@ -48,3 +49,4 @@ class Services:
     reports: ReportService
     roadmap: RoadmapService
     library: LibraryService
+    status: StatusService

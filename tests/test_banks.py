@@ -210,9 +210,9 @@ async def test_export_holds_what_the_filter_shows(tg: Harness, fake: FakeTelegra
 
 
 async def _school_id(tg: Harness) -> int:
-    row = await tg.dp["db"].fetch_one("SELECT id FROM organizations")
-    assert row is not None
-    return int(row["id"])
+    schools = await tg.dp["services"].organizations.all_schools()
+    school_id: int = schools[0].id
+    return school_id
 
 
 async def test_curator_reissues_a_parent_link_and_the_old_one_dies(

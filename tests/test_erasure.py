@@ -107,7 +107,7 @@ async def test_daily_erasure_job_finishes_the_duty_and_records_it(
     recent_copy.write_bytes(b"recent copy")
     await sent(db, "recent-to-mentor", MENTOR, "Встреча завтра", clock)
 
-    job: ErasureService = tg.dp["erasure"]
+    job: ErasureService = tg.dp["services"].erasure
     run = await job.run()
 
     # Blanked for their age: the three texts of the pair's forming and the first day's one to

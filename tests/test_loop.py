@@ -21,7 +21,7 @@ from tests.steps import ADMIN, CURATOR
 
 
 async def test_status_shows_the_largest_stall_of_the_event_loop(tg: Harness) -> None:
-    health: Health = tg.dp["health"]
+    health: Health = tg.dp["services"].health
     before = await tg.send(ADMIN, "/status")
     assert tr("status-loop-stall-off") in before["text"]
     health.stalls.start()
@@ -48,7 +48,7 @@ async def test_matching_runs_off_the_event_loop(
         return propose(*args)
 
     monkeypatch.setattr(bot.pairs.service, "propose", slow_propose)
-    health: Health = tg.dp["health"]
+    health: Health = tg.dp["services"].health
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
     await tg.press(CURATOR, tr("btn-pairs"))

@@ -47,7 +47,7 @@ async def student_in_pair(tg: Harness, db: Database, clock: FakeClock, school: i
     student = await seed.participant(
         db, clock, school, MENTEE, Role.MENTEE, category="student", position="8 «Б» класс"
     )
-    participation: ParticipationService = tg.dp["participation"]
+    participation: ParticipationService = tg.dp["services"].participation
     link = await participation.parent_link(student, school, tg.bot)
     await tg.send(PARENT, f"/start {invite_token(link)}")
     await tg.send(PARENT, "Смирнова Ольга Викторовна")

@@ -384,7 +384,7 @@ async def test_named_survey_answers_change_until_the_deadline(
 
 
 def test_templates_are_forms_of_the_bot_catalogue(tg: Harness) -> None:
-    catalog = tg.dp["catalog"]
+    catalog = tg.dp["services"].forms.catalog
     growth = catalog.current(GROWTH_SELF_ASSESSMENT.id)
     assert [q.id for q in growth.questions][-2:] == ["motivation", "confidence"]
     assert len(growth.questions) == 14 and all(q.kind.value == "scale" for q in growth.questions)

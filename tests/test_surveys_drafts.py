@@ -160,7 +160,7 @@ async def test_a_templates_draft_edited_leaves_the_template_alone(
     assert "12 вопросов" in listed["text"]
     form_id, version, questions = await _stored_form(db)
     assert (form_id, version, len(questions)) == ("survey_custom_1", 1, 12)
-    catalog = tg.dp["catalog"]
+    catalog = tg.dp["services"].forms.catalog
     assert len(catalog.current(MENTEE_SATISFACTION.id).questions) == 13
     assert len(catalog.get(form_id, version).questions) == 12
     # A second draft of the same template starts from all 13 questions.

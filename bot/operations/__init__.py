@@ -1,0 +1,1 @@
+"""Operating the bot: what administrators see of its health."""
