@@ -28,6 +28,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
+from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
 from bot.core.outbox import OutboxSender
@@ -42,7 +43,6 @@ from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
 from bot.operations.status import StatusService
 from bot.organizations.invites import InviteService
-from bot.organizations.school_years import SchoolYearService
 from bot.organizations.service import OrganizationService
 from bot.pairs.service import PairService
 from bot.participation.banks import BankService
@@ -50,10 +50,10 @@ from bot.participation.service import ParticipationService
 from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
-from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
+from bot.school_years.service import SchoolYearService
 from bot.services import Services
 from bot.surveys.service import SurveyService
 from bot.surveys.templates import with_templates

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
 from bot.forms.engine import FormEngine
@@ -13,17 +14,16 @@ from bot.library.service import LibraryService
 from bot.meetings.service import MeetingService
 from bot.operations.status import StatusService
 from bot.organizations.invites import InviteService
-from bot.organizations.school_years import SchoolYearService
 from bot.organizations.service import OrganizationService
 from bot.pairs.service import PairService
 from bot.participation.banks import BankService
 from bot.participation.service import ParticipationService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
-from bot.programs.completion import CompletionService
 from bot.programs.service import ProgramService
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
+from bot.school_years.service import SchoolYearService
 from bot.surveys.service import SurveyService
 
 

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
+from bot.participation.help import help_text
 from bot.services import Services
 from bot.ui import keyboards, menus
 from bot.ui.callbacks import MenuCb, Screen
@@ -29,7 +30,7 @@ async def main_menu(
 async def help_screen(event: Message | CallbackQuery, actor: Actor, services: Services) -> None:
     topics = await services.participation.help_topics(actor)
     markup = keyboards.back_to_main() if actor.is_registered else None
-    await show(event, menus.help_text(topics), markup)
+    await show(event, help_text(topics), markup)
 
 
 async def profile(callback: CallbackQuery, actor: Actor, services: Services) -> None:

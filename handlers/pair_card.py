@@ -9,12 +9,12 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.completion.service import CompletionRefusal, Ended, Step, reasons_for
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.forms.screens import card_text
 from bot.pairs.seats import Seat, pair_seat
 from bot.pairs.service import NamedPair, PairForm, PairKind, PairsRefusal
-from bot.programs.completion import CompletionRefusal, Ended, Step, reasons_for
 from bot.programs.documents import program_document
 from bot.services import Services
 from bot.ui.callbacks import (

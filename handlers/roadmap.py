@@ -15,8 +15,8 @@ from bot.core.permissions import Action, Actor
 from bot.core.refusals import Refusal
 from bot.roadmap import rules
 from bot.roadmap.documents import responsible
-from bot.roadmap.rules import DeadlineRefusal
-from bot.roadmap.service import FIELDS, RoadmapRefusal, RoadmapView
+from bot.roadmap.rules import DeadlineRefusal, RoadmapView
+from bot.roadmap.service import FIELDS, RoadmapRefusal
 from bot.services import Services
 from bot.ui import keyboards
 from bot.ui.callbacks import (

@@ -10,8 +10,8 @@ from typing import Any
 
 from aiogram import Bot
 
+from bot.completion.service import notice_end
 from bot.core.i18n import tr
-from bot.programs.completion import notice_end
 from bot.services import Services
 from bot.ui.callbacks import (
     MeetingAction,

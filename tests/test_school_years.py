@@ -8,7 +8,7 @@ from datetime import date
 from aiogram import Bot
 
 from bot.core.i18n import tr
-from bot.organizations.school_years import year_label
+from bot.school_years.service import year_label
 from bot.ui.callbacks import PairsCb, PairsView, SchoolYearCb, YearAction
 from storage.db import Database
 from storage.models import Role, RoleGrant

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.meetings.service import MeetingService
-from bot.organizations.school_years import year_label
 from bot.pairs.naming import pair_title
 from bot.pairs.service import PairForm
 from bot.participation.banks import BankService
@@ -34,6 +33,7 @@ from bot.reports.figures import (
     satisfaction,
     waiting,
 )
+from bot.school_years.service import year_label
 from bot.surveys.templates import MENTEE_SATISFACTION, MENTOR_SATISFACTION
 from storage.models import District, OrderKind, Organization, Role, SchoolOrder
 from storage.pairs import OrdersRepo, PairsRepo

@@ -3,15 +3,11 @@ deadline, responsible, result) for .docx and the spreadsheet."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.core.documents import as_bytes, centered, new_document
 from bot.core.i18n import tr
 from bot.roadmap import rules
+from bot.roadmap.rules import RoadmapView
 from storage.roadmap import RoadmapItem
-
-if TYPE_CHECKING:
-    from bot.roadmap.service import RoadmapView
 
 
 def responsible(item: RoadmapItem, names: dict[int, str]) -> str:

@@ -14,8 +14,8 @@ from bot.core.config import QuietHours
 from bot.core.i18n import tr
 from bot.core.quiet import delivery_time
 from bot.core.when import NeedsTime, WhenError, WhenRefusal, parse_when
-from storage.models import DeadlineKind
-from storage.roadmap import RoadmapItem
+from storage.models import DeadlineKind, ItemStatus
+from storage.roadmap import Roadmap, RoadmapItem
 
 # Reminders to the responsible people: a week and a day before the deadline, at 9:00.
 DEFAULT_OFFSETS: tuple[int, ...] = (7, 1)
@@ -159,3 +159,23 @@ def shown(item: RoadmapItem) -> str:
 
 def month_name(month: int) -> str:
     return tr.plain("roadmap-month-name", month=month)
+
+
+@dataclass(frozen=True)
+class RoadmapView:
+    roadmap: Roadmap
+    title: str  # the school's or the district's name
+    items: list[RoadmapItem]
+    names: dict[int, str]  # person id → name, for the responsible people
+    today: date
+
+    def overdue(self, item: RoadmapItem) -> bool:
+        return item.status is ItemStatus.PLANNED and item.due_on < self.today
+
+    @property
+    def stages(self) -> list[str]:
+        return list(dict.fromkeys(item.stage for item in self.items))
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.status is ItemStatus.DONE)

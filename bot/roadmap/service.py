@@ -22,7 +22,7 @@ from bot.core.outbox import message_payload
 from bot.core.permissions import Action, Actor, can
 from bot.participation.banks import BankService, to_xlsx
 from bot.roadmap import documents, rules
-from bot.roadmap.rules import Deadline, DeadlineRefusal
+from bot.roadmap.rules import Deadline, DeadlineRefusal, RoadmapView
 from bot.roadmap.template import default_items
 from bot.ui.callbacks import ItemAction, RoadmapDoneCb, RoadmapItemCb, RoadmapOpenCb
 from bot.ui.keyboards import Keyboard
@@ -63,26 +63,6 @@ class RoadmapRefusal(StrEnum):
     EDGE = "edge"  # the first item cannot go up, nor the last down
     NOT_TEMPLATE = "not_template"
     EMPTY = "empty"
-
-
-@dataclass(frozen=True)
-class RoadmapView:
-    roadmap: Roadmap
-    title: str  # the school's or the district's name
-    items: list[RoadmapItem]
-    names: dict[int, str]  # person id → name, for the responsible people
-    today: date
-
-    def overdue(self, item: RoadmapItem) -> bool:
-        return item.status is ItemStatus.PLANNED and item.due_on < self.today
-
-    @property
-    def stages(self) -> list[str]:
-        return list(dict.fromkeys(item.stage for item in self.items))
-
-    @property
-    def done(self) -> int:
-        return sum(1 for item in self.items if item.status is ItemStatus.DONE)
 
 
 @dataclass(frozen=True)

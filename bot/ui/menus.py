@@ -7,7 +7,6 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.core.i18n import tr
 from bot.core.permissions import Actor
 from bot.organizations.service import OrganizationService
-from bot.participation.service import HelpTopic
 from bot.ui import keyboards
 from storage.models import Organization, Role
 
@@ -30,31 +29,6 @@ async def main_menu(
     roles = ", ".join(tr.plain("role-name", role=role) for role in Role if role in actor.roles)
     markup = keyboards.main_menu(actor, curator_schools, questionnaires)
     return tr("main-menu", roles=roles), markup
-
-
-def help_text(topics: list[HelpTopic]) -> str:
-    """The help of each role the person holds, naming the buttons their menus really have."""
-    if HelpTopic.STRANGER in topics:
-        return tr("help-stranger")
-    if HelpTopic.PARENT in topics:
-        return tr("help-parent")
-    lines = [tr("help-header"), tr("help-common"), tr("help-privacy")]
-    for topic in topics:
-        # Literal keys, so that tests/test_texts.py can check each of them.
-        lines += ["", _help(topic)]
-    return "\n".join(lines)
-
-
-def _help(topic: HelpTopic) -> str:
-    if topic is HelpTopic.ADMIN:
-        return tr("help-admin")
-    if topic is HelpTopic.COORDINATOR:
-        return tr("help-coordinator")
-    if topic is HelpTopic.CURATOR:
-        return tr("help-curator")
-    if topic is HelpTopic.MENTOR:
-        return tr("help-mentor")
-    return tr("help-mentee")
 
 
 async def profile_text(actor: Actor, organizations: OrganizationService) -> str:
