@@ -28,6 +28,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
+from bot.broadcasts.service import BroadcastService
 from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
 from bot.core.outbox import OutboxSender
@@ -64,6 +65,7 @@ from bot.ui.middlewares import (
     ThrottleMiddleware,
 )
 from storage.backup import backup
+from storage.broadcasts import BroadcastsRepo
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.erasure import ErasureRepo
@@ -215,6 +217,9 @@ def build_dispatcher(
         RoadmapRepo(db), organizations, people, banks, outbox, settings.quiet_hours, clock
     )
     library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
+    broadcasts = BroadcastService(
+        BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
+    )
     services = Services(
         settings=settings,
         clock=clock,
@@ -245,6 +250,7 @@ def build_dispatcher(
         ),
         roadmap=roadmap,
         library=library,
+        broadcasts=broadcasts,
     )
     # The string keys below are being replaced by `services` (issue 12): a handler that still
     # reads one of them is moved to `services` with its feature.
@@ -298,7 +304,14 @@ async def run(settings: Settings) -> None:
         dp = build_dispatcher(settings, db, clock)
         await dp["services"].surveys.load_forms()
         sender = OutboxSender(
-            bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["health"]
+            bot,
+            OutboxRepo(db),
+            PeopleRepo(db),
+            clock,
+            settings.outbox,
+            dp["health"],
+            settings.quiet_hours,
+            settings.timezone,
         )
         await sender.recover()
         scheduler = _periodic_jobs(dp, sender, settings, clock)

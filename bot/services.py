@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.broadcasts.service import BroadcastService
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
 from bot.forms.engine import FormEngine
@@ -48,3 +49,4 @@ class Services:
     reports: ReportService
     roadmap: RoadmapService
     library: LibraryService
+    broadcasts: BroadcastService
