@@ -31,6 +31,10 @@ from storage.models import Organization, Role
 
 BROADCAST = {"action": Action.BROADCAST}
 SHOWN = 30  # undelivered recipients listed on the card
+FORMATTING = frozenset(
+    {"bold", "italic", "underline", "strikethrough", "spoiler", "code", "pre", "text_link"}
+    | {"blockquote", "expandable_blockquote"}
+)
 
 
 def _progress(progress: Progress) -> str:
@@ -223,8 +227,10 @@ async def _draft_step(
 
 
 async def text_typed(message: Message, state: FSMContext) -> None:
-    # The HTML the curator typed, as Telegram parsed it (bold, links, ...), is the draft.
-    text = message.html_text if message.text else ""
+    # Formatting made with Telegram's own menu arrives as entities; without it, whatever
+    # HTML tags the curator typed are the markup (and are checked).
+    formatted = any(e.type in FORMATTING for e in message.entities or [])
+    text = message.html_text if formatted else (message.text or "")
     refusal = check_text(text)
     if refusal is not None:
         await _refuse(message, refusal)

@@ -5,6 +5,7 @@ adds no second copy."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -31,6 +32,9 @@ _TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
     | {"tg-spoiler", "span", "blockquote", "tg-emoji"}
 )
+
+
+_BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[a-zA-Z]+;)")
 
 
 class Audience(StrEnum):
@@ -94,7 +98,7 @@ class _Checker(HTMLParser):
     """Telegram refuses a message whose markup it cannot parse; catch that before queueing."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)  # an escaped &lt; is text, not a bracket
         self.open: list[str] = []
         self.broken = False
         self.length = 0
@@ -114,7 +118,13 @@ class _Checker(HTMLParser):
     def handle_data(self, data: str) -> None:
         if "<" in data or ">" in data:
             self.broken = True  # an unescaped bracket Telegram would read as a tag
-        self.length += len(data)
+        self.length += len(data.encode("utf-16-le")) // 2  # Telegram counts UTF-16 units
+
+    def handle_entityref(self, name: str) -> None:
+        self.length += 1
+
+    def handle_charref(self, name: str) -> None:
+        self.length += 1
 
 
 def check_text(text: str) -> BroadcastRefusal | None:
@@ -123,7 +133,7 @@ def check_text(text: str) -> BroadcastRefusal | None:
     checker = _Checker()
     checker.feed(text)
     checker.close()
-    if checker.broken or checker.open or checker.rawdata:
+    if checker.broken or checker.open or checker.rawdata or _BARE_AMPERSAND.search(text):
         return BroadcastRefusal.BAD_MARKUP
     if len(text) > MAX_TEXT * 2 or checker.length > MAX_TEXT:
         return BroadcastRefusal.TOO_LONG
