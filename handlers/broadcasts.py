@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.broadcasts.service import (
     AUDIENCES,
+    Audience,
     BroadcastCard,
     BroadcastRefusal,
     Progress,
@@ -57,7 +58,7 @@ async def _home(school: Organization, services: Services) -> tuple[str, InlineKe
     if not history:
         lines.append(tr("broadcasts-none"))
     for broadcast, progress in history:
-        when = shown(broadcast.created_at, services.settings.timezone)
+        when = shown(broadcast.created_at, ZoneInfo(school.timezone))
         kb.button(
             text=tr.plain(
                 "btn-broadcast-past",
@@ -198,17 +199,14 @@ async def _draft_step(
     if "audience" not in data:
         await callback.answer(tr.plain("broadcast-no-draft"), show_alert=True)
         return
-    await state.clear()
     queued = await service.send(
-        actor,
-        callback_data.school_id,
-        AUDIENCES[[a.value for a in AUDIENCES].index(data["audience"])],
-        data["text"],
-        data["draft"],
+        actor, callback_data.school_id, Audience(data["audience"]), data["text"], data["draft"]
     )
     if isinstance(queued, BroadcastRefusal):
         await _refuse(callback, queued)
         return
+    # Cleared only once queued: after a crash half-way the same tap queues the rest.
+    await state.clear()
     lines = [tr("broadcast-queued", count=queued.recipients)]
     if queued.quiet_until is not None:
         lines.append(
