@@ -163,6 +163,8 @@ async def _draft_step(
     if (
         await state.get_state() != BroadcastStates.confirming.state
         or data.get("school_id") != callback_data.school_id
+        or not isinstance(data.get("text"), str)
+        or not isinstance(data.get("draft"), str)
     ):
         # Sent already (a second tap) or never composed: nothing to do twice.
         await callback.answer(tr.plain("broadcast-no-draft"), show_alert=True)
@@ -196,7 +198,7 @@ async def _draft_step(
                 reply_markup=kb.as_markup(),
             )
         return
-    if "audience" not in data:
+    if data.get("audience") not in {a.value for a in AUDIENCES}:
         await callback.answer(tr.plain("broadcast-no-draft"), show_alert=True)
         return
     queued = await service.send(
@@ -225,6 +227,12 @@ async def _draft_step(
 
 
 async def text_typed(message: Message, state: FSMContext) -> None:
+    data = await state.get_data()
+    if not isinstance(data.get("school_id"), int) or not isinstance(data.get("draft"), str):
+        # A stale or forged dialog: begin again from the menu.
+        await state.clear()
+        await message.answer(tr("broadcast-no-draft"), reply_markup=keyboards.back_to_main())
+        return
     # Formatting made with Telegram's own menu arrives as entities; without it, whatever
     # HTML tags the curator typed are the markup (and are checked).
     formatted = any(e.type in FORMATTING for e in message.entities or [])
@@ -233,7 +241,6 @@ async def text_typed(message: Message, state: FSMContext) -> None:
     if refusal is not None:
         await _refuse(message, refusal)
         return
-    data = await state.get_data()
     await state.set_state(BroadcastStates.confirming)
     await state.update_data(text=text)
     kb = Keyboard()
