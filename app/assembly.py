@@ -28,6 +28,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
+from bot.broadcasts.service import BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
@@ -65,6 +66,7 @@ from bot.ui.middlewares import (
     ThrottleMiddleware,
 )
 from storage.backup import backup
+from storage.broadcasts import BroadcastsRepo
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.erasure import ErasureRepo
@@ -216,6 +218,9 @@ def build_dispatcher(
         RoadmapRepo(db), organizations, people, banks, outbox, settings.quiet_hours, clock
     )
     library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
+    broadcasts = BroadcastService(
+        BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
+    )
     services = Services(
         settings=settings,
         clock=clock,
@@ -247,6 +252,7 @@ def build_dispatcher(
         roadmap=roadmap,
         status=StatusService(db, outbox, erasure, health, clock),
         library=library,
+        broadcasts=broadcasts,
     )
     dp = Dispatcher(storage=fsm, services=services)
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)
@@ -280,7 +286,14 @@ async def run(settings: Settings) -> None:
         dp = build_dispatcher(settings, db, clock)
         await dp["services"].surveys.load_forms()
         sender = OutboxSender(
-            bot, OutboxRepo(db), PeopleRepo(db), clock, settings.outbox, dp["services"].health
+            bot,
+            OutboxRepo(db),
+            PeopleRepo(db),
+            clock,
+            settings.outbox,
+            dp["services"].health,
+            settings.quiet_hours,
+            settings.timezone,
         )
         await sender.recover()
         scheduler = _periodic_jobs(dp, db, sender, settings, clock)

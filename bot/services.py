@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.broadcasts.service import BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
@@ -50,3 +51,4 @@ class Services:
     roadmap: RoadmapService
     library: LibraryService
     status: StatusService
+    broadcasts: BroadcastService

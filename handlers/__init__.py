@@ -5,6 +5,7 @@ from aiogram import Router
 
 from handlers import (
     banks,
+    broadcasts,
     districts,
     errors,
     fallback,
@@ -57,6 +58,7 @@ def build_routers() -> list[Router]:
         reports.build_router(),
         roadmap.build_router(),
         library.build_router(),
+        broadcasts.build_router(),
         forms.build_unknown_command_router(),
         fallback.build_router(),
         errors.build_router(),

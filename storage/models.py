@@ -87,6 +87,8 @@ class OutboxMessage:
     expires_at: datetime
     status: OutboxStatus
     attempts: int
+    # A hand-off of the reply to the user's own action: sent at once, even in quiet hours.
+    answers_user: bool = False
 
 
 class FormStatus(StrEnum):

@@ -21,7 +21,9 @@ class Queued:
     expires_at: datetime
 
 
-_COLUMNS = "id, unique_key, chat_id, kind, payload, due_at, expires_at, status, attempts"
+_COLUMNS = (
+    "id, unique_key, chat_id, kind, payload, due_at, expires_at, status, attempts, answers_user"
+)
 
 
 class OutboxRepo:
@@ -41,12 +43,15 @@ class OutboxRepo:
         now: datetime,
         *,
         urgent: bool = False,
+        answers_user: bool = False,
     ) -> bool:
-        """Queue a message once: a second call with the same key changes nothing (False)."""
+        """Queue a message once: a second call with the same key changes nothing (False).
+        Only `answers_user` messages (the reply to the user's own action) may go out in the
+        recipient's quiet hours; everything else waits for their end (see OutboxSender)."""
         inserted = await self._db.execute(
             "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at,"
-            " status, attempts, next_attempt_at, created_at, priority)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            " status, attempts, next_attempt_at, created_at, priority, answers_user)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"
             " ON CONFLICT (unique_key) DO NOTHING",
             (
                 unique_key,
@@ -59,6 +64,7 @@ class OutboxRepo:
                 to_db_time(due_at),
                 to_db_time(now),
                 1 if urgent else 0,
+                1 if answers_user else 0,
             ),
         )
         return inserted == 1
@@ -88,6 +94,22 @@ class OutboxRepo:
                     for m in messages
                 ],
             )
+
+    async def zones_of(self, chat_ids: list[int]) -> dict[int, str]:
+        """The time zone of each recipient's school (for a coordinator, a school of the
+        district); chats with no school are left out."""
+        if not chat_ids:
+            return {}
+        marks = ", ".join("?" for _ in chat_ids)
+        rows = await self._db.fetch_all(
+            "SELECT p.telegram_id AS chat_id, MIN(o.timezone) AS zone FROM people p"
+            " JOIN role_grants g ON g.person_id = p.id"
+            " JOIN organizations o ON o.id = g.organization_id"
+            " OR (g.organization_id IS NULL AND o.district_id = g.district_id)"
+            f" WHERE p.telegram_id IN ({marks}) GROUP BY p.telegram_id",
+            tuple(chat_ids),
+        )
+        return {int(row["chat_id"]): str(row["zone"]) for row in rows}
 
     async def withdraw(self, keys: list[str], now: datetime) -> int:
         """Withdraw the pending rows with exactly these keys."""
@@ -258,4 +280,5 @@ def _message(row: Row) -> OutboxMessage:
         expires_at=from_db_time(row["expires_at"]),
         status=OutboxStatus(row["status"]),
         attempts=row["attempts"],
+        answers_user=bool(row["answers_user"]),
     )

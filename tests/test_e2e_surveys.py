@@ -164,10 +164,11 @@ async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     await _answer(bot, 23, "10")
     assert "ответили: 3 (75%)" in await _card(bot)
 
-    # Monday 30.11, after the deadline: the summary reaches the curator by itself, the
-    # reminder of Sunday morning that was never sent is not sent late, answers are refused.
-    await _at(bot, "2026-11-30T07:31:00+03:00")
-    await wait_until(lambda: any("Итоги опроса" in t for t in _texts(bot, CURATOR)), timeout=30)
+    # Monday 30.11, after the deadline (07:30): the summary reaches the curator by itself at
+    # the end of the quiet hours (the outbox's, issue 15), the reminder of Sunday morning that
+    # was never sent is not sent late, answers are refused.
+    await _at(bot, "2026-11-30T07:59:40+03:00")
+    await wait_until(lambda: any("Итоги опроса" in t for t in _texts(bot, CURATOR)), timeout=60)
     summary = next(t for t in _texts(bot, CURATOR) if "Итоги опроса" in t)
     assert "Получили: 4 · ответили: 3 (75%)" in summary
     assert "Комфорт общения: среднее 8,0 из 10 (ответов: 3; 6×1, 8×1, 10×1)" in summary

@@ -42,6 +42,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.MANAGE_ROADMAP: {"curator", "coordinator", "administrator"},
     Action.DISTRICT_ROADMAP: {"coordinator", "administrator"},
     Action.MANAGE_LIBRARY: {"curator", "coordinator"},
+    Action.BROADCAST: {"curator"},
 }
 
 

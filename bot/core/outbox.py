@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -20,7 +21,8 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.clock import Clock, Health
-from bot.core.config import OutboxSettings
+from bot.core.config import OutboxSettings, QuietHours
+from bot.core.quiet import in_quiet, quiet_end
 from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
@@ -53,8 +55,12 @@ class OutboxSender:
         clock: Clock,
         settings: OutboxSettings,
         health: Health | None = None,
+        quiet: QuietHours | None = None,
+        default_zone: ZoneInfo | None = None,
     ) -> None:
         self._bot = bot
+        self._quiet = quiet or QuietHours()
+        self._default_zone = default_zone or ZoneInfo("Europe/Moscow")
         self._health = health
         self._outbox = outbox
         self._people = people
@@ -86,6 +92,7 @@ class OutboxSender:
             )
             if not batch:
                 break
+            batch = await self._hold_quiet(batch)
             for index, message in enumerate(batch):
                 if self._paused_until and self._clock.now() < self._paused_until:
                     rest = [m.id for m in batch[index:]]
@@ -94,6 +101,27 @@ class OutboxSender:
                 await self._deliver(message, report)
         self._forget_idle_chats()
         return report
+
+    async def _hold_quiet(self, batch: list[OutboxMessage]) -> list[OutboxMessage]:
+        """Quiet hours are the outbox's, not each caller's: whatever queued a message, it
+        waits for the end of its recipient's quiet hours (in their school's zone), unless it
+        hands over the reply to the user's own action. Returns the messages to send now."""
+        now = self._clock.now()
+        automatic = [m.chat_id for m in batch if not m.answers_user]
+        zones = await self._outbox.zones_of(sorted(set(automatic)))
+        ready: list[OutboxMessage] = []
+        held: dict[datetime, list[int]] = {}
+        for message in batch:
+            zone = _zone(zones.get(message.chat_id), self._default_zone)
+            if message.answers_user or not in_quiet(now, zone, self._quiet):
+                ready.append(message)
+            else:
+                held.setdefault(quiet_end(now, zone, self._quiet), []).append(message.id)
+        for until, ids in held.items():
+            await self._outbox.release(ids, until)
+        if held:
+            log.info("outbox held for quiet hours count=%s", sum(map(len, held.values())))
+        return ready
 
     async def _deliver(self, message: OutboxMessage, report: TickReport) -> None:
         now = self._clock.now()
@@ -166,6 +194,10 @@ class OutboxSender:
     def _forget_idle_chats(self) -> None:
         horizon = self._clock.now() - timedelta(seconds=self._settings.per_chat_interval_seconds)
         self._last_sent_to = {c: t for c, t in self._last_sent_to.items() if t > horizon}
+
+
+def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    return ZoneInfo(name) if name else default
 
 
 def _markup(raw: dict[str, Any] | None) -> InlineKeyboardMarkup | None:

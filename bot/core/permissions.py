@@ -32,6 +32,7 @@ class Action(StrEnum):
     MANAGE_ROADMAP = "manage_roadmap"  # a school's roadmap (curator), a district template
     DISTRICT_ROADMAP = "district_roadmap"  # the district's template and the schools' progress
     MANAGE_LIBRARY = "manage_library"  # upload materials to the library
+    BROADCAST = "broadcast"  # announcements to the school's participants
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -50,6 +51,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ROADMAP: frozenset({Role.CURATOR, Role.COORDINATOR, Role.ADMIN}),
     Action.DISTRICT_ROADMAP: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.MANAGE_LIBRARY: frozenset({Role.CURATOR, Role.COORDINATOR}),
+    Action.BROADCAST: frozenset({Role.CURATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

@@ -29,6 +29,11 @@ def _window_edges(moment: datetime, zone: ZoneInfo, quiet: QuietHours) -> tuple[
     return start, end
 
 
+def quiet_end(moment: datetime, zone: ZoneInfo, quiet: QuietHours) -> datetime:
+    """The end of the quiet window that contains `moment`."""
+    return _window_edges(moment, zone, quiet)[1]
+
+
 def delivery_time(
     wanted: datetime, deadline: datetime, zone: ZoneInfo, quiet: QuietHours, now: datetime
 ) -> datetime | None:

@@ -142,6 +142,7 @@ class ReplyGuard(BaseRequestMiddleware):
             now + REPLY_LIFETIME,
             now,
             urgent=True,
+            answers_user=True,
         )
         log.warning(
             "reply queued update_id=%s method=%s reason=%s",

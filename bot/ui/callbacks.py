@@ -442,3 +442,17 @@ class LibraryManageCb(CallbackData, prefix="lm"):
     school_id: Ref
     action: LibraryManageAction
     v: Ref = 0
+
+
+class BroadcastAction(StrEnum):
+    HOME = "h"  # the school's broadcasts: a new one and the history
+    NEW = "n"
+    AUDIENCE = "a"  # v: the index of the audience
+    SEND = "s"
+    CARD = "c"  # v: the broadcast id
+
+
+class BroadcastCb(CallbackData, prefix="bc"):
+    action: BroadcastAction
+    school_id: Id
+    v: Ref = 0

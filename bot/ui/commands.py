@@ -31,7 +31,10 @@ _BY_ROLE: dict[Role, list[BotCommand]] = {
         BotCommand(command="status", description="Состояние бота"),
     ],
     Role.COORDINATOR: [BotCommand(command="schools", description="Школы округа")],
-    Role.CURATOR: [BotCommand(command="teacherlink", description="Ссылка для учителей")],
+    Role.CURATOR: [
+        BotCommand(command="teacherlink", description="Ссылка для учителей"),
+        BotCommand(command="broadcast", description="Рассылка участникам школы"),
+    ],
 }
 
 

@@ -11,6 +11,8 @@ from bot.core.zones import SCHOOL_TIMEZONES, timezone_label
 from bot.ui.callbacks import (
     BankCb,
     BankView,
+    BroadcastAction,
+    BroadcastCb,
     DistrictAction,
     DistrictCb,
     DistrictReportCb,
@@ -169,6 +171,11 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         )
     if school.id in actor.school_ids(Role.CURATOR):
         kb.button(text=tr("btn-roadmap"), callback_data=RoadmapOpenCb(school_id=school.id))
+    if school.id in actor.school_ids(Role.CURATOR):
+        kb.button(
+            text=tr("btn-broadcasts"),
+            callback_data=BroadcastCb(action=BroadcastAction.HOME, school_id=school.id),
+        )
     if can(actor, Action.MANAGE_LIBRARY, **scope):
         kb.button(
             text=tr("btn-library-add"),

@@ -93,3 +93,10 @@ class LibraryStates(StatesGroup):
     # data: ..., title (topic and audience come as buttons)
     choosing = State()
     searching = State()
+
+
+class BroadcastStates(StatesGroup):
+    # data: school_id, draft (a key made when composing began)
+    composing = State()
+    # data: school_id, draft, text; audience once chosen
+    confirming = State()

@@ -1,0 +1,1 @@
+"""Curators' broadcasts to their school, sent through the one outbox."""

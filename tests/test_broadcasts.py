@@ -1,0 +1,203 @@
+"""Curators' broadcasts (issue 15), through the dispatcher: composed, previewed, confirmed,
+delivered by the one outbox; bad input refused; a double tap or a second enqueue sends once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+
+from bot.broadcasts.service import Audience
+from bot.core.i18n import tr
+from bot.core.permissions import Actor
+from bot.ui.callbacks import BroadcastAction, BroadcastCb
+from storage.db import Database
+from storage.models import Role, RoleGrant
+from storage.people import PeopleRepo
+from tests import seed
+from tests.fake_telegram import FakeTelegram
+from tests.harness import FakeClock, Harness
+from tests.steps import CURATOR, MENTEE, MENTOR, STICKER, drain
+
+TEXT = "<b>Собрание наставников</b> в пятницу в 15:00, кабинет 12."
+SHOWN = "Собрание наставников в пятницу в 15:00, кабинет 12."  # as the fake parses the HTML
+
+
+async def _participants(db: Database, clock: FakeClock, school: int) -> None:
+    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
+    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+
+
+async def _compose(tg: Harness) -> dict[str, Any]:
+    await tg.send(CURATOR, "/menu")
+    await tg.press(CURATOR, "🏫 Школа № 1")
+    await tg.press(CURATOR, tr.plain("btn-broadcasts"))
+    asked = await tg.press(CURATOR, tr.plain("btn-broadcast-new"))
+    assert "текст объявления" in asked["text"]
+    return asked
+
+
+def _sent_markup(tg: Harness, chat_id: int) -> list[str]:
+    return [
+        str(params["text"])
+        for method, params in tg.fake.requests
+        if method == "sendMessage" and int(params["chat_id"]) == chat_id
+    ]
+
+
+async def _copies(db: Database) -> int:
+    row = await db.fetch_one("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'broadcast'")
+    assert row is not None
+    return int(row["n"])
+
+
+async def test_a_curator_sends_an_announcement_to_the_mentors(
+    tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
+) -> None:
+    await _participants(db, clock, school)
+    await _compose(tg)
+    await tg.send(CURATOR, TEXT)
+    await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.MENTORS))
+    preview, confirm = tg.fake.bot_messages(CURATOR)[-2:]
+    assert preview["text"] == SHOWN
+    assert _sent_markup(tg, CURATOR)[-2] == TEXT  # the preview went out as HTML
+    assert "наставники — 1 человек" in confirm["text"]
+    queued = await tg.press(CURATOR, tr.plain("btn-broadcast-send"))
+    assert "1 получатель" in queued["text"]
+    await drain(tg.bot, db, clock)
+    assert tg.texts(MENTOR) == [SHOWN]
+    assert _sent_markup(tg, MENTOR) == [TEXT]  # exactly what the curator previewed
+    assert tg.texts(MENTEE) == []  # not in the audience
+    card = await tg.press(CURATOR, tr.plain("btn-broadcast-open"))
+    assert "Доставлено: 1 · не доставлено: 0 · в очереди: 0" in card["text"]
+    await tg.press(CURATOR, tr.plain("btn-back"))
+    history = tg.fake.last(CURATOR)
+    assert any("доставлено 1 из 1" in label for label in tg.fake.buttons(history))
+
+
+async def test_the_card_lists_who_did_not_receive_it_and_why(
+    tg: Harness, db: Database, clock: FakeClock, school: int, fake: FakeTelegram
+) -> None:
+    await _participants(db, clock, school)
+    fake.blocked.add(MENTEE)
+    await _compose(tg)
+    await tg.send(CURATOR, TEXT)
+    await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.EVERYONE))
+    await tg.press(CURATOR, tr.plain("btn-broadcast-send"))
+    card = await tg.press(CURATOR, tr.plain("btn-broadcast-open"))
+    assert "в очереди: 2" in card["text"]
+    await drain(tg.bot, db, clock)
+    card = await tg.press(CURATOR, tr.plain("btn-broadcast-refresh"))
+    assert "Доставлено: 1 · не доставлено: 1 · в очереди: 0" in card["text"]
+    assert "заблокировал(а) бота" in card["text"]
+    assert tg.texts(MENTOR) == [SHOWN]
+
+
+async def test_bad_announcements_are_refused_with_a_clear_message(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await _participants(db, clock, school)
+    await _compose(tg)
+    for text, extra, expected in (
+        (None, STICKER, "Объявление пустое"),
+        ("а" * 4097, None, "длиннее 4096 символов"),
+        ("<b>Собрание в пятницу", None, "В оформлении текста ошибка"),
+        ("<blink>Собрание</blink>", None, "В оформлении текста ошибка"),
+        ("Оценки 4 < 5", None, "В оформлении текста ошибка"),
+        ("Родители & дети", None, "В оформлении текста ошибка"),
+    ):
+        await tg.feed(tg.fake.message_update(CURATOR, text, extra=extra))
+        answer = tg.fake.last(CURATOR)
+        assert expected in answer["text"], answer["text"]
+        assert tr.plain("btn-cancel") in tg.fake.buttons(answer)
+    # Still composing: a good text goes on to the audience.
+    asked = await tg.send(CURATOR, "&lt;" + "а" * 4095)  # 4096 once Telegram parses it
+    assert "Кому отправить" in asked["text"]
+    assert await _copies(db) == 0
+
+
+async def test_an_audience_of_nobody_is_refused(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await _participants(db, clock, school)  # both finished their questionnaires
+    await _compose(tg)
+    await tg.send(CURATOR, TEXT)
+    await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.UNFINISHED))
+    assert "нет ни одного человека" in tg.alert()
+    assert tr.plain("btn-broadcast-send") not in tg.fake.buttons(tg.fake.last(CURATOR))
+    assert await _copies(db) == 0
+
+
+async def test_a_double_tap_on_send_sends_once(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await _participants(db, clock, school)
+    await _compose(tg)
+    await tg.send(CURATOR, TEXT)
+    await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.EVERYONE))
+    confirm = tg.fake.last(CURATOR)
+    data = tg.fake.buttons(confirm)[tr.plain("btn-broadcast-send")]
+    await tg.press_data(CURATOR, data, confirm)
+    await tg.press_data(CURATOR, data, confirm)
+    assert "уже отправлена" in tg.alert()
+    assert await _copies(db) == 2
+    await drain(tg.bot, db, clock)
+    assert tg.texts(MENTOR) == [SHOWN]
+    assert tg.texts(MENTEE) == [SHOWN]
+
+
+async def test_enqueueing_the_same_broadcast_twice_makes_no_second_copy(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    # What a restart half-way does: the same draft is queued again.
+    await _participants(db, clock, school)
+    person, grants = await PeopleRepo(db).with_grants(CURATOR)
+    actor = Actor(CURATOR, person, tuple(grants))
+    service = tg.dp["services"].broadcasts
+    first = await service.send(actor, school, Audience.EVERYONE, TEXT, "draft-1")
+    again = await service.send(actor, school, Audience.EVERYONE, TEXT, "draft-1")
+    assert not isinstance(first, str) and not isinstance(again, str)
+    assert not first.repeated and again.repeated
+    assert again.broadcast.id == first.broadcast.id
+    assert await _copies(db) == 2
+    row = await db.fetch_one("SELECT COUNT(*) AS n FROM broadcasts")
+    assert row is not None and row["n"] == 1
+
+
+async def test_a_broadcast_queued_at_night_waits_and_the_curator_is_told_when(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await _participants(db, clock, school)
+    clock.advance(hours=11)  # 23:00 in Moscow
+    await _compose(tg)
+    await tg.send(CURATOR, TEXT)
+    await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.MENTEES))
+    queued = await tg.press(CURATOR, tr.plain("btn-broadcast-send"))
+    assert "сообщения уйдут 24.11.2026 08:00" in queued["text"]
+    await drain(tg.bot, db, clock)
+    assert tg.texts(MENTEE) == []
+    clock.advance(hours=9)  # 08:00
+    await drain(tg.bot, db, clock)
+    assert tg.texts(MENTEE) == [SHOWN]
+
+
+async def test_a_mentee_cannot_start_or_send_a_broadcast(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await _participants(db, clock, school)
+    await tg.send(MENTEE, "/broadcast")
+    assert "только её куратор" not in tg.fake.last(MENTEE)["text"]  # refused before the handler
+    for action in (BroadcastAction.NEW, BroadcastAction.SEND, BroadcastAction.HOME):
+        await tg.press_data(
+            MENTEE, BroadcastCb(action=action, school_id=school).pack(), tg.fake.last(MENTEE)
+        )
+        assert tg.alert()
+    assert await _copies(db) == 0
+    row = await db.fetch_one("SELECT COUNT(*) AS n FROM broadcasts")
+    assert row is not None and row["n"] == 0
+    # Another school's curator, forging this school's id, is refused by the service too.
+    other = await seed.school(db, clock, "Школа № 2")
+    await seed.person(db, clock, 77, RoleGrant(Role.CURATOR, organization_id=other))
+    await tg.send(77, "/menu")
+    await tg.press_data(77, BroadcastCb(action=BroadcastAction.NEW, school_id=school).pack())
+    assert "только её куратор" in tg.alert()
