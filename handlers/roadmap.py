@@ -339,15 +339,7 @@ async def deadline_typed(
         return
     item, roadmap = found
     changed = await services.roadmap.set_deadline(item, roadmap, message.text or "")
-    if isinstance(changed, DeadlineRefusal):
-        await message.answer(
-            tr("roadmap-deadline-wrong", reason=changed),
-            reply_markup=keyboards.cancel(),
-        )
-        return
-    await state.clear()
-    text, markup = _card(await services.roadmap.view(roadmap), changed)
-    await message.answer(f"{tr('roadmap-saved')}\n\n{text}", reply_markup=markup)
+    await _edited(message, state, services, roadmap, changed, tr("roadmap-saved"))
 
 
 async def field_typed(
@@ -362,10 +354,8 @@ async def field_typed(
     if field not in FIELDS or (not value and field in ("activity", "stage")):
         await message.answer(tr("roadmap-field-empty"), reply_markup=keyboards.cancel())
         return
-    await state.clear()
     changed = await services.roadmap.change(item, field, value)
-    text, markup = _card(await services.roadmap.view(roadmap), changed)
-    await message.answer(f"{tr('roadmap-saved')}\n\n{text}", reply_markup=markup)
+    await _edited(message, state, services, roadmap, changed, tr("roadmap-saved"))
 
 
 async def activity_typed(
@@ -394,15 +384,27 @@ async def new_deadline_typed(
     added = await services.roadmap.add_item(
         roadmap, str(data.get("stage") or ""), str(data.get("activity") or ""), message.text or ""
     )
-    if isinstance(added, DeadlineRefusal):
+    await _edited(message, state, services, roadmap, added, tr("roadmap-added"))
+
+
+async def _edited(
+    message: Message,
+    state: FSMContext,
+    services: Services,
+    roadmap: Roadmap,
+    result: RoadmapItem | DeadlineRefusal,
+    notice: str,
+) -> None:
+    """After an edit typed by the curator: the item's card, or why the deadline was refused
+    (the dialog stays open for another try)."""
+    if isinstance(result, DeadlineRefusal):
         await message.answer(
-            tr("roadmap-deadline-wrong", reason=added),
-            reply_markup=keyboards.cancel(),
+            tr("roadmap-deadline-wrong", reason=result), reply_markup=keyboards.cancel()
         )
         return
     await state.clear()
-    text, markup = _card(await services.roadmap.view(roadmap), added)
-    await message.answer(f"{tr('roadmap-added')}\n\n{text}", reply_markup=markup)
+    text, markup = _card(await services.roadmap.view(roadmap), result)
+    await message.answer(f"{notice}\n\n{text}", reply_markup=markup)
 
 
 async def done_pressed(
