@@ -150,7 +150,7 @@ async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     await _at(bot, "2026-11-27T07:59:40+03:00")
     before = {m: len(bot.fake.bot_messages(m)) for m in MENTEES}
     await wait_until(
-        lambda: all(len(bot.fake.bot_messages(m)) > before[m] for m in (22, 23, 24)), timeout=60
+        lambda: all(len(bot.fake.bot_messages(m)) > before[m] for m in (22, 23, 24)), timeout=120
     )
     for mentee in (22, 23, 24):
         assert "🔔 Напоминание: опрос" in str(bot.fake.last(mentee)["text"])
@@ -168,7 +168,7 @@ async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     # the end of the quiet hours (the outbox's, issue 15), the reminder of Sunday morning that
     # was never sent is not sent late, answers are refused.
     await _at(bot, "2026-11-30T07:59:40+03:00")
-    await wait_until(lambda: any("Итоги опроса" in t for t in _texts(bot, CURATOR)), timeout=60)
+    await wait_until(lambda: any("Итоги опроса" in t for t in _texts(bot, CURATOR)), timeout=120)
     summary = next(t for t in _texts(bot, CURATOR) if "Итоги опроса" in t)
     assert "Получили: 4 · ответили: 3 (75%)" in summary
     assert "Комфорт общения: среднее 8,0 из 10 (ответов: 3; 6×1, 8×1, 10×1)" in summary
