@@ -329,9 +329,8 @@ async def end_reason(
 
 
 async def end_note(message: Message, actor: Actor, state: FSMContext, services: Services) -> None:
-    note = (message.text or "").strip()
-    if not note or len(note) > TEXT_LIMIT:
-        await message.answer(tr("end-ask-note"))
+    note = await _typed_text(message, TEXT_LIMIT, tr("end-ask-note"))
+    if note is None:
         return
     data = await state.get_data()
     await state.clear()
@@ -370,9 +369,8 @@ async def change_end_date(
 async def change_plan(
     message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
-    raw = (message.text or "").strip()
-    if not raw or len(raw) > PLAN_LIMIT:
-        await message.answer(tr("change-ask-plan"))
+    raw = await _typed_text(message, PLAN_LIMIT, tr("change-ask-plan"))
+    if raw is None:
         return
     data = await state.get_data()
     await state.clear()
@@ -411,9 +409,8 @@ async def answer_change(
 
 
 async def explain(message: Message, actor: Actor, state: FSMContext, services: Services) -> None:
-    text = (message.text or "").strip()
-    if not text or len(text) > TEXT_LIMIT:
-        await message.answer(tr("explain-ask"))
+    text = await _typed_text(message, TEXT_LIMIT, tr("explain-ask"))
+    if text is None:
         return
     data = await state.get_data()
     await state.clear()
@@ -506,9 +503,8 @@ async def _edit_choices(
 async def request_reason(
     message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
-    reason = (message.text or "").strip()
-    if not reason or len(reason) > TEXT_LIMIT:
-        await message.answer(tr("request-ask-reason"))
+    reason = await _typed_text(message, TEXT_LIMIT, tr("request-ask-reason"))
+    if reason is None:
         return
     seated = await _seated(actor, int((await state.get_data()).get("pair_id", 0)), services)
     await state.clear()
@@ -557,9 +553,8 @@ async def decide_request(
 async def request_comment(
     message: Message, actor: Actor, state: FSMContext, services: Services
 ) -> None:
-    comment = (message.text or "").strip()
-    if not comment or len(comment) > TEXT_LIMIT:
-        await message.answer(tr("request-ask-comment"))
+    comment = await _typed_text(message, TEXT_LIMIT, tr("request-ask-comment"))
+    if comment is None:
         return
     data = await state.get_data()
     await state.clear()
@@ -594,3 +589,12 @@ def build_router() -> Router:
         request_comment, StateFilter(PairStates.deciding_request), flags=MANAGE_PAIRS
     )
     return router
+
+
+async def _typed_text(message: Message, limit: int, question: str) -> str | None:
+    """The text typed in answer, or None after asking again (empty or over the limit)."""
+    text = (message.text or "").strip()
+    if not text or len(text) > limit:
+        await message.answer(question)
+        return None
+    return text
