@@ -48,6 +48,8 @@ from bot.organizations.service import OrganizationService
 from bot.pairs.service import PairService
 from bot.participation.banks import BankService
 from bot.participation.service import ParticipationService
+from bot.practices.notes import NoteService
+from bot.practices.service import PracticeService
 from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
@@ -82,6 +84,7 @@ from storage.outbox import OutboxRepo
 from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRepo
 from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
+from storage.practices import PracticesRepo
 from storage.programs import ProgramsRepo
 from storage.reports import ReportsRepo
 from storage.roadmap import RoadmapRepo
@@ -218,6 +221,7 @@ def build_dispatcher(
         RoadmapRepo(db), organizations, people, banks, outbox, settings.quiet_hours, clock
     )
     library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
+    practices_repo = PracticesRepo(db)
     broadcasts = BroadcastService(
         BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
     )
@@ -252,6 +256,8 @@ def build_dispatcher(
         roadmap=roadmap,
         status=StatusService(db, outbox, erasure, health, clock),
         library=library,
+        practices=PracticeService(practices_repo, pairs, people, organizations, outbox, clock),
+        notes=NoteService(practices_repo, people, organizations, banks, outbox, clock),
         broadcasts=broadcasts,
     )
     dp = Dispatcher(storage=fsm, services=services)

@@ -19,6 +19,8 @@ from bot.organizations.service import OrganizationService
 from bot.pairs.service import PairService
 from bot.participation.banks import BankService
 from bot.participation.service import ParticipationService
+from bot.practices.notes import NoteService
+from bot.practices.service import PracticeService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
@@ -50,5 +52,7 @@ class Services:
     reports: ReportService
     roadmap: RoadmapService
     library: LibraryService
+    practices: PracticeService
+    notes: NoteService
     status: StatusService
     broadcasts: BroadcastService

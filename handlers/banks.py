@@ -25,7 +25,16 @@ from bot.participation.banks import (
     to_xlsx,
 )
 from bot.services import Services
-from bot.ui.callbacks import BankCb, BankView, CardCb, ParentLinkCb, SchoolAction, SchoolCb
+from bot.ui.callbacks import (
+    BankCb,
+    BankView,
+    CardCb,
+    NoteAction,
+    NoteCb,
+    ParentLinkCb,
+    SchoolAction,
+    SchoolCb,
+)
 from bot.ui.keyboards import Keyboard
 from handlers.render import show
 from handlers.scope import school_in_scope
@@ -261,6 +270,13 @@ async def card(
 
 def _card_keyboard(school_id: int, entry: BankEntry) -> InlineKeyboardMarkup:
     kb = Keyboard()
+    if entry.role is Role.MENTEE:
+        kb.button(
+            text=tr("btn-notes"),
+            callback_data=NoteCb(
+                action=NoteAction.LIST, school_id=school_id, mentee_id=entry.person_id
+            ),
+        )
     if entry.status is BankStatus.AWAITING_PARENT:
         kb.button(
             text=tr("btn-parent-link"),

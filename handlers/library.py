@@ -27,7 +27,10 @@ from bot.ui.callbacks import (
     LibraryManageAction,
     LibraryManageCb,
     MaterialCb,
+    MaterialDeleteCb,
     MenuCb,
+    PracticeAction,
+    PracticeCb,
     Screen,
 )
 from bot.ui.keyboards import Keyboard
@@ -106,6 +109,12 @@ async def _home(actor: Actor, services: Services) -> tuple[str, InlineKeyboardMa
                 text=f"{area.label[:45]} ({count})",
                 callback_data=LibraryCb(action=LibraryAction.TOPIC, v=index),
             )
+    cases = await services.practices.cases(actor)
+    if cases:
+        kb.button(
+            text=tr.plain("btn-practices", count=len(cases)),
+            callback_data=PracticeCb(action=PracticeAction.LIST),
+        )
     kb.button(
         text=tr.plain("btn-library-search"), callback_data=LibraryCb(action=LibraryAction.SEARCH)
     )
@@ -134,24 +143,64 @@ async def search_typed(
 async def material(
     callback: CallbackQuery, callback_data: MaterialCb, actor: Actor, services: Services
 ) -> None:
-    found = await services.library.material(actor, callback_data.material_id)
-    if isinstance(found, LibraryRefusal):
-        await callback.answer(tr.plain("library-refusal", reason=found), show_alert=True)
+    opened = await services.library.material(actor, callback_data.material_id)
+    if isinstance(opened, LibraryRefusal):
+        await callback.answer(tr.plain("library-refusal", reason=opened), show_alert=True)
         return
     await callback.answer()
     if not isinstance(callback.message, Message):
         return
+    found = opened.material
     topic = COMPETENCE_AREAS[TOPICS.index(found.topic)].label if found.topic in TOPICS else ""
     caption = tr("library-material", title=found.title, topic=topic, audience=found.audience)
+    kb = Keyboard()
+    if opened.may_delete:
+        kb.button(
+            text=tr.plain("btn-library-delete"),
+            callback_data=MaterialDeleteCb(material_id=found.id),
+        )
+    kb.button(text=tr.plain("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(1)
     if found.kind is MaterialKind.FILE and found.file_id:
         await callback.message.answer_document(
-            found.file_id, caption=caption, reply_markup=keyboards.back_to_main()
+            found.file_id, caption=caption, reply_markup=kb.as_markup()
         )
     else:
         await callback.message.answer(
-            f"{caption}\n{tr('library-link', url=found.url or '')}",
-            reply_markup=keyboards.back_to_main(),
+            f"{caption}\n{tr('library-link', url=found.url or '')}", reply_markup=kb.as_markup()
         )
+
+
+async def delete(
+    callback: CallbackQuery, callback_data: MaterialDeleteCb, actor: Actor, services: Services
+) -> None:
+    """Asked first; a button of a material already deleted says so."""
+    if not callback_data.confirm:
+        opened = await services.library.material(actor, callback_data.material_id)
+        if isinstance(opened, LibraryRefusal) or not opened.may_delete:
+            reason = (
+                opened if isinstance(opened, LibraryRefusal) else LibraryRefusal.FORBIDDEN_DELETE
+            )
+            await callback.answer(tr.plain("library-refusal", reason=reason), show_alert=True)
+            return
+        kb = Keyboard()
+        kb.button(
+            text=tr.plain("btn-library-delete-confirm"),
+            callback_data=MaterialDeleteCb(material_id=opened.material.id, confirm=True),
+        )
+        kb.button(text=tr.plain("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
+        kb.adjust(1)
+        await callback.answer()
+        if isinstance(callback.message, Message):
+            await callback.message.answer(
+                tr("library-delete-ask", title=opened.material.title), reply_markup=kb.as_markup()
+            )
+        return
+    deleted = await services.library.delete(actor, callback_data.material_id)
+    if isinstance(deleted, LibraryRefusal):
+        await callback.answer(tr.plain("library-refusal", reason=deleted), show_alert=True)
+        return
+    await show(callback, tr("library-deleted", title=deleted.title), keyboards.back_to_main())
 
 
 async def manage(
@@ -279,6 +328,7 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(library, LibraryCb.filter(), flags=MEMBER)
     router.callback_query.register(material, MaterialCb.filter(), flags=MEMBER)
+    router.callback_query.register(delete, MaterialDeleteCb.filter(), flags=MEMBER)
     router.callback_query.register(manage, LibraryManageCb.filter(), flags=MANAGE)
     router.message.register(search_typed, StateFilter(LibraryStates.searching), flags=MEMBER)
     router.message.register(

@@ -12,10 +12,12 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from bot.completion.service import CompletionRefusal, Ended, Step, reasons_for
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
+from bot.forms.model import AnswerValue
 from bot.forms.screens import card_text
 from bot.pairs.seats import Seat, pair_seat
 from bot.pairs.service import NamedPair, PairForm, PairKind, PairsRefusal
 from bot.programs.documents import program_document
+from bot.programs.service import activities
 from bot.services import Services
 from bot.ui.callbacks import (
     MenuCb,
@@ -25,6 +27,8 @@ from bot.ui.callbacks import (
     PairEditField,
     PairsCb,
     PairsView,
+    PlanAction,
+    PlanCb,
     ProgramChangeCb,
     ProgramEndCb,
     RequestDecisionCb,
@@ -135,6 +139,7 @@ async def _card(
         program=program,
     )
     text += await _end_lines(named, seat, services, viewer)
+    text += await _shared_lines(pair, found[1].answers if found else {}, services, viewer)
     if found and found[1].answers:
         _, form = found
         text += "\n\n" + card_text(form.form.title, form.form, form.answers, 3800 - len(text))
@@ -153,6 +158,10 @@ async def _card(
         button(tr("btn-program-confirm"), PairCardAction.PROGRAM_CONFIRM)
     if found:
         button(tr("btn-program-docx"), PairCardAction.PROGRAM_DOCX)
+        kb.button(
+            text=tr("btn-plan-materials"),
+            callback_data=PlanCb(pair_id=pair.id, action=PlanAction.ITEMS),
+        )
     if active and seat is not Seat.CURATOR:
         button(
             tr("btn-request-release") if seat is Seat.MENTOR else tr("btn-request-replace"),
@@ -213,6 +222,26 @@ async def _end_lines(named: NamedPair, seat: Seat, services: Services, viewer: i
                 change=f"{line.change:+g}" if own else f"{line.change:+.1f}",
             )
             for line in growth.lines
+        ]
+    return "\n" + "\n".join(lines) if lines else ""
+
+
+async def _shared_lines(
+    pair: Pair, answers: dict[str, AnswerValue], services: Services, viewer: int | None
+) -> str:
+    """The library's materials attached to the plan (everyone of the pair sees them) and the
+    colleagues' notes their authors let the mentor read (the mentor only)."""
+    plan = activities(answers)
+    lines = [
+        tr("card-plan-line", item=plan[item].topic if item < len(plan) else item + 1, title=m.title)
+        for item, m in await services.library.attached(pair.id)
+    ]
+    lines = [tr("card-plan-title"), *lines] if lines else []
+    notes = await services.notes.for_mentor(pair, viewer)
+    if notes:
+        lines.append(tr("card-notes-title"))
+        lines += [
+            tr("note-line", author=n.author, text=n.note.text, for_mentor="false") for n in notes
         ]
     return "\n" + "\n".join(lines) if lines else ""
 

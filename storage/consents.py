@@ -225,6 +225,17 @@ async def _erase(
     await conn.execute(
         "DELETE FROM preferences WHERE chooser_id = ? OR chosen_id = ?", (person_id, person_id)
     )
+    # A published case of their pairs goes with either side's withdrawal; the notes written
+    # about them as a mentee, and those they wrote about others, go too.
+    for table in ("practices", "practice_consents"):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE pair_id IN"
+            " (SELECT pair_id FROM pair_participants WHERE person_id = ?)",
+            (person_id,),
+        )
+    await conn.execute(
+        "DELETE FROM mentee_notes WHERE mentee_id = ? OR author_id = ?", (person_id, person_id)
+    )
     await conn.execute(
         "DELETE FROM role_grants WHERE person_id = ? AND role IN (?, ?)",
         (person_id, Role.MENTOR.value, Role.MENTEE.value),

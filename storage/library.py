@@ -8,7 +8,10 @@ from datetime import datetime
 from storage.db import Database, Row, to_db_time
 from storage.models import LibraryAudience, MaterialKind
 
-_COLUMNS = "id, district_id, organization_id, title, topic, audience, kind, file_id, file_name, url"
+_COLUMNS = (
+    "id, district_id, organization_id, title, topic, audience, kind, file_id, file_name, url,"
+    " created_by"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,7 @@ class Material:
     file_id: str | None
     file_name: str | None
     url: str | None
+    created_by: int  # the uploader's Telegram id
 
 
 class LibraryRepo:
@@ -87,10 +91,34 @@ class LibraryRepo:
         return [_material(row) for row in rows]
 
     async def remove(self, material_id: int) -> bool:
+        """The material and its attachments to programs' plans (ON DELETE CASCADE)."""
         return (
             await self._db.execute("DELETE FROM library_materials WHERE id = ?", (material_id,))
             == 1
         )
+
+    async def attach(
+        self, pair_id: int, item: int, material_id: int, person_id: int, now: datetime
+    ) -> bool:
+        """False when the material is already attached to the item (a double tap)."""
+        return (
+            await self._db.execute(
+                "INSERT INTO plan_materials (pair_id, item, material_id, attached_by, attached_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (pair_id, item, material_id) DO NOTHING",
+                (pair_id, item, material_id, person_id, to_db_time(now)),
+            )
+            == 1
+        )
+
+    async def attached(self, pair_id: int) -> list[tuple[int, Material]]:
+        """(plan item, material) attached to the pair's program, in the plan's order."""
+        columns = ", ".join(f"m.{c.strip()}" for c in _COLUMNS.split(","))
+        rows = await self._db.fetch_all(
+            f"SELECT a.item, {columns} FROM plan_materials a JOIN library_materials m"
+            " ON m.id = a.material_id WHERE a.pair_id = ? ORDER BY a.item, a.attached_at, m.id",
+            (pair_id,),
+        )
+        return [(int(row["item"]), _material(row)) for row in rows]
 
 
 def _material(row: Row) -> Material:
@@ -105,4 +133,5 @@ def _material(row: Row) -> Material:
         file_id=row["file_id"],
         file_name=row["file_name"],
         url=row["url"],
+        created_by=int(row["created_by"]),
     )

@@ -72,12 +72,25 @@ class PreferenceRecord:
 
 
 @dataclass(frozen=True)
+class NoteRecord:
+    """A colleague's note on the person as a mentee (seed 001: the class teacher, the
+    psychologist)."""
+
+    organization_id: int
+    author_id: int
+    text: str
+    for_mentor: bool
+    written_at: datetime
+
+
+@dataclass(frozen=True)
 class PersonalData:
     pairs: tuple[PairRecord, ...]
     programs: tuple[ProgramRecord, ...]
     meetings: tuple[MeetingRecord, ...]
     requests: tuple[RequestRecord, ...]
     preferences: tuple[PreferenceRecord, ...]
+    notes: tuple[NoteRecord, ...] = ()
 
 
 _OF_THEIR_PAIRS = "(SELECT pair_id FROM pair_participants WHERE person_id = ?)"
@@ -88,7 +101,7 @@ class PersonalDataRepo:
         self._db = db
 
     async def of_person(self, person_id: int) -> PersonalData:
-        """Six queries whatever the number of pairs and meetings."""
+        """Seven queries whatever the number of pairs and meetings."""
         pairs = await self._db.fetch_all(
             "SELECT p.id, p.organization_id, p.form, p.kind, p.status, p.created_at,"
             " p.activated_at, p.ended_at, p.end_reason, me.role, me.decision, me.decided_at,"
@@ -123,6 +136,11 @@ class PersonalDataRepo:
         preferences = await self._db.fetch_all(
             "SELECT organization_id, chosen_id, side, chosen_at FROM preferences"
             " WHERE chooser_id = ? ORDER BY chosen_at",
+            (person_id,),
+        )
+        notes = await self._db.fetch_all(
+            "SELECT organization_id, author_id, text, for_mentor, written_at FROM mentee_notes"
+            " WHERE mentee_id = ? AND written_at IS NOT NULL ORDER BY written_at",
             (person_id,),
         )
         return PersonalData(
@@ -170,6 +188,16 @@ class PersonalDataRepo:
                     from_db_time(row["chosen_at"]),
                 )
                 for row in preferences
+            ),
+            notes=tuple(
+                NoteRecord(
+                    row["organization_id"],
+                    row["author_id"],
+                    row["text"],
+                    bool(row["for_mentor"]),
+                    from_db_time(row["written_at"]),
+                )
+                for row in notes
             ),
         )
 

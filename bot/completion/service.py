@@ -30,7 +30,14 @@ from bot.surveys.templates import (
     MENTEE_SATISFACTION,
     MENTOR_SATISFACTION,
 )
-from bot.ui.callbacks import PairCardAction, PairCardCb, ProgramChangeCb, ProgramEndCb
+from bot.ui.callbacks import (
+    PairCardAction,
+    PairCardCb,
+    PracticeAction,
+    PracticeCb,
+    ProgramChangeCb,
+    ProgramEndCb,
+)
 from bot.ui.keyboards import Keyboard
 from storage.models import (
     Decision,
@@ -300,10 +307,27 @@ class CompletionService:
         chats = await self._chats(_everyone(pair)) + await self._curators(pair)
         await self._tell(pair, "ended", text, chats)
         if completed:
+            await self._offer_publication(pair)
             await self._send(pair, ProgramSurveyStage.FINAL_MENTOR)
             await self._send(pair, ProgramSurveyStage.FINAL_MENTEE)
             await self._send(pair, ProgramSurveyStage.GROWTH_END)
         log.info("pair ended pair_id=%s reason=%s", pair.id, reason.value)
+
+    async def _offer_publication(self, pair: Pair) -> None:
+        """Each side may agree to publish the pair's case as a best practice (bot/practices:
+        nothing is published without every side's consent)."""
+        kb = Keyboard()
+        for label, names in (
+            (tr.plain("btn-practice-agree"), 0),
+            (tr.plain("btn-practice-agree-names"), 1),
+        ):
+            kb.button(
+                text=label,
+                callback_data=PracticeCb(action=PracticeAction.AGREE, pair_id=pair.id, v=names),
+            )
+        kb.adjust(1)
+        chats = await self._chats(_everyone(pair))
+        await self._tell(pair, "practice", tr("practice-offer"), chats, kb.as_markup())
 
     # --- changes by mutual agreement ---
 

@@ -14,7 +14,7 @@ from bot.core.permissions import Action, Actor, can
 from bot.forms.catalog import COMPETENCE_AREAS
 from storage.forms import FormSessionsRepo
 from storage.library import LibraryRepo, Material
-from storage.models import FormStatus, LibraryAudience, MaterialKind, Role
+from storage.models import FormStatus, LibraryAudience, MaterialKind, Organization, Role
 from storage.organizations import OrganizationsRepo
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,14 @@ class LibraryRefusal(StrEnum):
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
     BAD_TITLE = "bad_title"
+    FORBIDDEN_DELETE = "forbidden_delete"  # neither its uploader nor a curator of its school
+    ATTACHED = "attached"  # already attached to this plan item
+
+
+@dataclass(frozen=True)
+class Opened:
+    material: Material
+    may_delete: bool
 
 
 @dataclass(frozen=True)
@@ -195,6 +203,46 @@ class LibraryService:
             named |= {str(v) for v in answers.get("difficulties") or []}
         return [m for m in await self.visible(actor) if m.topic in named]
 
-    async def material(self, actor: Actor, material_id: int) -> Material | LibraryRefusal:
+    async def material(self, actor: Actor, material_id: int) -> Opened | LibraryRefusal:
         found = [m for m in await self.visible(actor) if m.id == material_id]
-        return found[0] if found else LibraryRefusal.NOT_FOUND
+        if not found:
+            return LibraryRefusal.NOT_FOUND
+        return Opened(found[0], await self._may_delete(actor, found[0]))
+
+    async def _may_delete(self, actor: Actor, material: Material) -> bool:
+        """Its uploader, the curator of its school, the coordinator of its district."""
+        return material.created_by == actor.telegram_id or await self.may_add(
+            actor, material.district_id, material.organization_id or 0
+        )
+
+    async def delete(self, actor: Actor, material_id: int) -> Material | LibraryRefusal:
+        """Gone from the library and from every program plan it was attached to."""
+        found = await self.material(actor, material_id)
+        if isinstance(found, LibraryRefusal):
+            return found
+        if not found.may_delete:
+            return LibraryRefusal.FORBIDDEN_DELETE
+        if not await self._library.remove(material_id):
+            return LibraryRefusal.NOT_FOUND  # deleted a moment ago (a double tap)
+        log.info("library material deleted material_id=%s", material_id)
+        return found.material
+
+    async def attach(
+        self, actor: Actor, school: Organization, pair_id: int, item: int, material_id: int
+    ) -> Material | LibraryRefusal:
+        """A pair member attaches a material to an item of the program's plan: one the
+        person may read and of the pair's own school or district."""
+        found = await self.material(actor, material_id)
+        if isinstance(found, LibraryRefusal) or found.material.district_id != school.district_id:
+            return LibraryRefusal.NOT_FOUND
+        if found.material.organization_id not in (None, school.id) or actor.person is None:
+            return LibraryRefusal.NOT_FOUND
+        if not await self._library.attach(
+            pair_id, item, material_id, actor.person.id, self._clock.now()
+        ):
+            return LibraryRefusal.ATTACHED
+        log.info("material attached pair_id=%s material_id=%s", pair_id, material_id)
+        return found.material
+
+    async def attached(self, pair_id: int) -> list[tuple[int, Material]]:
+        return await self._library.attached(pair_id)

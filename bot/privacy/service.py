@@ -132,9 +132,11 @@ class PrivacyService:
                 }
             )
         stored = await self._personal_data.of_person(person.id)
-        schools = {pair.organization_id for pair in stored.pairs} | {
-            preference.organization_id for preference in stored.preferences
-        }
+        schools = (
+            {pair.organization_id for pair in stored.pairs}
+            | {preference.organization_id for preference in stored.preferences}
+            | {note.organization_id for note in stored.notes}
+        )
         names: dict[int, str] = {}
         school_names: dict[int, str] = {}
         for school_id in schools:
@@ -178,6 +180,16 @@ class PrivacyService:
                     "время_utc": preference.chosen_at.isoformat(),
                 }
                 for preference in stored.preferences
+            ],
+            "заметки_коллег": [
+                {
+                    "школа": school_names.get(note.organization_id),
+                    "автор": names.get(note.author_id, ""),
+                    "текст": note.text,
+                    "видна_наставнику": note.for_mentor,
+                    "время_utc": note.written_at.isoformat(),
+                }
+                for note in stored.notes
             ],
         }
 

@@ -456,3 +456,54 @@ class BroadcastCb(CallbackData, prefix="bc"):
     action: BroadcastAction
     school_id: Id
     v: Ref = 0
+
+
+class PracticeAction(StrEnum):
+    AGREE = "a"  # a side of a completed pair agrees to publish its case (v 1: with names)
+    EDIT = "e"  # the curator writes the description
+    PUBLISH = "p"
+    LIST = "l"  # the library's «Лучшие практики»
+    OPEN = "o"  # v: the case's id
+
+
+class PracticeCb(CallbackData, prefix="bp"):
+    action: PracticeAction
+    pair_id: Ref = 0
+    v: Ref = 0
+
+
+class NoteAction(StrEnum):
+    LIST = "l"  # the notes on the mentee, for the curator
+    PICK = "p"  # the curator picks a colleague to ask for a note on the mentee
+    INVITE = "i"  # v: the colleague's person id
+    WRITE = "w"  # the invited colleague starts writing note v
+    SHARE = "s"  # note v: whether the mentor of a pair may read it (share)
+
+
+class NoteCb(CallbackData, prefix="mn"):
+    action: NoteAction
+    school_id: Ref = 0
+    mentee_id: Ref = 0
+    v: Ref = 0
+    share: bool = False
+
+
+class MaterialDeleteCb(CallbackData, prefix="ld"):
+    """Delete a material: asked first (confirm false), then done."""
+
+    material_id: Id
+    confirm: bool = False
+
+
+class PlanAction(StrEnum):
+    ITEMS = "l"  # the plan's items with their materials
+    ITEM = "i"  # one item: its materials and «attach»
+    PICK = "p"  # the library's materials to attach to the item
+    ATTACH = "a"  # v: the material's id
+
+
+class PlanCb(CallbackData, prefix="pm"):
+    pair_id: Id
+    action: PlanAction
+    item: Ref = 0
+    v: Ref = 0

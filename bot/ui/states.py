@@ -93,6 +93,12 @@ class LibraryStates(StatesGroup):
     # data: ..., title (topic and audience come as buttons)
     choosing = State()
     searching = State()
+    # data: pair_id (the curator describes a best practice: goal, then done, then result)
+    practice_goal = State()
+    practice_done = State()
+    practice_result = State()
+    # data: note_id (an invited colleague writes a note on a mentee)
+    writing_note = State()
 
 
 class BroadcastStates(StatesGroup):
