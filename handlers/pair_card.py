@@ -241,7 +241,7 @@ async def _shared_lines(
     if notes:
         lines.append(tr("card-notes-title"))
         lines += [
-            tr("note-line", author=n.author, text=n.note.text, for_mentor="false") for n in notes
+            tr("note-line", author=n.author, text=n.note.text, for_mentor=False) for n in notes
         ]
     return "\n" + "\n".join(lines) if lines else ""
 

@@ -168,7 +168,6 @@ async def note(
 ) -> None:
     service, action = services.notes, callback_data.action
     school_id, mentee_id = callback_data.school_id, callback_data.mentee_id
-    back = CardCb(school_id=school_id, role=Role.MENTEE.value, person_id=mentee_id)
     if action is NoteAction.WRITE:
         invited = await service.invited(actor, callback_data.v)
         if isinstance(invited, NoteRefusal):
@@ -187,7 +186,7 @@ async def note(
             await callback.answer(tr.plain("note-refusal", reason=invited_one), show_alert=True)
             return
         kb = Keyboard()
-        kb.button(text=tr.plain("btn-back"), callback_data=back)
+        kb.button(text=tr.plain("btn-back"), callback_data=_card(school_id, mentee_id))
         await show(callback, tr("note-invited", colleague=invited_one.name), kb.as_markup())
         return
     if action is NoteAction.PICK:
@@ -207,7 +206,7 @@ async def note(
                     v=colleague.person_id,
                 ),
             )
-        kb.button(text=tr.plain("btn-back"), callback_data=back)
+        kb.button(text=tr.plain("btn-back"), callback_data=_card(school_id, mentee_id))
         kb.adjust(1)
         await show(callback, tr("note-pick", mentee=name, count=len(colleagues)), kb.as_markup())
         return
@@ -226,9 +225,14 @@ async def note(
         text=tr.plain("btn-note-ask"),
         callback_data=NoteCb(action=NoteAction.PICK, school_id=school_id, mentee_id=mentee_id),
     )
-    kb.button(text=tr.plain("btn-back"), callback_data=back)
+    kb.button(text=tr.plain("btn-back"), callback_data=_card(school_id, mentee_id))
     kb.adjust(1)
     await show(callback, fit(lines), kb.as_markup())
+
+
+def _card(school_id: int, mentee_id: int) -> CardCb:
+    """Back to the mentee's card (built once the ids are checked: a forged 0 fails here)."""
+    return CardCb(school_id=school_id, role=Role.MENTEE.value, person_id=mentee_id)
 
 
 async def note_typed(message: Message, actor: Actor, state: FSMContext, services: Services) -> None:
