@@ -86,6 +86,25 @@ async def _completed_pair(
     return pair
 
 
+async def _outsiders_refused(
+    tg: Harness, db: Database, clock: FakeClock, school: int, pair: Pair
+) -> int:
+    """Nobody outside the pair consents for it; another school's curator cannot describe it.
+    Returns the other school."""
+    await seed.participant(db, clock, school, STRANGER, Role.MENTOR)
+    await tg.send(STRANGER, "/menu")
+    await tg.press_data(STRANGER, PracticeCb(action=PracticeAction.AGREE, pair_id=pair.id).pack())
+    assert tg.alert() == tr.plain("practice-refusal", reason="not_yours")
+    other = await seed.school(db, clock, "Школа № 2")
+    await seed.person(db, clock, OTHER_CURATOR, RoleGrant(Role.CURATOR, organization_id=other))
+    await tg.send(OTHER_CURATOR, "/menu")
+    await tg.press_data(
+        OTHER_CURATOR, PracticeCb(action=PracticeAction.EDIT, pair_id=pair.id).pack()
+    )
+    assert tg.alert() == tr.plain("practice-refusal", reason="not_found")
+    return other
+
+
 async def test_a_case_needs_both_consents_is_published_and_goes_with_a_withdrawal(
     tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
 ) -> None:
@@ -106,19 +125,9 @@ async def test_a_case_needs_both_consents_is_published_and_goes_with_a_withdrawa
         await tg.press_data(CURATOR, data)
         assert tg.alert() == one_consent
     assert await _count(db, "SELECT COUNT(*) FROM practices") == 0
-    # Nobody outside the pair consents for it, and another school's curator cannot edit it.
-    await seed.participant(db, clock, school, STRANGER, Role.MENTOR)
-    await tg.send(STRANGER, "/menu")
-    await tg.press_data(STRANGER, PracticeCb(action=PracticeAction.AGREE, pair_id=pair.id).pack())
-    assert tg.alert() == tr.plain("practice-refusal", reason="not_yours")
-
     await tg.press(MENTEE, AGREE_NAMES)
     assert tg.alert() == tr.plain("practice-agreed", ready=True)
-    other = await seed.school(db, clock, "Школа № 2")
-    await seed.person(db, clock, OTHER_CURATOR, RoleGrant(Role.CURATOR, organization_id=other))
-    await tg.send(OTHER_CURATOR, "/menu")
-    await tg.press_data(OTHER_CURATOR, edit)
-    assert tg.alert() == tr.plain("practice-refusal", reason="not_found")
+    other = await _outsiders_refused(tg, db, clock, school, pair)
 
     await drain(bot, db, clock)
     await tg.press(CURATOR, tr.plain("btn-practice-edit"))
@@ -163,6 +172,27 @@ async def test_a_case_needs_both_consents_is_published_and_goes_with_a_withdrawa
     assert tg.alert() == tr.plain("practice-refusal", reason="not_found")
 
 
+async def _other_school_refused(
+    tg: Harness, db: Database, clock: FakeClock, school: int, mentee: int, mentor: int
+) -> None:
+    """Another school's curator reaches neither the notes nor the colleagues of the mentee,
+    whether naming the mentee's school or their own."""
+    other = await seed.school(db, clock, "Школа № 2")
+    await seed.person(db, clock, OTHER_CURATOR, RoleGrant(Role.CURATOR, organization_id=other))
+    await tg.send(OTHER_CURATOR, "/menu")
+    for action, school_id in ((NoteAction.LIST, school), (NoteAction.PICK, other)):
+        await tg.press_data(
+            OTHER_CURATOR,
+            NoteCb(action=action, school_id=school_id, mentee_id=mentee).pack(),
+        )
+        assert tg.alert() == tr.plain("note-refusal", reason="not_found")
+    await tg.press_data(
+        OTHER_CURATOR,
+        NoteCb(action=NoteAction.INVITE, school_id=other, mentee_id=mentee, v=mentor).pack(),
+    )
+    assert tg.alert() == tr.plain("note-refusal", reason="not_found")
+
+
 async def test_an_invited_colleague_writes_a_note_the_mentor_sees_and_erasure_takes_it(
     tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
 ) -> None:
@@ -188,21 +218,7 @@ async def test_an_invited_colleague_writes_a_note_the_mentor_sees_and_erasure_ta
     await seed.person(db, clock, STRANGER, RoleGrant(Role.MENTOR, organization_id=school))
     await tg.press_data(STRANGER, NoteCb(action=NoteAction.WRITE, v=note_id).pack())
     assert tg.alert() == tr.plain("note-refusal", reason="not_invited")
-    # Another school's curator reaches neither the notes nor the colleagues of this mentee.
-    other = await seed.school(db, clock, "Школа № 2")
-    await seed.person(db, clock, OTHER_CURATOR, RoleGrant(Role.CURATOR, organization_id=other))
-    await tg.send(OTHER_CURATOR, "/menu")
-    for action, school_id in ((NoteAction.LIST, school), (NoteAction.PICK, other)):
-        await tg.press_data(
-            OTHER_CURATOR,
-            NoteCb(action=action, school_id=school_id, mentee_id=mentee).pack(),
-        )
-        assert tg.alert() == tr.plain("note-refusal", reason="not_found")
-    await tg.press_data(
-        OTHER_CURATOR,
-        NoteCb(action=NoteAction.INVITE, school_id=other, mentee_id=mentee, v=mentor).pack(),
-    )
-    assert tg.alert() == tr.plain("note-refusal", reason="not_found")
+    await _other_school_refused(tg, db, clock, school, mentee, mentor)
     assert await _count(db, "SELECT COUNT(*) FROM mentee_notes") == 1
 
     await drain(bot, db, clock)
