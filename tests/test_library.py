@@ -6,15 +6,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import Bot
+
 from bot.core.i18n import tr
-from bot.ui.callbacks import LibraryManageAction, LibraryManageCb, MaterialCb
+from bot.ui.callbacks import (
+    LibraryManageAction,
+    LibraryManageCb,
+    MaterialCb,
+    MaterialDeleteCb,
+    PairCardAction,
+    PairCardCb,
+    PlanAction,
+    PlanCb,
+)
 from storage.db import Database
-from storage.models import Role
+from storage.library import LibraryRepo
+from storage.models import LibraryAudience, MaterialKind, Role
 from tests import seed
 from tests.harness import FakeClock, Harness
-from tests.steps import CURATOR, STICKER
+from tests.steps import CURATOR, STICKER, active_pair, write_program
 
 MENTEE, MENTOR = 21, 11
+OTHER_CURATOR = 51
 MB = 1024 * 1024
 
 
@@ -146,3 +159,89 @@ async def test_mentee_cannot_upload_by_forged_callback(
     assert tg.alert() == tr.plain("library-refusal", reason="forbidden")
     row = await db.fetch_one("SELECT COUNT(*) AS n FROM library_materials")
     assert row is not None and row["n"] == 0
+
+
+async def _material(db: Database, clock: FakeClock, school: int, title: str, by: int) -> int:
+    district = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (school,))
+    assert district is not None
+    return await LibraryRepo(db).add(
+        district["district_id"],
+        school,
+        title,
+        "lesson",
+        LibraryAudience.EVERYONE,
+        MaterialKind.LINK,
+        None,
+        None,
+        "https://example.org/lesson",
+        by,
+        clock.now(),
+    )
+
+
+async def test_a_pair_attaches_materials_to_plan_items_and_deleting_one_takes_it_away(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    await write_program(tg)
+    ours = await _material(db, clock, school, "Карта анализа урока", CURATOR)
+    other = await seed.school(db, clock, "Школа № 2")
+    theirs = await _material(db, clock, other, "Чужой материал", OTHER_CURATOR)
+
+    await tg.send(MENTOR, "/menu")
+    await tg.press_data(MENTOR, PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN).pack())
+    items = await tg.press(MENTOR, tr.plain("btn-plan-materials"))
+    assert "1. Анализ урока (0)" in tg.fake.buttons(items)
+    await tg.press(MENTOR, "1. Анализ урока (0)")
+    await tg.press(MENTOR, tr.plain("btn-plan-attach"))
+    attached = await tg.press(MENTOR, "📎 Карта анализа урока")
+    assert tg.alert() == tr.plain("plan-attached", title="Карта анализа урока")
+    assert "прикреплён 1 материал" in attached["text"]
+    # A double tap, and another school's material by a forged button, are refused.
+    for material, reason in ((ours, "attached"), (theirs, "not_found")):
+        await tg.press_data(
+            MENTOR,
+            PlanCb(pair_id=pair.id, action=PlanAction.ATTACH, item=0, v=material).pack(),
+        )
+        assert tg.alert() == tr.plain("library-refusal", reason=reason)
+    # A plan item that does not exist is a stale button; the curator only reads.
+    await tg.press_data(
+        MENTOR, PlanCb(pair_id=pair.id, action=PlanAction.ATTACH, item=7, v=ours).pack()
+    )
+    assert tg.alert() == tr.plain("stale-button")
+    rows = await db.fetch_all("SELECT pair_id, item, material_id FROM plan_materials")
+    assert [tuple(r) for r in rows] == [(pair.id, 0, ours)]
+    # The other side sees it on the program card.
+    await tg.send(MENTEE, "/menu")
+    card = await tg.press_data(
+        MENTEE, PairCardCb(pair_id=pair.id, action=PairCardAction.OPEN).pack()
+    )
+    assert (
+        "Материалы к плану:" in card["text"] and "Анализ урока: Карта анализа урока" in card["text"]
+    )
+
+    # A participant cannot delete it, not even by a forged confirmation.
+    await tg.press_data(MENTEE, MaterialCb(material_id=ours).pack())
+    assert tr.plain("btn-library-delete") not in tg.fake.buttons(tg.fake.last(MENTEE))
+    for confirm in (False, True):
+        await tg.press_data(MENTEE, MaterialDeleteCb(material_id=ours, confirm=confirm).pack())
+        assert tg.alert() == tr.plain("library-refusal", reason="forbidden_delete")
+    # The curator deletes it after a confirmation; it leaves the plan too.
+    await tg.send(CURATOR, "/menu")
+    await tg.press_data(CURATOR, MaterialCb(material_id=ours).pack())
+    asked = await tg.press(CURATOR, tr.plain("btn-library-delete"))
+    assert "Удалить материал «Карта анализа урока»" in asked["text"]
+    done = await tg.press(CURATOR, tr.plain("btn-library-delete-confirm"))
+    assert "удалён из методической копилки" in done["text"]
+    assert (await db.fetch_one("SELECT COUNT(*) AS n FROM plan_materials"))["n"] == 0  # type: ignore[index]
+    assert (await db.fetch_one("SELECT COUNT(*) AS n FROM library_materials"))["n"] == 1  # type: ignore[index]
+    # Stale buttons of the deleted material say what happened.
+    gone = tr.plain("library-refusal", reason="not_found")
+    for data in (
+        MaterialCb(material_id=ours).pack(),
+        MaterialDeleteCb(material_id=ours, confirm=True).pack(),
+    ):
+        await tg.press_data(CURATOR, data)
+        assert tg.alert() == gone and "удалили" in gone
+    await tg.press_data(CURATOR, MaterialDeleteCb(material_id=theirs).pack())
+    assert tg.alert() == gone  # another school's material is not even seen
