@@ -233,6 +233,32 @@ async def test_responsible_who_withdrew_consent_is_replaced_and_curator_told(
     assert not any("Дорожная карта: «" in t for t in tg.texts(MENTOR)[-3:])
 
 
+async def test_responsible_who_left_the_school_is_handed_over_to_the_curator_once(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    await active_pair(db, clock, school)
+    await _open(tg)
+    programs = await _item(db, PROGRAMS)
+    await tg.press_data(
+        CURATOR, RoadmapItemCb(item_id=programs["id"], action=ItemAction.CARD).pack()
+    )
+    await tg.press(CURATOR, tr.plain("btn-roadmap-people"))
+    await tg.press(CURATOR, "▫️ Наставник 11")
+    assert await _responsibles(db, programs["id"]) == [MENTOR]
+    # The mentor leaves the school: their role in it is gone (they stay a Telegram user).
+    await db.execute(
+        "DELETE FROM role_grants WHERE person_id = (SELECT id FROM people WHERE telegram_id = ?)",
+        (MENTOR,),
+    )
+    report = await _services(tg).roadmap.sweep()
+    assert report.reassigned == 1
+    assert await _responsibles(db, programs["id"]) == [CURATOR]
+    assert (await _services(tg).roadmap.sweep()).reassigned == 0  # told once
+    await drain(bot, db, clock)
+    told = [t for t in tg.texts(CURATOR) if "больше не участвует" in t]
+    assert len(told) == 1 and PROGRAMS in told[0]
+
+
 async def test_mentee_and_other_school_cannot_edit_by_forged_callbacks(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
