@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.awards.service import AwardService
 from bot.broadcasts.service import BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health
@@ -52,3 +53,4 @@ class Services:
     library: LibraryService
     status: StatusService
     broadcasts: BroadcastService
+    awards: AwardService
