@@ -11,7 +11,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.awards.rules import NOMINATIONS, WEIGHTS, Nomination
+from bot.awards.rules import NOMINATIONS, WEIGHTS, Nomination, title_of
 from bot.awards.service import AwardRefusal, Candidate, Contest, Publication, VoteState
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
@@ -92,7 +92,7 @@ def _home(contest: Contest) -> tuple[str, InlineKeyboardMarkup]:
     else:
         for nomination in NOMINATIONS:
             shortlist = contest.shortlists[nomination]
-            lines += ["", tr("awards-nomination", nomination=nomination)]
+            lines += ["", tr("awards-nomination", title=title_of(nomination))]
             lines += [_candidate(n, c) for n, c in enumerate(shortlist, 1)] or [
                 tr("awards-no-candidates")
             ]
@@ -102,7 +102,7 @@ def _home(contest: Contest) -> tuple[str, InlineKeyboardMarkup]:
             else:
                 _button(
                     kb,
-                    tr.plain("btn-award-vote", nomination=nomination),
+                    tr.plain("btn-award-vote", title=title_of(nomination)),
                     school.id,
                     AwardAction.VOTE,
                     year,
@@ -145,7 +145,9 @@ def winners_text(publication: Publication) -> str:
             else tr("awards-winner-by-score", score=_number(winners.candidates[0].facts.score))
         )
         names = ", ".join(c.name for c in winners.candidates)
-        lines.append(f"{tr('awards-winner', nomination=winners.nomination, names=names)} — {how}")
+        lines.append(
+            f"{tr('awards-winner', title=title_of(winners.nomination), names=names)} — {how}"
+        )
     lines += ["", tr("awards-winners-thanks")]
     return fit(lines)
 
@@ -208,7 +210,7 @@ async def _ask_deadline(
     )
     kb = Keyboard()
     _button(kb, tr.plain("btn-back"), school.id, AwardAction.HOME, year_id or 0)
-    await show(callback, tr("awards-vote-ask", nomination=nomination), kb.as_markup())
+    await show(callback, tr("awards-vote-ask", title=title_of(nomination)), kb.as_markup())
 
 
 async def deadline_typed(

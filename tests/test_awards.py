@@ -159,7 +159,7 @@ async def test_a_vote_with_fewer_than_two_candidates_is_refused(
     mentee = await seed.participant(db, clock, school, 21, Role.MENTEE)
     await _held(db, clock, await _pair(db, clock, school, mentor, [mentee]), 1)
     await _open(tg)
-    await tg.press(CURATOR, tr.plain("btn-award-vote", nomination="mentor"))
+    await tg.press(CURATOR, tr.plain("btn-award-vote", title="«Наставник года»"))
     assert tg.alert() == tr.plain("award-refusal", reason="too_few")
     assert await db.fetch_one("SELECT id FROM award_votes") is None
 
@@ -168,7 +168,7 @@ async def _vote(tg: Harness, db: Database, clock: FakeClock, bot: Bot) -> int:
     """The curator opens the mentors' vote; three participants vote, the third with two racing
     taps of «send». Returns the vote's survey id."""
     await _open(tg)
-    await tg.press(CURATOR, tr.plain("btn-award-vote", nomination="mentor"))
+    await tg.press(CURATOR, tr.plain("btn-award-vote", title="«Наставник года»"))
     wrong = await tg.send(CURATOR, "вчера")
     assert tr.plain("when-day-past") in wrong["text"], wrong["text"]
     opened = await tg.send(CURATOR, "через неделю")

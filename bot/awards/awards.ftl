@@ -1,6 +1,6 @@
 ## Awards (issue 14): the contest «Наставник года» and «Лучшая пара».
 btn-awards = 🏆 Конкурс наставников
-btn-award-vote = 🗳 Голосование: { award-nomination }
+btn-award-vote = 🗳 Голосование: { $title }
 btn-award-publish = 🏅 Объявить победителей
 btn-award-broadcast = 📣 Разослать участникам
 btn-award-letters = 📄 Благодарственные письма
@@ -14,7 +14,7 @@ award-nomination = { $nomination ->
 ## The shortlists.
 awards-title = <b>🏆 Конкурс наставников</b> — { $school }, { $year } учебный год
 awards-empty = Кандидатов пока нет: в этом учебном году нет пар и групп с завершёнными программами, проведёнными встречами или отзывами. Шорт-лист появится, когда пары начнут работать.
-awards-nomination = <b>{ award-nomination }</b>
+awards-nomination = <b>{ $title }</b>
 awards-no-candidates = Кандидатов нет.
 awards-candidate = { $place }. <b>{ $name }</b> — баллов: { $score }
     завершено программ: { $completed }, встреч: { $meetings }, отзывов о встречах: { $feedback }; удовлетворённость: { $satisfaction }; рост самооценки: { $growth }
@@ -32,11 +32,11 @@ awards-vote-result = { $label } — { $votes ->
    *[other] { $votes } голосов
  }
 awards-vote-hidden = 🗳 Голосование окончено, но проголосовали меньше трёх человек: итоги не показываются, победитель определяется по баллам.
-awards-vote-ask = { award-nomination }: до какого срока идёт голосование? Напишите, например: «через неделю», «25 мая», «в пятницу в 18:00».
+awards-vote-ask = { $title }: до какого срока идёт голосование? Напишите, например: «через неделю», «25 мая», «в пятницу в 18:00».
     Голосуют все наставники и наставляемые школы, у каждого один голос; итоги — после срока.
 awards-vote-opened = ✅ Голосование открыто: приглашения получат участники ({ $recipients }), вне «тихих часов». Итоги придут вам после { $deadline }.
-award-vote-title = Голосование: { award-nomination }, { $year } учебный год
-award-vote-question = Кто, по-вашему, достоин звания { award-nomination }? Выберите одного кандидата.
+award-vote-title = Голосование: { $title }, { $year } учебный год
+award-vote-question = Кто, по-вашему, достоин звания { $title }? Выберите одного кандидата.
 
 award-refusal = { $reason ->
     [not_found] Этот учебный год не найден. Откройте конкурс заново.
@@ -50,7 +50,7 @@ award-refusal = { $reason ->
 ## The winners.
 awards-winners-title = <b>🏆 Итоги конкурса наставников</b>
     { $school }, { $year } учебный год
-awards-winner = { award-nomination }: <b>{ $names }</b>
+awards-winner = { $title }: <b>{ $names }</b>
 awards-winner-by-votes = по итогам голосования ({ $votes ->
     [one] { $votes } голос
     [few] { $votes } голоса

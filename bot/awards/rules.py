@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
 
+from bot.core.i18n import tr
 from bot.forms.model import QuestionKind
 from bot.surveys.rules import MIN_GROUP
 from bot.surveys.templates import GROWTH_SELF_ASSESSMENT, MENTEE_SATISFACTION
@@ -21,6 +22,11 @@ class Nomination(StrEnum):
 
 
 NOMINATIONS = tuple(Nomination)
+
+
+def title_of(nomination: Nomination) -> str:
+    """«Наставник года», «Лучшая пара»: as every text and letter names the nomination."""
+    return tr.plain("award-nomination", nomination=nomination)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.awards import documents, rules
-from bot.awards.rules import NOMINATIONS, Facts, Nomination
+from bot.awards.rules import NOMINATIONS, Facts, Nomination, title_of
 from bot.core.clock import Clock
 from bot.core.i18n import tr
 from bot.core.when import WhenError
@@ -281,14 +281,14 @@ class AwardService:
         )
         if vote_id is None:
             return AwardRefusal.BUSY
-        title = tr.plain("award-vote-title", nomination=nomination, year=year)
+        title = tr.plain("award-vote-title", title=title_of(nomination), year=year)
         created = await self._surveys.create_blank(school.id, title, by)
         assert isinstance(created, SurveyCampaign)  # the title is ours, never empty or long
         options = "\n".join(f"{n}. {c.name}"[:OPTION_LIMIT] for n, c in enumerate(candidates, 1))
         asked = await self._surveys.add_question(
             created,
             DraftKind.SINGLE,
-            tr.plain("award-vote-question", nomination=nomination),
+            tr.plain("award-vote-question", title=title_of(nomination)),
             options,
         )
         assert not isinstance(asked, SurveyRefusal | DraftRefusal)
@@ -355,7 +355,7 @@ class AwardService:
         def draw() -> list[Letter]:
             made = []
             for winners in published.winners:
-                nomination = tr.plain("award-nomination", nomination=winners.nomination)
+                nomination = title_of(winners.nomination)
                 for candidate in winners.candidates:
                     for person_id, name in candidate.people:
                         partners = ", ".join(n for p, n in candidate.people if p != person_id)
