@@ -178,10 +178,6 @@ class AwardsRepo:
             "UPDATE award_votes SET survey_id = ? WHERE id = ?", (survey_id, vote_id)
         )
 
-    async def drop_vote(self, vote_id: int) -> None:
-        """A vote that could not be launched (a bad deadline): the curator may open it again."""
-        await self._db.execute("DELETE FROM award_votes WHERE id = ?", (vote_id,))
-
     async def votes(self, organization_id: int, year_label: str) -> dict[str, AwardVote]:
         rows = await self._db.fetch_all(
             "SELECT id, organization_id, year_label, nomination, survey_id, candidates,"
