@@ -28,6 +28,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
+from bot.awards.service import AwardService
 from bot.broadcasts.service import BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health, SystemClock
@@ -67,6 +68,7 @@ from bot.ui.middlewares import (
     PermissionMiddleware,
     ThrottleMiddleware,
 )
+from storage.awards import AwardsRepo
 from storage.backup import backup
 from storage.broadcasts import BroadcastsRepo
 from storage.consents import ConsentsRepo
@@ -259,6 +261,7 @@ def build_dispatcher(
         practices=PracticeService(practices_repo, pairs, people, organizations, outbox, clock),
         notes=NoteService(practices_repo, people, organizations, banks, outbox, clock),
         broadcasts=broadcasts,
+        awards=AwardService(AwardsRepo(db), SchoolYearsRepo(db), pairs, banks, surveys, clock),
     )
     dp = Dispatcher(storage=fsm, services=services)
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)

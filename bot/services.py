@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.awards.service import AwardService
 from bot.broadcasts.service import BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health
@@ -56,3 +57,4 @@ class Services:
     notes: NoteService
     status: StatusService
     broadcasts: BroadcastService
+    awards: AwardService

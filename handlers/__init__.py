@@ -4,6 +4,7 @@ every dispatcher (the bot's, each test's) gets its own."""
 from aiogram import Router
 
 from handlers import (
+    awards,
     banks,
     broadcasts,
     districts,
@@ -63,6 +64,7 @@ def build_routers() -> list[Router]:
         library.build_router(),
         practices.build_router(),
         broadcasts.build_router(),
+        awards.build_router(),
         forms.build_unknown_command_router(),
         fallback.build_router(),
         errors.build_router(),

@@ -241,6 +241,17 @@ async def text_typed(message: Message, state: FSMContext) -> None:
     if refusal is not None:
         await _refuse(message, refusal)
         return
+    await _ask_audience(message, state, data["school_id"], text)
+
+
+async def compose_with(message: Message, state: FSMContext, school_id: int, text: str) -> None:
+    """A broadcast of a text another screen wrote (the contest's winners): straight to the
+    audience, then the same preview and confirmation as a typed one."""
+    await state.set_data({"school_id": school_id, "draft": uuid.uuid4().hex})
+    await _ask_audience(message, state, school_id, text)
+
+
+async def _ask_audience(message: Message, state: FSMContext, school_id: int, text: str) -> None:
     await state.set_state(BroadcastStates.confirming)
     await state.update_data(text=text)
     kb = Keyboard()
@@ -248,7 +259,7 @@ async def text_typed(message: Message, state: FSMContext) -> None:
         kb.button(
             text=tr.plain("btn-broadcast-audience", audience=audience),
             callback_data=BroadcastCb(
-                action=BroadcastAction.AUDIENCE, school_id=data["school_id"], v=index
+                action=BroadcastAction.AUDIENCE, school_id=school_id, v=index
             ),
         )
     kb.button(text=tr.plain("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))

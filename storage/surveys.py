@@ -145,6 +145,8 @@ class SurveysRepo:
             # A program's own monitoring surveys are the pair card's, not the curator's list.
             f"SELECT {_COLUMNS} FROM survey_campaigns WHERE organization_id = ?"
             " AND id NOT IN (SELECT survey_id FROM program_surveys WHERE survey_id IS NOT NULL)"
+            # A contest's vote lives on the contest's screen: its results only after the deadline.
+            " AND id NOT IN (SELECT survey_id FROM award_votes WHERE survey_id IS NOT NULL)"
             " ORDER BY id DESC LIMIT 20",
             (organization_id,),
         )

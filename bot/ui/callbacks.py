@@ -507,3 +507,21 @@ class PlanCb(CallbackData, prefix="pm"):
     action: PlanAction
     item: Ref = 0
     v: Ref = 0
+
+
+# Awards (issue 14).
+class AwardAction(StrEnum):
+    HOME = "h"  # the shortlists and the votes
+    VOTE = "v"  # n: the nomination; the curator is asked the deadline
+    PUBLISH = "p"  # the winners' message
+    BROADCAST = "b"  # the winners' message handed to the broadcast composer
+    LETTERS = "l"  # a thank-you letter per winner
+
+
+class AwardCb(CallbackData, prefix="aw"):
+    """`year`: a closed year's id, 0 for the open year; `n`: the nomination's index."""
+
+    school_id: Id
+    action: AwardAction
+    year: Ref = 0
+    n: Ref = 0

@@ -9,6 +9,8 @@ from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor, can
 from bot.core.zones import SCHOOL_TIMEZONES, timezone_label
 from bot.ui.callbacks import (
+    AwardAction,
+    AwardCb,
     BankCb,
     BankView,
     BroadcastAction,
@@ -175,6 +177,11 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         kb.button(
             text=tr("btn-broadcasts"),
             callback_data=BroadcastCb(action=BroadcastAction.HOME, school_id=school.id),
+        )
+    if can(actor, Action.MANAGE_AWARDS, **scope):
+        kb.button(
+            text=tr("btn-awards"),
+            callback_data=AwardCb(school_id=school.id, action=AwardAction.HOME),
         )
     if can(actor, Action.MANAGE_LIBRARY, **scope):
         kb.button(

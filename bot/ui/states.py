@@ -106,3 +106,8 @@ class BroadcastStates(StatesGroup):
     composing = State()
     # data: school_id, draft, text; audience once chosen
     confirming = State()
+
+
+class AwardStates(StatesGroup):
+    # data: school_id, year (0: the open year), nomination
+    entering_deadline = State()
