@@ -36,6 +36,7 @@ from bot.core.outbox import OutboxSender
 from bot.core.permissions import Actor
 from bot.core.replies import ReplyGuard
 from bot.core.scheduler import Job, build_scheduler
+from bot.events.service import EventService
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.flow import FormFlow, Next, state_only
@@ -70,6 +71,7 @@ from storage.broadcasts import BroadcastsRepo
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.erasure import ErasureRepo
+from storage.events import EventsRepo
 from storage.forms import FormSessionsRepo
 from storage.fsm import SQLStorage
 from storage.invites import InvitesRepo
@@ -221,6 +223,7 @@ def build_dispatcher(
     broadcasts = BroadcastService(
         BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
     )
+    events = EventsRepo(db)
     services = Services(
         settings=settings,
         clock=clock,
@@ -248,11 +251,13 @@ def build_dispatcher(
             banks,
             meetings_service,
             clock,
+            events,
         ),
         roadmap=roadmap,
         status=StatusService(db, outbox, erasure, health, clock),
         library=library,
         broadcasts=broadcasts,
+        events=EventService(events, organization_service, broadcasts, banks, people, outbox, clock),
     )
     dp = Dispatcher(storage=fsm, services=services)
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)

@@ -9,6 +9,7 @@ from bot.broadcasts.service import BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
+from bot.events.service import EventService
 from bot.forms.engine import FormEngine
 from bot.forms.flow import FormFlow
 from bot.library.service import LibraryService
@@ -52,3 +53,4 @@ class Services:
     library: LibraryService
     status: StatusService
     broadcasts: BroadcastService
+    events: EventService

@@ -43,6 +43,8 @@ ALLOWED: dict[Action, set[str]] = {
     Action.DISTRICT_ROADMAP: {"coordinator", "administrator"},
     Action.MANAGE_LIBRARY: {"curator", "coordinator"},
     Action.BROADCAST: {"curator"},
+    # A school's events: its curator or its district's coordinator (bot/events/service.py).
+    Action.ORGANISE_EVENTS: {"curator", "coordinator"},
 }
 
 

@@ -100,3 +100,20 @@ class BroadcastStates(StatesGroup):
     composing = State()
     # data: school_id, draft, text; audience once chosen
     confirming = State()
+
+
+class EventStates(StatesGroup):
+    # data: school_id, district_id, draft
+    choosing_kind = State()
+    # data: ... kind
+    entering_title = State()
+    # data: ... title, and day (a day named without a time)
+    entering_time = State()
+    # data: ... starts_at
+    entering_place = State()
+    # data: ... place, audience: choosing the audience and confirming
+    confirming = State()
+    # data: event_id, and day
+    moving = State()
+    # data: event_id
+    sending_materials = State()
