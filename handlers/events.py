@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -626,16 +626,10 @@ def build_router() -> Router:
     router.callback_query.register(organiser_pressed, EventsCb.filter(), flags=ORGANISE)
     router.callback_query.register(event_pressed, EventCb.filter(), flags=ORGANISE)
     router.callback_query.register(reply_pressed, EventReplyCb.filter(), flags=MENU)
-    router.message.register(
-        title_typed, StateFilter(EventStates.entering_title), F.text, flags=ORGANISE
-    )
-    router.message.register(
-        time_typed, StateFilter(EventStates.entering_time), F.text, flags=ORGANISE
-    )
-    router.message.register(
-        place_typed, StateFilter(EventStates.entering_place), F.text, flags=ORGANISE
-    )
-    router.message.register(move_typed, StateFilter(EventStates.moving), F.text, flags=ORGANISE)
+    router.message.register(title_typed, StateFilter(EventStates.entering_title), flags=ORGANISE)
+    router.message.register(time_typed, StateFilter(EventStates.entering_time), flags=ORGANISE)
+    router.message.register(place_typed, StateFilter(EventStates.entering_place), flags=ORGANISE)
+    router.message.register(move_typed, StateFilter(EventStates.moving), flags=ORGANISE)
     router.message.register(
         material_sent, StateFilter(EventStates.sending_materials), flags=ORGANISE
     )
