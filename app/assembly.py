@@ -37,6 +37,7 @@ from bot.core.outbox import OutboxSender
 from bot.core.permissions import Actor
 from bot.core.replies import ReplyGuard
 from bot.core.scheduler import Job, build_scheduler
+from bot.events.service import EventService
 from bot.forms.catalog import DEFAULT_CATALOG, FormCatalog
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.flow import FormFlow, Next, state_only
@@ -74,6 +75,7 @@ from storage.broadcasts import BroadcastsRepo
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.erasure import ErasureRepo
+from storage.events import EventsRepo
 from storage.forms import FormSessionsRepo
 from storage.fsm import SQLStorage
 from storage.invites import InvitesRepo
@@ -227,6 +229,7 @@ def build_dispatcher(
     broadcasts = BroadcastService(
         BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
     )
+    events = EventsRepo(db)
     services = Services(
         settings=settings,
         clock=clock,
@@ -254,6 +257,7 @@ def build_dispatcher(
             banks,
             meetings_service,
             clock,
+            events,
         ),
         roadmap=roadmap,
         status=StatusService(db, outbox, erasure, health, clock),
@@ -262,6 +266,7 @@ def build_dispatcher(
         notes=NoteService(practices_repo, people, organizations, banks, outbox, clock),
         broadcasts=broadcasts,
         awards=AwardService(AwardsRepo(db), SchoolYearsRepo(db), pairs, banks, surveys, clock),
+        events=EventService(events, organization_service, broadcasts, banks, people, outbox, clock),
     )
     dp = Dispatcher(storage=fsm, services=services)
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)

@@ -10,6 +10,7 @@ from bot.broadcasts.service import BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health
 from bot.core.config import Settings
+from bot.events.service import EventService
 from bot.forms.engine import FormEngine
 from bot.forms.flow import FormFlow
 from bot.library.service import LibraryService
@@ -58,3 +59,4 @@ class Services:
     status: StatusService
     broadcasts: BroadcastService
     awards: AwardService
+    events: EventService

@@ -186,7 +186,12 @@ async def _show_district(
     await show(
         event,
         "\n".join(lines),
-        keyboards.district(district_id, schools, can(actor, Action.INVITE_COORDINATOR)),
+        keyboards.district(
+            district_id,
+            schools,
+            can(actor, Action.INVITE_COORDINATOR),
+            district_id in actor.district_ids(Role.COORDINATOR),
+        ),
     )
 
 

@@ -44,6 +44,8 @@ ALLOWED: dict[Action, set[str]] = {
     Action.MANAGE_LIBRARY: {"curator", "coordinator"},
     Action.BROADCAST: {"curator"},
     Action.MANAGE_AWARDS: {"curator"},
+    # A school's events: its curator or its district's coordinator (bot/events/service.py).
+    Action.ORGANISE_EVENTS: {"curator", "coordinator"},
 }
 
 

@@ -34,6 +34,7 @@ class Action(StrEnum):
     MANAGE_LIBRARY = "manage_library"  # upload materials to the library
     BROADCAST = "broadcast"  # announcements to the school's participants
     MANAGE_AWARDS = "manage_awards"  # the contest: shortlists, the vote, the winners
+    ORGANISE_EVENTS = "organise_events"  # a school's events (curator), a district's (coordinator)
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -54,6 +55,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_LIBRARY: frozenset({Role.CURATOR, Role.COORDINATOR}),
     Action.BROADCAST: frozenset({Role.CURATOR}),
     Action.MANAGE_AWARDS: frozenset({Role.CURATOR}),
+    Action.ORGANISE_EVENTS: frozenset({Role.CURATOR, Role.COORDINATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

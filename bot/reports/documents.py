@@ -12,6 +12,7 @@ from bot.core.i18n import tr
 from bot.participation.banks import spreadsheet_safe
 from bot.reports.charts import Chart, month_label
 from bot.reports.figures import DistrictFigures, SchoolFigures
+from storage.events import Training
 from storage.models import OrderKind
 from storage.reports import EndReason, PracticeEvent
 
@@ -142,6 +143,8 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
         ],
     )
     tables = [people, pairs, programs, meetings, satisfaction, attention, events, acts]
+    if figures.training is not None:
+        tables.append(_training(figures.training))
     if figures.growth:
         tables.append(
             Table(
@@ -156,6 +159,21 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
             )
         )
     return tables
+
+
+def _training(training: Training) -> Table:
+    """Events the bot organised that were held, by kind, and the mentors trained at them."""
+    rows: list[list[Cell]] = [
+        [tr.plain("event-kind", kind=kind), count] for kind, count in sorted(training.held.items())
+    ]
+    if not rows:
+        rows.append([tr.plain("report-training-none"), 0])
+    rows.append([tr.plain("report-training-mentors"), training.mentors_trained])
+    return Table(
+        tr.plain("report-training-title"),
+        [tr.plain("report-column-indicator"), tr.plain("report-column-value")],
+        rows,
+    )
 
 
 def _event_headers() -> list[str]:

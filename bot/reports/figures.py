@@ -9,6 +9,7 @@ from statistics import fmean
 
 from bot.forms.model import Form, QuestionKind
 from bot.surveys.rules import MIN_GROUP
+from storage.events import Training
 from storage.models import Role, SchoolOrder
 from storage.reports import (
     CuratorContacts,
@@ -86,6 +87,7 @@ class SchoolFigures:
     events: tuple[PracticeEvent, ...]
     acts: tuple[SchoolOrder, ...] = ()
     growth: tuple[GrowthRow, ...] = field(default=())
+    training: Training | None = None  # events the bot organised (bot/events)
 
     @property
     def total_pairs(self) -> int:

@@ -35,6 +35,7 @@ from bot.reports.figures import (
 )
 from bot.school_years.service import year_label
 from bot.surveys.templates import MENTEE_SATISFACTION, MENTOR_SATISFACTION
+from storage.events import EventsRepo
 from storage.models import District, OrderKind, Organization, Role, SchoolOrder
 from storage.pairs import OrdersRepo, PairsRepo
 from storage.people import PeopleRepo
@@ -123,7 +124,9 @@ class ReportService:
         banks: BankService,
         meetings: MeetingService,
         clock: Clock,
+        events: EventsRepo | None = None,
     ) -> None:
+        self._events = events
         self._reports = reports
         self._orders = orders
         self._years = years
@@ -219,6 +222,9 @@ class ReportService:
             events=tuple(e for e in events if _within(e.held_on, period, school)),
             acts=tuple((await self._reports.acts([school.id])).get(school.id, [])),
             growth=await self.growth_before_after(school, period.year_id),
+            training=await self._events.training(school.id, period.since, period.until, now)
+            if self._events
+            else None,
         )
 
     async def growth_before_after(

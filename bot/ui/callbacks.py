@@ -525,3 +525,56 @@ class AwardCb(CallbackData, prefix="aw"):
     action: AwardAction
     year: Ref = 0
     n: Ref = 0
+
+
+# Events the bot organises (issue 15).
+
+
+class EventsAction(StrEnum):
+    HOME = "h"  # the organiser's events: a new one and the list
+    NEW = "n"
+    KIND = "k"  # v: the kind's index
+    AUDIENCE = "a"  # v: the audience's index
+    CREATE = "c"
+
+
+class EventsCb(CallbackData, prefix="ev"):
+    """The organiser's screens of a school (school_id) or of a district (school_id 0)."""
+
+    action: EventsAction
+    school_id: Ref
+    district_id: Ref
+    v: Ref = 0
+
+
+class EventAction(StrEnum):
+    CARD = "c"  # the answers and the counts, refreshed
+    MOVE = "m"
+    CANCEL_ASK = "xa"
+    CANCEL = "x"
+    ATTENDANCE = "at"
+    MARK = "mk"  # v: the person; on: present or not
+    MATERIALS = "ma"  # send files to the bot
+    SEND_MATERIALS = "sm"
+
+
+class EventCb(CallbackData, prefix="ec"):
+    event_id: Id
+    action: EventAction
+    v: Ref = 0
+    on: bool = False
+
+
+class EventReplyAction(StrEnum):
+    LIST = "l"  # the upcoming events one is invited to
+    OPEN = "o"
+    GOING = "g"
+    NOT_GOING = "n"
+    MATERIALS = "m"
+
+
+class EventReplyCb(CallbackData, prefix="er"):
+    """An invited person's buttons (event_id 0 for the list)."""
+
+    action: EventReplyAction
+    event_id: Ref = 0

@@ -20,6 +20,10 @@ from bot.ui.callbacks import (
     DistrictReportCb,
     DistrictRoadmapAction,
     DistrictRoadmapCb,
+    EventReplyAction,
+    EventReplyCb,
+    EventsAction,
+    EventsCb,
     JoinRoleCb,
     LibraryAction,
     LibraryCb,
@@ -73,6 +77,8 @@ def main_menu(
         )
     if actor.roles & {Role.MENTOR, Role.MENTEE}:
         kb.button(text=tr("btn-my-pairs"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
+    if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR}:
+        kb.button(text=tr("btn-events"), callback_data=EventReplyCb(action=EventReplyAction.LIST))
     if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR, Role.COORDINATOR}:
         kb.button(text=tr("btn-library"), callback_data=LibraryCb(action=LibraryAction.HOME))
     kb.button(text=tr("btn-profile"), callback_data=MenuCb(screen=Screen.PROFILE))
@@ -109,7 +115,10 @@ def districts(items: list[District], may_create: bool) -> InlineKeyboardMarkup:
 
 
 def district(
-    district_id: int, schools: list[Organization], may_invite_coordinator: bool
+    district_id: int,
+    schools: list[Organization],
+    may_invite_coordinator: bool,
+    may_organise: bool = False,
 ) -> InlineKeyboardMarkup:
     kb = Keyboard()
     for school in schools:
@@ -130,6 +139,11 @@ def district(
             district_id=district_id, action=DistrictRoadmapAction.OVERVIEW
         ),
     )
+    if may_organise:
+        kb.button(
+            text=tr("btn-events"),
+            callback_data=EventsCb(action=EventsAction.HOME, school_id=0, district_id=district_id),
+        )
     if may_invite_coordinator:
         kb.button(
             text=tr("btn-invite-coordinator"),
@@ -182,6 +196,13 @@ def school(school: Organization, actor: Actor) -> InlineKeyboardMarkup:
         kb.button(
             text=tr("btn-awards"),
             callback_data=AwardCb(school_id=school.id, action=AwardAction.HOME),
+        )
+    if can(actor, Action.ORGANISE_EVENTS, **scope):
+        kb.button(
+            text=tr("btn-events"),
+            callback_data=EventsCb(
+                action=EventsAction.HOME, school_id=school.id, district_id=school.district_id
+            ),
         )
     if can(actor, Action.MANAGE_LIBRARY, **scope):
         kb.button(

@@ -111,3 +111,20 @@ class BroadcastStates(StatesGroup):
 class AwardStates(StatesGroup):
     # data: school_id, year (0: the open year), nomination
     entering_deadline = State()
+
+
+class EventStates(StatesGroup):
+    # data: school_id, district_id, draft
+    choosing_kind = State()
+    # data: ... kind
+    entering_title = State()
+    # data: ... title, and day (a day named without a time)
+    entering_time = State()
+    # data: ... starts_at
+    entering_place = State()
+    # data: ... place, audience: choosing the audience and confirming
+    confirming = State()
+    # data: event_id, and day
+    moving = State()
+    # data: event_id
+    sending_materials = State()

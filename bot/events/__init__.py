@@ -1,0 +1,1 @@
+"""Events the bot organises: invitations with answers, reminders, attendance, materials."""

@@ -1,0 +1,156 @@
+"""End to end, the bot as a process: a curator, as a new user would, creates an event, the
+mentors answer «Иду», the curator sees the answers, the reminder due in the school's quiet hours
+arrives only after they end, and after the event the curator marks attendance.
+
+The process's clock is set at each start (tests/e2e_clock/sitecustomize.py) and runs on at real
+speed; every restart moves it to the next moment, as a bot that was down and came back would
+see it, so the restarts also prove that what is owed lives in the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storage.db import Database, from_db_time
+from storage.models import Role, RoleGrant
+from tests import seed
+from tests.fake_telegram import FakeTelegram, serve, wait_until
+from tests.harness import FakeClock
+from tests.process import ROOT, BotProcess, bot_env
+from tests.steps import CURATOR
+
+MENTORS = (11, 12)
+MENTEE = 21
+GOING = "✅ Иду"
+TITLE = "Школа наставников: первое занятие"
+CLOCK_DIR = Path(__file__).resolve().parent / "e2e_clock"
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
+    fake = FakeTelegram()
+    runner, url = await serve(fake)
+    env = bot_env(
+        tmp_path,
+        url,
+        NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
+        PYTHONPATH=os.pathsep.join([str(CLOCK_DIR), str(ROOT)]),
+    )
+    process = BotProcess(fake, env)
+    db = await Database.open(env["NASTAVNIK_DATABASE_PATH"])
+    await db.migrate()
+    clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    school = await seed.school(db, clock)
+    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
+    for mentor in MENTORS:
+        await seed.participant(db, clock, school, mentor, Role.MENTOR)
+    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+    await db.close()
+    try:
+        yield process
+    finally:
+        if process.process is not None:
+            await process.stop()
+        await runner.cleanup()
+
+
+async def _at(bot: BotProcess, moment: str) -> None:
+    """(Re)start the bot process with its clock at `moment` (school time, Moscow)."""
+    if bot.process is not None and bot.process.returncode is None:
+        await bot.stop()
+    bot.env["E2E_CLOCK_START"] = moment
+    await bot.start()
+
+
+def _texts(bot: BotProcess, user: int) -> list[str]:
+    return [str(m.get("text", "")) for m in bot.fake.bot_messages(user)]
+
+
+def _rows(path: str, sql: str) -> list[sqlite3.Row]:
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+async def _events(bot: BotProcess) -> None:
+    await bot.say(CURATOR, "/menu")
+    await bot.press(CURATOR, "🏫 Школа № 1")
+    await bot.press(CURATOR, "📅 Мероприятия")
+
+
+async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
+    path = bot.env["NASTAVNIK_DATABASE_PATH"]
+    # Monday 23.11, 10:00: the curator creates an event for tomorrow 08:30.
+    await _at(bot, "2026-11-23T10:00:00+03:00")
+    await _events(bot)
+    await bot.press(CURATOR, "➕ Новое мероприятие")
+    await bot.press(CURATOR, "«Школа наставников»")
+    await bot.say(CURATOR, TITLE)
+    past = await bot.say(CURATOR, "вчера в 8:30")
+    assert "Этот день уже прошёл" in str(past["text"])
+    await bot.say(CURATOR, "завтра в 8:30")
+    await bot.say(CURATOR, "Актовый зал")
+    confirm = await bot.press(CURATOR, "Наставников")
+    assert "наставники — 2 человека" in str(confirm["text"]), confirm["text"]
+    created = await bot.press(CURATOR, "✅ Создать")
+    assert "2 получателя" in str(created["text"])
+    await wait_until(
+        lambda: all(
+            any(GOING in bot.fake.buttons(m) for m in bot.fake.bot_messages(mentor))
+            for mentor in MENTORS
+        )
+    )
+    assert "Начало: 24.11.2026 08:30" in _texts(bot, MENTORS[0])[-1]
+    assert _texts(bot, MENTEE) == []
+    for mentor in MENTORS:
+        answered = await bot.press(mentor, GOING)
+        assert "Ваш ответ: иду" in str(answered["text"])
+    card = await bot.press(CURATOR, "🔄 Обновить")
+    assert "Приглашено: 2 · идут: 2 · не смогут: 0 · не ответили: 0" in str(card["text"])
+
+    # Tuesday 24.11, just before 08:00: the reminder an hour before (07:30) falls into the
+    # quiet hours and arrives at their end, once to each who goes.
+    await _at(bot, "2026-11-24T07:59:40+03:00")
+    before = {m: len(bot.fake.bot_messages(m)) for m in MENTORS}
+    await wait_until(
+        lambda: all(len(bot.fake.bot_messages(m)) > before[m] for m in MENTORS), timeout=120
+    )
+    for mentor in MENTORS:
+        assert "🔔 Напоминание" in _texts(bot, mentor)[-1]
+    sent = _rows(
+        path,
+        "SELECT chat_id, due_at, finished_at, status FROM outbox"
+        " WHERE unique_key LIKE 'ev:%:rem:%' ORDER BY chat_id",
+    )
+    assert [(r["chat_id"], r["status"]) for r in sent] == [(m, "sent") for m in MENTORS]
+    quiet_end = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
+    assert all(from_db_time(r["due_at"]) == datetime(2026, 11, 24, 4, 30, tzinfo=UTC) for r in sent)
+    assert all(from_db_time(r["finished_at"]) >= quiet_end for r in sent)
+
+    # 10:00, after the event: an answer is refused, the curator marks who attended.
+    await _at(bot, "2026-11-24T10:00:00+03:00")
+    answers = len(bot.fake.callback_answers)
+    await bot.press(MENTORS[1], "❌ Не смогу")
+    await wait_until(lambda: len(bot.fake.callback_answers) > answers)
+    assert "уже началось" in str(bot.fake.callback_answers[-1].get("text"))
+    await _events(bot)
+    await bot.press(CURATOR, f"24.11.2026 08:30 · {TITLE}")
+    await bot.press(CURATOR, "☑️ Отметить присутствие")
+    marked = await bot.press(CURATOR, "▫️ Наставник 11")
+    assert "✅ Наставник 11" in bot.fake.buttons(marked)
+    attended = _rows(
+        path,
+        "SELECT p.telegram_id, i.answer, i.attended FROM event_invitations i"
+        " JOIN people p ON p.id = i.person_id ORDER BY p.telegram_id",
+    )
+    assert [tuple(r) for r in attended] == [(11, "going", 1), (12, "going", 0)]
+    err = await bot.stop()
+    assert b"Traceback" not in err
