@@ -14,6 +14,7 @@ from bench import (
     matching,
     outbox,
     process,
+    region,
     reports,
     roadmap,
     scheduler,
@@ -33,6 +34,7 @@ BENCHES = {
     "statements": statements,
     "reports": reports,
     "roadmap": roadmap,
+    "region": region,
     "storage": storage,
 }
 HERE = Path(__file__).resolve().parent
