@@ -15,6 +15,7 @@ from bench import (
     matching,
     outbox,
     process,
+    region,
     reports,
     roadmap,
     scheduler,
@@ -34,6 +35,7 @@ BENCHES = {
     "statements": statements,
     "reports": reports,
     "roadmap": roadmap,
+    "region": region,
     "storage": storage,
     "events": events,
 }

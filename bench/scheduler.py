@@ -1,35 +1,46 @@
 """One scheduler tick at scale: claiming and sending a batch from a 1,000,000-row outbox, and
-the hourly sweep over 100,000 active pairs, each against a small table in the same run."""
+the hourly sweep of idle pairs over 100,000 active pairs, each against a small table in the
+same run. Both tables hold the same few pairs owed a nudge: the sweep should cost what is due."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import statistics
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
+from aiogram.types import Update
 
-from bot.core.config import OutboxSettings
+from app.assembly import build_dispatcher
+from bot.core.config import OutboxSettings, Settings, ThrottleSettings
 from bot.core.outbox import OutboxSender
+from bot.core.stalls import StallMonitor
 from storage.db import Database, to_db_time
-from storage.meetings import MeetingsRepo
+from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
 from tests.fake_telegram import FakeTelegram, RecordingSession
 from tests.harness import FakeClock
+from tests.steps import meeting_services, services
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
+IDLE = 10  # pairs owed a nudge, in the small and the big table alike
 
 
 async def _filled(folder: Path, outbox_rows: int, pairs: int) -> Database:
     db = await Database.open(folder / f"bench_{outbox_rows}_{pairs}.db")
     await db.migrate()
     sent, due = to_db_time(NOW - timedelta(days=1)), to_db_time(NOW - timedelta(minutes=1))
+    idle = to_db_time(NOW - timedelta(days=21))
     later = to_db_time(NOW + timedelta(days=30))
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO districts (name, created_at) VALUES ('d', ?)", (sent,))
@@ -60,16 +71,22 @@ async def _filled(folder: Path, outbox_rows: int, pairs: int) -> Database:
             "INSERT INTO people (id, telegram_id, is_active, created_at) VALUES (?, ?, 1, ?)",
             ((n + 1, 5_000_000 + n, sent) for n in range(pairs + 1)),
         )
+        # Each pair met yesterday, but the first IDLE ones three weeks ago: owed a nudge.
         await conn.executemany(
             "INSERT INTO pairs (id, organization_id, mentor_id, form, kind, status, created_by,"
-            " created_at, activated_at) VALUES (?, 1, 1, 'teacher_teacher', 'traditional',"
-            " 'active', 1, ?, ?)",
-            ((n + 1, sent, sent) for n in range(pairs)),
+            " created_at, activated_at, sweep_at) VALUES (?, 1, 1, 'teacher_teacher',"
+            " 'traditional', 'active', 1, ?, ?, ?)",
+            ((n + 1, idle, idle, idle) for n in range(pairs)),
+        )
+        await conn.executemany(
+            "INSERT INTO pair_participants (pair_id, person_id, role, decision)"
+            " VALUES (?, 1, 'mentor', 'accepted')",
+            ((n + 1,) for n in range(pairs)),
         )
         await conn.executemany(
             "INSERT INTO meetings (pair_id, kind, starts_at, place, topic, status, proposed_by,"
             " created_at) VALUES (?, 'regular', ?, 'каб.', 'тема', 'confirmed', 1, ?)",
-            ((n + 1, sent, sent) for n in range(pairs)),
+            ((n + 1, idle if n < IDLE else sent, sent) for n in range(pairs)),
         )
     return db
 
@@ -91,10 +108,18 @@ async def _tick(db: Database) -> tuple[float, float, int]:
     return elapsed, peak, report.sent
 
 
-async def _sweep(db: Database) -> float:
+async def _sweep(db: Database) -> tuple[float, float, int]:
+    """The first sweep after the migration (every active pair looked at once), then the
+    hourly one an hour later: (seconds, seconds, pairs the hourly one looked at)."""
+    clock = FakeClock(NOW)
+    service, _ = meeting_services(db, clock)
     started = time.perf_counter()
-    await MeetingsRepo(db).last_activity(NOW)
-    return time.perf_counter() - started
+    await service.sweep()
+    first = time.perf_counter() - started
+    clock.advance(hours=1)
+    started = time.perf_counter()
+    looked = await service.sweep()
+    return first, time.perf_counter() - started, looked
 
 
 async def _run(quick: bool) -> dict[str, dict[str, Any]]:
@@ -105,7 +130,16 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
         try:
             small_tick, small_peak, _ = await _tick(small)
             big_tick, big_peak, sent = await _tick(big)
-            small_sweep, big_sweep = await _sweep(small), await _sweep(big)
+            (_, small_sweep, _), (big_first, big_sweep, looked) = (
+                await _sweep(small),
+                await _sweep(big),
+            )
+            gc.collect()
+            gc.freeze()  # as the running bot does after start-up (app/assembly.py)
+            quiet = await _stall_during(small, lambda: asyncio.sleep(2))
+            sweeping = await _stall_during(big, lambda: _every_pair_due(big))
+            exporting = await _stall_during(small, lambda: _order(small))
+            gc.unfreeze()
         finally:
             await small.close()
             await big.close()
@@ -128,11 +162,80 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
         "hourly_sweep_query_time": {
             "value": round(big_sweep * 1000, 1),
             "unit": "ms",
-            "size": f"{big_pairs:,} active pairs",
+            "size": f"the hourly idle-pairs sweep, {big_pairs:,} active pairs, {looked} due",
             "baseline_value": round(small_sweep * 1000, 1),
-            "baseline": "1,000 active pairs",
+            "baseline": f"1,000 active pairs, {IDLE} due",
+        },
+        "loop_stall_during_sweep": {
+            "value": sweeping[0],
+            "unit": "ms",
+            "size": f"the hourly sweep looking at all {big_pairs:,} active pairs (the worst"
+            f" hour); /start updates fed meanwhile: p99 {sweeping[1]} ms",
+            "baseline_value": quiet[0],
+            "baseline": f"nothing running; p99 {quiet[1]} ms",
+        },
+        "loop_stall_during_export": {
+            "value": exporting[0],
+            "unit": "ms",
+            "size": f"the pairs order .docx for 1,000 working pairs; /start updates fed"
+            f" meanwhile: p99 {exporting[1]} ms",
+            "baseline_value": quiet[0],
+            "baseline": f"nothing running; p99 {quiet[1]} ms",
+        },
+        "first_sweep_after_migration_time": {
+            "value": round(big_first * 1000, 1),
+            "unit": "ms",
+            "size": f"{big_pairs:,} active pairs, each looked at once (migration 0023)",
         },
     }
+
+
+async def _stall_during(
+    db: Database, work: Callable[[], Coroutine[Any, Any, object]]
+) -> tuple[float, float]:
+    """The largest event-loop stall (bot/core/stalls.py, waking every 5 ms) while `work` runs,
+    and the p99 latency of the /start updates other teachers send meanwhile, one after another
+    through the real dispatcher on the same database: (ms, ms)."""
+    fake = FakeTelegram(token=TOKEN, history=2)
+    bot = Bot(TOKEN, session=RecordingSession(fake))
+    settings = Settings(
+        token=TOKEN,
+        admins=frozenset(),
+        timezone=ZoneInfo("Europe/Moscow"),
+        throttle=ThrottleSettings(burst=1000, per_second=1000),
+    )
+    dp = build_dispatcher(settings, db, FakeClock(NOW))
+    monitor = StallMonitor(interval=0.005)
+    monitor.start()
+    latencies: list[float] = []
+    task: asyncio.Task[object] = asyncio.create_task(work())
+    user = 3_000_000
+    while not task.done() or len(latencies) < 20:
+        user += 1
+        started = time.perf_counter()
+        update = Update.model_validate(fake.message_update(user, "/start"), context={"bot": bot})
+        await dp.feed_update(bot, update)
+        latencies.append(time.perf_counter() - started)
+    await task
+    await monitor.stop()
+    await bot.session.close()
+    p99 = statistics.quantiles(latencies, n=100)[98]
+    return round(monitor.largest * 1000, 1), round(p99 * 1000, 2)
+
+
+async def _order(db: Database) -> object:
+    """The director's order for every working pair of the school: a .docx of its table."""
+    pairs, _ = services(db, FakeClock(NOW))
+    school = await OrganizationsRepo(db).school(1)
+    assert school is not None
+    return await pairs.order(school, None, 1)
+
+
+async def _every_pair_due(db: Database) -> object:
+    """The heaviest hourly sweep: every active pair looked at (as once after migration 0023)."""
+    await db.execute("UPDATE pairs SET sweep_at = ?", (to_db_time(NOW - timedelta(days=21)),))
+    service, _ = meeting_services(db, FakeClock(NOW + timedelta(hours=2)))
+    return await service.sweep()
 
 
 def run(quick: bool) -> dict[str, dict[str, Any]]:

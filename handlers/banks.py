@@ -3,6 +3,7 @@ fresh parent-consent link for a student."""
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -232,9 +233,9 @@ async def export(
         if label
         else tr("export-caption", title=title, count=count)
     )
-    await callback.message.answer_document(
-        _export_file(made, school, callback_data.view, label), caption=caption
-    )
+    # A bank of thousands is a big spreadsheet: it is written on a worker thread.
+    made_file = await asyncio.to_thread(_export_file, made, school, callback_data.view, label)
+    await callback.message.answer_document(made_file, caption=caption)
 
 
 async def remind(

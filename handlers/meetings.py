@@ -4,6 +4,7 @@ pressed, calls one MeetingService method, and renders its result."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -267,8 +268,9 @@ async def journal(
         if not isinstance(callback.message, Message):
             return
         await callback.answer()
+        content = await asyncio.to_thread(journal_document, found)  # off the event loop
         await callback.message.answer_document(
-            BufferedInputFile(journal_document(found), f"zhurnal_{pair.id}.docx")
+            BufferedInputFile(content, f"zhurnal_{pair.id}.docx")
         )
         return
     kb = Keyboard()

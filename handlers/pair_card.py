@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from aiogram import F, Router
@@ -256,7 +257,9 @@ async def _send_program(
     await callback.answer()
     school = await services.organizations.school(pair.organization_id)
     named = await services.pairs.named(pair)
-    content = program_document(school.name if school else "", pair, named.names, found[1].answers)
+    content = await asyncio.to_thread(
+        program_document, school.name if school else "", pair, named.names, found[1].answers
+    )
     await message.answer_document(BufferedInputFile(content, f"programma_{pair.id}.docx"))
 
 

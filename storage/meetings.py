@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row, from_db_time, to_db_time
-from storage.models import FormStatus, MeetingKind, MeetingStatus
+from storage.models import FormStatus, MeetingKind, MeetingStatus, PairStatus
 
 _CANCELLED = f"'{MeetingStatus.CANCELLED.value}'"
 _CONFIRMED = f"'{MeetingStatus.CONFIRMED.value}'"
@@ -49,6 +49,18 @@ _COLUMNS = (
 
 
 @dataclass(frozen=True)
+class PairActivity:
+    """What the idle sweep needs of one pair due for a look (`MeetingsRepo.due_for_sweep`)."""
+
+    pair_id: int
+    active: bool
+    sweep_at: str  # as stored: the sweep moves it on only if nothing marked it meanwhile
+    activated_at: datetime | None
+    last_held: datetime | None
+    next_planned: datetime | None  # the earliest meeting still planned ahead
+
+
+@dataclass(frozen=True)
 class Meeting:
     id: int
     pair_id: int
@@ -76,20 +88,24 @@ class MeetingsRepo:
         proposed_by: int,
         now: datetime,
     ) -> int:
-        return await self._db.insert(
-            "INSERT INTO meetings (pair_id, kind, starts_at, place, topic, status, proposed_by,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                pair_id,
-                kind.value,
-                to_db_time(starts_at),
-                place,
-                topic,
-                MeetingStatus.PROPOSED.value,
-                proposed_by,
-                to_db_time(now),
-            ),
-        )
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "INSERT INTO meetings (pair_id, kind, starts_at, place, topic, status,"
+                " proposed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    pair_id,
+                    kind.value,
+                    to_db_time(starts_at),
+                    place,
+                    topic,
+                    MeetingStatus.PROPOSED.value,
+                    proposed_by,
+                    to_db_time(now),
+                ),
+            )
+            assert row is not None
+            await conn.execute(_LOOK_AGAIN + "id = ?", (to_db_time(now), pair_id))
+        return int(row["id"])
 
     async def get(self, meeting_id: int, now: datetime) -> Meeting | None:
         row = await self._db.fetch_one(
@@ -104,47 +120,56 @@ class MeetingsRepo:
         )
         return [_meeting(row) for row in rows]
 
-    async def confirm(self, meeting_id: int, revision: int) -> bool:
-        return (
-            await self._db.execute(
-                "UPDATE meetings SET status = ? WHERE id = ? AND revision = ? AND status = ?",
-                (
-                    MeetingStatus.CONFIRMED.value,
-                    meeting_id,
-                    revision,
-                    MeetingStatus.PROPOSED.value,
-                ),
-            )
-            == 1
+    async def confirm(self, meeting_id: int, revision: int, now: datetime) -> bool:
+        return await self._changed(
+            meeting_id,
+            now,
+            "UPDATE meetings SET status = ? WHERE id = ? AND revision = ? AND status = ?",
+            (MeetingStatus.CONFIRMED.value, meeting_id, revision, MeetingStatus.PROPOSED.value),
         )
 
     async def reschedule(
-        self, meeting_id: int, revision: int, starts_at: datetime, proposed_by: int
+        self, meeting_id: int, revision: int, starts_at: datetime, proposed_by: int, now: datetime
     ) -> bool:
-        return (
-            await self._db.execute(
-                "UPDATE meetings SET starts_at = ?, status = ?, revision = revision + 1,"
-                " proposed_by = ? WHERE id = ? AND revision = ? AND status <> ?",
-                (
-                    to_db_time(starts_at),
-                    MeetingStatus.PROPOSED.value,
-                    proposed_by,
-                    meeting_id,
-                    revision,
-                    MeetingStatus.CANCELLED.value,
-                ),
-            )
-            == 1
+        return await self._changed(
+            meeting_id,
+            now,
+            "UPDATE meetings SET starts_at = ?, status = ?, revision = revision + 1,"
+            " proposed_by = ? WHERE id = ? AND revision = ? AND status <> ?",
+            (
+                to_db_time(starts_at),
+                MeetingStatus.PROPOSED.value,
+                proposed_by,
+                meeting_id,
+                revision,
+                MeetingStatus.CANCELLED.value,
+            ),
         )
 
-    async def cancel(self, meeting_id: int) -> bool:
-        return (
-            await self._db.execute(
-                "UPDATE meetings SET status = ? WHERE id = ? AND status <> ?",
-                (MeetingStatus.CANCELLED.value, meeting_id, MeetingStatus.CANCELLED.value),
-            )
-            == 1
+    async def cancel(self, meeting_id: int, now: datetime) -> bool:
+        return await self._changed(
+            meeting_id,
+            now,
+            "UPDATE meetings SET status = ? WHERE id = ? AND status <> ?",
+            (MeetingStatus.CANCELLED.value, meeting_id, MeetingStatus.CANCELLED.value),
         )
+
+    async def _changed(
+        self, meeting_id: int, now: datetime, sql: str, params: tuple[object, ...]
+    ) -> bool:
+        """One change to a meeting; if it applied, its pair is looked at by the next sweep."""
+        async with self._db.transaction() as conn:
+            if (await conn.execute(sql, params)).rowcount != 1:
+                return False
+            await conn.execute(
+                _LOOK_AGAIN + "id = (SELECT pair_id FROM meetings WHERE id = ?)",
+                (to_db_time(now), meeting_id),
+            )
+        return True
+
+    async def look_again(self, pair_id: int, now: datetime) -> None:
+        """Something the idle check reads changed (a feedback given): the next sweep looks."""
+        await self._db.execute(_LOOK_AGAIN + "id = ?", (to_db_time(now), pair_id))
 
     async def attach_feedback(self, meeting_id: int, person_id: int, session_id: int) -> bool:
         """Link a feedback form to the meeting; False if this person already has one."""
@@ -200,6 +225,68 @@ class MeetingsRepo:
             )
             for row in rows
         ]
+
+    async def due_for_sweep(self, now: datetime, limit: int) -> list[PairActivity]:
+        """Up to `limit` pairs whose sweep_at has come, earliest first, read through the
+        pairs_sweep index: the pairs not due are not read at all."""
+        stamp = to_db_time(now)
+        rows = await self._db.fetch_all(
+            "SELECT p.id, p.status, p.sweep_at, p.activated_at,"
+            f" (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND {held_sql()})"
+            " AS last_held, (SELECT MIN(m.starts_at) FROM meetings m"
+            f" WHERE m.pair_id = p.id AND {ahead_sql()}) AS next_planned"
+            " FROM pairs p WHERE p.sweep_at <= ? ORDER BY p.sweep_at LIMIT ?",
+            (stamp, stamp, stamp, limit),
+        )
+        return [
+            PairActivity(
+                pair_id=row["id"],
+                active=row["status"] == PairStatus.ACTIVE.value,
+                sweep_at=row["sweep_at"],
+                activated_at=_time(row["activated_at"]),
+                last_held=_time(row["last_held"]),
+                next_planned=_time(row["next_planned"]),
+            )
+            for row in rows
+        ]
+
+    async def swept(self, looked: list[tuple[PairActivity, datetime | None]]) -> None:
+        """Each pair looked at is due again at the moment given (None: only when something
+        happens to it); a pair marked while the sweep looked keeps its mark."""
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE pairs SET sweep_at = ? WHERE id = ? AND sweep_at = ?",
+                [
+                    (to_db_time(at) if at else None, pair.pair_id, pair.sweep_at)
+                    for pair, at in looked
+                ],
+            )
+
+    async def sweep_with(self, thresholds: str, now: datetime) -> None:
+        """The sweep_at of every pair were computed with some idle thresholds: when they
+        differ from `thresholds`, every active pair is looked at again, once."""
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one("SELECT value FROM sweep_settings WHERE name = 'idle_pairs'")
+            if row is not None and row["value"] == thresholds:
+                return
+            await conn.execute(
+                "INSERT INTO sweep_settings (name, value) VALUES ('idle_pairs', ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (thresholds,),
+            )
+            await conn.execute(
+                "UPDATE pairs SET sweep_at = ? WHERE status = ?",
+                (to_db_time(now), PairStatus.ACTIVE.value),
+            )
+
+
+# A pair something happened to is looked at by the next sweep (an active pair only: the
+# others never become idle).
+_LOOK_AGAIN = f"UPDATE pairs SET sweep_at = ? WHERE status = '{PairStatus.ACTIVE.value}' AND "
+
+
+def _time(value: str | None) -> datetime | None:
+    return from_db_time(value) if value else None
 
 
 def _meeting(row: Row) -> Meeting:

@@ -170,9 +170,11 @@ class PairsRepo:
             elif all(d is not Decision.PENDING for _, d in answers):
                 status = PairStatus.ACTIVE
             if status is not PairStatus.INVITED:
+                started = stamp if status is PairStatus.ACTIVE else None
+                # sweep_at: the idle sweep looks at a pair from the moment it starts
                 await conn.execute(
-                    "UPDATE pairs SET status = ?, activated_at = ? WHERE id = ?",
-                    (status.value, stamp if status is PairStatus.ACTIVE else None, pair_id),
+                    "UPDATE pairs SET status = ?, activated_at = ?, sweep_at = ? WHERE id = ?",
+                    (status.value, started, started, pair_id),
                 )
         return status
 

@@ -56,7 +56,7 @@ async def _meeting(
     meeting_id = await meetings.create(
         pair.id, kind, at, "каб. 204", "", pair.mentor_id, clock.now()
     )
-    assert await meetings.confirm(meeting_id, 1)
+    assert await meetings.confirm(meeting_id, 1, clock.now())
     return meeting_id
 
 

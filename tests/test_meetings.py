@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import UnionType
 from typing import Any, get_args, get_type_hints
 
@@ -292,6 +292,66 @@ async def test_sweep_killed_half_way_then_run_again_queues_each_message_once(
     # Two nudges and one curator notice per pair, each exactly once.
     assert len(pending) == len(set(pending)) == 30
     assert sum(key.startswith("risk:") for key in pending) == 10
+
+
+async def test_the_sweep_reads_only_the_pairs_due_for_a_look(
+    db: Database, clock: FakeClock, school: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the hourly sweep costs what is due, not every active pair."""
+    pairs, _ = services(db, clock)
+    made = []
+    for n in range(10):
+        mentor = await seed.participant(db, clock, school, 300 + n, Role.MENTOR)
+        mentee = await seed.participant(db, clock, school, 400 + n, Role.MENTEE)
+        created = await pairs.create(school, mentor, [mentee], CURATOR)
+        assert isinstance(created, Pair)
+        for person in (mentor, mentee):
+            await pairs.respond(created, person, True, None)
+        made.append(created)
+    await db.execute("UPDATE outbox SET status = 'sent', finished_at = created_at")
+    service, _ = meeting_services(db, clock)
+    read: list[str] = []
+    fetch_all = db.fetch_all
+
+    async def spy(sql: str, params: Any = ()) -> Any:
+        rows = await fetch_all(sql, params)
+        if "p.sweep_at <=" in sql:
+            read.append(sql)
+            looked.append(len(rows))
+        return rows
+
+    looked: list[int] = []
+    monkeypatch.setattr(db, "fetch_all", spy)
+    clock.advance(hours=1)
+    assert await service.sweep() == 10  # just started: each is looked at once
+    clock.advance(hours=1)
+    assert await service.sweep() == 0  # none can be idle before 14 days
+    third, repo = made[2], MeetingsRepo(db)
+    meeting_id = await repo.create(
+        third.id,
+        MeetingKind.REGULAR,
+        clock.now() + timedelta(days=1),
+        "",
+        "",
+        third.mentor_id,
+        clock.now(),
+    )
+    assert await repo.confirm(meeting_id, 1, clock.now())
+    clock.advance(hours=1)
+    assert await service.sweep() == 1  # the pair with a new meeting, alone
+    clock.advance(hours=1)
+    assert await service.sweep() == 0  # and not again before its meeting has passed
+    assert looked == [10, 0, 1, 0]
+    assert await outbox_keys(db, "pending") == []
+    clock.advance(days=14)
+    assert await service.sweep() == 10
+    # Two nudges for each pair but the third: it met a day after it started.
+    nudged = {key.split(":")[1] for key in await outbox_keys(db, "pending")}
+    assert nudged == {str(pair.id) for pair in made if pair.id != third.id}
+    if db.path is not None:  # the plan: through the index, no scan of pairs
+        plan = await fetch_all("EXPLAIN QUERY PLAN " + read[-1], (0, 0, 0, 0))
+        details = " ".join(str(row["detail"]) for row in plan)
+        assert "pairs_sweep" in details and "SCAN p" not in details
 
 
 async def test_day_counts_agree_with_their_number(

@@ -76,7 +76,7 @@ async def meeting(
         clock.now(),
     )
     if confirmed:
-        assert await repo.confirm(meeting_id, 1)
+        assert await repo.confirm(meeting_id, 1, clock.now())
     return meeting_id
 
 

@@ -32,7 +32,7 @@ from bot.participation.banks import BankService
 from bot.programs.service import ProgramService
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from bot.ui.keyboards import Keyboard
-from storage.meetings import Meeting, MeetingsRepo
+from storage.meetings import Meeting, MeetingsRepo, PairActivity
 from storage.models import Decision, MeetingKind, MeetingStatus, Pair, PairStatus, Role
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
@@ -43,6 +43,7 @@ FEEDBACK_LIFETIME = timedelta(days=14)
 SUGGESTED_HOUR = 15  # after lessons, when most school meetings happen
 SUGGESTED_DAYS = 4
 SCHOOL_WEEK = 6  # Monday to Saturday: many Russian schools teach on Saturdays
+SWEEP_BATCH = 500  # pairs the idle sweep reads and queues for in one go
 
 
 class MeetingRefusal(StrEnum):
@@ -302,7 +303,7 @@ class MeetingService:
             return MeetingRefusal.CANCELLED_ALREADY
         now = self._clock.now()
         await self._outbox.withdraw_prefix(_key(meeting, ""), now)
-        if not await self._meetings.reschedule(meeting.id, meeting.revision, when, person_id):
+        if not await self._meetings.reschedule(meeting.id, meeting.revision, when, person_id, now):
             return MeetingRefusal.STALE
         moved = await self._meetings.get(meeting.id, now)
         assert moved is not None
@@ -321,7 +322,7 @@ class MeetingService:
         if person_id == meeting.proposed_by:
             return MeetingRefusal.OWN_PROPOSAL
         if meeting.status is not MeetingStatus.PROPOSED or not await self._meetings.confirm(
-            meeting.id, meeting.revision
+            meeting.id, meeting.revision, self._clock.now()
         ):
             return MeetingRefusal.STALE
         confirmed = await self._meetings.get(meeting.id, self._clock.now())
@@ -346,7 +347,7 @@ class MeetingService:
         if not isinstance(found, tuple):
             return found
         meeting, pair, person_id = found
-        if not await self._meetings.cancel(meeting.id):
+        if not await self._meetings.cancel(meeting.id, self._clock.now()):
             return MeetingRefusal.CANCELLED_ALREADY
         await self._outbox.withdraw_prefix(_all_keys(meeting.id), self._clock.now())
         zone = await self.zone(pair)
@@ -370,7 +371,7 @@ class MeetingService:
         now = self._clock.now()
         cancelled = 0
         for meeting in await self._meetings.of_pair(pair_id, now):
-            if meeting.starts_at >= moment and await self._meetings.cancel(meeting.id):
+            if meeting.starts_at >= moment and await self._meetings.cancel(meeting.id, now):
                 await self._outbox.withdraw_prefix(_all_keys(meeting.id), now)
                 cancelled += 1
         return cancelled
@@ -403,6 +404,8 @@ class MeetingService:
         if link is None or meeting is None:
             return Next(tr("form-gone"))
         await self._outbox.withdraw_prefix(_key(meeting, "owed", link[1], ""), self._clock.now())
+        # «Встреча не состоялась» can make the pair idle since an earlier meeting
+        await self._meetings.look_again(meeting.pair_id, self._clock.now())
         return Next(tr("feedback-thanks"))
 
     async def journal(self, actor: Actor, pair_id: int) -> Journal | MeetingRefusal:
@@ -577,39 +580,74 @@ class MeetingService:
             if d >= self._settings.risk_after_days
         }
 
-    async def sweep(self) -> None:
+    async def sweep(self) -> int:
         """Hourly: nudge pairs that have not met for a while; tell curators about pairs that
-        need attention. Keys are per pair and week, so each goes out once a week at most."""
+        need attention. Keys are per pair and week, so each goes out once a week at most.
+        Only the pairs due for a look are read (pairs.sweep_at), in bounded batches, so the
+        sweep costs what is due, not what exists. Returns how many pairs it looked at."""
         now = self._clock.now()
-        week = now.strftime("%G-W%V")
         await self._ask_for_final_meetings()
-        for pair_id, idle in (await self.idle_days()).items():
-            pair = await self._pairs.get(pair_id)
-            if pair is None or idle < self._settings.nudge_after_days:
-                continue
+        thresholds = f"{self._settings.nudge_after_days}:{self._settings.risk_after_days}"
+        await self._meetings.sweep_with(thresholds, now)
+        looked = 0
+        while True:
+            batch = await self._meetings.due_for_sweep(now, SWEEP_BATCH)
+            for activity in batch:
+                await self._nudge(activity, now)
+            # Moved on only once the batch is queued: a sweep killed half-way looks again.
+            await self._meetings.swept([(a, self._next_look(a, now)) for a in batch])
+            looked += len(batch)
+            if len(batch) < SWEEP_BATCH:
+                return looked
 
-            for person_id, chat in await self._participants(pair):
+    def _next_look(self, activity: PairActivity, now: datetime) -> datetime | None:
+        """The next moment the pair's idle check can change by the clock alone; anything
+        that happens to the pair (a meeting, a feedback) marks it sooner."""
+        if not activity.active:
+            return None
+        if activity.next_planned is not None:
+            return activity.next_planned  # idle again, at the soonest, once it has passed
+        since = activity.last_held or activity.activated_at
+        if since is None:
+            return None
+        nudge_at = since + timedelta(days=self._settings.nudge_after_days)
+        # A pair owed a nudge is looked at every hour, as before: someone who joined it or
+        # its school meanwhile gets theirs, and the week's keys keep the rest to one copy.
+        return nudge_at if nudge_at > now else now + timedelta(minutes=30)
+
+    async def _nudge(self, activity: PairActivity, now: datetime) -> None:
+        if not activity.active or activity.next_planned is not None:
+            return
+        since = activity.last_held or activity.activated_at
+        if since is None or since > now:
+            return
+        idle = (now - since).days
+        pair = await self._pairs.get(activity.pair_id)
+        if pair is None or idle < self._settings.nudge_after_days:
+            return
+        week = now.strftime("%G-W%V")
+        for person_id, chat in await self._participants(pair):
+            await self._outbox.enqueue(
+                f"nudge:{pair.id}:{week}:{person_id}",
+                chat,
+                "pair_nudge",
+                message_payload(tr("pair-nudge", days=idle)),
+                now,
+                now + timedelta(days=2),
+                now,
+            )
+        if idle >= self._settings.risk_after_days:
+            alert = tr("pair-at-risk", pair=await title_of(pair, self._pairs), days=idle)
+            for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
                 await self._outbox.enqueue(
-                    f"nudge:{pair_id}:{week}:{person_id}",
-                    chat,
-                    "pair_nudge",
-                    message_payload(tr("pair-nudge", days=idle)),
+                    f"risk:{pair.id}:{week}:{curator}",
+                    curator,
+                    "curator_notice",
+                    message_payload(alert),
                     now,
                     now + timedelta(days=2),
                     now,
                 )
-            if idle >= self._settings.risk_after_days:
-                alert = tr("pair-at-risk", pair=await title_of(pair, self._pairs), days=idle)
-                for curator in await self._people.holders(Role.CURATOR, pair.organization_id):
-                    await self._outbox.enqueue(
-                        f"risk:{pair_id}:{week}:{curator}",
-                        curator,
-                        "curator_notice",
-                        message_payload(alert),
-                        now,
-                        now + timedelta(days=2),
-                        now,
-                    )
 
     async def _ask_for_final_meetings(self) -> None:
         """Two weeks before a program ends, ask the pair to plan its final meeting, once."""

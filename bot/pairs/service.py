@@ -697,7 +697,9 @@ class PairService:
                 school.id, OrderKind.PAIRS, reference.number, reference.signed_on, curator_id, now
             )
         today: date = now.astimezone(ZoneInfo(school.timezone)).date()
-        content = pairs_order(school.name, active, await self.names(school.id), today, reference)
+        names = await self.names(school.id)
+        # python-docx is pure Python: a long order is laid out on a worker thread
+        content = await asyncio.to_thread(pairs_order, school.name, active, names, today, reference)
         return OrderDocument(content, reference)
 
 

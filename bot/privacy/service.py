@@ -5,6 +5,7 @@ participation and erases the child's data, as the child's own withdrawal would."
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -194,7 +195,10 @@ class PrivacyService:
         }
 
     async def export_file(self, person: Person) -> bytes:
-        return json.dumps(await self.export(person), ensure_ascii=False, indent=2).encode()
+        data = await self.export(person)
+        return await asyncio.to_thread(
+            lambda: json.dumps(data, ensure_ascii=False, indent=2).encode()
+        )
 
     async def revocable(self, person: Person) -> Revocable:
         return await self._consents.revocable(person.id, person.telegram_id)
