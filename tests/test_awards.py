@@ -52,7 +52,7 @@ async def _held(db: Database, clock: FakeClock, pair: Pair, count: int) -> None:
             pair.mentor_id,
             clock.now() - timedelta(days=30),
         )
-        assert await repo.confirm(meeting_id, 1)
+        assert await repo.confirm(meeting_id, 1, clock.now())
 
 
 async def _program_survey(

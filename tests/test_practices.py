@@ -73,7 +73,7 @@ async def _completed_pair(
     meeting_id = await meetings.create(
         pair.id, MeetingKind.FINAL, clock.now() + timedelta(hours=1), "каб. 204", "", 1, clock.now()
     )
-    assert await meetings.confirm(meeting_id, 1)
+    assert await meetings.confirm(meeting_id, 1, clock.now())
     clock.advance(hours=3)
     for person in (MENTOR, MENTEE):
         await _feedback(tg, person, meeting_id)
