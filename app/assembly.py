@@ -219,7 +219,14 @@ def build_dispatcher(
     )
     library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
     broadcasts = BroadcastService(
-        BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
+        BroadcastsRepo(db),
+        organization_service,
+        banks,
+        surveys,
+        SurveysRepo(db),
+        outbox,
+        clock,
+        settings.quiet_hours,
     )
     services = Services(
         settings=settings,
@@ -363,6 +370,8 @@ def _periodic_jobs(
 
     async def tick() -> None:
         await once.flush()  # the marks of the updates handled since the last tick
+        # Progress edits are queued before the send, so they go in the same tick.
+        await services.broadcasts.report_progress()
         await sender.tick()
 
     hour, day = "%Y-%m-%dT%H", "%Y-%m-%d"

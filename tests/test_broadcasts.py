@@ -7,10 +7,11 @@ from typing import Any
 
 from aiogram import Bot
 
-from bot.broadcasts.service import Audience
+from bot.broadcasts.service import Audience, Draft
 from bot.core.i18n import tr
 from bot.core.permissions import Actor
 from bot.ui.callbacks import BroadcastAction, BroadcastCb
+from storage.broadcasts import Content
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from storage.people import PeopleRepo
@@ -45,6 +46,17 @@ def _sent_markup(tg: Harness, chat_id: int) -> list[str]:
     ]
 
 
+async def _progress(tg: Harness, db: Database, clock: FakeClock) -> None:
+    """What the periodic job does: queue the progress edits, and the outbox sends them."""
+    clock.advance(seconds=5)
+    await tg.dp["services"].broadcasts.report_progress()
+    await drain(tg.bot, db, clock)
+
+
+def _message(tg: Harness, chat_id: int, message_id: int) -> dict[str, Any]:
+    return next(m for m in tg.fake.bot_messages(chat_id) if m["message_id"] == message_id)
+
+
 async def _copies(db: Database) -> int:
     row = await db.fetch_one("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'broadcast'")
     assert row is not None
@@ -63,16 +75,17 @@ async def test_a_curator_sends_an_announcement_to_the_mentors(
     assert _sent_markup(tg, CURATOR)[-2] == TEXT  # the preview went out as HTML
     assert "наставники — 1 человек" in confirm["text"]
     queued = await tg.press(CURATOR, tr.plain("btn-broadcast-send"))
-    assert "1 получатель" in queued["text"]
+    assert "в очереди: 1" in queued["text"]
     await drain(tg.bot, db, clock)
     assert tg.texts(MENTOR) == [SHOWN]
     assert _sent_markup(tg, MENTOR) == [TEXT]  # exactly what the curator previewed
     assert tg.texts(MENTEE) == []  # not in the audience
-    card = await tg.press(CURATOR, tr.plain("btn-broadcast-open"))
+    await tg.send(CURATOR, "/menu")
+    await tg.press(CURATOR, "🏫 Школа № 1")
+    history = await tg.press(CURATOR, tr.plain("btn-broadcasts"))
+    past = next(label for label in tg.fake.buttons(history) if "доставлено 1 из 1" in label)
+    card = await tg.press(CURATOR, past)
     assert "Доставлено: 1 · не доставлено: 0 · в очереди: 0" in card["text"]
-    await tg.press(CURATOR, tr.plain("btn-back"))
-    history = tg.fake.last(CURATOR)
-    assert any("доставлено 1 из 1" in label for label in tg.fake.buttons(history))
 
 
 async def test_the_card_lists_who_did_not_receive_it_and_why(
@@ -83,12 +96,13 @@ async def test_the_card_lists_who_did_not_receive_it_and_why(
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.EVERYONE))
-    await tg.press(CURATOR, tr.plain("btn-broadcast-send"))
-    card = await tg.press(CURATOR, tr.plain("btn-broadcast-open"))
-    assert "в очереди: 2" in card["text"]
+    live = await tg.press(CURATOR, tr.plain("btn-broadcast-send"))
+    assert "в очереди: 2" in live["text"]
     await drain(tg.bot, db, clock)
-    card = await tg.press(CURATOR, tr.plain("btn-broadcast-refresh"))
+    await _progress(tg, db, clock)
+    card = _message(tg, CURATOR, live["message_id"])  # the same message, edited in place
     assert "Доставлено: 1 · не доставлено: 1 · в очереди: 0" in card["text"]
+    assert "Рассылка завершена" in card["text"]
     assert "заблокировал(а) бота" in card["text"]
     assert tg.texts(MENTOR) == [SHOWN]
 
@@ -154,8 +168,9 @@ async def test_enqueueing_the_same_broadcast_twice_makes_no_second_copy(
     person, grants = await PeopleRepo(db).with_grants(CURATOR)
     actor = Actor(CURATOR, person, tuple(grants))
     service = tg.dp["services"].broadcasts
-    first = await service.send(actor, school, Audience.EVERYONE, TEXT, "draft-1")
-    again = await service.send(actor, school, Audience.EVERYONE, TEXT, "draft-1")
+    draft = Draft(Content(TEXT), Audience.EVERYONE)
+    first = await service.send(actor, school, draft, "draft-1")
+    again = await service.send(actor, school, draft, "draft-1")
     assert not isinstance(first, str) and not isinstance(again, str)
     assert not first.repeated and again.repeated
     assert again.broadcast.id == first.broadcast.id
@@ -173,7 +188,7 @@ async def test_a_broadcast_queued_at_night_waits_and_the_curator_is_told_when(
     await tg.send(CURATOR, TEXT)
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.MENTEES))
     queued = await tg.press(CURATOR, tr.plain("btn-broadcast-send"))
-    assert "сообщения уйдут 24.11.2026 08:00" in queued["text"]
+    assert "Рассылка уйдёт 24.11.2026 08:00" in queued["text"]
     await drain(tg.bot, db, clock)
     assert tg.texts(MENTEE) == []
     clock.advance(hours=9)  # 08:00
