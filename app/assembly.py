@@ -28,7 +28,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
-from bot.broadcasts.service import BroadcastService
+from bot.broadcasts.service import PROGRESS_EVERY, BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
@@ -370,8 +370,6 @@ def _periodic_jobs(
 
     async def tick() -> None:
         await once.flush()  # the marks of the updates handled since the last tick
-        # Progress edits are queued before the send, so they go in the same tick.
-        await services.broadcasts.report_progress()
         await sender.tick()
 
     hour, day = "%Y-%m-%dT%H", "%Y-%m-%d"
@@ -396,6 +394,13 @@ def _periodic_jobs(
         for job in daily_jobs
     ]
     scheduler = build_scheduler(tick, settings.outbox.tick_seconds, hourly=hourly, daily=daily)
+    # Its own job: a tick sending a big broadcast runs long, the progress must not wait for it.
+    scheduler.add_job(
+        services.broadcasts.report_progress,
+        "interval",
+        seconds=PROGRESS_EVERY.total_seconds(),
+        id="broadcast_progress",
+    )
     # Once at start as well: a summary that fell due while the bot was down goes out now,
     # and a launch cut short by a crash is finished, not an hour later.
     scheduler.add_job(summarise_surveys_at_deadline, id="surveys_at_start")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import (
+    broadcasts,
     matching,
     outbox,
     process,
@@ -34,6 +35,7 @@ BENCHES = {
     "reports": reports,
     "roadmap": roadmap,
     "storage": storage,
+    "broadcasts": broadcasts,
 }
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

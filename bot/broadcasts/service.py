@@ -491,13 +491,11 @@ class BroadcastService:
         school = school or await self._organizations.school(broadcast.organization_id)
         if school is None:
             return None
-        deliveries = await self._repo.deliveries(broadcast.id)
-        statuses: dict[OutboxStatus, int] = {}
-        for delivery in deliveries:
-            statuses[delivery.status] = statuses.get(delivery.status, 0) + 1
-        progress = progress_of(statuses)
+        # Counts while sending (one grouped query every few seconds); the rows only at the end.
+        progress = progress_of((await self._repo.status_counts([broadcast.id]))[broadcast.id])
         undelivered: list[Undelivered] = []
-        if progress.pending == 0 and any(d.status in _NOT_RECEIVED for d in deliveries):
+        if progress.pending == 0 and progress.failed:
+            deliveries = await self._repo.deliveries(broadcast.id)
             names = await self._banks.names(school.id)
             undelivered = [
                 Undelivered(_name(d, names), reason_of(d.status, d.error))
