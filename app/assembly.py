@@ -29,7 +29,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 import handlers
 from bot.awards.service import AwardService
-from bot.broadcasts.service import BroadcastService
+from bot.broadcasts.service import PROGRESS_EVERY, BroadcastService
 from bot.completion.service import CompletionService
 from bot.core.clock import Clock, Health, SystemClock
 from bot.core.config import Settings
@@ -227,7 +227,14 @@ def build_dispatcher(
     library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
     practices_repo = PracticesRepo(db)
     broadcasts = BroadcastService(
-        BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
+        BroadcastsRepo(db),
+        organization_service,
+        banks,
+        surveys,
+        SurveysRepo(db),
+        outbox,
+        clock,
+        settings.quiet_hours,
     )
     events = EventsRepo(db)
     services = Services(
@@ -401,6 +408,13 @@ def _periodic_jobs(
         for job in daily_jobs
     ]
     scheduler = build_scheduler(tick, settings.outbox.tick_seconds, hourly=hourly, daily=daily)
+    # Its own job: a tick sending a big broadcast runs long, the progress must not wait for it.
+    scheduler.add_job(
+        services.broadcasts.report_progress,
+        "interval",
+        seconds=PROGRESS_EVERY.total_seconds(),
+        id="broadcast_progress",
+    )
     # Once at start as well: a summary that fell due while the bot was down goes out now,
     # and a launch cut short by a crash is finished, not an hour later.
     scheduler.add_job(summarise_surveys_at_deadline, id="surveys_at_start")

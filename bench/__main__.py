@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import (
+    broadcasts,
     events,
     matching,
     outbox,
@@ -38,6 +39,7 @@ BENCHES = {
     "region": region,
     "storage": storage,
     "events": events,
+    "broadcasts": broadcasts,
 }
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

@@ -10,45 +10,27 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from app.assembly import build_dispatcher
 from bench.surveys import Sleeper
-from bot.broadcasts.service import BroadcastService
 from bot.core.clock import SystemClock
-from bot.core.config import QuietHours
+from bot.core.config import Settings
 from bot.core.permissions import Actor
 from bot.events.service import Draft, EventAudience, EventCard, EventService
-from bot.forms.catalog import DEFAULT_CATALOG
-from bot.organizations.service import OrganizationService
-from bot.participation.banks import BankService
-from storage.broadcasts import BroadcastsRepo
-from storage.consents import ConsentsRepo
+from bot.services import Services
 from storage.db import Database, to_db_time
-from storage.events import EventKind, EventsRepo
-from storage.forms import FormSessionsRepo
+from storage.events import EventKind
 from storage.models import Person, Role, RoleGrant
-from storage.organizations import OrganizationsRepo
-from storage.outbox import OutboxRepo
-from storage.pairs import PairsRepo
-from storage.people import PeopleRepo
+
+TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 
 
 def _service(db: Database) -> EventService:
-    clock = SystemClock()
-    people, outbox = PeopleRepo(db), OutboxRepo(db)
-    organizations = OrganizationService(OrganizationsRepo(db), people, clock)
-    banks = BankService(
-        people,
-        FormSessionsRepo(db),
-        ConsentsRepo(db),
-        PairsRepo(db),
-        outbox,
-        DEFAULT_CATALOG,
-        clock,
-    )
-    broadcasts = BroadcastService(
-        BroadcastsRepo(db), organizations, banks, outbox, clock, QuietHours()
-    )
-    return EventService(EventsRepo(db), organizations, broadcasts, banks, people, outbox, clock)
+    """The events service as the bot assembles it (broadcast audiences included)."""
+    settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"))
+    services: Services = build_dispatcher(settings, db, SystemClock())["services"]
+    return services.events
 
 
 async def _fill(db: Database, participants: int) -> Actor:

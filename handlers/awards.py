@@ -265,7 +265,7 @@ async def _publish(
     text = winners_text(publication)
     if action is AwardAction.BROADCAST and isinstance(callback.message, Message):
         await callback.answer()
-        await broadcasts.compose_with(callback.message, state, school.id, text)
+        await broadcasts.compose_with(callback.message, state, school.id, text, services)
         return
     kb = Keyboard()
     year = year_id or 0

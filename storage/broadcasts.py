@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row, from_db_time, to_db_time
-from storage.models import OutboxStatus
+from storage.models import MeetingStatus, OutboxStatus, PairStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What every recipient gets: the text (a caption under a file), a photo or document by
+    its Telegram file_id, and link buttons as (text, url)."""
+
+    text: str
+    media: str | None = None
+    file_id: str | None = None
+    buttons: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,8 +27,22 @@ class Broadcast:
     organization_id: int
     author_id: int
     audience: str
-    text: str
+    content: Content
     created_at: datetime
+    due_at: datetime | None = None
+    audience_ref: int | None = None
+    resend_of: int | None = None
+    progress_chat_id: int | None = None
+    progress_message_id: int | None = None
+    progress_text: str | None = None
+    progress_edits: int = 0
+    progress_at: datetime | None = None
+    finished_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        return self.content.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +55,11 @@ class Delivery:
     error: str | None
 
 
-_COLUMNS = "id, organization_id, author_id, audience, text, created_at"
+_COLUMNS = (
+    "id, organization_id, author_id, audience, text, created_at, media, file_id, buttons,"
+    " due_at, audience_ref, resend_of, progress_chat_id, progress_message_id, progress_text,"
+    " progress_edits, progress_at, finished_at, cancelled_at"
+)
 
 
 class BroadcastsRepo:
@@ -41,17 +71,35 @@ class BroadcastsRepo:
         organization_id: int,
         author_id: int,
         audience: str,
-        text: str,
+        content: Content,
         draft_key: str,
         now: datetime,
+        *,
+        audience_ref: int | None = None,
+        due_at: datetime | None = None,
+        resend_of: int | None = None,
     ) -> tuple[Broadcast, bool]:
         """The broadcast of this draft, and whether it is new (False: a second tap)."""
         async with self._db.transaction() as conn:
             row = await conn.fetch_one(
                 "INSERT INTO broadcasts (organization_id, author_id, audience, text, draft_key,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING"
+                " created_at, media, file_id, buttons, due_at, audience_ref, resend_of)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING"
                 " RETURNING id",
-                (organization_id, author_id, audience, text, draft_key, to_db_time(now)),
+                (
+                    organization_id,
+                    author_id,
+                    audience,
+                    content.text,
+                    draft_key,
+                    to_db_time(now),
+                    content.media,
+                    content.file_id,
+                    json.dumps([list(b) for b in content.buttons], ensure_ascii=False),
+                    to_db_time(due_at) if due_at else None,
+                    audience_ref,
+                    resend_of,
+                ),
             )
             found = await conn.fetch_one(
                 f"SELECT {_COLUMNS} FROM broadcasts WHERE draft_key = ?", (draft_key,)
@@ -72,6 +120,66 @@ class BroadcastsRepo:
         )
         return [_broadcast(row) for row in rows]
 
+    async def by_draft(self, draft_key: str) -> Broadcast | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM broadcasts WHERE draft_key = ?", (draft_key,)
+        )
+        return _broadcast(row) if row else None
+
+    async def attach_progress(
+        self, broadcast_id: int, chat_id: int, message_id: int, text: str, now: datetime
+    ) -> bool:
+        """The sender's progress message; once (a second tap keeps the first one)."""
+        changed = await self._db.execute(
+            "UPDATE broadcasts SET progress_chat_id = ?, progress_message_id = ?,"
+            " progress_text = ?, progress_at = ? WHERE id = ? AND progress_message_id IS NULL",
+            (chat_id, message_id, text, to_db_time(now), broadcast_id),
+        )
+        return changed == 1
+
+    async def running(self) -> list[Broadcast]:
+        """Broadcasts whose progress message still follows the delivery."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM broadcasts WHERE finished_at IS NULL"
+            " AND progress_message_id IS NOT NULL ORDER BY id"
+        )
+        return [_broadcast(row) for row in rows]
+
+    async def record_progress(
+        self, broadcast: Broadcast, text: str, now: datetime, *, final: bool
+    ) -> bool:
+        """Take the next edit of the progress message; False when another process (or an
+        earlier tick) took it already, so one text is queued once."""
+        return (
+            await self._db.execute(
+                "UPDATE broadcasts SET progress_text = ?, progress_edits = progress_edits + 1,"
+                " progress_at = ?, finished_at = ? WHERE id = ? AND progress_edits = ?",
+                (
+                    text,
+                    to_db_time(now),
+                    to_db_time(now) if final else None,
+                    broadcast.id,
+                    broadcast.progress_edits,
+                ),
+            )
+            == 1
+        )
+
+    async def finish(self, broadcast_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+            (to_db_time(now), broadcast_id),
+        )
+
+    async def cancel(self, broadcast_id: int, now: datetime) -> bool:
+        return (
+            await self._db.execute(
+                "UPDATE broadcasts SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+                (to_db_time(now), broadcast_id),
+            )
+            == 1
+        )
+
     async def add_recipients(self, broadcast_id: int, recipients: list[tuple[int, str]]) -> None:
         """(person id, outbox key) pairs; a second call with the same ones adds nothing."""
         async with self._db.transaction() as conn:
@@ -80,6 +188,27 @@ class BroadcastsRepo:
                 " VALUES (?, ?, ?) ON CONFLICT (broadcast_id, person_id) DO NOTHING",
                 [(broadcast_id, person, key) for person, key in recipients],
             )
+
+    async def without_planned_meeting(
+        self, organization_id: int, now: datetime
+    ) -> list[tuple[int, int]]:
+        """(person id, telegram id) of both sides of the school's active pairs that have no
+        meeting ahead (proposed or confirmed)."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT p.id, p.telegram_id FROM pairs pr"
+            " JOIN pair_participants pp ON pp.pair_id = pr.id"
+            " JOIN people p ON p.id = pp.person_id"
+            " WHERE pr.organization_id = ? AND pr.status = ? AND p.is_active = 1"
+            " AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.pair_id = pr.id"
+            " AND m.status <> ? AND m.starts_at > ?) ORDER BY p.id",
+            (
+                organization_id,
+                PairStatus.ACTIVE.value,
+                MeetingStatus.CANCELLED.value,
+                to_db_time(now),
+            ),
+        )
+        return [(int(row["id"]), int(row["telegram_id"])) for row in rows]
 
     async def deliveries(self, broadcast_id: int) -> list[Delivery]:
         rows = await self._db.fetch_all(
@@ -113,11 +242,29 @@ class BroadcastsRepo:
 
 
 def _broadcast(row: Row) -> Broadcast:
+    def moment(name: str) -> datetime | None:
+        return from_db_time(row[name]) if row[name] else None
+
     return Broadcast(
         id=row["id"],
         organization_id=row["organization_id"],
         author_id=row["author_id"],
         audience=row["audience"],
-        text=row["text"],
+        content=Content(
+            row["text"],
+            row["media"],
+            row["file_id"],
+            tuple((str(t), str(u)) for t, u in json.loads(row["buttons"])),
+        ),
         created_at=from_db_time(row["created_at"]),
+        due_at=moment("due_at"),
+        audience_ref=row["audience_ref"],
+        resend_of=row["resend_of"],
+        progress_chat_id=row["progress_chat_id"],
+        progress_message_id=row["progress_message_id"],
+        progress_text=row["progress_text"],
+        progress_edits=int(row["progress_edits"]),
+        progress_at=moment("progress_at"),
+        finished_at=moment("finished_at"),
+        cancelled_at=moment("cancelled_at"),
     )

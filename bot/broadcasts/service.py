@@ -1,32 +1,48 @@
 """A curator's announcement to an audience of their school. Every copy is an outbox row with
 a key per broadcast and recipient, so the rate limits, 429/403 handling, quiet hours and
 durability are the outbox's, and enqueueing a broadcast twice (a double tap, a restart half-way)
-adds no second copy."""
+adds no second copy. The sender's progress message is edited through the outbox as well (an
+urgent row, queued only when its text changed), so the one sender stays the one sender."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from html.parser import HTMLParser
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.broadcasts.screens import link_buttons, progress_screen
 from bot.core.clock import Clock
 from bot.core.config import QuietHours
-from bot.core.outbox import message_payload
+from bot.core.outbox import Media, message_payload
 from bot.core.permissions import Actor
 from bot.core.quiet import in_quiet, quiet_end
 from bot.organizations.service import OrganizationService
-from bot.participation.banks import BankEntry, BankService
-from storage.broadcasts import Broadcast, BroadcastsRepo, Delivery
-from storage.models import Organization, OutboxStatus, Role
+from bot.participation.banks import BankService
+from bot.surveys.service import SurveyService
+from storage.broadcasts import Broadcast, BroadcastsRepo, Content, Delivery
+from storage.models import Organization, OutboxStatus, Role, SurveyAudience, SurveyStatus
 from storage.outbox import OutboxRepo, Queued
+from storage.surveys import SurveysRepo
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096  # Telegram's limit on a message's text, counted after the markup is parsed
+MAX_CAPTION = 1024  # and on a photo's or document's caption
+MAX_BUTTONS = 5
+MAX_BUTTON_TEXT = 64
 BATCH = 500  # outbox rows per statement: a big school is not one giant transaction
 LIFETIME = timedelta(days=3)  # an announcement not delivered in three days is stale
 HISTORY = 10
+PROGRESS_EVERY = timedelta(seconds=3)  # the progress message is edited at most this often
+PROGRESS_LIFETIME = timedelta(hours=1)
+_SCHEMES = ("https://", "http://", "tg://")
 # Telegram's HTML: https://core.telegram.org/bots/api#html-style
 _TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
@@ -42,9 +58,19 @@ class Audience(StrEnum):
     MENTORS = "mentors"
     MENTEES = "mentees"
     UNFINISHED = "unfinished"  # participants who have not finished their questionnaire
+    NO_MEETING = "no_meeting"  # both sides of active pairs with no meeting ahead
+    NOT_ANSWERED = "not_answered"  # non-respondents of a running survey (audience_ref)
+    AGAIN = "again"  # those who did not receive the broadcast `resend_of`
 
 
-AUDIENCES = tuple(Audience)
+# Chosen by index on the audience keyboard; a survey's non-respondents are chosen by survey.
+AUDIENCES = (
+    Audience.EVERYONE,
+    Audience.MENTORS,
+    Audience.MENTEES,
+    Audience.UNFINISHED,
+    Audience.NO_MEETING,
+)
 
 
 class BroadcastRefusal(StrEnum):
@@ -52,8 +78,40 @@ class BroadcastRefusal(StrEnum):
     NOT_FOUND = "not_found"
     EMPTY = "empty"
     TOO_LONG = "too_long"
+    CAPTION_TOO_LONG = "caption_too_long"
     BAD_MARKUP = "bad_markup"
     NO_RECIPIENTS = "no_recipients"
+    BAD_BUTTON = "bad_button"
+    STILL_SENDING = "still_sending"  # send again: the broadcast is not over yet
+    FINISHED = "finished"  # cancel: nothing is pending any more
+
+
+class Reason(StrEnum):
+    """Why a recipient did not receive the broadcast, as the sender is told."""
+
+    BLOCKED = "blocked"
+    DEACTIVATED = "deactivated"
+    FILE_REFUSED = "file_refused"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    person_id: int
+    telegram_id: int
+    role: Role | None = None  # known for the bank audiences (everyone, mentors, mentees)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the curator composed and chose, before it is queued."""
+
+    content: Content
+    audience: Audience
+    audience_ref: int | None = None  # the survey of NOT_ANSWERED
+    due_at: datetime | None = None  # None: at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +119,12 @@ class Queuing:
     broadcast: Broadcast
     recipients: int
     repeated: bool  # a second tap: the broadcast was already queued, nothing sent twice
-    quiet_until: datetime | None  # in the school's quiet hours: when the copies will go
 
 
 @dataclass(frozen=True, slots=True)
 class Undelivered:
     name: str
-    status: OutboxStatus
-    error: str | None
+    reason: Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +132,11 @@ class Progress:
     sent: int
     failed: int
     pending: int
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed + self.pending + self.cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +144,67 @@ class BroadcastCard:
     broadcast: Broadcast
     progress: Progress
     undelivered: list[Undelivered]
+    goes_at: datetime | None  # not gone yet: when it will (a chosen time, the end of quiet)
+    zone: ZoneInfo
+    survey: str | None = None  # the title of the survey of NOT_ANSWERED
+
+    @property
+    def finished(self) -> bool:
+        return self.progress.pending == 0
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyChoice:
+    id: int
+    title: str
 
 
 _PENDING = frozenset({OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING})
+_NOT_RECEIVED = frozenset(
+    {OutboxStatus.FAILED, OutboxStatus.BLOCKED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN}
+)
 
 
 def progress_of(statuses: dict[OutboxStatus, int]) -> Progress:
     sent = statuses.get(OutboxStatus.SENT, 0)
     pending = sum(n for status, n in statuses.items() if status in _PENDING)
-    return Progress(sent, sum(statuses.values()) - sent - pending, pending)
+    cancelled = statuses.get(OutboxStatus.WITHDRAWN, 0)
+    return Progress(sent, sum(statuses.values()) - sent - pending - cancelled, pending, cancelled)
+
+
+def reason_of(status: OutboxStatus, error: str | None) -> Reason:
+    said = (error or "").lower()
+    if status is OutboxStatus.BLOCKED:
+        return Reason.DEACTIVATED if "deactivated" in said else Reason.BLOCKED
+    if status is OutboxStatus.FAILED:
+        # Telegram's words for a file_id it will not send: "wrong file identifier",
+        # "wrong type of the web page content", "failed to get HTTP URL content".
+        return Reason.FILE_REFUSED if "file" in said or "content" in said else Reason.REFUSED
+    if status is OutboxStatus.SKIPPED:
+        return Reason.EXPIRED
+    return Reason.UNKNOWN
+
+
+def parse_buttons(typed: str) -> tuple[tuple[str, str], ...] | BroadcastRefusal:
+    """Link buttons typed one a line as «Текст — https://…» (or «Текст https://…»)."""
+    buttons: list[tuple[str, str]] = []
+    for line in typed.splitlines():
+        if not line.strip():
+            continue
+        label, _, url = line.strip().rpartition(" ")
+        label = label.strip().rstrip("—–-:").strip()
+        if (
+            not label
+            or len(label) > MAX_BUTTON_TEXT
+            or not url.lower().startswith(_SCHEMES)
+            or len(url) > 2048
+            or len(url) <= len(next(s for s in _SCHEMES if url.lower().startswith(s)))
+        ):
+            return BroadcastRefusal.BAD_BUTTON
+        buttons.append((label, url))
+    if not buttons or len(buttons) > MAX_BUTTONS:
+        return BroadcastRefusal.BAD_BUTTON
+    return tuple(buttons)
 
 
 class _Checker(HTMLParser):
@@ -127,17 +240,29 @@ class _Checker(HTMLParser):
         self.length += 1
 
 
-def check_text(text: str) -> BroadcastRefusal | None:
+def check_text(text: str, *, caption: bool = False) -> BroadcastRefusal | None:
+    """A caption (under a photo or document) may be empty but is limited to 1,024 units."""
     if not text.strip():
-        return BroadcastRefusal.EMPTY
+        return None if caption else BroadcastRefusal.EMPTY
     checker = _Checker()
     checker.feed(text)
     checker.close()
     if checker.broken or checker.open or checker.rawdata or _BARE_AMPERSAND.search(text):
         return BroadcastRefusal.BAD_MARKUP
-    if len(text) > MAX_TEXT * 2 or checker.length > MAX_TEXT:
-        return BroadcastRefusal.TOO_LONG
+    limit = MAX_CAPTION if caption else MAX_TEXT
+    if len(text) > limit * 2 or checker.length > limit:
+        return BroadcastRefusal.CAPTION_TOO_LONG if caption else BroadcastRefusal.TOO_LONG
     return None
+
+
+def check_content(content: Content) -> BroadcastRefusal | None:
+    return check_text(content.text, caption=content.media is not None)
+
+
+def payload_of(content: Content, reply_markup: InlineKeyboardMarkup | None) -> dict[str, Any]:
+    """The outbox payload of every recipient's copy (and of the sender's preview)."""
+    media = Media(content.media) if content.media else None
+    return message_payload(content.text, reply_markup, media=media, file_id=content.file_id)
 
 
 class BroadcastService:
@@ -146,6 +271,8 @@ class BroadcastService:
         repo: BroadcastsRepo,
         organizations: OrganizationService,
         banks: BankService,
+        surveys: SurveyService,
+        survey_repo: SurveysRepo,
         outbox: OutboxRepo,
         clock: Clock,
         quiet: QuietHours,
@@ -153,6 +280,8 @@ class BroadcastService:
         self._repo = repo
         self._organizations = organizations
         self._banks = banks
+        self._surveys = surveys
+        self._survey_repo = survey_repo
         self._outbox = outbox
         self._clock = clock
         self._quiet = quiet
@@ -166,53 +295,180 @@ class BroadcastService:
             return BroadcastRefusal.FORBIDDEN
         return school
 
-    async def recipients(self, school_id: int, audience: Audience) -> list[BankEntry]:
+    async def open_surveys(self, school_id: int) -> list[SurveyChoice]:
+        """The school's running surveys, whose non-respondents can be addressed."""
+        return [
+            SurveyChoice(c.id, self._surveys.form(c).title)
+            for c in await self._surveys.of_school(school_id)
+            if c.status is SurveyStatus.RUNNING
+        ]
+
+    async def recipients(
+        self, school_id: int, audience: Audience, ref: int | None = None
+    ) -> list[Recipient]:
+        if audience is Audience.NO_MEETING:
+            return [
+                Recipient(p, t)
+                for p, t in await self._repo.without_planned_meeting(school_id, self._clock.now())
+            ]
+        if audience is Audience.NOT_ANSWERED:
+            if ref is None or ref not in {s.id for s in await self.open_surveys(school_id)}:
+                return []  # a forged or closed survey: nobody
+            people = await self._survey_repo.audience(school_id, SurveyAudience.NOT_ANSWERED, ref)
+            return [Recipient(a.person_id, a.telegram_id) for a in people]
+        if audience is Audience.AGAIN:
+            original = await self._repo.get(ref or 0)
+            if original is None or original.organization_id != school_id:
+                return []
+            return [
+                Recipient(d.person_id, d.telegram_id)
+                for d in await self._repo.deliveries(original.id)
+                if d.status in _NOT_RECEIVED
+            ]
         roles = {Audience.MENTORS: (Role.MENTOR,), Audience.MENTEES: (Role.MENTEE,)}.get(
             audience, (Role.MENTOR, Role.MENTEE)
         )
-        chosen: dict[int, BankEntry] = {}
+        chosen: dict[int, Recipient] = {}
         for role in roles:
             for entry in await self._banks.bank(school_id, role):
                 if audience is not Audience.UNFINISHED or entry.status.unfinished:
-                    chosen.setdefault(entry.person_id, entry)
+                    chosen.setdefault(
+                        entry.person_id, Recipient(entry.person_id, entry.telegram_id, role)
+                    )
         return list(chosen.values())
 
+    def goes_at(self, school: Organization, due_at: datetime | None) -> datetime | None:
+        """When copies due at `due_at` (None: now) will go, if not at once: the chosen time,
+        or the end of the school's quiet hours it falls into."""
+        now = self._clock.now()
+        moment = max(due_at or now, now)
+        zone = ZoneInfo(school.timezone)
+        if in_quiet(moment, zone, self._quiet):
+            return quiet_end(moment, zone, self._quiet)
+        return moment if moment > now else None
+
     async def send(
-        self, actor: Actor, school_id: int, audience: Audience, text: str, draft_key: str
+        self, actor: Actor, school_id: int, draft: Draft, draft_key: str
     ) -> Queuing | BroadcastRefusal:
         """Queue the broadcast of this draft; again for the same draft, the copies already
         queued stay single and any missing (a crash half-way) are added."""
         school = await self.school_for(actor, school_id)
         if isinstance(school, BroadcastRefusal):
             return school
-        refusal = check_text(text)
+        refusal = check_content(draft.content)
         if refusal is not None:
             return refusal
         if actor.person is None:
             return BroadcastRefusal.FORBIDDEN
-        recipients = await self.recipients(school.id, audience)
+        recipients = await self.recipients(school.id, draft.audience, draft.audience_ref)
         if not recipients:
             return BroadcastRefusal.NO_RECIPIENTS
         now = self._clock.now()
         broadcast, new = await self._repo.create(
-            school.id, actor.person.id, audience.value, text, draft_key, now
+            school.id,
+            actor.person.id,
+            draft.audience.value,
+            draft.content,
+            draft_key,
+            now,
+            audience_ref=draft.audience_ref,
+            due_at=draft.due_at,
+            resend_of=draft.audience_ref if draft.audience is Audience.AGAIN else None,
         )
-        payload = message_payload(broadcast.text)
+        if broadcast.cancelled_at is None:
+            await self._enqueue(broadcast, recipients, now)
+        return Queuing(broadcast, len(recipients), not new)
+
+    async def _enqueue(
+        self, broadcast: Broadcast, recipients: list[Recipient], now: datetime
+    ) -> None:
+        payload = payload_of(broadcast.content, link_buttons(broadcast.content))
+        due = max(broadcast.due_at or now, now)
         for start in range(0, len(recipients), BATCH):
             part = recipients[start : start + BATCH]
-            keys = [(e.person_id, f"broadcast:{broadcast.id}:{e.person_id}") for e in part]
+            keys = [(r.person_id, _copy_key(broadcast.id, r.person_id)) for r in part]
             await self._repo.add_recipients(broadcast.id, keys)
             await self._outbox.enqueue_many(
                 [
-                    Queued(key, e.telegram_id, "broadcast", payload, now, now + LIFETIME)
-                    for (_, key), e in zip(keys, part, strict=True)
+                    Queued(key, r.telegram_id, "broadcast", payload, due, due + LIFETIME)
+                    for (_, key), r in zip(keys, part, strict=True)
                 ],
                 now,
             )
-        zone = ZoneInfo(school.timezone)
-        held = in_quiet(now, zone, self._quiet)
-        until = quiet_end(now, zone, self._quiet) if held else None
-        return Queuing(broadcast, len(recipients), not new, until)
+
+    async def send_again(
+        self, actor: Actor, broadcast_id: int, draft_key: str | None = None
+    ) -> Queuing | BroadcastRefusal:
+        """The same announcement to those who did not receive it; once per broadcast (a
+        double tap finds the same resend)."""
+        card = await self.card(actor, broadcast_id)
+        if isinstance(card, BroadcastRefusal):
+            return card
+        if not card.finished:
+            return BroadcastRefusal.STILL_SENDING
+        draft = Draft(card.broadcast.content, Audience.AGAIN, card.broadcast.id)
+        return await self.send(
+            actor, card.broadcast.organization_id, draft, draft_key or f"again:{broadcast_id}"
+        )
+
+    async def cancel(self, actor: Actor, broadcast_id: int) -> int | BroadcastRefusal:
+        """Withdraw the copies not sent yet (a scheduled broadcast before it starts, a
+        running one half-way); returns how many. The progress message says so next."""
+        card = await self.card(actor, broadcast_id)
+        if isinstance(card, BroadcastRefusal):
+            return card
+        if card.finished:
+            return BroadcastRefusal.FINISHED
+        now = self._clock.now()
+        await self._repo.cancel(card.broadcast.id, now)
+        withdrawn = await self._outbox.withdraw_prefix(_copy_key(card.broadcast.id, None), now)
+        log.info("broadcast cancelled broadcast_id=%s withdrawn=%s", card.broadcast.id, withdrawn)
+        await self.report_progress(force=True)
+        return withdrawn
+
+    async def attach_progress(
+        self, broadcast_id: int, chat_id: int, message_id: int, text: str
+    ) -> None:
+        """The message the sender watches; edited in place from now on."""
+        await self._repo.attach_progress(broadcast_id, chat_id, message_id, text, self._clock.now())
+
+    async def report_progress(self, *, force: bool = False) -> int:
+        """Edit each running broadcast's progress message when its text changed, at most
+        every PROGRESS_EVERY (`force`: at once, after a cancel); the last edit carries the
+        final counts and who did not receive it. Returns the edits queued."""
+        now = self._clock.now()
+        queued = 0
+        for broadcast in await self._repo.running():
+            if not force and broadcast.progress_at and now - broadcast.progress_at < PROGRESS_EVERY:
+                continue
+            card = await self._card(broadcast)
+            if card is None:
+                continue
+            text, markup = progress_screen(card, live=True)
+            if text == broadcast.progress_text:
+                if card.finished:
+                    await self._repo.finish(broadcast.id, now)
+                continue
+            if not await self._repo.record_progress(broadcast, text, now, final=card.finished):
+                continue  # another process queued this edit
+            assert broadcast.progress_chat_id is not None
+            assert broadcast.progress_message_id is not None
+            prefix = f"broadcast-progress:{broadcast.id}:"
+            # An older edit still waiting would only overwrite a newer count.
+            await self._outbox.withdraw_prefix(prefix, now)
+            await self._outbox.enqueue(
+                f"{prefix}{broadcast.progress_edits + 1}",
+                broadcast.progress_chat_id,
+                "broadcast_progress",
+                message_payload(text, markup, edit=broadcast.progress_message_id),
+                now,
+                now + PROGRESS_LIFETIME,
+                now,
+                urgent=True,
+                answers_user=True,  # an edit of the sender's own message: no sound, no night
+            )
+            queued += 1
+        return queued
 
     async def history(self, school: Organization) -> list[tuple[Broadcast, Progress]]:
         past = await self._repo.of_school(school.id, HISTORY)
@@ -226,17 +482,45 @@ class BroadcastService:
         school = await self.school_for(actor, broadcast.organization_id)
         if isinstance(school, BroadcastRefusal):
             return school
-        deliveries = await self._repo.deliveries(broadcast.id)
-        statuses: dict[OutboxStatus, int] = {}
-        for delivery in deliveries:
-            statuses[delivery.status] = statuses.get(delivery.status, 0) + 1
-        names = await self._banks.names(school.id)
-        undelivered = [
-            Undelivered(_name(d, names), d.status, d.error)
-            for d in deliveries
-            if d.status is not OutboxStatus.SENT and d.status not in _PENDING
-        ]
-        return BroadcastCard(broadcast, progress_of(statuses), undelivered)
+        card = await self._card(broadcast, school)
+        assert card is not None
+        return card
+
+    async def _card(
+        self, broadcast: Broadcast, school: Organization | None = None
+    ) -> BroadcastCard | None:
+        school = school or await self._organizations.school(broadcast.organization_id)
+        if school is None:
+            return None
+        # Counts while sending (one grouped query every few seconds); the rows only at the end.
+        progress = progress_of((await self._repo.status_counts([broadcast.id]))[broadcast.id])
+        undelivered: list[Undelivered] = []
+        if progress.pending == 0 and progress.failed:
+            deliveries = await self._repo.deliveries(broadcast.id)
+            names = await self._banks.names(school.id)
+            undelivered = [
+                Undelivered(_name(d, names), reason_of(d.status, d.error))
+                for d in deliveries
+                if d.status in _NOT_RECEIVED
+            ]
+        survey = None
+        if broadcast.audience == Audience.NOT_ANSWERED and broadcast.audience_ref:
+            campaign = await self._surveys.get(broadcast.audience_ref)
+            survey = self._surveys.form(campaign).title if campaign else None
+        goes_at = self.goes_at(school, broadcast.due_at) if progress.sent == 0 else None
+        return BroadcastCard(
+            broadcast,
+            progress,
+            undelivered,
+            goes_at if progress.pending else None,
+            ZoneInfo(school.timezone),
+            survey,
+        )
+
+
+def _copy_key(broadcast_id: int, person_id: int | None) -> str:
+    """The outbox key of one recipient's copy; with no person, the prefix of them all."""
+    return f"broadcast:{broadcast_id}:" + ("" if person_id is None else str(person_id))
 
 
 def _name(delivery: Delivery, names: dict[int, str]) -> str:

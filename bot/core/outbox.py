@@ -7,6 +7,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,11 +31,51 @@ from storage.people import PeopleRepo
 log = logging.getLogger(__name__)
 
 
-def message_payload(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> dict[str, Any]:
+class Media(StrEnum):
+    """A file sent by its Telegram file_id, the text then being its caption."""
+
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+def message_payload(
+    text: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    *,
+    media: Media | None = None,
+    file_id: str | None = None,
+    edit: int | None = None,
+) -> dict[str, Any]:
+    """What one outbox row sends: a text, a photo or document with `text` as its caption, or
+    (`edit`, a message id) the new text of a message the bot sent before in that chat."""
     payload: dict[str, Any] = {"text": text}
     if reply_markup is not None:
         payload["reply_markup"] = reply_markup.model_dump(mode="json", exclude_none=True)
+    if media is not None:
+        assert file_id is not None
+        payload[media.value] = file_id
+    if edit is not None:
+        payload["edit"] = edit
     return payload
+
+
+async def send_payload(bot: Bot, chat_id: int, payload: dict[str, Any]) -> None:
+    """Hand one payload to Telegram (also the sender's preview: exactly what recipients get)."""
+    text, markup = payload["text"], _markup(payload.get("reply_markup"))
+    if "edit" in payload:
+        await bot.edit_message_text(
+            chat_id=chat_id, message_id=payload["edit"], text=text, reply_markup=markup
+        )
+    elif Media.PHOTO in payload:
+        await bot.send_photo(
+            chat_id, payload[Media.PHOTO], caption=text or None, reply_markup=markup
+        )
+    elif Media.DOCUMENT in payload:
+        await bot.send_document(
+            chat_id, payload[Media.DOCUMENT], caption=text or None, reply_markup=markup
+        )
+    else:
+        await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
 
 
 @dataclass
@@ -133,11 +174,7 @@ class OutboxSender:
         await self._wait_for_slot()
         await self._outbox.mark_sending(message.id)
         try:
-            await self._bot.send_message(
-                chat_id=message.chat_id,
-                text=message.payload["text"],
-                reply_markup=_markup(message.payload.get("reply_markup")),
-            )
+            await send_payload(self._bot, message.chat_id, message.payload)
         except TelegramRetryAfter as error:
             self._paused_until = self._clock.now() + timedelta(seconds=error.retry_after)
             log.warning("outbox paused by 429 retry_after=%s", error.retry_after)

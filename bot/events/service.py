@@ -256,6 +256,7 @@ class EventService:
                 continue
             entries = await self._broadcasts.recipients(school.id, _BROADCAST_AUDIENCE[audience])
             for entry in entries:
+                assert entry.role is not None  # the bank audiences carry the role
                 chosen.setdefault(
                     entry.person_id,
                     Invitee(entry.person_id, entry.telegram_id, school.id, entry.role),

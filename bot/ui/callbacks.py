@@ -448,8 +448,13 @@ class BroadcastAction(StrEnum):
     HOME = "h"  # the school's broadcasts: a new one and the history
     NEW = "n"
     AUDIENCE = "a"  # v: the index of the audience
-    SEND = "s"
+    SEND = "s"  # v: 1 at the chosen time, 0 at once
     CARD = "c"  # v: the broadcast id
+    SURVEY = "q"  # v: the survey whose non-respondents are the audience
+    BUTTONS = "b"  # add link buttons to the draft
+    LATER = "l"  # choose the time to send at
+    CANCEL = "x"  # v: the broadcast id; withdraw what is not sent yet
+    AGAIN = "g"  # v: the broadcast id; send again to those who did not receive it
 
 
 class BroadcastCb(CallbackData, prefix="bc"):

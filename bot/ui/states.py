@@ -104,8 +104,10 @@ class LibraryStates(StatesGroup):
 class BroadcastStates(StatesGroup):
     # data: school_id, draft (a key made when composing began)
     composing = State()
-    # data: school_id, draft, text; audience once chosen
+    # data: school_id, draft, text, media, file_id, buttons; audience, ref, due once chosen
     confirming = State()
+    buttons = State()  # typing link buttons; data as in confirming
+    scheduling = State()  # typing the time to send at; data as in confirming
 
 
 class AwardStates(StatesGroup):
