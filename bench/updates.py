@@ -115,9 +115,9 @@ def teacher_steps(fake: FakeTelegram, token: str) -> list[Step]:
 
 
 async def _bot_for_a_new_school(
-    folder: Path,
+    folder: Path, url: str = ""
 ) -> tuple[Database, FakeTelegram, Bot, Dispatcher, str]:
-    db = await Database.open(folder / "updates.db")
+    db = await Database.connect(url, path=folder / "updates.db")
     await db.migrate()
     clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     token = await school_with_teacher_link(db, clock.now())
@@ -131,8 +131,8 @@ async def _bot_for_a_new_school(
     return db, fake, _bot(fake), build_dispatcher(settings, db, clock), token
 
 
-async def _nastavnik(teachers: int, folder: Path) -> Run:
-    db, fake, bot, dp, token = await _bot_for_a_new_school(folder)
+async def _nastavnik(teachers: int, folder: Path, url: str = "") -> Run:
+    db, fake, bot, dp, token = await _bot_for_a_new_school(folder, url)
     run = Run()
     users = range(1_000_000, 1_000_000 + teachers)
     for step in teacher_steps(fake, token):  # every teacher takes a step, then the next one
@@ -219,11 +219,22 @@ async def _bare(updates: int) -> Run:
     return run
 
 
+def _postgres(teachers: int) -> Run | None:
+    """The same workload on PostgreSQL: a throw-away local server with fsync on."""
+    from tests import engines  # noqa: PLC0415 (the throw-away cluster the tests use)
+
+    if engines.server_bin() is None:
+        return None
+    with engines.cluster(durable=True) as cluster, tempfile.TemporaryDirectory() as folder:
+        cluster.psql("CREATE DATABASE bench")
+        return asyncio.run(_nastavnik(teachers, Path(folder), cluster.url("bench")))
+
+
 def _p(latencies: list[float], q: int) -> float:
     return round(statistics.quantiles(latencies, n=100)[q - 1] * 1000, 2)
 
 
-async def _run(quick: bool) -> dict[str, dict[str, Any]]:
+async def _run(quick: bool) -> tuple[dict[str, dict[str, Any]], Run]:
     teachers = 500 if quick else 10_000
     with tempfile.TemporaryDirectory() as folder:
         ours = await _nastavnik(teachers, Path(folder))
@@ -236,7 +247,7 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
         f" menu), batches of {BATCH} concurrent updates, SQLite synchronous=FULL"
     )
     base = f"bare aiogram echo bot, {len(bare.latencies):,} updates, same batches"
-    return {
+    results = {
         "updates_per_second": {
             "value": round(ours.rate),
             "unit": "updates/s",
@@ -276,7 +287,42 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             "baseline": base,
         },
     }
+    return results, bare
 
 
 def run(quick: bool) -> dict[str, dict[str, Any]]:
-    return asyncio.run(_run(quick))
+    results, bare = asyncio.run(_run(quick))
+    teachers = 500 if quick else 10_000
+    postgres = _postgres(teachers)
+    if postgres is not None:
+        size = (
+            f"{teachers:,} teachers x 5 updates = {len(postgres.latencies):,} updates as in"
+            f" updates_per_second, batches of {BATCH}; PostgreSQL on this machine (Unix socket,"
+            " fsync on, synchronous_commit on)"
+        )
+        base = f"bare aiogram echo bot, {len(bare.latencies):,} updates, same batches"
+        results |= {
+            "updates_per_second_postgresql": {
+                "value": round(postgres.rate),
+                "unit": "updates/s",
+                "size": size,
+                "baseline_value": round(bare.rate),
+                "baseline": base,
+                "ratio": round(postgres.rate / bare.rate, 3),
+            },
+            "update_latency_p50_postgresql": {
+                "value": _p(postgres.latencies, 50),
+                "unit": "ms",
+                "size": size + "; from the batch's arrival",
+                "baseline_value": _p(bare.latencies, 50),
+                "baseline": base,
+            },
+            "update_latency_p99_postgresql": {
+                "value": _p(postgres.latencies, 99),
+                "unit": "ms",
+                "size": size + "; from the batch's arrival",
+                "baseline_value": _p(bare.latencies, 99),
+                "baseline": base,
+            },
+        }
+    return results
