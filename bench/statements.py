@@ -1,5 +1,8 @@
 """SQL statements per update: how many statements the storage layer runs for one dispatched
-update (a typed answer, a button answer, /menu), and in how many transactions.
+update (a typed answer, a button answer, /menu), and in how many transactions; and the
+per-update profile of the mixed workload of bench/updates.py: where the event loop's time
+goes (aiogram's dispatch, our middlewares, SQL, the FSM storage, rendering, the Bot API
+call), with statements, transactions, COMMITs and thread hops per update.
 
 The count is taken at the repositories' API (`Database` and the connection a transaction
 yields), not inside the SQL engine, so it reads the same on SQLite and PostgreSQL and leaves
@@ -8,7 +11,10 @@ out the engine's own BEGIN/COMMIT (counted apart as transactions)."""
 from __future__ import annotations
 
 import asyncio
+import cProfile
+import pstats
 import tempfile
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +26,12 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
+import storage.db
 from app.assembly import build_dispatcher
+from bench import updates
 from bench.updates import TOKEN, _bot, _press, school_with_teacher_link
 from bot.core.config import Settings, ThrottleSettings
-from storage.db import Database
+from storage.db import Database, SQLiteDatabase
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock
 
@@ -155,11 +163,213 @@ async def measure(folder: Path) -> dict[str, Count]:
     return counts
 
 
+# Where a function's own time is counted, by the first fragment found in its file's path.
+# C functions (builtins) are counted where they were called from.
+_AREAS = (
+    ("aiogram/fsm/", "fsm"),
+    ("storage/fsm.py", "fsm"),
+    ("aiogram/client/", "bot_api"),
+    ("aiogram/methods/", "bot_api"),
+    ("tests/fake_telegram.py", "bot_api"),
+    ("aiogram/", "aiogram_dispatch"),
+    ("magic_filter/", "aiogram_dispatch"),
+    ("bot/ui/middlewares.py", "middlewares"),
+    ("bot/core/replies.py", "middlewares"),
+    ("storage/", "sql"),
+    ("aiosqlite/", "sql"),
+    ("sqlite3/", "sql"),
+    ("bot/core/i18n.py", "rendering"),
+    ("fluent", "rendering"),
+    ("babel/", "rendering"),
+    ("bot/ui/keyboards.py", "rendering"),
+    ("pydantic", "pydantic"),
+    ("handlers/", "handlers_services"),
+    ("bot/", "handlers_services"),
+    ("asyncio/", "event_loop"),
+    ("selectors.py", "event_loop"),
+    ("threading.py", "event_loop"),
+    ("queue.py", "event_loop"),
+)
+AREA_NAMES = {
+    "aiogram_dispatch": "aiogram's dispatch (routers, filters, types)",
+    "middlewares": "our middlewares (once, reply guard, actor, throttle, permission)",
+    "sql": "SQL on the event loop (repositories, engine, aiosqlite hand-off)",
+    "fsm": "the FSM storage (aiogram's context and ours)",
+    "rendering": "rendering (Fluent texts, keyboards)",
+    "pydantic": "pydantic (parsing updates, building Bot API methods)",
+    "bot_api": "the Bot API call (aiogram's client and the in-process fake Telegram)",
+    "handlers_services": "handlers and services",
+    "event_loop": "the event loop and thread hand-offs",
+    "other": "other (json, re, dataclasses, ...)",
+}
+
+
+def _area(filename: str) -> str | None:
+    for fragment, area in _AREAS:
+        if fragment in filename:
+            return area
+    return None
+
+
+def attribute(profiler: cProfile.Profile) -> dict[str, float]:
+    """Seconds of the profiled thread's own time per area."""
+    stats: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    seconds = dict.fromkeys(AREA_NAMES, 0.0)
+    for (filename, _, _), (_, _, own, _, callers) in stats.items():
+        area = _area(filename)
+        if area is not None:
+            seconds[area] += own
+            continue
+        if filename != "~" or not callers:
+            seconds["other"] += own
+            continue
+        for (caller_file, _, _), (_, _, via, _) in callers.items():
+            seconds[_area(caller_file) or "other"] += via
+    return seconds
+
+
+@dataclass
+class Hops:
+    """Hand-offs to the SQLite threads, and the time the work took on them."""
+
+    count: int = 0
+    writer_seconds: float = 0.0
+    reader_seconds: float = 0.0
+
+
+@contextmanager
+def hops_on(db: SQLiteDatabase) -> Iterator[Hops]:
+    hops = Hops()
+    original = storage.db._on_thread
+
+    async def timed(worker: Any, work: Callable[[Any], Any]) -> Any:
+        def measured(raw: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return work(raw)
+            finally:
+                spent = time.perf_counter() - started
+                if worker is db._writer:
+                    hops.writer_seconds += spent
+                else:
+                    hops.reader_seconds += spent
+
+        hops.count += 1
+        return await original(worker, measured)
+
+    storage.db._on_thread = timed
+    try:
+        yield hops
+    finally:
+        storage.db._on_thread = original
+
+
+@dataclass
+class Profile:
+    updates: int
+    seconds: float  # wall time of the batches
+    areas: dict[str, float]  # seconds of the event loop's own time, per area
+    count: Count
+    commits: int
+    hops: Hops
+
+
+async def profile_mixed(teachers: int, folder: Path) -> tuple[Profile, Profile]:
+    """The mixed workload of bench/updates.py under cProfile, and the bare bot's."""
+    db, fake, bot, dp, token = await updates._bot_for_a_new_school(folder)
+    assert isinstance(db, SQLiteDatabase)
+    run, profiler = updates.Run(), cProfile.Profile(time.thread_time)
+    users = range(1_000_000, 1_000_000 + teachers)
+    commits = db.commits
+    with counting(db) as count, hops_on(db) as hops:
+        for step in updates.teacher_steps(fake, token):
+            profiler.enable()
+            await updates._feed_all(dp, bot, step, users, run)
+            profiler.disable()
+    ours = Profile(
+        len(run.latencies), run.seconds, attribute(profiler), count, db.commits - commits, hops
+    )
+    await bot.session.close()
+    await db.close()
+    profiler = cProfile.Profile(time.thread_time)
+    profiler.enable()
+    bare_run = await updates._bare(len(run.latencies))
+    profiler.disable()
+    bare = Profile(
+        len(bare_run.latencies), bare_run.seconds, attribute(profiler), Count(), 0, Hops()
+    )
+    return ours, bare
+
+
+def _profile_figures(ours: Profile, bare: Profile, teachers: int) -> dict[str, dict[str, Any]]:
+    n = ours.updates
+    size = (
+        f"mixed workload of updates_per_second, {teachers:,} teachers, {n:,} updates, under"
+        " cProfile (which slows Python code about 2x: read the shares), the event-loop"
+        " thread's CPU time (waits for the GIL and for the SQLite threads left out)"
+    )
+    base = f"bare aiogram echo bot, {bare.updates:,} updates, same batches, under cProfile"
+    total, bare_total = sum(ours.areas.values()), sum(bare.areas.values())
+    figures: dict[str, dict[str, Any]] = {
+        "profile_loop_cpu_per_update": {
+            "value": round(total / n * 1e6),
+            "unit": "µs",
+            "size": size + f"; wall {ours.seconds / n * 1e6:.0f} µs per update",
+            "baseline_value": round(bare_total / bare.updates * 1e6),
+            "baseline": base,
+        }
+    }
+    for area, label in AREA_NAMES.items():
+        figures[f"profile_{area}_per_update"] = {
+            "value": round(ours.areas[area] / n * 1e6),
+            "unit": "µs",
+            "size": f"{label}; {ours.areas[area] / total:.0%} of the loop's time",
+            "baseline_value": round(bare.areas[area] / bare.updates * 1e6),
+            "baseline": "bare aiogram echo bot, same area",
+        }
+    per = f"per update of the mixed workload, {n:,} updates"
+    figures |= {
+        "profile_statements_per_update": {
+            "value": round(ours.count.statements / n, 2),
+            "unit": "SQL statements",
+            "size": per,
+        },
+        "profile_transactions_per_update": {
+            "value": round(ours.count.transactions / n, 2),
+            "unit": "transactions",
+            "size": per,
+        },
+        "profile_commits_per_update": {
+            "value": round(ours.commits / n, 3),
+            "unit": "COMMITs (fsyncs)",
+            "size": per + "; SQLite synchronous=FULL with group commit",
+        },
+        "profile_thread_hops_per_update": {
+            "value": round(ours.hops.count / n, 2),
+            "unit": "hand-offs to the SQLite threads",
+            "size": per,
+        },
+        "profile_sqlite_writer_per_update": {
+            "value": round(ours.hops.writer_seconds / n * 1e6),
+            "unit": "µs",
+            "size": per + "; the writer thread's time (statements and COMMITs)",
+        },
+        "profile_sqlite_reader_per_update": {
+            "value": round(ours.hops.reader_seconds / n * 1e6),
+            "unit": "µs",
+            "size": per + "; the reader thread's time",
+        },
+    }
+    return figures
+
+
 def run(quick: bool) -> dict[str, dict[str, Any]]:
-    del quick  # one teacher's steps: as quick as it gets
     with tempfile.TemporaryDirectory() as folder:
         counts = asyncio.run(measure(Path(folder)))
-    return {
+    teachers = 200 if quick else 2_000
+    with tempfile.TemporaryDirectory() as folder:
+        ours, bare = asyncio.run(profile_mixed(teachers, Path(folder)))
+    return _profile_figures(ours, bare, teachers) | {
         f"statements_{name}": {
             "value": counts[name].statements,
             "unit": "SQL statements",

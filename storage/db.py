@@ -237,23 +237,45 @@ _ENGINE_TABLES = (
 # --- SQLite -------------------------------------------------------------------------------
 
 
-class _SQLiteConnection(Connection):
-    """Statements inside a transaction, each run on the writer's thread. The first one
-    carries the BEGIN with it, so a transaction of n statements costs n + 1 thread hops
-    (the last for COMMIT), not n + 2."""
+# Units of work committed together at most: a batch's last unit waits for the others' work,
+# so the bound keeps its latency bounded.
+GROUP_COMMIT_UNITS = 64
 
-    def __init__(self, worker: aiosqlite.Connection) -> None:
+
+@dataclass(eq=False)
+class _Batch:
+    """Units of work sharing one SQLite transaction and so one COMMIT (one fsync)."""
+
+    done: asyncio.Future[None]
+    begun: bool = False  # BEGIN IMMEDIATE has run
+    units: int = 0  # units whose work it keeps
+    lost: BaseException | None = None  # the whole transaction was rolled back
+
+
+class _SQLiteConnection(Connection):
+    """One unit of work's statements, each run on the writer's thread. The first one carries
+    the BEGIN (for the batch's first unit) and the unit's SAVEPOINT with it, so a unit of n
+    statements costs n thread hops, plus one for the COMMIT it may share with others."""
+
+    def __init__(self, worker: aiosqlite.Connection, batch: _Batch) -> None:
         self._worker = worker
+        self._batch = batch
         self.begun = False
 
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         if self.begun:
             return await _on_thread(self._worker, work)
+        batch = self._batch
 
         def begin_then(raw: sqlite3.Connection) -> T:
-            # IMMEDIATE takes the write lock up front: a transaction never fails half-way
-            # because another process started writing after its first read.
-            raw.execute("BEGIN IMMEDIATE")
+            if not batch.begun:
+                # IMMEDIATE takes the write lock up front: a transaction never fails half-way
+                # because another process started writing after its first read.
+                raw.execute("BEGIN IMMEDIATE")
+                batch.begun = True
+            # Savepoints of earlier units stay open (COMMIT releases them all): rolling back
+            # to the newest one undoes this unit alone.
+            raw.execute("SAVEPOINT unit")
             self.begun = True
             return work(raw)
 
@@ -285,6 +307,15 @@ class SQLiteDatabase(Database):
     the reader (statements outside a transaction). In WAL mode readers never wait for a
     writer, so while the writer waits out another process's lock (SQLite's busy timeout,
     on its thread) every read, and so every user who only reads, is still answered.
+
+    Group commit: with synchronous=FULL a COMMIT costs an fsync (milliseconds), far more than
+    a unit of work's statements. Units still run one at a time under the write lock, but a
+    unit that ends while others wait for the lock (queued behind it, or behind the COMMIT in
+    progress) leaves the transaction open for them, and the last of the batch commits for
+    all (at most GROUP_COMMIT_UNITS). Each unit runs in its own SAVEPOINT, so a failing unit
+    rolls back only itself, and each returns from `transaction()` only once the COMMIT
+    holding its work has returned: an acknowledged answer is on disk, and a failed COMMIT
+    raises in every unit of its batch.
     """
 
     dialect = "sqlite"
@@ -295,6 +326,10 @@ class SQLiteDatabase(Database):
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
+        self._queued = 0  # units waiting for the write lock
+        self._batch: _Batch | None = None  # the open transaction, if a unit left it open
+        self._flushes: set[asyncio.Task[None]] = set()
+        self.commits = 0  # COMMITs (and autocommit writes) run: fsyncs, for the benchmarks
         self.path = path
 
     @classmethod
@@ -330,16 +365,114 @@ class SQLiteDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self._write_lock:
-            conn = _SQLiteConnection(self._writer)
-            try:
-                yield conn
-            except BaseException:
-                if conn.begun:
-                    await _on_thread(self._writer, lambda raw: raw.rollback())
-                raise
+        await self._acquire()
+        async with self._unit() as conn:
+            yield conn
+
+    async def _acquire(self) -> None:
+        self._queued += 1
+        try:
+            await self._write_lock.acquire()
+        except BaseException:
+            self._queued -= 1
+            if self._batch is not None and not self._queued and not self._write_lock.locked():
+                # The unit that left the batch open counted on this one to commit it.
+                flush = asyncio.get_running_loop().create_task(self._flush())
+                self._flushes.add(flush)
+                flush.add_done_callback(self._flushes.discard)
+            raise
+        self._queued -= 1
+
+    async def _flush(self) -> None:
+        with contextlib.suppress(Exception):  # the batch's units are told of a failure
+            async with self.transaction():
+                pass
+
+    @asynccontextmanager
+    async def _unit(self) -> AsyncIterator[Connection]:
+        """One unit of work in the open batch (or a new one); the write lock is held."""
+        batch = self._batch
+        if batch is None:
+            batch = self._batch = _Batch(asyncio.get_running_loop().create_future())
+        conn = _SQLiteConnection(self._writer, batch)
+        try:
+            yield conn
+        except BaseException as error:
             if conn.begun:
-                await _on_thread(self._writer, lambda raw: raw.commit())
+                await self._undo(batch, error)
+            raise
+        else:
+            if conn.begun:
+                batch.units += 1
+        finally:
+            self._end_unit(batch)
+        if conn.begun:
+            # Shielded: one unit cancelled while waiting must not cancel the others' wait.
+            await asyncio.shield(batch.done)
+
+    async def _undo(self, batch: _Batch, cause: BaseException) -> None:
+        """Roll the failed unit back to its savepoint. If SQLite rolled back the whole
+        transaction itself (a full disk, an I/O error), the batch is lost for every unit in
+        it, with the error that lost it."""
+
+        def undo(raw: sqlite3.Connection) -> None:
+            if not raw.in_transaction:
+                batch.lost = cause
+                return
+            try:
+                raw.execute("ROLLBACK TO unit")
+                raw.execute("RELEASE unit")
+            except sqlite3.Error as error:
+                batch.lost = error
+
+        try:
+            await _on_thread(self._writer, undo)
+        except BaseException:  # interrupted: nothing of the batch is sure any more
+            batch.lost = sqlite3.OperationalError("a unit's rollback was interrupted")
+            raise
+
+    def _end_unit(self, batch: _Batch) -> None:
+        """Leave the batch open for the units waiting for the lock, or commit it."""
+        if batch.lost is None and self._queued and batch.units < GROUP_COMMIT_UNITS:
+            self._write_lock.release()
+            return
+        self._batch = None
+        # A task of its own: the units waiting for it are told even if this one is cancelled.
+        commit = asyncio.get_running_loop().create_task(self._commit(batch))
+        self._flushes.add(commit)
+        commit.add_done_callback(self._flushes.discard)
+
+    async def _commit(self, batch: _Batch) -> None:
+        """COMMIT the batch (ROLLBACK if it keeps nothing or is lost), then tell its units;
+        the write lock, held since the last unit ended, is released after."""
+
+        def commit(raw: sqlite3.Connection) -> None:
+            if batch.lost is None and batch.units:
+                try:
+                    raw.execute("COMMIT")
+                    return
+                except BaseException:
+                    if raw.in_transaction:
+                        raw.rollback()
+                    raise
+            if raw.in_transaction:
+                raw.rollback()  # nothing to keep: no fsync
+            if batch.lost is not None:
+                raise batch.lost
+
+        try:
+            if batch.begun or batch.lost is not None:
+                await _on_thread(self._writer, commit)
+                self.commits += 1 if batch.units and batch.lost is None else 0
+        except asyncio.CancelledError:
+            batch.done.cancel()
+        except BaseException as error:
+            batch.done.set_exception(error)
+            batch.done.exception()  # retrieved: a batch of failed units alone waits for none
+        else:
+            batch.done.set_result(None)
+        finally:
+            self._write_lock.release()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         row: Row | None = await _on_thread(
@@ -351,18 +484,30 @@ class SQLiteDatabase(Database):
         return await _on_thread(self._reader, lambda raw: raw.execute(sql, params).fetchall())
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        # Autocommit, one hop; still under the write lock, so it never lands inside
-        # another coroutine's transaction.
-        async with self._write_lock:
-            cursor = await _on_thread(self._writer, lambda raw: _cursor(raw.execute(sql, params)))
-        return cursor.rowcount
+        return (await self._write_alone(sql, params)).rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
-        async with self._write_lock:
-            cursor = await _on_thread(self._writer, lambda raw: _cursor(raw.execute(sql, params)))
+        cursor = await self._write_alone(sql, params)
         if cursor.lastrowid is None:
             raise RuntimeError("not an INSERT")
         return cursor.lastrowid
+
+    async def _write_alone(self, sql: str, params: Params) -> Cursor:
+        """One statement, atomic on its own. Alone, it autocommits in one hop; with a batch
+        open or units waiting, it joins the batch as a unit of its own (its own savepoint, so
+        no other unit's rollback undoes it), and shares the COMMIT."""
+        await self._acquire()
+        if self._batch is None and not self._queued:
+            try:
+                cursor = await _on_thread(
+                    self._writer, lambda raw: _cursor(raw.execute(sql, params))
+                )
+            finally:
+                self._write_lock.release()
+            self.commits += 1
+            return cursor
+        async with self._unit() as conn:
+            return await conn.execute(sql, params)
 
     async def hold(self, name: str) -> None:
         """One process per SQLite file: nobody else needs to know who is alive."""

@@ -5,8 +5,10 @@ before any handler runs; that read fetches the data too and the row is remembere
 handler's `get_data` costs no second query and a write that would change nothing (the same
 question screen shown again) is skipped. Remembering is safe because the bot's process is the
 only writer of this table; every write here updates what is remembered, and a restart starts
-from the rows. Data is kept as its JSON text, so a reader always gets a fresh copy and what
-cannot be stored is refused at once.
+from the rows. On SQLite (one process per file) what is remembered is trusted for the state
+read too, which saves a statement per update; on PostgreSQL several processes share the
+table, so each update's first read goes to the row. Data is kept as its JSON text, so a
+reader always gets a fresh copy and what cannot be stored is refused at once.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class SQLStorage(BaseStorage):
         self._db = db
         self._keys = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
         self._known: dict[str, tuple[str | None, str]] = {}
+        self._sole_writer = db.dialect == "sqlite"
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         built = self._keys.build(key)
@@ -80,7 +83,9 @@ class SQLStorage(BaseStorage):
         await self._write(built, value, known[1])
 
     async def get_state(self, key: StorageKey) -> str | None:
-        return (await self._read(self._keys.build(key)))[0]
+        built = self._keys.build(key)
+        known = self._known.get(built) if self._sole_writer else None
+        return (known or await self._read(built))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         built = self._keys.build(key)

@@ -94,7 +94,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def cluster() -> Iterator[Cluster]:
+def cluster(durable: bool = False) -> Iterator[Cluster]:
+    """A throw-away cluster; `durable` keeps fsync on, as a production server runs (the
+    benchmarks), where the tests turn it off."""
     bin_dir = server_bin()
     if bin_dir is None:
         if os.environ.get("NASTAVNIK_TEST_POSTGRES") == "required":
@@ -117,8 +119,9 @@ def cluster() -> Iterator[Cluster]:
     initdb += ["-E", "UTF8", "--no-locale", "--no-sync"]
     subprocess.run(_as_user(run_as, initdb), check=True, capture_output=True)
     # fsync off: a test cluster need not survive a power loss, and it makes CI fast.
-    options = f"-k {folder} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
-    options += " -c synchronous_commit=off -c full_page_writes=off"
+    options = f"-k {folder} -p {port} -c listen_addresses=127.0.0.1"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l"]
     start += [str(folder / "log"), "start"]
     subprocess.run(_as_user(run_as, start), check=True, capture_output=True)

@@ -338,11 +338,13 @@ async def test_one_answer_is_one_transaction_of_a_few_statements(tg: Harness, db
         await tg.press(TEACHER, "▫️ Математика")
     with counting(db) as done:
         shown = await tg.press(TEACHER, "Готово ✔")
-    assert (typed.statements, typed.transactions) == (5, 1), typed.sql
-    assert (pressed.statements, pressed.transactions) == (5, 1), pressed.sql
-    assert (ticked.statements, ticked.transactions) == (4, 0), ticked.sql
+    # On SQLite (one process per file) the FSM row remembered is trusted: no state read.
+    read = 0 if db.dialect == "sqlite" else 1
+    assert (typed.statements, typed.transactions) == (4 + read, 1), typed.sql
+    assert (pressed.statements, pressed.transactions) == (4 + read, 1), pressed.sql
+    assert (ticked.statements, ticked.transactions) == (3 + read, 0), ticked.sql
     # The draft of ticks is cleared in the answer's own transaction.
-    assert (done.statements, done.transactions) == (6, 1), done.sql
+    assert (done.statements, done.transactions) == (5 + read, 1), done.sql
     assert "стаж" in shown["text"]
     stored = await answers_of(db, TEACHER, "mentee_questionnaire")
     assert stored["full_name"] == "Иванова Анна Сергеевна" and stored["subjects"] == ["math"]

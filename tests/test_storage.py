@@ -13,9 +13,11 @@ from aiogram.fsm.storage.base import StorageKey
 from bot.ui.states import DistrictStates
 from storage.backup import backup
 from storage.db import (
+    GROUP_COMMIT_UNITS,
     Database,
     DatabaseUnavailableError,
     SchemaTooNewError,
+    SQLiteDatabase,
     bundled_migrations,
     postgres_ddl,
     to_postgres,
@@ -209,4 +211,99 @@ async def test_reads_are_answered_while_a_write_waits_for_another_process(tmp_pa
         assert await writing is not None  # and the waiting write went through
     finally:
         other.close()
+        await db.close()
+
+
+# --- group commit (SQLite) ----------------------------------------------------------------
+
+_DISTRICT = "INSERT INTO districts (name, created_at) VALUES (?, ?)"
+
+
+async def _sqlite_with_commits(tmp_path: Path) -> tuple[SQLiteDatabase, list[str]]:
+    """A migrated SQLite database whose writer reports every statement it runs."""
+    db = await Database.open(tmp_path / "group.db")
+    assert isinstance(db, SQLiteDatabase)
+    await db.migrate()
+    statements: list[str] = []
+    await db._writer.set_trace_callback(statements.append)
+    return db, statements
+
+
+async def _district(db: Database, name: str, fail: bool = False) -> bool:
+    """One unit of work: a district; then whether the reader sees it once the block is left."""
+    async with db.transaction() as conn:
+        await conn.execute(_DISTRICT, (name, "t"))
+        if fail:
+            raise RuntimeError("this unit fails")
+    return await db.fetch_one("SELECT id FROM districts WHERE name = ?", (name,)) is not None
+
+
+async def test_concurrent_transactions_share_one_commit(tmp_path: Path) -> None:
+    db, statements = await _sqlite_with_commits(tmp_path)
+    before = db.commits
+    try:
+        seen = await asyncio.gather(*(_district(db, f"Округ {n}") for n in range(5)))
+        # Every unit's data is on disk, and visible to the reader, once its block is left.
+        assert seen == [True] * 5
+        assert statements.count("COMMIT") == 1
+        assert db.commits - before == 1
+    finally:
+        await db.close()
+
+
+async def test_a_failing_unit_does_not_undo_the_others_in_its_batch(tmp_path: Path) -> None:
+    db, statements = await _sqlite_with_commits(tmp_path)
+    try:
+        first, failed, last = await asyncio.gather(
+            _district(db, "А"),
+            _district(db, "Б", fail=True),
+            _district(db, "В"),
+            return_exceptions=True,
+        )
+        assert first is True and last is True and isinstance(failed, RuntimeError)
+        names = [row["name"] for row in await db.fetch_all("SELECT name FROM districts")]
+        assert sorted(names) == ["А", "В"]
+        assert statements.count("COMMIT") == 1
+        # An autocommit write joining a batch is a unit of its own: a later failure keeps it.
+        await asyncio.gather(
+            db.execute(_DISTRICT, ("Г", "t")),
+            _district(db, "Д", fail=True),
+            return_exceptions=True,
+        )
+        names = [row["name"] for row in await db.fetch_all("SELECT name FROM districts")]
+        assert sorted(names) == ["А", "В", "Г"]
+    finally:
+        await db.close()
+
+
+async def test_a_failed_commit_raises_in_every_unit_of_its_batch(tmp_path: Path) -> None:
+    db, _ = await _sqlite_with_commits(tmp_path)
+    # A deferred foreign key is checked at COMMIT: the engine's own COMMIT fails.
+    await db.execute(
+        "CREATE TABLE orphans (district_id INTEGER"
+        " REFERENCES districts (id) DEFERRABLE INITIALLY DEFERRED)"
+    )
+
+    async def orphan() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO orphans (district_id) VALUES (?)", (999,))
+
+    try:
+        outcomes = await asyncio.gather(
+            _district(db, "А"), orphan(), _district(db, "Б"), return_exceptions=True
+        )
+        assert all(isinstance(outcome, sqlite3.IntegrityError) for outcome in outcomes)
+        assert await db.fetch_all("SELECT id FROM districts") == []  # nothing acknowledged
+        assert await _district(db, "В")  # and the engine is usable afterwards
+    finally:
+        await db.close()
+
+
+async def test_a_batch_is_bounded(tmp_path: Path) -> None:
+    db, statements = await _sqlite_with_commits(tmp_path)
+    try:
+        units = GROUP_COMMIT_UNITS * 2 + 1
+        assert all(await asyncio.gather(*(_district(db, f"Округ {n}") for n in range(units))))
+        assert statements.count("COMMIT") == 3
+    finally:
         await db.close()
