@@ -43,6 +43,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.DISTRICT_ROADMAP: {"coordinator", "administrator"},
     Action.MANAGE_LIBRARY: {"curator", "coordinator"},
     Action.BROADCAST: {"curator"},
+    Action.DISTRICT_SURVEYS: {"coordinator", "administrator"},
 }
 
 

@@ -33,6 +33,7 @@ class Action(StrEnum):
     DISTRICT_ROADMAP = "district_roadmap"  # the district's template and the schools' progress
     MANAGE_LIBRARY = "manage_library"  # upload materials to the library
     BROADCAST = "broadcast"  # announcements to the school's participants
+    DISTRICT_SURVEYS = "district_surveys"  # a survey to every school of the district
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -52,6 +53,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.DISTRICT_ROADMAP: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.MANAGE_LIBRARY: frozenset({Role.CURATOR, Role.COORDINATOR}),
     Action.BROADCAST: frozenset({Role.CURATOR}),
+    Action.DISTRICT_SURVEYS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 
