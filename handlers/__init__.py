@@ -6,6 +6,7 @@ from aiogram import Router
 from handlers import (
     banks,
     broadcasts,
+    district_surveys,
     districts,
     errors,
     fallback,
@@ -55,6 +56,7 @@ def build_routers() -> list[Router]:
         schools.build_router(),
         school_years.build_router(),
         surveys.build_router(),
+        district_surveys.build_router(),
         reports.build_router(),
         roadmap.build_router(),
         library.build_router(),

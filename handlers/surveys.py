@@ -49,7 +49,8 @@ async def _campaign(
 ) -> SurveyCampaign | None:
     """The survey, if it is of a school where the actor manages surveys."""
     campaign = await services.surveys.get(survey_id)
-    if campaign is None:
+    # A school's part of a coordinator's survey is the coordinator's, not the curator's.
+    if campaign is None or campaign.district_survey_id is not None:
         await callback.answer(tr("survey-refusal", reason=SurveyRefusal.NOT_FOUND), show_alert=True)
         return None
     school = await school_in_scope(

@@ -63,6 +63,9 @@ class DistrictSurveyService:
     async def of_district(self, district_id: int) -> list[DistrictSurvey]:
         return await self._repo.of_district(district_id)
 
+    async def schools(self, district_id: int) -> list[Organization]:
+        return await self._organizations.schools(district_id)
+
     async def zone(self, district_id: int) -> ZoneInfo:
         """The deadline is typed in the time of the district's first school (a district's
         schools share a region, so nearly always its time zone)."""

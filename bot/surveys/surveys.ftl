@@ -207,3 +207,41 @@ btn-survey-pair = { $chosen ->
 btn-survey-pairs-done = ✔ Готово
 survey-pairs-ask = Отметьте пары: опрос получат их участники (наставники и наставляемые). Выбрано пар: {$chosen}, получателей: {$recipients}.
 survey-pairs-none = В школе нет работающих пар. Выберите других получателей.
+btn-district-surveys = 📋 Опросы округа
+district-surveys-title = <b>Опросы округа</b> · {$district}
+district-surveys-empty = Опросов округа пока нет. Опрос по шаблону уходит во все школы округа: их кураторам или всем участникам.
+district-survey-templates = Выберите шаблон опроса. Он уйдёт во все школы округа; получателей и срок вы выберете дальше.
+district-survey-title = <b>{$title}</b> · опрос округа «{$district}»
+district-survey-audience = Кому: { $audience ->
+    [curators] кураторы всех школ округа
+   *[school] все участники всех школ округа (наставники и наставляемые)
+ }
+btn-district-survey-audience = { $chosen ->
+    [yes] ✅
+   *[no] ▫️
+ } { $audience ->
+    [curators] Кураторам школ
+   *[school] Всем участникам школ
+ }
+district-survey-launch-ask = Запустить опрос «{$title}» во { $schools ->
+    [one] {$schools} школе
+   *[other] {$schools} школах
+ } округа? Его получат { $count ->
+    [one] {$count} участник
+    [few] {$count} участника
+   *[other] {$count} участников
+ }, срок ответа — {$deadline}. После запуска получателей изменить нельзя.
+district-survey-launched = Опрос запущен в { $schools ->
+    [one] {$schools} школе
+   *[other] {$schools} школах
+ }: приглашения уходят { $count ->
+    [one] {$count} участнику
+   *[other] {$count} участникам
+ } (вне «тихих часов»).
+district-survey-rates = <b>Ответы по школам</b> ({$schools}):
+district-survey-school = {$school}: {$rate}
+district-survey-launching = Запуск ещё идёт: школы добавляются.
+btn-district-survey-refresh = 🔄 Обновить
+district-survey-refusal = { $reason ->
+   *[no_schools] В округе нет ни одной школы — опрос некому отправить. Сначала добавьте школы.
+ }

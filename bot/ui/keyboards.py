@@ -18,6 +18,8 @@ from bot.ui.callbacks import (
     DistrictReportCb,
     DistrictRoadmapAction,
     DistrictRoadmapCb,
+    DistrictSurveysAction,
+    DistrictSurveysCb,
     JoinRoleCb,
     LibraryAction,
     LibraryCb,
@@ -121,6 +123,10 @@ def district(
     )
     kb.button(
         text=tr("btn-district-report"), callback_data=DistrictReportCb(district_id=district_id)
+    )
+    kb.button(
+        text=tr.plain("btn-district-surveys"),
+        callback_data=DistrictSurveysCb(district_id=district_id, action=DistrictSurveysAction.LIST),
     )
     kb.button(
         text=tr("btn-roadmap-district"),
