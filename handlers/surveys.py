@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -20,11 +20,13 @@ from bot.forms.screens import question_screen
 from bot.services import Services
 from bot.surveys.drafts import CHOICE_KINDS, DraftKind, DraftRefusal, kind_of
 from bot.surveys.screens import rate_line, summary_text
-from bot.surveys.service import SurveyRefusal, SurveyService
+from bot.surveys.service import MyState, SurveyRefusal, SurveyService
 from bot.ui import keyboards
 from bot.ui.callbacks import (
+    MenuCb,
     SchoolAction,
     SchoolCb,
+    Screen,
     SurveyAction,
     SurveyCb,
     SurveysAction,
@@ -567,6 +569,40 @@ async def take(
     await present(message, opened.state, state, services.organizations, notice)
 
 
+async def my_surveys(
+    callback: CallbackQuery, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    """The participant's «Опросы»: the open surveys (answer, continue, change until the
+    deadline) and the closed ones, marked so; their buttons take the same path as the
+    invitation's, where a closed survey is refused with its reason."""
+    await state.clear()
+    entries = await services.surveys.mine(actor.person.id) if actor.person else []
+    lines = [tr("my-surveys-title")]
+    kb = Keyboard()
+    for entry in entries:
+        deadline = entry.campaign.deadline
+        lines.append(
+            tr(
+                "my-survey-line",
+                title=entry.title,
+                state=entry.state,
+                deadline=shown(deadline, entry.zone) if deadline else "—",
+            )
+        )
+        if entry.state is not MyState.DONE:
+            kb.button(
+                text=tr.plain("btn-my-survey", title=entry.title, state=entry.state),
+                callback_data=SurveyTakeCb(
+                    survey_id=entry.campaign.id, change=entry.state is MyState.ANSWERED
+                ),
+            )
+    if not entries:
+        lines.append(tr("my-surveys-empty"))
+    kb.button(text=tr.plain("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(1)
+    await show(callback, fit(lines), kb.as_markup())
+
+
 # A draft's questions.
 
 DRAFT_ACTIONS = frozenset(
@@ -844,6 +880,9 @@ def build_router() -> Router:
     router.callback_query.register(surveys_list, SurveysCb.filter(), flags=MANAGE)
     router.callback_query.register(survey, SurveyCb.filter(), flags=MANAGE)
     router.callback_query.register(take, SurveyTakeCb.filter(), flags=MEMBER)
+    router.callback_query.register(
+        my_surveys, MenuCb.filter(F.screen == Screen.MY_SURVEYS), flags=MEMBER
+    )
     router.message.register(
         deadline_typed, StateFilter(SurveyStates.entering_deadline), flags=MANAGE
     )

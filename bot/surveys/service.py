@@ -81,6 +81,24 @@ class PairChoice:
     chosen: bool
 
 
+class MyState(StrEnum):
+    """A survey in the person's «Опросы» list."""
+
+    NEW = "new"  # not opened yet
+    STARTED = "started"  # stopped half-way: continues where it stopped
+    ANSWERED = "answered"  # a named survey's answers can still be changed
+    DONE = "done"  # answered, anonymous: nothing more to do
+    CLOSED = "closed"  # past the deadline or closed: no answers taken
+
+
+@dataclass(frozen=True)
+class MySurveyEntry:
+    campaign: SurveyCampaign
+    title: str
+    state: MyState
+    zone: ZoneInfo
+
+
 @dataclass(frozen=True)
 class Opened:
     state: FormState
@@ -467,6 +485,25 @@ class SurveyService:
 
     # The participant.
 
+    async def mine(self, person_id: int) -> list[MySurveyEntry]:
+        """The surveys addressed to the person: the open ones to answer or change, the
+        closed ones marked as such."""
+        found = []
+        for entry in await self._surveys.of_person(person_id):
+            campaign = entry.campaign
+            if self._refusal_of_time(campaign) is not None:
+                state = MyState.CLOSED
+            elif entry.status is RecipientStatus.ANSWERED:
+                state = MyState.DONE if campaign.anonymous else MyState.ANSWERED
+            elif entry.status is RecipientStatus.STARTED:
+                state = MyState.STARTED
+            else:
+                state = MyState.NEW
+            found.append(
+                MySurveyEntry(campaign, self.form(campaign).title, state, await self.zone(campaign))
+            )
+        return found
+
     async def open(self, survey_id: int, person_id: int) -> Opened | SurveyRefusal:
         """The person's form session of the survey: resumed, or started once."""
         campaign = await self._surveys.get(survey_id)
@@ -516,14 +553,21 @@ class SurveyService:
         self, campaign: SurveyCampaign, recipient: SurveyRecipient
     ) -> SurveyRefusal | None:
         """Why this person may not answer now, if they may not."""
+        refused = self._refusal_of_time(campaign)
+        if refused is not None:
+            return refused
+        if campaign.anonymous and recipient.status is RecipientStatus.ANSWERED:
+            return SurveyRefusal.ANSWERED
+        return None
+
+    def _refusal_of_time(self, campaign: SurveyCampaign) -> SurveyRefusal | None:
+        """Why nobody may answer it now: closed, not running, or past its deadline."""
         if campaign.status is SurveyStatus.CLOSED:
             return SurveyRefusal.CLOSED
         if campaign.status is not SurveyStatus.RUNNING or campaign.deadline is None:
             return SurveyRefusal.NOT_RECIPIENT
         if self._clock.now() >= campaign.deadline:
             return SurveyRefusal.DEADLINE_PASSED
-        if campaign.anonymous and recipient.status is RecipientStatus.ANSWERED:
-            return SurveyRefusal.ANSWERED
         return None
 
     async def gate(self, state: FormState) -> Next | None:

@@ -245,3 +245,19 @@ btn-district-survey-refresh = 🔄 Обновить
 district-survey-refusal = { $reason ->
    *[no_schools] В округе нет ни одной школы — опрос некому отправить. Сначала добавьте школы.
  }
+btn-my-surveys = 📝 Опросы
+my-surveys-title = <b>Мои опросы</b>
+my-surveys-empty = Опросов для вас пока нет. Когда куратор отправит опрос, он появится здесь.
+my-survey-line = • «{$title}», срок — {$deadline}: { $state ->
+    [new] ещё не открыт
+    [started] начат, можно продолжить
+    [answered] ответы приняты, до срока их можно изменить
+    [done] ответы приняты
+   *[closed] закрыт, ответы не принимаются
+ }
+btn-my-survey = { $state ->
+    [new] 📝 {$title}
+    [started] ▶ Продолжить: {$title}
+    [answered] ✏ Изменить ответы: {$title}
+   *[closed] ■ {$title} · закрыт
+ }

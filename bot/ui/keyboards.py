@@ -73,6 +73,8 @@ def main_menu(
         )
     if actor.roles & {Role.MENTOR, Role.MENTEE}:
         kb.button(text=tr("btn-my-pairs"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
+    if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR}:
+        kb.button(text=tr.plain("btn-my-surveys"), callback_data=MenuCb(screen=Screen.MY_SURVEYS))
     if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR, Role.COORDINATOR}:
         kb.button(text=tr("btn-library"), callback_data=LibraryCb(action=LibraryAction.HOME))
     kb.button(text=tr("btn-profile"), callback_data=MenuCb(screen=Screen.PROFILE))
