@@ -60,6 +60,7 @@ from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
 from bot.school_years.service import SchoolYearService
 from bot.services import Services
+from bot.surveys.district import DistrictSurveyService
 from bot.surveys.service import SurveyService
 from bot.surveys.templates import with_templates
 from bot.ui import commands
@@ -184,7 +185,9 @@ def build_dispatcher(
         settings.quiet_hours,
         clock,
         tuple(timedelta(days=days) for days in settings.surveys.reminder_offsets_days),
+        settings.monitoring,
     )
+    district_surveys = DistrictSurveyService(surveys, SurveysRepo(db), organizations, clock)
     fsm = storage or SQLStorage(db)
 
     async def form_gate(state: FormState) -> Next | None:
@@ -254,6 +257,7 @@ def build_dispatcher(
         privacy=privacy,
         erasure=erasure,
         surveys=surveys,
+        district_surveys=district_surveys,
         completion=completion,
         reports=ReportService(
             ReportsRepo(db),
@@ -374,6 +378,7 @@ def _periodic_jobs(
 
     # Job ids are the functions' names, so each job gets a name of its own.
     async def summarise_surveys_at_deadline() -> None:
+        await services.district_surveys.resume()
         await services.surveys.sweep()
 
     async def end_and_monitor_programs() -> None:

@@ -29,6 +29,7 @@ from bot.programs.service import ProgramService
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
 from bot.school_years.service import SchoolYearService
+from bot.surveys.district import DistrictSurveyService
 from bot.surveys.service import SurveyService
 
 
@@ -50,6 +51,7 @@ class Services:
     privacy: PrivacyService
     erasure: ErasureService
     surveys: SurveyService
+    district_surveys: DistrictSurveyService
     completion: CompletionService
     reports: ReportService
     roadmap: RoadmapService

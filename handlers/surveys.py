@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -19,12 +19,15 @@ from bot.forms.model import QuestionKind
 from bot.forms.screens import question_screen
 from bot.services import Services
 from bot.surveys.drafts import CHOICE_KINDS, DraftKind, DraftRefusal, kind_of
+from bot.surveys.rules import OFFSET_BOUNDS, OffsetField, OffsetRefusal
 from bot.surveys.screens import rate_line, summary_text
-from bot.surveys.service import SurveyRefusal, SurveyService
+from bot.surveys.service import MyState, SurveyRefusal, SurveyService
 from bot.ui import keyboards
 from bot.ui.callbacks import (
+    MenuCb,
     SchoolAction,
     SchoolCb,
+    Screen,
     SurveyAction,
     SurveyCb,
     SurveysAction,
@@ -42,6 +45,8 @@ MANAGE = {"action": Action.MANAGE_SURVEYS}
 MEMBER = {"action": Action.USE_MENU}
 AUDIENCES = list(SurveyAudience)
 PAIRS_SHOWN = 60  # a school's working pairs fit one screen
+OFFSET_FIELDS = list(OffsetField)
+OFFSET_VALUES = {field.value for field in OffsetField}
 
 
 async def _campaign(
@@ -49,7 +54,8 @@ async def _campaign(
 ) -> SurveyCampaign | None:
     """The survey, if it is of a school where the actor manages surveys."""
     campaign = await services.surveys.get(survey_id)
-    if campaign is None:
+    # A school's part of a coordinator's survey is the coordinator's, not the curator's.
+    if campaign is None or campaign.district_survey_id is not None:
         await callback.answer(tr("survey-refusal", reason=SurveyRefusal.NOT_FOUND), show_alert=True)
         return None
     school = await school_in_scope(
@@ -133,6 +139,18 @@ async def surveys_list(
         text, markup = await _card(created, surveys)
         await show(callback, tr("survey-created", card=Html(text)), markup)
         return
+    if callback_data.action is SurveysAction.OFFSETS:
+        await show(callback, *await _offsets(school.id, surveys))
+        return
+    if callback_data.action is SurveysAction.OFFSET:
+        if callback_data.v >= len(OFFSET_FIELDS):
+            await callback.answer(tr("stale-button"), show_alert=True)
+            return
+        field = OFFSET_FIELDS[callback_data.v]
+        await state.set_state(SurveyStates.entering_offsets)
+        await state.set_data({"school_id": school.id, "field": field.value})
+        await show(callback, tr("survey-offsets-ask", field=field), keyboards.cancel())
+        return
     if callback_data.action is SurveysAction.BLANK:
         await state.set_state(SurveyStates.entering_title)
         await state.set_data({"school_id": school.id})
@@ -171,12 +189,65 @@ async def surveys_list(
         callback_data=SurveysCb(school_id=school.id, action=SurveysAction.NEW),
     )
     kb.button(
+        text=tr.plain("btn-survey-offsets"),
+        callback_data=SurveysCb(school_id=school.id, action=SurveysAction.OFFSETS),
+    )
+    kb.button(
         text=tr.plain("btn-back"),
         callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
     )
     kb.adjust(1)
     text = tr("surveys-title", school=school.name)
     await show(callback, text if campaigns else f"{text}\n{tr('surveys-empty')}", kb.as_markup())
+
+
+async def _offsets(school_id: int, surveys: SurveyService) -> tuple[str, InlineKeyboardMarkup]:
+    """The school's offsets (its own, or the configured ones), each with its button."""
+    offsets = await surveys.offsets(school_id)
+    text = tr(
+        "survey-offsets",
+        reminders=", ".join(map(str, offsets.reminders)),
+        midpoint=offsets.midpoint_percent,
+        days=offsets.survey_days,
+    )
+    kb = Keyboard()
+    for index, field in enumerate(OFFSET_FIELDS):
+        kb.button(
+            text=tr.plain("btn-survey-offset", field=field),
+            callback_data=SurveysCb(school_id=school_id, action=SurveysAction.OFFSET, v=index),
+        )
+    kb.button(
+        text=tr.plain("btn-back"),
+        callback_data=SurveysCb(school_id=school_id, action=SurveysAction.LIST),
+    )
+    kb.adjust(1)
+    return text, kb.as_markup()
+
+
+async def offsets_typed(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    data = await state.get_data()
+    school = await services.organizations.school_for(
+        actor, int(data.get("school_id") or 0), Action.MANAGE_SURVEYS
+    )
+    if isinstance(school, Refusal) or data.get("field") not in OFFSET_VALUES:
+        await state.clear()
+        await message.answer(tr("survey-refusal", reason=SurveyRefusal.NOT_FOUND))
+        return
+    field = OffsetField(data["field"])
+    changed = await services.surveys.set_offsets(school.id, field, message.text or "")
+    if isinstance(changed, OffsetRefusal):
+        # Asked again: the state stays.
+        low, high, most = OFFSET_BOUNDS[field]
+        await message.answer(
+            tr("survey-offsets-wrong", reason=changed, low=low, high=high, most=most),
+            reply_markup=keyboards.cancel(),
+        )
+        return
+    await state.clear()
+    text, markup = await _offsets(school.id, services.surveys)
+    await message.answer(f"{tr('survey-offsets-saved')}\n\n{text}", reply_markup=markup)
 
 
 async def survey(
@@ -566,6 +637,40 @@ async def take(
     await present(message, opened.state, state, services.organizations, notice)
 
 
+async def my_surveys(
+    callback: CallbackQuery, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    """The participant's «Опросы»: the open surveys (answer, continue, change until the
+    deadline) and the closed ones, marked so; their buttons take the same path as the
+    invitation's, where a closed survey is refused with its reason."""
+    await state.clear()
+    entries = await services.surveys.mine(actor.person.id) if actor.person else []
+    lines = [tr("my-surveys-title")]
+    kb = Keyboard()
+    for entry in entries:
+        deadline = entry.campaign.deadline
+        lines.append(
+            tr(
+                "my-survey-line",
+                title=entry.title,
+                state=entry.state,
+                deadline=shown(deadline, entry.zone) if deadline else "—",
+            )
+        )
+        if entry.state is not MyState.DONE:
+            kb.button(
+                text=tr.plain("btn-my-survey", title=entry.title, state=entry.state),
+                callback_data=SurveyTakeCb(
+                    survey_id=entry.campaign.id, change=entry.state is MyState.ANSWERED
+                ),
+            )
+    if not entries:
+        lines.append(tr("my-surveys-empty"))
+    kb.button(text=tr.plain("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
+    kb.adjust(1)
+    await show(callback, fit(lines), kb.as_markup())
+
+
 # A draft's questions.
 
 DRAFT_ACTIONS = frozenset(
@@ -843,10 +948,14 @@ def build_router() -> Router:
     router.callback_query.register(surveys_list, SurveysCb.filter(), flags=MANAGE)
     router.callback_query.register(survey, SurveyCb.filter(), flags=MANAGE)
     router.callback_query.register(take, SurveyTakeCb.filter(), flags=MEMBER)
+    router.callback_query.register(
+        my_surveys, MenuCb.filter(F.screen == Screen.MY_SURVEYS), flags=MEMBER
+    )
     router.message.register(
         deadline_typed, StateFilter(SurveyStates.entering_deadline), flags=MANAGE
     )
     router.message.register(title_typed, StateFilter(SurveyStates.entering_title), flags=MANAGE)
+    router.message.register(offsets_typed, StateFilter(SurveyStates.entering_offsets), flags=MANAGE)
     router.message.register(
         question_typed, StateFilter(SurveyStates.entering_question), flags=MANAGE
     )

@@ -292,6 +292,7 @@ class SurveyAudience(StrEnum):
     MENTEES = "mentees"
     NOT_ANSWERED = "not_answered"  # the non-respondents of another survey
     PAIRS = "pairs"  # the participants of pairs the curator chose
+    CURATORS = "curators"  # the school's curators: a coordinator's survey of the district
 
 
 class RecipientStatus(StrEnum):
@@ -315,6 +316,8 @@ class SurveyCampaign:
     created_at: datetime
     launched_at: datetime | None
     reminded_at: datetime | None
+    # The coordinator's survey this school's campaign is part of (None: the school's own).
+    district_survey_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,12 @@ from storage.models import (
 
 _COLUMNS = (
     "id, organization_id, form_id, form_version, anonymous, status, audience,"
-    " audience_survey_id, deadline, schedule, created_at, launched_at, reminded_at"
+    " audience_survey_id, deadline, schedule, created_at, launched_at, reminded_at,"
+    " district_survey_id"
+)
+_DISTRICT_COLUMNS = (
+    "id, district_id, form_id, form_version, anonymous, audience, deadline, status,"
+    " launch_step, created_at"
 )
 # Rows per statement batch: a launch to a whole district never holds the loop for long.
 BATCH = 1000
@@ -34,6 +39,39 @@ class Addressee:
     person_id: int
     telegram_id: int
     role: Role
+
+
+@dataclass(frozen=True)
+class DistrictSurvey:
+    """A coordinator's survey of the whole district; each school answers its own campaign."""
+
+    id: int
+    district_id: int
+    form_id: str
+    form_version: int
+    anonymous: bool
+    audience: SurveyAudience  # CURATORS or SCHOOL
+    deadline: datetime | None
+    status: SurveyStatus  # DRAFT or RUNNING
+    launching: bool  # the schools' campaigns are still being made
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MySurvey:
+    """A survey addressed to a person, as their «Опросы» list shows it."""
+
+    campaign: SurveyCampaign
+    status: RecipientStatus
+
+
+@dataclass(frozen=True)
+class SchoolOffsets:
+    """A school's own offsets; None: the configured default."""
+
+    reminders: tuple[int, ...] | None
+    midpoint_percent: int | None
+    survey_days: int | None
 
 
 @dataclass(frozen=True)
@@ -147,7 +185,8 @@ class SurveysRepo:
             " AND id NOT IN (SELECT survey_id FROM program_surveys WHERE survey_id IS NOT NULL)"
             # A contest's vote lives on the contest's screen: its results only after the deadline.
             " AND id NOT IN (SELECT survey_id FROM award_votes WHERE survey_id IS NOT NULL)"
-            " ORDER BY id DESC LIMIT 20",
+            # A coordinator's survey is the coordinator's, even in the school it went to.
+            " AND district_survey_id IS NULL ORDER BY id DESC LIMIT 20",
             (organization_id,),
         )
         return [_campaign(row) for row in rows]
@@ -201,6 +240,7 @@ class SurveysRepo:
                 SurveyAudience.SCHOOL: (Role.MENTEE.value, Role.MENTOR.value),
                 SurveyAudience.MENTORS: (Role.MENTOR.value, Role.MENTOR.value),
                 SurveyAudience.MENTEES: (Role.MENTEE.value, Role.MENTEE.value),
+                SurveyAudience.CURATORS: (Role.CURATOR.value, Role.CURATOR.value),
             }[audience]
             sql = (
                 "SELECT p.id, p.telegram_id, g.role FROM role_grants g"
@@ -262,15 +302,17 @@ class SurveysRepo:
         )
         return [(row["id"], row["person_id"], Role(row["role"])) for row in rows]
 
-    async def start_running(self, survey_id: int, now: datetime) -> bool:
-        """Draft → running, once: a second tap on «launch» finds it running already."""
+    async def start_running(self, survey_id: int, now: datetime, step: str) -> bool:
+        """Draft → running, once: a second tap on «launch» finds it running already. `step`
+        is where the launch stands (see `set_launch_step`)."""
         return (
             await self._db.execute(
-                "UPDATE survey_campaigns SET status = ?, launched_at = ?"
+                "UPDATE survey_campaigns SET status = ?, launched_at = ?, launch_step = ?"
                 " WHERE id = ? AND status = ? AND deadline IS NOT NULL AND deadline > ?",
                 (
                     SurveyStatus.RUNNING.value,
                     to_db_time(now),
+                    step,
                     survey_id,
                     SurveyStatus.DRAFT.value,
                     to_db_time(now),
@@ -292,6 +334,32 @@ class SurveysRepo:
                         for p in chunk
                     ],
                 )
+
+    async def set_launch_step(self, survey_id: int, step: str | None) -> None:
+        """'recipients' (being stored), 'queue' (their messages being queued), None (done)."""
+        await self._db.execute(
+            "UPDATE survey_campaigns SET launch_step = ? WHERE id = ?", (step, survey_id)
+        )
+
+    async def unfinished_launches(self) -> list[tuple[SurveyCampaign, str]]:
+        """Running surveys whose launch was cut short, with the step it stopped at."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS}, launch_step FROM survey_campaigns"
+            " WHERE status = ? AND launch_step IS NOT NULL ORDER BY id",
+            (SurveyStatus.RUNNING.value,),
+        )
+        return [(_campaign(row), row["launch_step"]) for row in rows]
+
+    async def of_person(self, person_id: int, limit: int = 20) -> list[MySurvey]:
+        """The surveys addressed to the person, the latest deadline first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {', '.join('c.' + c.strip() for c in _COLUMNS.split(','))}, r.status AS rs"
+            " FROM survey_recipients r JOIN survey_campaigns c ON c.id = r.survey_id"
+            " WHERE r.person_id = ? AND c.status <> ? ORDER BY c.deadline DESC, c.id DESC"
+            " LIMIT ?",
+            (person_id, SurveyStatus.DRAFT.value, limit),
+        )
+        return [MySurvey(_campaign(row), RecipientStatus(row["rs"])) for row in rows]
 
     async def recipient(self, survey_id: int, person_id: int) -> SurveyRecipient | None:
         row = await self._db.fetch_one(
@@ -453,6 +521,160 @@ class SurveysRepo:
             == 1
         )
 
+    # A coordinator's survey of the district.
+
+    async def create_district(
+        self,
+        district_id: int,
+        form_id: str,
+        form_version: int,
+        anonymous: bool,
+        created_by: int,
+        now: datetime,
+    ) -> int:
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "INSERT INTO survey_district_campaigns (district_id, form_id, form_version,"
+                " anonymous, audience, status, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    district_id,
+                    form_id,
+                    form_version,
+                    1 if anonymous else 0,
+                    SurveyAudience.CURATORS.value,
+                    SurveyStatus.DRAFT.value,
+                    created_by,
+                    to_db_time(now),
+                ),
+            )
+        assert row is not None
+        return int(row["id"])
+
+    async def district_survey(self, district_survey_id: int) -> DistrictSurvey | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_DISTRICT_COLUMNS} FROM survey_district_campaigns WHERE id = ?",
+            (district_survey_id,),
+        )
+        return _district(row) if row else None
+
+    async def of_district(self, district_id: int) -> list[DistrictSurvey]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_DISTRICT_COLUMNS} FROM survey_district_campaigns WHERE district_id = ?"
+            " ORDER BY id DESC LIMIT 20",
+            (district_id,),
+        )
+        return [_district(row) for row in rows]
+
+    async def change_district_draft(
+        self, district_survey_id: int, column: str, value: object
+    ) -> bool:
+        """Set the audience or the deadline of a coordinator's draft; False once launched."""
+        assert column in ("audience", "deadline")
+        if isinstance(value, datetime):
+            value = to_db_time(value)
+        return (
+            await self._db.execute(
+                f"UPDATE survey_district_campaigns SET {column} = ? WHERE id = ? AND status = ?",
+                (value, district_survey_id, SurveyStatus.DRAFT.value),
+            )
+            == 1
+        )
+
+    async def start_district(self, district_survey_id: int, now: datetime) -> bool:
+        """Draft → running, once; the schools' campaigns are made next ('schools')."""
+        return (
+            await self._db.execute(
+                "UPDATE survey_district_campaigns SET status = ?, launched_at = ?,"
+                " launch_step = 'schools' WHERE id = ? AND status = ?"
+                " AND deadline IS NOT NULL AND deadline > ?",
+                (
+                    SurveyStatus.RUNNING.value,
+                    to_db_time(now),
+                    district_survey_id,
+                    SurveyStatus.DRAFT.value,
+                    to_db_time(now),
+                ),
+            )
+            == 1
+        )
+
+    async def district_launched(self, district_survey_id: int) -> None:
+        await self._db.execute(
+            "UPDATE survey_district_campaigns SET launch_step = NULL WHERE id = ?",
+            (district_survey_id,),
+        )
+
+    async def unfinished_districts(self) -> list[DistrictSurvey]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_DISTRICT_COLUMNS} FROM survey_district_campaigns"
+            " WHERE status = ? AND launch_step IS NOT NULL ORDER BY id",
+            (SurveyStatus.RUNNING.value,),
+        )
+        return [_district(row) for row in rows]
+
+    async def add_school_part(
+        self, survey: DistrictSurvey, organization_id: int, now: datetime
+    ) -> int | None:
+        """The school's campaign of a coordinator's survey, running, its recipients still to
+        be stored; None if the school has it already. No summary goes to the school's
+        curators: the results are the coordinator's."""
+        assert survey.deadline is not None
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "INSERT INTO survey_campaigns (organization_id, form_id, form_version, anonymous,"
+                " status, audience, deadline, created_by, created_at, launched_at,"
+                " summary_sent, district_survey_id, launch_step)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 1, ?, 'recipients')"
+                " ON CONFLICT (district_survey_id, organization_id) DO NOTHING RETURNING id",
+                (
+                    organization_id,
+                    survey.form_id,
+                    survey.form_version,
+                    1 if survey.anonymous else 0,
+                    SurveyStatus.RUNNING.value,
+                    survey.audience.value,
+                    to_db_time(survey.deadline),
+                    to_db_time(now),
+                    to_db_time(now),
+                    survey.id,
+                ),
+            )
+        return int(row["id"]) if row else None
+
+    async def school_parts(self, district_survey_id: int) -> list[SurveyCampaign]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM survey_campaigns WHERE district_survey_id = ?"
+            " ORDER BY organization_id",
+            (district_survey_id,),
+        )
+        return [_campaign(row) for row in rows]
+
+    # A school's own offsets.
+
+    async def school_offsets(self, organization_id: int) -> SchoolOffsets:
+        row = await self._db.fetch_one(
+            "SELECT reminder_offsets, midpoint_percent, survey_days FROM survey_school_settings"
+            " WHERE organization_id = ?",
+            (organization_id,),
+        )
+        if row is None:
+            return SchoolOffsets(None, None, None)
+        raw = row["reminder_offsets"]
+        return SchoolOffsets(
+            tuple(int(d) for d in raw.split(",")) if raw else None,
+            row["midpoint_percent"],
+            row["survey_days"],
+        )
+
+    async def set_school_offset(self, organization_id: int, column: str, value: object) -> None:
+        assert column in ("reminder_offsets", "midpoint_percent", "survey_days")
+        await self._db.execute(
+            f"INSERT INTO survey_school_settings (organization_id, {column}) VALUES (?, ?)"
+            f" ON CONFLICT (organization_id) DO UPDATE SET {column} = excluded.{column}",
+            (organization_id, value),
+        )
+
 
 def _campaign(row: Row) -> SurveyCampaign:
     def moment(name: str) -> datetime | None:
@@ -472,6 +694,7 @@ def _campaign(row: Row) -> SurveyCampaign:
         created_at=from_db_time(row["created_at"]),
         launched_at=moment("launched_at"),
         reminded_at=moment("reminded_at"),
+        district_survey_id=row["district_survey_id"],
     )
 
 
@@ -482,4 +705,19 @@ def _recipient(row: Row) -> SurveyRecipient:
         role=Role(row["role"]),
         session_id=row["session_id"],
         status=RecipientStatus(row["status"]),
+    )
+
+
+def _district(row: Row) -> DistrictSurvey:
+    return DistrictSurvey(
+        id=row["id"],
+        district_id=row["district_id"],
+        form_id=row["form_id"],
+        form_version=row["form_version"],
+        anonymous=bool(row["anonymous"]),
+        audience=SurveyAudience(row["audience"]),
+        deadline=from_db_time(row["deadline"]) if row["deadline"] else None,
+        status=SurveyStatus(row["status"]),
+        launching=row["launch_step"] is not None,
+        created_at=from_db_time(row["created_at"]),
     )

@@ -46,6 +46,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.MANAGE_AWARDS: {"curator"},
     # A school's events: its curator or its district's coordinator (bot/events/service.py).
     Action.ORGANISE_EVENTS: {"curator", "coordinator"},
+    Action.DISTRICT_SURVEYS: {"coordinator", "administrator"},
 }
 
 

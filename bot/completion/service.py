@@ -442,7 +442,9 @@ class CompletionService:
                     tr("overdue-line", pair=title, end=end.strftime("%d.%m.%Y"))
                 )
                 continue
-            share = self._settings.midpoint_percent / 100
+            # The school's own midpoint, or the configured one.
+            offsets = await self._surveys.offsets(pair.organization_id)
+            share = offsets.midpoint_percent / 100
             midpoint = term.start + (end - term.start) * share
             if midpoint <= await self._today(pair) < end:
                 await self._send(pair, ProgramSurveyStage.INTERMEDIATE)
@@ -486,7 +488,8 @@ class CompletionService:
         people = await self._addressees(pair)
         if not people or not await self._programs.claim_survey(pair.id, stage, self._clock.now()):
             return
-        deadline = self._clock.now() + timedelta(days=self._settings.survey_days)
+        days = (await self._surveys.offsets(pair.organization_id)).survey_days
+        deadline = self._clock.now() + timedelta(days=days)
         form, audience = _STAGE_SURVEYS[stage]
         side = {SurveyAudience.MENTORS: Role.MENTOR, SurveyAudience.MENTEES: Role.MENTEE}
         recipients = [a for a in people if a.role is side.get(audience, a.role)]

@@ -35,6 +35,7 @@ class Action(StrEnum):
     BROADCAST = "broadcast"  # announcements to the school's participants
     MANAGE_AWARDS = "manage_awards"  # the contest: shortlists, the vote, the winners
     ORGANISE_EVENTS = "organise_events"  # a school's events (curator), a district's (coordinator)
+    DISTRICT_SURVEYS = "district_surveys"  # a survey to every school of the district
 
 
 _ALLOWED: dict[Action, frozenset[Role]] = {
@@ -56,6 +57,7 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.BROADCAST: frozenset({Role.CURATOR}),
     Action.MANAGE_AWARDS: frozenset({Role.CURATOR}),
     Action.ORGANISE_EVENTS: frozenset({Role.CURATOR, Role.COORDINATOR}),
+    Action.DISTRICT_SURVEYS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.USE_MENU: frozenset(Role),
 }
 

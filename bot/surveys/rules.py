@@ -3,9 +3,11 @@ go out, and what the results show."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
@@ -27,6 +29,57 @@ MIN_GROUP = 3
 MANUAL_REMINDER_GAP = timedelta(hours=1)
 END_OF_DAY = "23:59"
 SCHOOL_YEAR_START = 9  # September
+
+
+class OffsetField(StrEnum):
+    """What a school may set for itself (the configured value is the default)."""
+
+    REMINDERS = "reminders"  # days before a survey's deadline: a few values
+    MIDPOINT = "midpoint"  # the program's share, percent, at which the midpoint survey goes
+    SURVEY_DAYS = "survey_days"  # days to answer a program's midpoint and final surveys
+
+
+class OffsetRefusal(StrEnum):
+    NOT_NUMBER = "not_number"
+    NOT_POSITIVE = "not_positive"
+    TOO_MANY = "too_many"
+    OUT_OF_RANGE = "out_of_range"
+    ONE_VALUE = "one_value"
+
+
+@dataclass(frozen=True)
+class Offsets:
+    """A school's offsets, the configured defaults filled in."""
+
+    reminders: tuple[int, ...]
+    midpoint_percent: int
+    survey_days: int
+
+
+MAX_REMINDERS = 5
+# Each field's bounds (inclusive) and how many values it takes.
+OFFSET_BOUNDS: dict[OffsetField, tuple[int, int, int]] = {
+    OffsetField.REMINDERS: (1, 60, MAX_REMINDERS),
+    OffsetField.MIDPOINT: (10, 90, 1),
+    OffsetField.SURVEY_DAYS: (1, 90, 1),
+}
+
+
+def parse_offsets(field: OffsetField, raw: str) -> tuple[int, ...] | OffsetRefusal:
+    """Whole numbers as the curator types them («3, 1» or «3 1»): each within the field's
+    bounds, at most its number of values; the reminders come out latest first, once each."""
+    parts = [part for part in re.split(r"[\s,;]+", raw.strip()) if part]
+    if not parts or not all(re.fullmatch(r"[+-]?\d{1,4}", part) for part in parts):
+        return OffsetRefusal.NOT_NUMBER
+    values = [int(part) for part in parts]
+    low, high, most = OFFSET_BOUNDS[field]
+    if any(value <= 0 for value in values):
+        return OffsetRefusal.NOT_POSITIVE
+    if len(set(values)) > most:
+        return OffsetRefusal.TOO_MANY if most > 1 else OffsetRefusal.ONE_VALUE
+    if any(not low <= value <= high for value in values):
+        return OffsetRefusal.OUT_OF_RANGE
+    return tuple(sorted(set(values), reverse=True))
 
 
 def parse_deadline(raw: str, now: datetime, zone: ZoneInfo) -> datetime | WhenError:

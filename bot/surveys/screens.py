@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.core.i18n import tr
 from bot.core.when import shown
 from bot.forms.model import QuestionKind
-from bot.surveys.rules import MIN_GROUP, GroupResult, QuestionResult, Summary
+from bot.surveys.rules import MIN_GROUP, GroupResult, QuestionResult, Rate, Summary
 
 _OPEN_ANSWER_LIMIT = 300
 
@@ -25,7 +25,10 @@ def _clip(text: str, limit: int) -> str:
 
 
 def rate_line(summary: Summary) -> str:
-    rate = summary.rate
+    return rate_text(summary.rate)
+
+
+def rate_text(rate: Rate) -> str:
     return tr(
         "survey-rate",
         recipients=rate.recipients,

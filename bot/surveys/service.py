@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.clock import Clock
-from bot.core.config import QuietHours
+from bot.core.config import MonitoringSettings, QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.quiet import delivery_time
@@ -25,7 +25,7 @@ from bot.forms.model import Form, Option, Question
 from bot.surveys import drafts, rules
 from bot.surveys.drafts import DraftKind, DraftRefusal
 from bot.surveys.export import to_xlsx
-from bot.surveys.rules import Rate, Summary
+from bot.surveys.rules import OffsetField, OffsetRefusal, Offsets, Rate, Summary
 from bot.surveys.screens import summary_text
 from bot.surveys.templates import SURVEY_TEMPLATES
 from bot.ui.callbacks import SurveyAction, SurveyCb, SurveyTakeCb
@@ -50,6 +50,9 @@ QUESTIONNAIRES = ["mentee_questionnaire", "mentor_questionnaire"]
 SUMMARY_LIFETIME = timedelta(days=3)
 # Messages queued per statement: each batch holds the event loop about 10 ms.
 OUTBOX_BATCH = 500
+# Where a launch stands (survey_campaigns.launch_step): what a crash leaves to finish.
+STORING = "recipients"
+QUEUING = "queue"
 
 
 class SurveyRefusal(StrEnum):
@@ -78,6 +81,24 @@ class PairChoice:
     chosen: bool
 
 
+class MyState(StrEnum):
+    """A survey in the person's «Опросы» list."""
+
+    NEW = "new"  # not opened yet
+    STARTED = "started"  # stopped half-way: continues where it stopped
+    ANSWERED = "answered"  # a named survey's answers can still be changed
+    DONE = "done"  # answered, anonymous: nothing more to do
+    CLOSED = "closed"  # past the deadline or closed: no answers taken
+
+
+@dataclass(frozen=True)
+class MySurveyEntry:
+    campaign: SurveyCampaign
+    title: str
+    state: MyState
+    zone: ZoneInfo
+
+
 @dataclass(frozen=True)
 class Opened:
     state: FormState
@@ -96,6 +117,7 @@ class SurveyService:
         quiet: QuietHours,
         clock: Clock,
         offsets: tuple[timedelta, ...] = rules.DEFAULT_OFFSETS,
+        monitoring: MonitoringSettings | None = None,
     ) -> None:
         self._surveys = surveys
         self._engine = engine
@@ -105,7 +127,13 @@ class SurveyService:
         self._outbox = outbox
         self._quiet = quiet
         self._clock = clock
-        self._offsets = offsets
+        monitoring = monitoring or MonitoringSettings()
+        # The configured offsets: a school without its own uses these.
+        self._defaults = Offsets(
+            tuple(offset.days for offset in offsets),
+            monitoring.midpoint_percent,
+            monitoring.survey_days,
+        )
         self._template_ids = frozenset(form.id for form in SURVEY_TEMPLATES)
 
     @property
@@ -338,14 +366,67 @@ class SurveyService:
         people = await self.audience(campaign)
         if not people:
             return SurveyRefusal.NO_AUDIENCE
-        if not await self._surveys.start_running(campaign.id, now):
+        if not await self._surveys.start_running(campaign.id, now, STORING):
             return SurveyRefusal.NOT_DRAFT
-        await self._surveys.add_recipients(campaign.id, people)
         launched = await self._reload(campaign)
         assert isinstance(launched, SurveyCampaign)
-        await self._schedule(launched, people, with_invitation=True)
+        await self.finish_launch(launched, STORING, people)
         log.info("survey launched survey_id=%s recipients=%s", campaign.id, len(people))
         return len(people)
+
+    async def finish_launch(
+        self, campaign: SurveyCampaign, step: str, people: list[Addressee] | None = None
+    ) -> None:
+        """The launch from `step` on: the recipients stored, then everyone's invitation and
+        reminders queued. Run again after a crash, it queues only what is missing: every
+        message has its unique key, so nobody gets one twice."""
+        if step == STORING:
+            await self._surveys.add_recipients(
+                campaign.id, people if people is not None else await self.audience(campaign)
+            )
+            await self._surveys.set_launch_step(campaign.id, QUEUING)
+            step = QUEUING
+        if step == QUEUING:
+            if people is None:
+                people = await self._surveys.non_respondents(campaign.id)
+            if campaign.deadline is not None and campaign.deadline > self._clock.now():
+                await self._schedule(campaign, people, with_invitation=True)
+            await self._surveys.set_launch_step(campaign.id, None)
+
+    async def resume(self) -> int:
+        """At start-up and hourly: the launches a crash cut short are finished."""
+        unfinished = await self._surveys.unfinished_launches()
+        for campaign, step in unfinished:
+            await self.finish_launch(campaign, step)
+            log.info("survey launch resumed survey_id=%s step=%s", campaign.id, step)
+        return len(unfinished)
+
+    # A school's own offsets.
+
+    async def offsets(self, school_id: int) -> Offsets:
+        own = await self._surveys.school_offsets(school_id)
+        return Offsets(
+            own.reminders or self._defaults.reminders,
+            own.midpoint_percent or self._defaults.midpoint_percent,
+            own.survey_days or self._defaults.survey_days,
+        )
+
+    async def set_offsets(
+        self, school_id: int, field: OffsetField, raw: str
+    ) -> Offsets | OffsetRefusal:
+        """The school's reminder days, midpoint or days to answer, as the curator typed them;
+        surveys launched later use them (the queued reminders stay as they were)."""
+        values = rules.parse_offsets(field, raw)
+        if isinstance(values, OffsetRefusal):
+            return values
+        column, value = {
+            OffsetField.REMINDERS: ("reminder_offsets", ",".join(map(str, values))),
+            OffsetField.MIDPOINT: ("midpoint_percent", values[0]),
+            OffsetField.SURVEY_DAYS: ("survey_days", values[0]),
+        }[field]
+        await self._surveys.set_school_offset(school_id, column, value)
+        log.info("survey offsets set school_id=%s field=%s", school_id, field.value)
+        return await self.offsets(school_id)
 
     async def _schedule(
         self, campaign: SurveyCampaign, people: list[Addressee], *, with_invitation: bool
@@ -370,7 +451,9 @@ class SurveyService:
                 anonymous=campaign.anonymous,
             )
             steps.append(("inv", due, message_payload(text, button)))
-        reminders = rules.reminder_times(deadline, now, zone, self._quiet, self._offsets)
+        days = (await self.offsets(campaign.organization_id)).reminders
+        offsets = tuple(timedelta(days=d) for d in days)
+        reminders = rules.reminder_times(deadline, now, zone, self._quiet, offsets)
         for number, due in enumerate(reminders):
             text = tr("survey-reminder", title=title, deadline=when)
             steps.append((f"s{campaign.schedule}:{number}", due, message_payload(text, button)))
@@ -395,10 +478,31 @@ class SurveyService:
             await self._outbox.enqueue_many(batch, now)
 
     def _own_keys(self, campaign: SurveyCampaign, person_id: int) -> list[str]:
-        steps = ["inv"] + [f"s{campaign.schedule}:{n}" for n in range(len(self._offsets) + 1)]
+        # Each reminder the school's offsets may give, and the deadline's morning.
+        reminders = range(rules.MAX_REMINDERS + 1)
+        steps = ["inv"] + [f"s{campaign.schedule}:{n}" for n in reminders]
         return [_key(campaign.id, step, person_id) for step in steps]
 
     # The participant.
+
+    async def mine(self, person_id: int) -> list[MySurveyEntry]:
+        """The surveys addressed to the person: the open ones to answer or change, the
+        closed ones marked as such."""
+        found = []
+        for entry in await self._surveys.of_person(person_id):
+            campaign = entry.campaign
+            if self._refusal_of_time(campaign) is not None:
+                state = MyState.CLOSED
+            elif entry.status is RecipientStatus.ANSWERED:
+                state = MyState.DONE if campaign.anonymous else MyState.ANSWERED
+            elif entry.status is RecipientStatus.STARTED:
+                state = MyState.STARTED
+            else:
+                state = MyState.NEW
+            found.append(
+                MySurveyEntry(campaign, self.form(campaign).title, state, await self.zone(campaign))
+            )
+        return found
 
     async def open(self, survey_id: int, person_id: int) -> Opened | SurveyRefusal:
         """The person's form session of the survey: resumed, or started once."""
@@ -449,14 +553,21 @@ class SurveyService:
         self, campaign: SurveyCampaign, recipient: SurveyRecipient
     ) -> SurveyRefusal | None:
         """Why this person may not answer now, if they may not."""
+        refused = self._refusal_of_time(campaign)
+        if refused is not None:
+            return refused
+        if campaign.anonymous and recipient.status is RecipientStatus.ANSWERED:
+            return SurveyRefusal.ANSWERED
+        return None
+
+    def _refusal_of_time(self, campaign: SurveyCampaign) -> SurveyRefusal | None:
+        """Why nobody may answer it now: closed, not running, or past its deadline."""
         if campaign.status is SurveyStatus.CLOSED:
             return SurveyRefusal.CLOSED
         if campaign.status is not SurveyStatus.RUNNING or campaign.deadline is None:
             return SurveyRefusal.NOT_RECIPIENT
         if self._clock.now() >= campaign.deadline:
             return SurveyRefusal.DEADLINE_PASSED
-        if campaign.anonymous and recipient.status is RecipientStatus.ANSWERED:
-            return SurveyRefusal.ANSWERED
         return None
 
     async def gate(self, state: FormState) -> Next | None:
@@ -618,7 +729,8 @@ class SurveyService:
 
     async def sweep(self) -> None:
         """Hourly: the summary of every survey whose deadline came goes to the school's
-        curators, once (again after an extension)."""
+        curators, once (again after an extension). First, launches a crash cut short."""
+        await self.resume()
         now = self._clock.now()
         for campaign in await self._surveys.past_deadline(now):
             if not await self._surveys.mark_summary_sent(campaign.id):
@@ -668,13 +780,14 @@ class SurveyService:
         )
         await self._surveys.change_draft(survey_id, "audience", audience.value)
         await self._surveys.change_draft(survey_id, "deadline", deadline)
-        if not await self._surveys.start_running(survey_id, now):
-            return SurveyRefusal.NOT_DRAFT
         await self._surveys.mark_summary_sent(survey_id)
+        # Stored before the launch: the audience of the school is not who it goes to.
         await self._surveys.add_recipients(survey_id, people)
+        if not await self._surveys.start_running(survey_id, now, QUEUING):
+            return SurveyRefusal.NOT_DRAFT
         campaign = await self._surveys.get(survey_id)
         assert campaign is not None
-        await self._schedule(campaign, people, with_invitation=True)
+        await self.finish_launch(campaign, QUEUING, people)
         log.info("survey sent survey_id=%s recipients=%s", survey_id, len(people))
         return survey_id
 

@@ -207,3 +207,81 @@ btn-survey-pair = { $chosen ->
 btn-survey-pairs-done = ✔ Готово
 survey-pairs-ask = Отметьте пары: опрос получат их участники (наставники и наставляемые). Выбрано пар: {$chosen}, получателей: {$recipients}.
 survey-pairs-none = В школе нет работающих пар. Выберите других получателей.
+btn-district-surveys = 📋 Опросы округа
+district-surveys-title = <b>Опросы округа</b> · {$district}
+district-surveys-empty = Опросов округа пока нет. Опрос по шаблону уходит во все школы округа: их кураторам или всем участникам.
+district-survey-templates = Выберите шаблон опроса. Он уйдёт во все школы округа; получателей и срок вы выберете дальше.
+district-survey-title = <b>{$title}</b> · опрос округа «{$district}»
+district-survey-audience = Кому: { $audience ->
+    [curators] кураторы всех школ округа
+   *[school] все участники всех школ округа (наставники и наставляемые)
+ }
+btn-district-survey-audience = { $chosen ->
+    [yes] ✅
+   *[no] ▫️
+ } { $audience ->
+    [curators] Кураторам школ
+   *[school] Всем участникам школ
+ }
+district-survey-launch-ask = Запустить опрос «{$title}» во { $schools ->
+    [one] {$schools} школе
+   *[other] {$schools} школах
+ } округа? Его получат { $count ->
+    [one] {$count} участник
+    [few] {$count} участника
+   *[other] {$count} участников
+ }, срок ответа — {$deadline}. После запуска получателей изменить нельзя.
+district-survey-launched = Опрос запущен в { $schools ->
+    [one] {$schools} школе
+   *[other] {$schools} школах
+ }: приглашения уходят { $count ->
+    [one] {$count} участнику
+   *[other] {$count} участникам
+ } (вне «тихих часов»).
+district-survey-rates = <b>Ответы по школам</b> ({$schools}):
+district-survey-school = {$school}: {$rate}
+district-survey-launching = Запуск ещё идёт: школы добавляются.
+btn-district-survey-refresh = 🔄 Обновить
+district-survey-refusal = { $reason ->
+   *[no_schools] В округе нет ни одной школы — опрос некому отправить. Сначала добавьте школы.
+ }
+btn-my-surveys = 📝 Опросы
+my-surveys-title = <b>Мои опросы</b>
+my-surveys-empty = Опросов для вас пока нет. Когда куратор отправит опрос, он появится здесь.
+my-survey-line = • «{$title}», срок — {$deadline}: { $state ->
+    [new] ещё не открыт
+    [started] начат, можно продолжить
+    [answered] ответы приняты, до срока их можно изменить
+    [done] ответы приняты
+   *[closed] закрыт, ответы не принимаются
+ }
+btn-my-survey = { $state ->
+    [new] 📝 {$title}
+    [started] ▶ Продолжить: {$title}
+    [answered] ✏ Изменить ответы: {$title}
+   *[closed] ■ {$title} · закрыт
+ }
+btn-survey-offsets = ⚙ Сроки напоминаний и опросов программ
+survey-offsets = <b>Сроки опросов школы</b>
+    Напоминания не ответившим: за {$reminders} дн. до срока и утром в день срока.
+    Промежуточный опрос программы: когда пройдёт {$midpoint}% её срока.
+    Срок ответа на опросы программы (промежуточный и итоговые): {$days} дн.
+    Новые сроки действуют для опросов, запущенных после изменения.
+btn-survey-offset = { $field ->
+    [reminders] ✏ Напоминания об опросах
+    [midpoint] ✏ Промежуточный опрос программы
+   *[survey_days] ✏ Срок ответа на опросы программы
+ }
+survey-offsets-ask = { $field ->
+    [reminders] За сколько дней до срока напоминать не ответившим? Напишите от 1 до 5 целых чисел через запятую, например «3, 1». Утром в день срока напоминание уходит всегда.
+    [midpoint] Когда отправлять промежуточный опрос? Напишите, какая доля срока программы должна пройти, в процентах: целое число от 10 до 90, например «50».
+   *[survey_days] Сколько дней давать на ответ на опросы программы? Напишите целое число от 1 до 90, например «14».
+ }
+survey-offsets-wrong = { $reason ->
+    [not_number] Нужны целые числа цифрами, например «3, 1».
+    [not_positive] Числа должны быть больше нуля.
+    [too_many] Можно указать не больше {$most} значений.
+    [one_value] Нужно одно число.
+   *[out_of_range] Каждое число должно быть от {$low} до {$high}.
+ } Напишите ещё раз.
+survey-offsets-saved = Сохранено.

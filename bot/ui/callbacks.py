@@ -24,6 +24,7 @@ class Screen(StrEnum):
     DISTRICTS = "districts"
     NEW_DISTRICT = "new_district"
     MY_PAIRS = "my_pairs"
+    MY_SURVEYS = "my_surveys"  # the surveys addressed to the person
 
     CANCEL = "cancel"
 
@@ -272,6 +273,8 @@ class SurveysAction(StrEnum):
     NEW = "n"  # the templates to start from
     TEMPLATE = "t"  # v: the template's index
     BLANK = "b"  # a survey of the curator's own
+    OFFSETS = "o"  # the school's reminder and monitoring offsets
+    OFFSET = "os"  # v: the field's index in bot.surveys.rules.OffsetField
 
 
 class SurveysCb(CallbackData, prefix="sl"):
@@ -324,6 +327,36 @@ class SurveyTakeCb(CallbackData, prefix="st"):
 
     survey_id: Id
     change: bool = False
+
+
+class DistrictSurveysAction(StrEnum):
+    LIST = "l"
+    NEW = "n"  # the templates to start from
+    TEMPLATE = "t"  # v: the template's index
+
+
+class DistrictSurveysCb(CallbackData, prefix="dl"):
+    """A coordinator's surveys of the district."""
+
+    district_id: Id
+    action: DistrictSurveysAction
+    v: Ref = 0
+
+
+class DistrictSurveyAction(StrEnum):
+    CARD = "c"
+    AUDIENCE = "a"  # v: the audience's index in bot.surveys.district.DISTRICT_AUDIENCES
+    DEADLINE = "dl"
+    LAUNCH_ASK = "la"
+    LAUNCH = "l"
+
+
+class DistrictSurveyCb(CallbackData, prefix="dv"):
+    """A coordinator's survey of the district."""
+
+    survey_id: Id
+    action: DistrictSurveyAction
+    v: Ref = 0
 
 
 # Monitoring reports (issue 14).

@@ -24,6 +24,8 @@ from bot.ui.callbacks import (
     EventReplyCb,
     EventsAction,
     EventsCb,
+    DistrictSurveysAction,
+    DistrictSurveysCb,
     JoinRoleCb,
     LibraryAction,
     LibraryCb,
@@ -79,6 +81,7 @@ def main_menu(
         kb.button(text=tr("btn-my-pairs"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
     if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR}:
         kb.button(text=tr("btn-events"), callback_data=EventReplyCb(action=EventReplyAction.LIST))
+        kb.button(text=tr.plain("btn-my-surveys"), callback_data=MenuCb(screen=Screen.MY_SURVEYS))
     if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR, Role.COORDINATOR}:
         kb.button(text=tr("btn-library"), callback_data=LibraryCb(action=LibraryAction.HOME))
     kb.button(text=tr("btn-profile"), callback_data=MenuCb(screen=Screen.PROFILE))
@@ -132,6 +135,10 @@ def district(
     )
     kb.button(
         text=tr("btn-district-report"), callback_data=DistrictReportCb(district_id=district_id)
+    )
+    kb.button(
+        text=tr.plain("btn-district-surveys"),
+        callback_data=DistrictSurveysCb(district_id=district_id, action=DistrictSurveysAction.LIST),
     )
     kb.button(
         text=tr("btn-roadmap-district"),

@@ -61,6 +61,10 @@ class SurveyStates(StatesGroup):
     entering_question = State()
     # data: survey_id, and kind and text (a new choice question) or index (its options)
     entering_options = State()
+    # data: district_survey_id (a coordinator's draft)
+    entering_district_deadline = State()
+    # data: school_id, field (a bot.surveys.rules.OffsetField)
+    entering_offsets = State()
 
 
 class ReportStates(StatesGroup):
