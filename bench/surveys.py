@@ -128,10 +128,15 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
                     for n in range(count)
                 ],
             )
+        results_sleeper = Sleeper()
+        watcher = asyncio.create_task(results_sleeper.run())
+        await asyncio.sleep(0.02)
         started = time.perf_counter()
         summary = await service.summary(campaign)
         content = await service.xlsx(campaign)
         results_seconds = time.perf_counter() - started
+        results_sleeper.stop()
+        await watcher
         assert summary.groups[0].respondents == count and content
         await db.close()
     return {
@@ -150,6 +155,12 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
         "survey_summary_and_xlsx_seconds": {
             "value": round(results_seconds, 3),
             "unit": "s",
+            "size": f"{count} answers",
+            "baseline_value": None,
+        },
+        "survey_summary_and_xlsx_worst_loop_stall_ms": {
+            "value": round(results_sleeper.worst * 1000, 1),
+            "unit": "ms",
             "size": f"{count} answers",
             "baseline_value": None,
         },

@@ -57,6 +57,8 @@ MENTEE_PREFERENCE_LIMIT = 3
 INVITATION_VERSION = 1
 WAITING_LISTED = 30
 _HOLDING = (PairStatus.INVITED, PairStatus.ACTIVE)
+# A participant's own list keeps their completed programs: the card shows the growth.
+_MINE = (*_HOLDING, PairStatus.COMPLETED)
 
 
 class PairsRefusal(StrEnum):
@@ -246,7 +248,7 @@ class PairService:
         ]
 
     async def mine(self, person_id: int) -> list[NamedPair]:
-        found = [p for p in await self._pairs.involving(person_id) if p.status in _HOLDING]
+        found = [p for p in await self._pairs.involving(person_id) if p.status in _MINE]
         names: dict[int, dict[int, str]] = {}
         for pair in found:
             if pair.organization_id not in names:
