@@ -91,7 +91,7 @@ async def _arrange(path: str, tmp_path: Path) -> None:
             meeting = await meetings.create(
                 pair.id, kind, at, "каб. 204", "", pair.mentor_id, clock.now()
             )
-            assert await meetings.confirm(meeting, 1)
+            assert await meetings.confirm(meeting, 1, clock.now())
         clock.current = datetime(2027, 5, 10, 9, 0, tzinfo=UTC)
         await propose(tg)
         await deliver(bot, db, clock)
