@@ -166,6 +166,18 @@ def summary_text(figures: SchoolFigures) -> str:
         if found.shown
         else tr("report-summary-no-satisfaction")
     )
+    if figures.growth:
+        lines.append(tr("report-summary-growth", count=max(g.respondents for g in figures.growth)))
+        lines += [
+            tr(
+                "report-summary-growth-line",
+                header=g.header,
+                before=f"{g.before:.1f}",
+                after=f"{g.after:.1f}",
+                change=f"{g.change:+.1f}",
+            )
+            for g in figures.growth
+        ]
     if figures.attention:
         lines.append(tr("report-summary-attention", count=len(figures.attention)))
     lines.append(tr("report-summary-events", count=len(figures.events)))

@@ -21,6 +21,7 @@ from storage.models import (
     MeetingStatus,
     OrderKind,
     PairStatus,
+    ProgramSurveyStage,
     Role,
     SchoolOrder,
 )
@@ -131,6 +132,24 @@ class ScaleAnswers:
 
     role: Role
     answers: dict[str, int]
+
+
+@dataclass(frozen=True)
+class GrowthAnswers:
+    """One participant's growth self-assessment at a program's start and at its completion
+    (only the numbers): matched by person in SQL, so who answered never leaves storage."""
+
+    before: dict[str, int]
+    after: dict[str, int]
+
+
+def _numbers(raw: str) -> dict[str, int]:
+    answers = json.loads(raw)
+    return {
+        key: value
+        for key, value in answers.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
 
 
 class ReportsRepo:
@@ -326,18 +345,35 @@ class ReportsRepo:
                     " AND id > ? ORDER BY id LIMIT ?",
                     (campaign["id"], last, RESPONSE_PAGE),
                 )
-                for row in rows:
-                    answers = json.loads(row["answers"])
-                    numbers = {
-                        key: value
-                        for key, value in answers.items()
-                        if isinstance(value, int) and not isinstance(value, bool)
-                    }
-                    found.append(ScaleAnswers(Role(row["role"]), numbers))
+                found += [ScaleAnswers(Role(row["role"]), _numbers(row["answers"])) for row in rows]
                 if len(rows) < RESPONSE_PAGE:
                     break
                 last = rows[-1]["id"]
                 await asyncio.sleep(0)
+        return found
+
+    async def growth_answers(self, pair_ids: list[int]) -> list[GrowthAnswers]:
+        """The start and completion self-assessments of these pairs' programs, one per
+        participant who answered both, a slice of pairs per statement."""
+        found: list[GrowthAnswers] = []
+        for start in range(0, len(pair_ids), PAIR_SLICE):
+            chunk = pair_ids[start : start + PAIR_SLICE]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetch_all(
+                "SELECT b.answers AS before, a.answers AS after FROM program_surveys ps"
+                " JOIN program_surveys pe ON pe.pair_id = ps.pair_id AND pe.stage = ?"
+                " JOIN survey_responses b ON b.survey_id = ps.survey_id"
+                " JOIN survey_responses a ON a.survey_id = pe.survey_id"
+                " AND a.person_id = b.person_id"
+                f" WHERE ps.stage = ? AND ps.pair_id IN ({marks}) AND b.person_id IS NOT NULL",
+                (
+                    ProgramSurveyStage.GROWTH_END.value,
+                    ProgramSurveyStage.GROWTH_START.value,
+                    *chunk,
+                ),
+            )
+            found += [GrowthAnswers(_numbers(r["before"]), _numbers(r["after"])) for r in rows]
+            await asyncio.sleep(0)
         return found
 
     # --- the register: local acts, the curator's contacts, events ---

@@ -150,9 +150,10 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
                     tr.plain("report-column-question"),
                     tr.plain("report-chart-before"),
                     tr.plain("report-chart-after"),
+                    tr.plain("report-column-change"),
                     tr.plain("report-column-respondents"),
                 ],
-                [[g.header, g.before, g.after, g.respondents] for g in figures.growth],
+                [[g.header, g.before, g.after, g.change, g.respondents] for g in figures.growth],
             )
         )
     return tables

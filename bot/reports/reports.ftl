@@ -103,6 +103,8 @@ report-summary-meetings = 📅 Встречи: состоялись { $held }, �
 report-summary-no-meetings = 📅 Встреч в этом учебном году не было.
 report-summary-satisfaction = 📈 Анкеты удовлетворённости: наставников { $mentors }, наставляемых { $mentees } (средние баллы — в диаграмме и справке)
 report-summary-no-satisfaction = 📈 Анкет удовлетворённости пока недостаточно для средних баллов (нужно не меньше трёх ответов в группе).
+report-summary-growth = 🌱 Рост участников по самооценке в начале и в конце программы (ответили оба раза: { $count }), средний балл из 10:
+report-summary-growth-line = • { $header }: { $before } → { $after } ({ $change })
 report-summary-attention = ⚠ Требуют внимания: { $count ->
     [one] { $count } пара
     [few] { $count } пары
@@ -151,6 +153,7 @@ report-column-feedback = Отзывов о встречах
 report-column-question = Вопрос
 report-column-mentors = Наставники ({ $count })
 report-column-mentees = Наставляемые ({ $count })
+report-column-change = Изменение
 report-column-respondents = Ответили
 report-column-pair = Пара (группа)
 report-column-idle = Дней без встреч

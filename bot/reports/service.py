@@ -30,11 +30,16 @@ from bot.reports.figures import (
     DistrictSchool,
     GrowthRow,
     SchoolFigures,
+    growth,
     satisfaction,
     waiting,
 )
 from bot.school_years.service import year_label
-from bot.surveys.templates import MENTEE_SATISFACTION, MENTOR_SATISFACTION
+from bot.surveys.templates import (
+    GROWTH_SELF_ASSESSMENT,
+    MENTEE_SATISFACTION,
+    MENTOR_SATISFACTION,
+)
 from storage.models import District, OrderKind, Organization, Role, SchoolOrder
 from storage.pairs import OrdersRepo, PairsRepo
 from storage.people import PeopleRepo
@@ -218,16 +223,18 @@ class ReportService:
             attention=attention,
             events=tuple(e for e in events if _within(e.held_on, period, school)),
             acts=tuple((await self._reports.acts([school.id])).get(school.id, [])),
-            growth=await self.growth_before_after(school, period.year_id),
+            growth=await self.growth_before_after(school, year_id),
         )
 
     async def growth_before_after(
         self, school: Organization, year_id: int | None
     ) -> tuple[GrowthRow, ...]:
-        """The hook for growth before/after (the `completion` branch stores the start and end
-        self-assessments of a program): empty until that data exists, and while it is empty
-        the report shows neither the table nor the chart."""
-        return ()
+        """Growth per competence over the year's programs, anonymised (bot/completion sends
+        the self-assessment at a program's start and at its completion); empty while fewer
+        than three participants answered both, and then the report shows neither table nor
+        chart. A participant's own growth is shown only on their pair card."""
+        pair_ids = await self._reports.pair_ids(school.id, year_id)
+        return growth(GROWTH_SELF_ASSESSMENT, await self._reports.growth_answers(pair_ids))
 
     async def _attention(self, school: Organization) -> tuple[AttentionPair, ...]:
         """Pairs needing attention, named as the curator sees them in the list of pairs."""
