@@ -52,6 +52,7 @@ from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.reports.monitoring import MonitoringService
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
 from bot.school_years.service import SchoolYearService
@@ -83,7 +84,7 @@ from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRe
 from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
 from storage.programs import ProgramsRepo
-from storage.reports import ReportsRepo
+from storage.reports import MonitoringRepo, ReportsRepo
 from storage.roadmap import RoadmapRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
@@ -221,6 +222,10 @@ def build_dispatcher(
     broadcasts = BroadcastService(
         BroadcastsRepo(db), organization_service, banks, outbox, clock, settings.quiet_hours
     )
+    reports_repo = ReportsRepo(db)
+    reports = ReportService(
+        reports_repo, orders, SchoolYearsRepo(db), pairs, people, banks, meetings_service, clock
+    )
     services = Services(
         settings=settings,
         clock=clock,
@@ -239,14 +244,15 @@ def build_dispatcher(
         erasure=erasure,
         surveys=surveys,
         completion=completion,
-        reports=ReportService(
-            ReportsRepo(db),
-            orders,
-            SchoolYearsRepo(db),
-            pairs,
+        reports=reports,
+        monitoring=MonitoringService(
+            MonitoringRepo(db),
+            reports_repo,
+            reports,
+            roadmap,
             people,
-            banks,
-            meetings_service,
+            outbox,
+            settings.quiet_hours,
             clock,
         ),
         roadmap=roadmap,

@@ -22,6 +22,7 @@ from bot.participation.service import ParticipationService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.reports.monitoring import MonitoringService
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
 from bot.school_years.service import SchoolYearService
@@ -48,6 +49,7 @@ class Services:
     surveys: SurveyService
     completion: CompletionService
     reports: ReportService
+    monitoring: MonitoringService
     roadmap: RoadmapService
     library: LibraryService
     status: StatusService

@@ -15,8 +15,8 @@ reports-title = <b>Отчёты мониторинга</b> — { $school }
 reports-acts-title = <b>Локальные акты</b> — { $school }
 reports-acts-empty = Акты ещё не внесены.
 reports-act-line = • { $act }: № { $number } от { $date }{ $file ->
-    [true] , файл приложен
-   *[false] {""}
+    [yes] , файл приложен
+   *[no] {""}
  }
 reports-contacts-line = <b>Куратор:</b> { $name }, { $email }, { $phone }
 reports-contacts-empty = Контакты куратора не указаны.

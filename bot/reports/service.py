@@ -182,6 +182,12 @@ class ReportService:
             log.info("school report made school_id=%s year_id=%s", school.id, year_id)
             return report
 
+    async def current_figures(self, school: Organization) -> SchoolFigures:
+        """The open year's figures, without charts or documents (the control monitoring)."""
+        period = await self._period(school, None)
+        assert period is not None  # the open year always exists
+        return await self._school_figures(school, period)
+
     async def _school_figures(self, school: Organization, period: _Period) -> SchoolFigures:
         now = self._clock.now()
         year_id = period.year_id
