@@ -55,6 +55,7 @@ async def _menu(school: Organization, services: Services) -> tuple[str, InlineKe
             ReportAction.SCHOOL,
             year.id,
         )
+    _button(kb, tr.plain("btn-report-site"), school.id, ReportAction.SITE)
     _button(kb, tr.plain("btn-report-acts"), school.id, ReportAction.ACTS)
     _button(kb, tr.plain("btn-report-events"), school.id, ReportAction.EVENTS)
     pending = await services.monitoring.pending(school)
@@ -217,6 +218,9 @@ async def reports(
     if action is ReportAction.SCHOOL:
         await _school_report(callback, school, callback_data.v or None, bot, services)
         return
+    if action is ReportAction.SITE:
+        await _site_export(callback, school, bot, services)
+        return
     if action is ReportAction.ACTS:
         await state.clear()
         await show(callback, *_acts_screen(school, await services.reports.register(school)))
@@ -282,6 +286,30 @@ async def _school_report(
         chat,
         BufferedInputFile(report.docx, f"spravka_{stem}.docx"),
         caption=tr("report-docx-caption", year=figures.year),
+        reply_markup=markup,
+    )
+
+
+async def _site_export(
+    callback: CallbackQuery, school: Organization, bot: Bot, services: Services
+) -> None:
+    export = await services.reports.site_export(school)
+    if isinstance(export, ReportRefusal):
+        await callback.answer(tr.plain("report-refusal", reason=export), show_alert=True)
+        return
+    await callback.answer()
+    chat = callback.from_user.id
+    stem = f"nastavnichestvo_{export.year.replace('/', '-')}"
+    await bot.send_document(
+        chat,
+        BufferedInputFile(export.html, f"{stem}.html"),
+        caption=tr("report-site-html-caption", year=export.year),
+    )
+    _, markup = await _menu(school, services)
+    await bot.send_document(
+        chat,
+        BufferedInputFile(export.docx, f"{stem}.docx"),
+        caption=tr("report-site-docx-caption"),
         reply_markup=markup,
     )
 

@@ -5,8 +5,10 @@ not see them."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
+import re
 
 from docx import Document
 from openpyxl import load_workbook
@@ -18,6 +20,7 @@ from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from storage.organizations import OrganizationsRepo
+from storage.reports import PracticeLevel, ReportsRepo
 from tests import seed
 from tests.harness import FakeClock, Harness
 from tests.report_steps import (
@@ -336,3 +339,82 @@ async def test_growth_of_two_participants_is_not_shown(
     assert "Рост участников" not in next(
         t for t in tg.texts(CURATOR) if "Мониторинг программы" in t
     )
+
+
+SITE = tr.plain("btn-report-site")
+
+
+def images(page: str) -> list[bytes]:
+    """The charts embedded in the page; anything but a data: URI fails."""
+    sources = re.findall(r'src="([^"]*)"', page)
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    return [base64.b64decode(s.split(",", 1)[1]) for s in sources]
+
+
+async def test_the_site_export_is_one_self_contained_anonymous_page(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    for days in (-30, -10):
+        await meeting(db, clock, pair.id, pair.mentor_id, days, True)
+    await satisfaction_survey(db, clock, school, Role.MENTOR, [8, 9, 10])
+    await ReportsRepo(db).add_event(
+        school,
+        "Чтения <script>alert(1)</script> & «опыт»",
+        PracticeLevel.MUNICIPAL,
+        clock.now().date(),
+        2,
+        "доклад",
+        "",
+        CURATOR,
+        clock.now(),
+    )
+    await open_reports(tg)
+    await tg.press(CURATOR, tr.plain("btn-report-acts"))
+    await tg.press(CURATOR, tr.plain("btn-report-contacts"))
+    await tg.send(CURATOR, "Петрова Мария Ивановна; petrova@school.ru; +7 900 000-00-00")
+    await open_reports(tg)
+    await tg.press(CURATOR, SITE)
+
+    files = uploads(tg, CURATOR)
+    page = files["nastavnichestvo_2026-2027.html"].decode()
+    assert page.startswith("<!DOCTYPE html>") and "Школа № 1, 2026/2027 учебный год" in page
+    assert "Сформировано пар и групп: 1 (из них групп: 0)" in page
+    assert "Состоялось встреч: 2" in page
+    assert "<td>Ожидаемая эффективность</td><td>9.0</td><td>—</td>" in page
+    drawn = images(page)
+    assert len(drawn) == 3  # programs, meetings, satisfaction
+    assert all(png_size(png) == (WIDTH, HEIGHT) for png in drawn)
+    # Escaped text, nothing loaded from elsewhere, nobody's name or contacts.
+    assert "Чтения &lt;script&gt;alert(1)&lt;/script&gt; &amp; «опыт»" in page
+    assert "<script" not in page and "http" not in page and "<link" not in page
+    for personal in (f"Наставник {MENTOR}", f"Наставляемая {MENTEE}", "Петрова", "petrova@"):
+        assert personal not in page
+    docx = files["nastavnichestvo_2026-2027.docx"]
+    text = docx_text(docx)
+    assert "Наставничество: итоги учебного года" in text
+    assert "Сформировано пар и групп: 1 (из них групп: 0)" in text
+    assert "Чтения <script>alert(1)</script> & «опыт» | муниципальный" in text
+    assert "Петрова" not in text and f"Наставник {MENTOR}" not in text
+    assert len(Document(io.BytesIO(docx)).inline_shapes) == 3
+
+
+async def test_the_site_export_of_an_empty_school_double_taps_and_a_mentee(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await open_reports(tg)
+    data = ReportCb(school_id=school, action=ReportAction.SITE).pack()
+    await asyncio.gather(tg.press_data(CURATOR, data), tg.press_data(CURATOR, data))
+    assert tr.plain("report-refusal", reason="busy") in [
+        a.get("text") for a in tg.fake.callback_answers
+    ]
+    pages = [c for _, n, c in tg.fake.uploads if n.endswith(".html")]
+    assert len(pages) == 1
+    page = pages[0].decode()
+    assert "<img" not in page and "Сформировано пар и групп: 0" in page
+    assert tr.plain("site-no-events") in page
+    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+    await tg.send(MENTEE, "/menu")
+    await tg.press_data(MENTEE, data)
+    assert tg.alert() == tr.plain("forbidden")
+    assert len([n for _, n, _ in tg.fake.uploads if n.endswith(".html")]) == 1

@@ -3,6 +3,7 @@ btn-reports = 📊 Отчёты
 btn-district-report = 📊 Отчёт округа
 btn-report-current = 📊 Отчёт за текущий учебный год
 btn-report-year = 📊 { $year } учебный год
+btn-report-site = 🌐 Итоги для сайта школы
 btn-report-acts = 📑 Локальные акты и контакты куратора
 btn-report-events = 🏅 Мероприятия, где представлена практика
 btn-report-act = ➕ { $act }
@@ -211,3 +212,19 @@ report-event-line = { $name }, { $level }, { $date }, { $result }
 report-no-events = нет
 report-events-count = мероприятий: { $count }
 report-not-filled = не заполнено
+
+## Results for the school website («Наставничество»): no names, no contacts.
+report-site-html-caption = Итоги { $year } учебного года для раздела «Наставничество» сайта школы: страница HTML, диаграммы встроены. Персональных данных в ней нет.
+report-site-docx-caption = То же в формате Word (.docx).
+site-title = Наставничество: итоги учебного года
+site-section-pairs = Участники и наставнические пары
+site-pairs = В программе наставничества участвуют наставников: { $mentors }, наставляемых: { $mentees }. Сформировано пар и групп: { $pairs } (из них групп: { $groups }).
+site-section-programs = Программы наставничества
+site-programs = Программ действует: { $active }, завершено: { $completed }, прекращено досрочно: { $early }.
+site-section-meetings = Встречи наставников и наставляемых
+site-meetings = Состоялось встреч: { $held }; участники оставили отзывов о встречах: { $feedback }.
+site-satisfaction = Средний балл по анкетам удовлетворённости (из 10); показаны только группы из трёх и более ответивших.
+site-growth = Самооценка участников в начале и в конце программы, средний балл из 10.
+site-section-events = Представление практики на мероприятиях
+site-no-events = В этом учебном году практика на мероприятиях пока не представлялась.
+site-section-acts = Нормативные документы

@@ -22,7 +22,7 @@ from bot.pairs.naming import pair_title
 from bot.pairs.service import PairForm
 from bot.participation.banks import BankService
 from bot.participation.service import QUESTIONNAIRE_OF
-from bot.reports import charts, documents
+from bot.reports import charts, documents, site
 from bot.reports.charts import Chart
 from bot.reports.figures import (
     AttentionPair,
@@ -90,6 +90,15 @@ class SchoolReport:
     figures: SchoolFigures
     charts: tuple[Chart, ...]
     xlsx: bytes
+    docx: bytes
+
+
+@dataclass(frozen=True)
+class SiteExport:
+    """The results for the school website: one page as HTML and as .docx."""
+
+    year: str
+    html: bytes
     docx: bytes
 
 
@@ -181,6 +190,16 @@ class ReportService:
             report = await asyncio.to_thread(_draw_school, figures)
             log.info("school report made school_id=%s year_id=%s", school.id, year_id)
             return report
+
+    async def site_export(self, school: Organization) -> SiteExport | ReportRefusal:
+        """The open year's anonymised results for the site's «Наставничество» section."""
+        async with self._once("site", school.id) as first:
+            if not first:
+                return ReportRefusal.BUSY
+            figures = await self.current_figures(school)
+            export = await asyncio.to_thread(_draw_site, figures)
+            log.info("site export made school_id=%s", school.id)
+            return export
 
     async def current_figures(self, school: Organization) -> SchoolFigures:
         """The open year's figures, without charts or documents (the control monitoring)."""
@@ -453,6 +472,12 @@ def _draw_school(figures: SchoolFigures) -> SchoolReport:
         documents.workbook(tables),
         documents.reference(figures, tables, drawn),
     )
+
+
+def _draw_site(figures: SchoolFigures) -> SiteExport:
+    """On a worker thread: the charts, then the page twice."""
+    found = site.page(figures, charts.school_charts(figures))
+    return SiteExport(figures.year, site.html(found), site.docx(found))
 
 
 def _draw_district(figures: DistrictFigures) -> DistrictReport:

@@ -335,6 +335,7 @@ class ReportAction(StrEnum):
     CONTACTS = "c"
     EVENTS = "e"
     EVENT = "en"
+    SITE = "w"  # the results for the school website (the open year)
 
 
 class ReportCb(CallbackData, prefix="rp"):
