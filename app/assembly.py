@@ -56,6 +56,7 @@ from bot.privacy.consent import ConsentService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.reports.monitoring import MonitoringService
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
 from bot.school_years.service import SchoolYearService
@@ -91,7 +92,7 @@ from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
 from storage.practices import PracticesRepo
 from storage.programs import ProgramsRepo
-from storage.reports import ReportsRepo
+from storage.reports import MonitoringRepo, ReportsRepo
 from storage.roadmap import RoadmapRepo
 from storage.school_years import SchoolYearsRepo
 from storage.surveys import SurveysRepo
@@ -239,7 +240,18 @@ def build_dispatcher(
         clock,
         settings.quiet_hours,
     )
-    events = EventsRepo(db)
+    reports_repo = ReportsRepo(db)
+    reports = ReportService(
+        reports_repo,
+        orders,
+        SchoolYearsRepo(db),
+        pairs,
+        people,
+        banks,
+        meetings_service,
+        clock,
+        EventsRepo(db),
+    )
     services = Services(
         settings=settings,
         clock=clock,
@@ -259,16 +271,16 @@ def build_dispatcher(
         surveys=surveys,
         district_surveys=district_surveys,
         completion=completion,
-        reports=ReportService(
-            ReportsRepo(db),
-            orders,
-            SchoolYearsRepo(db),
-            pairs,
+        reports=reports,
+        monitoring=MonitoringService(
+            MonitoringRepo(db),
+            reports_repo,
+            reports,
+            roadmap,
             people,
-            banks,
-            meetings_service,
+            outbox,
+            settings.quiet_hours,
             clock,
-            events,
         ),
         roadmap=roadmap,
         status=StatusService(db, outbox, erasure, health, clock),
@@ -277,7 +289,9 @@ def build_dispatcher(
         notes=NoteService(practices_repo, people, organizations, banks, outbox, clock),
         broadcasts=broadcasts,
         awards=AwardService(AwardsRepo(db), SchoolYearsRepo(db), pairs, banks, surveys, clock),
-        events=EventService(events, organization_service, broadcasts, banks, people, outbox, clock),
+        events=EventService(
+            EventsRepo(db), organization_service, broadcasts, banks, people, outbox, clock
+        ),
     )
     dp = Dispatcher(storage=fsm, services=services)
     once = OnceMiddleware(HandledUpdatesRepo(db), clock)

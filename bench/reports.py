@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import tempfile
 import time
 import tracemalloc
@@ -24,7 +25,7 @@ from bot.meetings.service import MeetingService
 from bot.organizations.service import OrganizationService
 from bot.participation.banks import BankService
 from bot.programs.service import ProgramService
-from bot.reports.service import DistrictReport, ReportService, SchoolReport
+from bot.reports.service import DistrictReport, ReportService, SchoolReport, SiteExport
 from storage.consents import ConsentsRepo
 from storage.db import Database, to_db_time
 from storage.forms import FormSessionsRepo
@@ -127,6 +128,37 @@ async def _fill(
             " VALUES (?, ?, ?, 'accepted')",
             [(p, m, "mentor") for p, m, _ in pairs] + [(p, e, "mentee") for p, _, e in pairs],
         )
+        # Every program's growth self-assessment at its start and completion, both sides.
+        await conn.executemany(
+            "INSERT INTO survey_campaigns (id, organization_id, form_id, form_version, anonymous,"
+            " status, audience, created_by, created_at, launched_at)"
+            " VALUES (?, ?, 'survey_growth', 1, 0, 'running', 'school', 1, ?, ?)",
+            [(p * 2 + end, school_id, stamp, stamp) for p, _, _ in pairs for end in (0, 1)],
+        )
+        await conn.executemany(
+            "INSERT INTO program_surveys (pair_id, stage, survey_id, sent_at) VALUES (?, ?, ?, ?)",
+            [
+                (p, stage, p * 2 + end, stamp)
+                for p, _, _ in pairs
+                for end, stage in enumerate(("growth_start", "growth_end"))
+            ],
+        )
+        await conn.executemany(
+            "INSERT INTO survey_responses (id, survey_id, person_id, role, answers)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    f"{p * 2 + end}-{person}",
+                    p * 2 + end,
+                    person,
+                    role,
+                    json.dumps({"area_lesson": 5 + end * 2 + person % 3, "motivation": 6 + end}),
+                )
+                for p, mentor, mentee in pairs
+                for person, role in ((mentor, "mentor"), (mentee, "mentee"))
+                for end in (0, 1)
+            ],
+        )
         rows = []
         for n in range(meetings):
             pair_id, mentor, _ = pairs[n % len(pairs)]
@@ -213,7 +245,12 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
 
         async def school_report() -> None:
             report = await service.school_report(made[0], None)
-            assert isinstance(report, SchoolReport) and len(report.charts) == 2, report
+            assert isinstance(report, SchoolReport) and len(report.charts) == 3, report
+            assert report.figures.growth, "growth before/after drawn"
+
+        async def site_export() -> None:
+            export = await service.site_export(made[0])
+            assert isinstance(export, SiteExport) and b"data:image/png" in export.html
 
         async def district_report() -> None:
             report = await service.district_report(
@@ -223,12 +260,16 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
 
         school_figures = await _measure(school_report)
         district_figures = await _measure(district_report)
+        site_figures = await _measure(site_export)
         await db.close()
     size = f"{participants} participants, {meetings} meetings"
     return {
         "school_report_seconds": _figure(school_figures[0], "s", size),
         "school_report_worst_loop_stall_ms": _figure(school_figures[1], "ms", size),
         "school_report_peak_memory_mb": _figure(school_figures[2], "MB", size),
+        "site_export_seconds": _figure(site_figures[0], "s", size),
+        "site_export_worst_loop_stall_ms": _figure(site_figures[1], "ms", size),
+        "site_export_peak_memory_mb": _figure(site_figures[2], "MB", size),
         "district_xlsx_seconds": _figure(district_figures[0], "s", f"{schools} schools"),
         "district_xlsx_worst_loop_stall_ms": _figure(
             district_figures[1], "ms", f"{schools} schools"

@@ -26,6 +26,7 @@ from bot.practices.service import PracticeService
 from bot.privacy.erasure import ErasureService
 from bot.privacy.service import PrivacyService
 from bot.programs.service import ProgramService
+from bot.reports.monitoring import MonitoringService
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
 from bot.school_years.service import SchoolYearService
@@ -54,6 +55,7 @@ class Services:
     district_surveys: DistrictSurveyService
     completion: CompletionService
     reports: ReportService
+    monitoring: MonitoringService
     roadmap: RoadmapService
     library: LibraryService
     practices: PracticeService

@@ -4,14 +4,17 @@ straight back to whoever asked, as the answer to their own tap."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram import Bot, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.core.i18n import tr
-from bot.core.permissions import Action, Actor, can
+from bot.core.permissions import Action, Actor
 from bot.core.refusals import Refusal
+from bot.core.when import shown
 from bot.reports.figures import SchoolFigures
 from bot.reports.service import REGISTER_KINDS, Register, ReportRefusal
 from bot.services import Services
@@ -20,6 +23,8 @@ from bot.ui.callbacks import (
     DistrictAction,
     DistrictCb,
     DistrictReportCb,
+    MonitoringAction,
+    MonitoringCb,
     ReportAction,
     ReportCb,
     SchoolAction,
@@ -28,7 +33,7 @@ from bot.ui.callbacks import (
 from bot.ui.keyboards import Keyboard
 from bot.ui.states import ReportStates
 from handlers.render import fit, show
-from handlers.scope import school_in_scope
+from handlers.scope import district_in_scope, school_in_scope
 from storage.models import OrderKind, Organization
 
 CURATOR = {"action": Action.VIEW_REPORTS}
@@ -50,8 +55,20 @@ async def _menu(school: Organization, services: Services) -> tuple[str, InlineKe
             ReportAction.SCHOOL,
             year.id,
         )
+    _button(kb, tr.plain("btn-report-site"), school.id, ReportAction.SITE)
     _button(kb, tr.plain("btn-report-acts"), school.id, ReportAction.ACTS)
     _button(kb, tr.plain("btn-report-events"), school.id, ReportAction.EVENTS)
+    pending = await services.monitoring.pending(school)
+    if pending is not None:
+        kb.button(
+            text=tr.plain(
+                "btn-monitoring-submit-due",
+                deadline=shown(pending.deadline, ZoneInfo(school.timezone)),
+            ),
+            callback_data=MonitoringCb(
+                action=MonitoringAction.SUBMIT, scope_id=school.id, request_id=pending.id
+            ),
+        )
     kb.button(
         text=tr.plain("btn-back"),
         callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
@@ -166,6 +183,18 @@ def summary_text(figures: SchoolFigures) -> str:
         if found.shown
         else tr("report-summary-no-satisfaction")
     )
+    if figures.growth:
+        lines.append(tr("report-summary-growth", count=max(g.respondents for g in figures.growth)))
+        lines += [
+            tr(
+                "report-summary-growth-line",
+                header=g.header,
+                before=f"{g.before:.1f}",
+                after=f"{g.after:.1f}",
+                change=f"{g.change:+.1f}",
+            )
+            for g in figures.growth
+        ]
     if figures.attention:
         lines.append(tr("report-summary-attention", count=len(figures.attention)))
     lines.append(tr("report-summary-events", count=len(figures.events)))
@@ -188,6 +217,9 @@ async def reports(
     action = callback_data.action
     if action is ReportAction.SCHOOL:
         await _school_report(callback, school, callback_data.v or None, bot, services)
+        return
+    if action is ReportAction.SITE:
+        await _site_export(callback, school, bot, services)
         return
     if action is ReportAction.ACTS:
         await state.clear()
@@ -254,6 +286,30 @@ async def _school_report(
         chat,
         BufferedInputFile(report.docx, f"spravka_{stem}.docx"),
         caption=tr("report-docx-caption", year=figures.year),
+        reply_markup=markup,
+    )
+
+
+async def _site_export(
+    callback: CallbackQuery, school: Organization, bot: Bot, services: Services
+) -> None:
+    export = await services.reports.site_export(school)
+    if isinstance(export, ReportRefusal):
+        await callback.answer(tr.plain("report-refusal", reason=export), show_alert=True)
+        return
+    await callback.answer()
+    chat = callback.from_user.id
+    stem = f"nastavnichestvo_{export.year.replace('/', '-')}"
+    await bot.send_document(
+        chat,
+        BufferedInputFile(export.html, f"{stem}.html"),
+        caption=tr("report-site-html-caption", year=export.year),
+    )
+    _, markup = await _menu(school, services)
+    await bot.send_document(
+        chat,
+        BufferedInputFile(export.docx, f"{stem}.docx"),
+        caption=tr("report-site-docx-caption"),
         reply_markup=markup,
     )
 
@@ -335,12 +391,10 @@ async def district_report(
     bot: Bot,
     services: Services,
 ) -> None:
-    district = await services.organizations.district(callback_data.district_id)
-    if district is None or not can(
-        actor, Action.VIEW_DISTRICT_REPORTS, district_id=callback_data.district_id
-    ):
-        refusal = Refusal.FORBIDDEN if district else Refusal.NOT_FOUND
-        await callback.answer(tr.plain("refusal", reason=refusal), show_alert=True)
+    district = await district_in_scope(
+        callback, actor, callback_data.district_id, services.organizations
+    )
+    if district is None:
         return
     schools = await services.organizations.schools(district.id)
     years = await services.reports.district_years(district, schools)
@@ -351,6 +405,10 @@ async def district_report(
                 text=tr.plain("btn-report-year", year=label),
                 callback_data=DistrictReportCb(district_id=district.id, make=True, v=index),
             )
+        kb.button(
+            text=tr.plain("btn-monitoring"),
+            callback_data=MonitoringCb(action=MonitoringAction.OPEN, scope_id=district.id),
+        )
         kb.button(
             text=tr.plain("btn-back"),
             callback_data=DistrictCb(action=DistrictAction.OPEN, district_id=district.id),

@@ -355,6 +355,7 @@ class AutoCheck(StrEnum):
     MENTEE_BANK = "mentee_bank"  # a mentee questionnaire submitted
     MENTOR_BANK = "mentor_bank"
     PAIRS_ORDER = "pairs_order"  # the order «Об утверждении наставнических пар/групп»
+    MONITORING_REPORT = "monitoring_report"  # the control monitoring's data sent to the district
 
 
 class LibraryAudience(StrEnum):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import Database, Row, from_db_time, to_db_time
 from storage.meetings import held_sql
 from storage.models import (
     ConsentKind,
@@ -21,6 +21,7 @@ from storage.models import (
     MeetingStatus,
     OrderKind,
     PairStatus,
+    ProgramSurveyStage,
     Role,
     SchoolOrder,
 )
@@ -131,6 +132,24 @@ class ScaleAnswers:
 
     role: Role
     answers: dict[str, int]
+
+
+@dataclass(frozen=True)
+class GrowthAnswers:
+    """One participant's growth self-assessment at a program's start and at its completion
+    (only the numbers): matched by person in SQL, so who answered never leaves storage."""
+
+    before: dict[str, int]
+    after: dict[str, int]
+
+
+def _numbers(raw: str) -> dict[str, int]:
+    answers = json.loads(raw)
+    return {
+        key: value
+        for key, value in answers.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
 
 
 class ReportsRepo:
@@ -326,18 +345,35 @@ class ReportsRepo:
                     " AND id > ? ORDER BY id LIMIT ?",
                     (campaign["id"], last, RESPONSE_PAGE),
                 )
-                for row in rows:
-                    answers = json.loads(row["answers"])
-                    numbers = {
-                        key: value
-                        for key, value in answers.items()
-                        if isinstance(value, int) and not isinstance(value, bool)
-                    }
-                    found.append(ScaleAnswers(Role(row["role"]), numbers))
+                found += [ScaleAnswers(Role(row["role"]), _numbers(row["answers"])) for row in rows]
                 if len(rows) < RESPONSE_PAGE:
                     break
                 last = rows[-1]["id"]
                 await asyncio.sleep(0)
+        return found
+
+    async def growth_answers(self, pair_ids: list[int]) -> list[GrowthAnswers]:
+        """The start and completion self-assessments of these pairs' programs, one per
+        participant who answered both, a slice of pairs per statement."""
+        found: list[GrowthAnswers] = []
+        for start in range(0, len(pair_ids), PAIR_SLICE):
+            chunk = pair_ids[start : start + PAIR_SLICE]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetch_all(
+                "SELECT b.answers AS before, a.answers AS after FROM program_surveys ps"
+                " JOIN program_surveys pe ON pe.pair_id = ps.pair_id AND pe.stage = ?"
+                " JOIN survey_responses b ON b.survey_id = ps.survey_id"
+                " JOIN survey_responses a ON a.survey_id = pe.survey_id"
+                " AND a.person_id = b.person_id"
+                f" WHERE ps.stage = ? AND ps.pair_id IN ({marks}) AND b.person_id IS NOT NULL",
+                (
+                    ProgramSurveyStage.GROWTH_END.value,
+                    ProgramSurveyStage.GROWTH_START.value,
+                    *chunk,
+                ),
+            )
+            found += [GrowthAnswers(_numbers(r["before"]), _numbers(r["after"])) for r in rows]
+            await asyncio.sleep(0)
         return found
 
     # --- the register: local acts, the curator's contacts, events ---
@@ -505,6 +541,134 @@ class ReportsRepo:
             (row["organization_id"], row["id"], row["label"], from_db_time(row["closed_at"]))
             for row in rows
         ]
+
+
+@dataclass(frozen=True)
+class MonitoringRequest:
+    id: int
+    district_id: int
+    deadline: datetime
+    created_at: datetime
+    reminded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MonitoringFigures:
+    """What a school's confirmation records: the report's counts at that moment."""
+
+    mentors: int
+    mentees: int
+    pairs: int
+    completed: int
+    meetings_held: int
+    events: int
+
+
+@dataclass(frozen=True)
+class MonitoringSubmission:
+    organization_id: int
+    submitted_at: datetime
+    late: bool
+    figures: MonitoringFigures
+
+
+_REQUEST = "id, district_id, deadline, created_at, reminded_at"
+_FIGURES = ("mentors", "mentees", "pairs", "completed", "meetings_held", "events")
+
+
+def _request(row: Row) -> MonitoringRequest:
+    return MonitoringRequest(
+        int(row["id"]),
+        int(row["district_id"]),
+        from_db_time(row["deadline"]),
+        from_db_time(row["created_at"]),
+        from_db_time(row["reminded_at"]) if row["reminded_at"] else None,
+    )
+
+
+class MonitoringRepo:
+    """The control monitoring: a district's requests and the schools' confirmations."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self, district_id: int, deadline: datetime, created_by: int, now: datetime
+    ) -> MonitoringRequest:
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "INSERT INTO monitoring_requests (district_id, deadline, created_by, created_at)"
+                f" VALUES (?, ?, ?, ?) RETURNING {_REQUEST}",
+                (district_id, to_db_time(deadline), created_by, to_db_time(now)),
+            )
+        assert row is not None
+        return _request(row)
+
+    async def get(self, request_id: int) -> MonitoringRequest | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_REQUEST} FROM monitoring_requests WHERE id = ?", (request_id,)
+        )
+        return _request(row) if row else None
+
+    async def latest(self, district_id: int) -> MonitoringRequest | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_REQUEST} FROM monitoring_requests WHERE district_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (district_id,),
+        )
+        return _request(row) if row else None
+
+    async def claim_reminder(self, request_id: int, now: datetime, not_since: datetime) -> bool:
+        """Take the right to remind, unless someone reminded after `not_since` (atomic: two
+        taps at once remind once)."""
+        changed = await self._db.execute(
+            "UPDATE monitoring_requests SET reminded_at = ? WHERE id = ?"
+            " AND (reminded_at IS NULL OR reminded_at <= ?)",
+            (to_db_time(now), request_id, to_db_time(not_since)),
+        )
+        return changed == 1
+
+    async def submit(
+        self,
+        request_id: int,
+        organization_id: int,
+        submitted_by: int,
+        now: datetime,
+        late: bool,
+        figures: MonitoringFigures,
+    ) -> bool:
+        """Record the school's confirmation once; False when it was recorded already."""
+        marks = ", ".join("?" for _ in _FIGURES)
+        inserted = await self._db.execute(
+            "INSERT INTO monitoring_submissions (request_id, organization_id, submitted_by,"
+            f" submitted_at, late, {', '.join(_FIGURES)}) VALUES (?, ?, ?, ?, ?, {marks})"
+            " ON CONFLICT (request_id, organization_id) DO NOTHING",
+            (
+                request_id,
+                organization_id,
+                submitted_by,
+                to_db_time(now),
+                1 if late else 0,
+                *(getattr(figures, name) for name in _FIGURES),
+            ),
+        )
+        return inserted == 1
+
+    async def submissions(self, request_id: int) -> dict[int, MonitoringSubmission]:
+        rows = await self._db.fetch_all(
+            f"SELECT organization_id, submitted_at, late, {', '.join(_FIGURES)}"
+            " FROM monitoring_submissions WHERE request_id = ?",
+            (request_id,),
+        )
+        return {
+            int(row["organization_id"]): MonitoringSubmission(
+                int(row["organization_id"]),
+                from_db_time(row["submitted_at"]),
+                bool(row["late"]),
+                MonitoringFigures(*(int(row[name]) for name in _FIGURES)),
+            )
+            for row in rows
+        }
 
 
 def _bounds(since: datetime | None, until: datetime | None) -> tuple[str, str]:

@@ -434,6 +434,28 @@ class RoadmapRepo:
             for row in rows
         }
 
+    async def monitoring_submissions(
+        self, organization_ids: list[int], since: datetime
+    ) -> dict[int, tuple[datetime, int, int]]:
+        """School → its latest control monitoring confirmation since `since`: when, the pairs
+        and the completed programs it reported."""
+        if not organization_ids:
+            return {}
+        marks = ", ".join("?" for _ in organization_ids)
+        rows = await self._db.fetch_all(
+            "SELECT organization_id, submitted_at, pairs, completed FROM monitoring_submissions"
+            f" WHERE organization_id IN ({marks}) AND submitted_at >= ? ORDER BY submitted_at",
+            (*organization_ids, to_db_time(since)),
+        )
+        return {
+            int(row["organization_id"]): (
+                from_db_time(row["submitted_at"]),
+                int(row["pairs"]),
+                int(row["completed"]),
+            )
+            for row in rows
+        }
+
     async def still_in_school(self, organization_id: int, person_ids: list[int]) -> set[int]:
         """Which of these people still hold a role in the school and are reachable."""
         if not person_ids:

@@ -5,112 +5,38 @@ not see them."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
-import struct
-from datetime import timedelta
-from typing import Any
+import re
 
 from docx import Document
 from openpyxl import load_workbook
 
 from bot.core.i18n import tr
 from bot.reports.charts import HEIGHT, WIDTH
-from bot.surveys.templates import MENTEE_SATISFACTION, MENTOR_SATISFACTION
 from bot.ui.callbacks import DistrictReportCb, ReportAction, ReportCb
 from storage.consents import ConsentsRepo
-from storage.db import Database, to_db_time
-from storage.meetings import MeetingsRepo
-from storage.models import MeetingKind, Role, RoleGrant
+from storage.db import Database
+from storage.models import Role, RoleGrant
 from storage.organizations import OrganizationsRepo
+from storage.reports import PracticeLevel, ReportsRepo
 from tests import seed
 from tests.harness import FakeClock, Harness
+from tests.report_steps import (
+    COORDINATOR,
+    REPORT,
+    district_with_two_schools,
+    docx_text,
+    growth_surveys,
+    meeting,
+    open_reports,
+    png_size,
+    satisfaction_survey,
+    sheet_rows,
+    uploads,
+)
 from tests.steps import CURATOR, MENTEE, MENTOR, active_pair
-
-COORDINATOR = 70
-REPORT = "📊 Отчёт за текущий учебный год"
-
-
-async def open_reports(tg: Harness, user: int = CURATOR, school: str = "Школа № 1") -> None:
-    await tg.send(user, "/menu")
-    await tg.press(user, f"🏫 {school}")
-    await tg.press(user, tr.plain("btn-reports"))
-
-
-def uploads(tg: Harness, chat: int) -> dict[str, bytes]:
-    return {name: content for who, name, content in tg.fake.uploads if who == chat}
-
-
-def png_size(content: bytes) -> tuple[int, int]:
-    assert content[:8] == b"\x89PNG\r\n\x1a\n"
-    assert content[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", content[16:24])
-    return width, height
-
-
-def sheet_rows(content: bytes, title: str) -> list[tuple[Any, ...]]:
-    book = load_workbook(io.BytesIO(content))
-    return [tuple(row) for row in book[title].iter_rows(values_only=True)]
-
-
-def docx_text(content: bytes) -> str:
-    document = Document(io.BytesIO(content))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
-
-
-async def meeting(
-    db: Database, clock: FakeClock, pair_id: int, proposer: int, days: int, confirmed: bool
-) -> int:
-    repo = MeetingsRepo(db)
-    meeting_id = await repo.create(
-        pair_id,
-        MeetingKind.REGULAR,
-        clock.now() + timedelta(days=days),
-        "каб. 204",
-        "",
-        proposer,
-        clock.now(),
-    )
-    if confirmed:
-        assert await repo.confirm(meeting_id, 1, clock.now())
-    return meeting_id
-
-
-async def satisfaction_survey(
-    db: Database, clock: FakeClock, school_id: int, role: Role, scores: list[int]
-) -> None:
-    """A launched satisfaction survey with one anonymous response per score."""
-    form = MENTOR_SATISFACTION if role is Role.MENTOR else MENTEE_SATISFACTION
-    stamp = to_db_time(clock.now() - timedelta(days=1))
-    row = await db.fetch_one(
-        "INSERT INTO survey_campaigns (organization_id, form_id, form_version, anonymous, status,"
-        " audience, created_by, created_at, launched_at) VALUES (?, ?, 1, 1, 'running', ?, ?,"
-        " ?, ?) RETURNING id",
-        (
-            school_id,
-            form.id,
-            "mentors" if role is Role.MENTOR else "mentees",
-            CURATOR,
-            stamp,
-            stamp,
-        ),
-    )
-    assert row is not None
-    for index, score in enumerate(scores):
-        await db.execute(
-            "INSERT INTO survey_responses (id, survey_id, person_id, role, answers)"
-            " VALUES (?, ?, NULL, ?, ?)",
-            (
-                f"{row['id']}-{index}",
-                row["id"],
-                role.value,
-                json.dumps({"expected": score, "actual": score - 1, "valuable": "всё"}),
-            ),
-        )
 
 
 async def test_a_curator_gets_the_report_in_three_forms_with_correct_numbers(
@@ -135,7 +61,7 @@ async def test_a_curator_gets_the_report_in_three_forms_with_correct_numbers(
     files = uploads(tg, CURATOR)
     for chart in ("programs.png", "meetings.png", "satisfaction.png"):
         assert png_size(files[chart]) == (WIDTH, HEIGHT)
-    assert "growth.png" not in files  # no before/after data yet
+    assert "growth.png" not in files  # no before/after self-assessments
 
     xlsx = files["monitoring_2026-2027.xlsx"]
     people = dict(row[:2] for row in sheet_rows(xlsx, "Участники")[1:])
@@ -247,22 +173,6 @@ async def test_local_acts_a_future_date_or_no_number_is_refused(
     assert [tuple(r) for r in rows] == [("regulation", "12-од", "2026-09-01")]
 
 
-async def district_with_two_schools(db: Database, clock: FakeClock) -> tuple[int, int, int]:
-    organizations = OrganizationsRepo(db)
-    district = await organizations.create_district("Устьянский округ", clock.now())
-    assert district is not None
-    first = await organizations.create_school(
-        district.id, "МБОУ ОСОШ № 1", "Europe/Moscow", clock.now()
-    )
-    second = await organizations.create_school(
-        district.id, "МБОУ ОСОШ № 2", "Europe/Moscow", clock.now()
-    )
-    assert first is not None and second is not None
-    await seed.person(db, clock, COORDINATOR, RoleGrant(Role.COORDINATOR, district_id=district.id))
-    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=first.id))
-    return district.id, first.id, second.id
-
-
 async def test_a_coordinator_gets_the_seed_tables_filled_from_the_schools(
     tg: Harness, db: Database, clock: FakeClock
 ) -> None:
@@ -364,3 +274,147 @@ async def test_a_person_who_withdrew_consent_appears_only_in_counts(
     ) + docx_text(files["spravka_monitoring_2026-2027.docx"])
     assert f"Наставляемая {MENTEE}" not in everything
     assert sheet_rows(xlsx, "Требуют внимания")[1:] == []
+
+
+async def test_growth_before_after_is_averaged_and_small_groups_are_hidden(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    third = await seed.person(db, clock, 23, RoleGrant(Role.MENTEE, organization_id=school))
+    # Three answered the lesson both times; only two answered the motivation at completion.
+    await growth_surveys(
+        db,
+        clock,
+        school,
+        pair.id,
+        {
+            pair.mentor_id: ({"area_lesson": 4, "motivation": 6}, {"area_lesson": 7}),
+            pair.mentee_ids[0]: (
+                {"area_lesson": 5, "motivation": 5},
+                {"area_lesson": 8, "motivation": 9},
+            ),
+            third: ({"area_lesson": 6, "motivation": 7}, {"area_lesson": 10, "motivation": 8}),
+        },
+    )
+    await open_reports(tg)
+    await tg.press(CURATOR, REPORT)
+    summary = next(t for t in tg.texts(CURATOR) if "Мониторинг программы" in t)
+    assert "ответили оба раза: 3" in summary
+    assert "• Планирование и проведение урока: 5.0 → 8.3 (+3.3)" in summary
+    assert "Мотивация" not in summary  # two answers: a group too small to show
+    files = uploads(tg, CURATOR)
+    assert png_size(files["growth.png"]) == (WIDTH, HEIGHT)
+    rows = sheet_rows(files["monitoring_2026-2027.xlsx"], "Рост до и после")
+    assert rows == [
+        ("Вопрос", "До", "После", "Изменение", "Ответили"),
+        ("Планирование и проведение урока", 5, 8.3, 3.3, 3),
+    ]
+    spravka = files["spravka_monitoring_2026-2027.docx"]
+    assert "Планирование и проведение урока | 5.0 | 8.3 | 3.3 | 3" in docx_text(spravka)
+    assert len(Document(io.BytesIO(spravka)).inline_shapes) == 2  # programs and growth
+
+
+async def test_growth_of_two_participants_is_not_shown(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    await growth_surveys(
+        db,
+        clock,
+        school,
+        pair.id,
+        {
+            pair.mentor_id: ({"area_lesson": 4}, {"area_lesson": 7}),
+            pair.mentee_ids[0]: ({"area_lesson": 5}, {"area_lesson": 8}),
+        },
+    )
+    await open_reports(tg)
+    await tg.press(CURATOR, REPORT)
+    files = uploads(tg, CURATOR)
+    assert "growth.png" not in files
+    assert (
+        "Рост до и после"
+        not in load_workbook(io.BytesIO(files["monitoring_2026-2027.xlsx"])).sheetnames
+    )
+    assert "Рост участников" not in next(
+        t for t in tg.texts(CURATOR) if "Мониторинг программы" in t
+    )
+
+
+SITE = tr.plain("btn-report-site")
+
+
+def images(page: str) -> list[bytes]:
+    """The charts embedded in the page; anything but a data: URI fails."""
+    sources = re.findall(r'src="([^"]*)"', page)
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    return [base64.b64decode(s.split(",", 1)[1]) for s in sources]
+
+
+async def test_the_site_export_is_one_self_contained_anonymous_page(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    pair = await active_pair(db, clock, school)
+    for days in (-30, -10):
+        await meeting(db, clock, pair.id, pair.mentor_id, days, True)
+    await satisfaction_survey(db, clock, school, Role.MENTOR, [8, 9, 10])
+    await ReportsRepo(db).add_event(
+        school,
+        "Чтения <script>alert(1)</script> & «опыт»",
+        PracticeLevel.MUNICIPAL,
+        clock.now().date(),
+        2,
+        "доклад",
+        "",
+        CURATOR,
+        clock.now(),
+    )
+    await open_reports(tg)
+    await tg.press(CURATOR, tr.plain("btn-report-acts"))
+    await tg.press(CURATOR, tr.plain("btn-report-contacts"))
+    await tg.send(CURATOR, "Петрова Мария Ивановна; petrova@school.ru; +7 900 000-00-00")
+    await open_reports(tg)
+    await tg.press(CURATOR, SITE)
+
+    files = uploads(tg, CURATOR)
+    page = files["nastavnichestvo_2026-2027.html"].decode()
+    assert page.startswith("<!DOCTYPE html>") and "Школа № 1, 2026/2027 учебный год" in page
+    assert "Сформировано пар и групп: 1 (из них групп: 0)" in page
+    assert "Состоялось встреч: 2" in page
+    assert "<td>Ожидаемая эффективность</td><td>9.0</td><td>—</td>" in page
+    drawn = images(page)
+    assert len(drawn) == 3  # programs, meetings, satisfaction
+    assert all(png_size(png) == (WIDTH, HEIGHT) for png in drawn)
+    # Escaped text, nothing loaded from elsewhere, nobody's name or contacts.
+    assert "Чтения &lt;script&gt;alert(1)&lt;/script&gt; &amp; «опыт»" in page
+    assert "<script" not in page and "http" not in page and "<link" not in page
+    for personal in (f"Наставник {MENTOR}", f"Наставляемая {MENTEE}", "Петрова", "petrova@"):
+        assert personal not in page
+    docx = files["nastavnichestvo_2026-2027.docx"]
+    text = docx_text(docx)
+    assert "Наставничество: итоги учебного года" in text
+    assert "Сформировано пар и групп: 1 (из них групп: 0)" in text
+    assert "Чтения <script>alert(1)</script> & «опыт» | муниципальный" in text
+    assert "Петрова" not in text and f"Наставник {MENTOR}" not in text
+    assert len(Document(io.BytesIO(docx)).inline_shapes) == 3
+
+
+async def test_the_site_export_of_an_empty_school_double_taps_and_a_mentee(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await open_reports(tg)
+    data = ReportCb(school_id=school, action=ReportAction.SITE).pack()
+    await asyncio.gather(tg.press_data(CURATOR, data), tg.press_data(CURATOR, data))
+    assert tr.plain("report-refusal", reason="busy") in [
+        a.get("text") for a in tg.fake.callback_answers
+    ]
+    pages = [c for _, n, c in tg.fake.uploads if n.endswith(".html")]
+    assert len(pages) == 1
+    page = pages[0].decode()
+    assert "<img" not in page and "Сформировано пар и групп: 0" in page
+    assert tr.plain("site-no-events") in page
+    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+    await tg.send(MENTEE, "/menu")
+    await tg.press_data(MENTEE, data)
+    assert tg.alert() == tr.plain("forbidden")
+    assert len([n for _, n, _ in tg.fake.uploads if n.endswith(".html")]) == 1

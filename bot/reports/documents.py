@@ -153,9 +153,10 @@ def school_tables(figures: SchoolFigures) -> list[Table]:
                     tr.plain("report-column-question"),
                     tr.plain("report-chart-before"),
                     tr.plain("report-chart-after"),
+                    tr.plain("report-column-change"),
                     tr.plain("report-column-respondents"),
                 ],
-                [[g.header, g.before, g.after, g.respondents] for g in figures.growth],
+                [[g.header, g.before, g.after, g.change, g.respondents] for g in figures.growth],
             )
         )
     return tables
@@ -315,8 +316,9 @@ def workbook(tables: list[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def _table(document: DocxDocument, table: Table) -> None:
-    document.add_heading(table.title, level=2)
+def add_table(document: DocxDocument, table: Table, heading: bool = True) -> None:
+    if heading:
+        document.add_heading(table.title, level=2)
     if not table.rows:
         document.add_paragraph(tr.plain("report-table-empty"))
         return
@@ -355,7 +357,7 @@ def reference(figures: SchoolFigures, tables: list[Table], charts: list[Chart]) 
         )
     )
     for table in tables:
-        _table(document, table)
+        add_table(document, table)
     if charts:
         document.add_heading(tr.plain("report-docx-charts"), level=2)
     for chart in charts:

@@ -13,6 +13,7 @@ from storage.events import Training
 from storage.models import Role, SchoolOrder
 from storage.reports import (
     CuratorContacts,
+    GrowthAnswers,
     MonthMeetings,
     Outcomes,
     PairCount,
@@ -55,12 +56,16 @@ class Satisfaction:
 @dataclass(frozen=True)
 class GrowthRow:
     """Growth before/after (Р-145, appendix 2, stage 2): the same self-assessment at the start
-    and at the end of a program. Filled once programs store their self-assessments."""
+    and at the end of a program, the mean over the participants who answered both."""
 
     header: str
     before: float
     after: float
     respondents: int
+
+    @property
+    def change(self) -> float:
+        return round(self.after - self.before, 1)
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,33 @@ def satisfaction(forms: dict[Role, Form], responses: list[ScaleAnswers]) -> Sati
             for qid, header in headers.items()
         ),
     )
+
+
+def growth(form: Form, answered: list[GrowthAnswers]) -> tuple[GrowthRow, ...]:
+    """Means before and after per scale question of the self-assessment. Fewer than
+    MIN_GROUP participants show nothing (a mean of one or two is a person's own answer), and
+    a question answered both times by fewer than MIN_GROUP is left out."""
+    if len(answered) < MIN_GROUP:
+        return ()
+    rows = []
+    for question in form.questions:
+        if question.kind is not QuestionKind.SCALE:
+            continue
+        both = [
+            (a.before[question.id], a.after[question.id])
+            for a in answered
+            if question.id in a.before and question.id in a.after
+        ]
+        if len(both) >= MIN_GROUP:
+            rows.append(
+                GrowthRow(
+                    question.header or question.text,
+                    round(fmean(b for b, _ in both), 1),
+                    round(fmean(a for _, a in both), 1),
+                    len(both),
+                )
+            )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ btn-reports = 📊 Отчёты
 btn-district-report = 📊 Отчёт округа
 btn-report-current = 📊 Отчёт за текущий учебный год
 btn-report-year = 📊 { $year } учебный год
+btn-report-site = 🌐 Итоги для сайта школы
 btn-report-acts = 📑 Локальные акты и контакты куратора
 btn-report-events = 🏅 Мероприятия, где представлена практика
 btn-report-act = ➕ { $act }
@@ -15,8 +16,8 @@ reports-title = <b>Отчёты мониторинга</b> — { $school }
 reports-acts-title = <b>Локальные акты</b> — { $school }
 reports-acts-empty = Акты ещё не внесены.
 reports-act-line = • { $act }: № { $number } от { $date }{ $file ->
-    [true] , файл приложен
-   *[false] {""}
+    [yes] , файл приложен
+   *[no] {""}
  }
 reports-contacts-line = <b>Куратор:</b> { $name }, { $email }, { $phone }
 reports-contacts-empty = Контакты куратора не указаны.
@@ -103,6 +104,8 @@ report-summary-meetings = 📅 Встречи: состоялись { $held }, �
 report-summary-no-meetings = 📅 Встреч в этом учебном году не было.
 report-summary-satisfaction = 📈 Анкеты удовлетворённости: наставников { $mentors }, наставляемых { $mentees } (средние баллы — в диаграмме и справке)
 report-summary-no-satisfaction = 📈 Анкет удовлетворённости пока недостаточно для средних баллов (нужно не меньше трёх ответов в группе).
+report-summary-growth = 🌱 Рост участников по самооценке в начале и в конце программы (ответили оба раза: { $count }), средний балл из 10:
+report-summary-growth-line = • { $header }: { $before } → { $after } ({ $change })
 report-summary-attention = ⚠ Требуют внимания: { $count ->
     [one] { $count } пара
     [few] { $count } пары
@@ -151,6 +154,7 @@ report-column-feedback = Отзывов о встречах
 report-column-question = Вопрос
 report-column-mentors = Наставники ({ $count })
 report-column-mentees = Наставляемые ({ $count })
+report-column-change = Изменение
 report-column-respondents = Ответили
 report-column-pair = Пара (группа)
 report-column-idle = Дней без встреч
@@ -208,3 +212,19 @@ report-event-line = { $name }, { $level }, { $date }, { $result }
 report-no-events = нет
 report-events-count = мероприятий: { $count }
 report-not-filled = не заполнено
+
+## Results for the school website («Наставничество»): no names, no contacts.
+report-site-html-caption = Итоги { $year } учебного года для раздела «Наставничество» сайта школы: страница HTML, диаграммы встроены. Персональных данных в ней нет.
+report-site-docx-caption = То же в формате Word (.docx).
+site-title = Наставничество: итоги учебного года
+site-section-pairs = Участники и наставнические пары
+site-pairs = В программе наставничества участвуют наставников: { $mentors }, наставляемых: { $mentees }. Сформировано пар и групп: { $pairs } (из них групп: { $groups }).
+site-section-programs = Программы наставничества
+site-programs = Программ действует: { $active }, завершено: { $completed }, прекращено досрочно: { $early }.
+site-section-meetings = Встречи наставников и наставляемых
+site-meetings = Состоялось встреч: { $held }; участники оставили отзывов о встречах: { $feedback }.
+site-satisfaction = Средний балл по анкетам удовлетворённости (из 10); показаны только группы из трёх и более ответивших.
+site-growth = Самооценка участников в начале и в конце программы, средний балл из 10.
+site-section-events = Представление практики на мероприятиях
+site-no-events = В этом учебном году практика на мероприятиях пока не представлялась.
+site-section-acts = Нормативные документы

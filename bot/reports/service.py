@@ -22,7 +22,7 @@ from bot.pairs.naming import pair_title
 from bot.pairs.service import PairForm
 from bot.participation.banks import BankService
 from bot.participation.service import QUESTIONNAIRE_OF
-from bot.reports import charts, documents
+from bot.reports import charts, documents, site
 from bot.reports.charts import Chart
 from bot.reports.figures import (
     AttentionPair,
@@ -30,11 +30,16 @@ from bot.reports.figures import (
     DistrictSchool,
     GrowthRow,
     SchoolFigures,
+    growth,
     satisfaction,
     waiting,
 )
 from bot.school_years.service import year_label
-from bot.surveys.templates import MENTEE_SATISFACTION, MENTOR_SATISFACTION
+from bot.surveys.templates import (
+    GROWTH_SELF_ASSESSMENT,
+    MENTEE_SATISFACTION,
+    MENTOR_SATISFACTION,
+)
 from storage.events import EventsRepo
 from storage.models import District, OrderKind, Organization, Role, SchoolOrder
 from storage.pairs import OrdersRepo, PairsRepo
@@ -86,6 +91,15 @@ class SchoolReport:
     figures: SchoolFigures
     charts: tuple[Chart, ...]
     xlsx: bytes
+    docx: bytes
+
+
+@dataclass(frozen=True)
+class SiteExport:
+    """The results for the school website: one page as HTML and as .docx."""
+
+    year: str
+    html: bytes
     docx: bytes
 
 
@@ -180,6 +194,22 @@ class ReportService:
             log.info("school report made school_id=%s year_id=%s", school.id, year_id)
             return report
 
+    async def site_export(self, school: Organization) -> SiteExport | ReportRefusal:
+        """The open year's anonymised results for the site's «Наставничество» section."""
+        async with self._once("site", school.id) as first:
+            if not first:
+                return ReportRefusal.BUSY
+            figures = await self.current_figures(school)
+            export = await asyncio.to_thread(_draw_site, figures)
+            log.info("site export made school_id=%s", school.id)
+            return export
+
+    async def current_figures(self, school: Organization) -> SchoolFigures:
+        """The open year's figures, without charts or documents (the control monitoring)."""
+        period = await self._period(school, None)
+        assert period is not None  # the open year always exists
+        return await self._school_figures(school, period)
+
     async def _school_figures(self, school: Organization, period: _Period) -> SchoolFigures:
         now = self._clock.now()
         year_id = period.year_id
@@ -221,7 +251,7 @@ class ReportService:
             attention=attention,
             events=tuple(e for e in events if _within(e.held_on, period, school)),
             acts=tuple((await self._reports.acts([school.id])).get(school.id, [])),
-            growth=await self.growth_before_after(school, period.year_id),
+            growth=await self.growth_before_after(school, year_id),
             training=await self._events.training(school.id, period.since, period.until, now)
             if self._events
             else None,
@@ -230,10 +260,12 @@ class ReportService:
     async def growth_before_after(
         self, school: Organization, year_id: int | None
     ) -> tuple[GrowthRow, ...]:
-        """The hook for growth before/after (the `completion` branch stores the start and end
-        self-assessments of a program): empty until that data exists, and while it is empty
-        the report shows neither the table nor the chart."""
-        return ()
+        """Growth per competence over the year's programs, anonymised (bot/completion sends
+        the self-assessment at a program's start and at its completion); empty while fewer
+        than three participants answered both, and then the report shows neither table nor
+        chart. A participant's own growth is shown only on their pair card."""
+        pair_ids = await self._reports.pair_ids(school.id, year_id)
+        return growth(GROWTH_SELF_ASSESSMENT, await self._reports.growth_answers(pair_ids))
 
     async def _attention(self, school: Organization) -> tuple[AttentionPair, ...]:
         """Pairs needing attention, named as the curator sees them in the list of pairs."""
@@ -446,6 +478,12 @@ def _draw_school(figures: SchoolFigures) -> SchoolReport:
         documents.workbook(tables),
         documents.reference(figures, tables, drawn),
     )
+
+
+def _draw_site(figures: SchoolFigures) -> SiteExport:
+    """On a worker thread: the charts, then the page twice."""
+    found = site.page(figures, charts.school_charts(figures))
+    return SiteExport(figures.year, site.html(found), site.docx(found))
 
 
 def _draw_district(figures: DistrictFigures) -> DistrictReport:

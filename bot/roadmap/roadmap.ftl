@@ -135,6 +135,7 @@ roadmap-digest = 🗺 Дорожная карта, {$month}: выполнено 
 roadmap-pushed = 🗺 В дорожную карту школы добавлены мероприятия из шаблона округа: {$count}.
 roadmap-published = Шаблон опубликован: школ — {$schools}, новых пунктов — {$items}.
 roadmap-evidence-order = Приказ «Об утверждении наставнических пар/групп» № {$number} от {$signed}
+roadmap-evidence-monitoring = Данные контрольного мониторинга представлены в округ {$submitted}: пар и групп — {$pairs}, завершённых программ — {$completed}
 roadmap-evidence-bank = { $auto ->
     [mentee_bank] Анкет наставляемых: {$count}, последняя {$last}
    *[mentor_bank] Анкет наставников: {$count}, последняя {$last}

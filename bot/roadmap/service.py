@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -143,6 +143,14 @@ class RoadmapService:
             log.info("roadmap created roadmap_id=%s school_id=%s", roadmap.id, school.id)
         await self._close_watched([roadmap])
         return roadmap
+
+    async def recheck(self, school: Organization) -> None:
+        """Something the bot watches happened in the school: close its items now, if the
+        school has opened this year's roadmap (one opened later is checked on opening)."""
+        label = rules.year_label(self._start(ZoneInfo(school.timezone)))
+        roadmap = await self._roadmaps.find(RoadmapKind.SCHOOL, school.id, label)
+        if roadmap is not None:
+            await self._close_watched([roadmap])
 
     async def school_roadmap(self, actor: Actor, school_id: int) -> Roadmap | RoadmapRefusal:
         """The school's roadmap for its curator (a forged id of another school is refused)."""
@@ -575,7 +583,8 @@ class RoadmapService:
 
     async def _close_watched(self, roadmaps: list[Roadmap]) -> int:
         """Close the open items the bot watches once it sees them happen, with the evidence:
-        the banks (a questionnaire submitted), the pairs order of this school year."""
+        the banks (a questionnaire submitted), the pairs order of this school year, the
+        control monitoring's data sent to the district."""
         ids = [r.id for r in roadmaps]
         watched = [
             item
@@ -589,6 +598,9 @@ class RoadmapService:
         banks = await self._roadmaps.submitted_questionnaires(schools, list(_BANK_FORMS.values()))
         since = min(date(int(r.school_year[:4]), 9, 1) for r in roadmaps) - timedelta(days=31)
         orders = await self._roadmaps.pairs_orders(schools, since)
+        reported = await self._roadmaps.monitoring_submissions(
+            schools, datetime.combine(since, time(), tzinfo=UTC)
+        )
         now = self._clock.now()
         closed = 0
         for item in watched:
@@ -606,6 +618,15 @@ class RoadmapService:
                 evidence = tr.plain(
                     "roadmap-evidence-bank", auto=item.auto, count=count, last=f"{last:%d.%m.%Y}"
                 )
+            elif item.auto is AutoCheck.MONITORING_REPORT and school in reported:
+                at, pairs, completed = reported[school]
+                if at.date() >= date(int(roadmap.school_year[:4]), 8, 1):
+                    evidence = tr.plain(
+                        "roadmap-evidence-monitoring",
+                        submitted=f"{at:%d.%m.%Y}",
+                        pairs=pairs,
+                        completed=completed,
+                    )
             if evidence and await self._roadmaps.mark_done(item.id, now, None, evidence):
                 await self._outbox.withdraw_prefix(f"rm:{item.id}:", now)
                 closed += 1

@@ -171,6 +171,7 @@ DEFAULT_TEMPLATE: tuple[TemplateEntry, ...] = (
         None,
         "Куратор",
         "Аналитическая справка, отчёт в округ",
+        AutoCheck.MONITORING_REPORT,
     ),
     TemplateEntry(
         _INFORMATION,

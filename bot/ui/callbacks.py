@@ -368,6 +368,7 @@ class ReportAction(StrEnum):
     CONTACTS = "c"
     EVENTS = "e"
     EVENT = "en"
+    SITE = "w"  # the results for the school website (the open year)
 
 
 class ReportCb(CallbackData, prefix="rp"):
@@ -382,6 +383,22 @@ class DistrictReportCb(CallbackData, prefix="dp"):
     district_id: Id
     make: bool = False
     v: Ref = 0
+
+
+class MonitoringAction(StrEnum):
+    OPEN = "o"  # the coordinator: the current request's status, or ask for a deadline
+    NEW = "n"  # the coordinator: a new request (asks for the deadline)
+    REMIND = "r"  # the coordinator: remind the schools that have not submitted
+    SUBMIT = "s"  # the curator: «данные представлены»
+
+
+class MonitoringCb(CallbackData, prefix="mn"):
+    """The control monitoring: `scope_id` is the district (coordinator's actions) or the
+    school (SUBMIT); `request_id` the request the button was made for."""
+
+    action: MonitoringAction
+    scope_id: Id
+    request_id: Ref = 0
 
 
 # The roadmap (issue 16).

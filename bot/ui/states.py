@@ -74,6 +74,8 @@ class ReportStates(StatesGroup):
     entering_contacts = State()
     # data: school_id
     entering_event = State()
+    # data: district_id (the control monitoring's deadline)
+    entering_monitoring_deadline = State()
 
 
 class RoadmapStates(StatesGroup):
