@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
+from bot.ui import callbacks
 from bot.ui.callbacks import DistrictAction, DistrictCb, MenuCb, SchoolAction, SchoolCb, Screen
 from storage.db import Database
 from storage.organizations import OrganizationsRepo
@@ -222,3 +225,16 @@ async def test_texts_speak_the_language_of_a_school_document(tg: Harness) -> Non
     )
     for slang in ("в личку", "с этой ролью", "дн.", "чел."):
         assert slang not in texts, slang
+
+
+def test_every_kind_of_button_has_its_own_prefix() -> None:
+    """Two kinds sharing a prefix would hand one's buttons to the other's handlers (it
+    happened once, when two features chose "mn" in parallel)."""
+    kinds = [
+        kind
+        for _, kind in inspect.getmembers(callbacks, inspect.isclass)
+        if issubclass(kind, CallbackData) and kind is not CallbackData
+    ]
+    prefixes = [kind.__prefix__ for kind in kinds]
+    assert len(kinds) > 30
+    assert len(set(prefixes)) == len(prefixes), sorted(p for p in prefixes if prefixes.count(p) > 1)

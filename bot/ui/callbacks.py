@@ -392,7 +392,7 @@ class MonitoringAction(StrEnum):
     SUBMIT = "s"  # the curator: «данные представлены»
 
 
-class MonitoringCb(CallbackData, prefix="mn"):
+class MonitoringCb(CallbackData, prefix="cm"):
     """The control monitoring: `scope_id` is the district (coordinator's actions) or the
     school (SUBMIT); `request_id` the request the button was made for."""
 
