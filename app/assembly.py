@@ -229,7 +229,7 @@ def build_dispatcher(
         RoadmapRepo(db), organizations, people, banks, outbox, settings.quiet_hours, clock
     )
     library = LibraryService(LibraryRepo(db), organizations, sessions, clock)
-    practices_repo = PracticesRepo(db)
+    practices = PracticeService(PracticesRepo(db), pairs, people, organizations, outbox, clock)
     broadcasts = BroadcastService(
         BroadcastsRepo(db),
         organization_service,
@@ -250,6 +250,7 @@ def build_dispatcher(
         banks,
         meetings_service,
         clock,
+        practices,
         EventsRepo(db),
     )
     services = Services(
@@ -285,8 +286,8 @@ def build_dispatcher(
         roadmap=roadmap,
         status=StatusService(db, outbox, erasure, health, clock),
         library=library,
-        practices=PracticeService(practices_repo, pairs, people, organizations, outbox, clock),
-        notes=NoteService(practices_repo, people, organizations, banks, outbox, clock),
+        practices=practices,
+        notes=NoteService(PracticesRepo(db), people, organizations, banks, outbox, clock),
         broadcasts=broadcasts,
         awards=AwardService(AwardsRepo(db), SchoolYearsRepo(db), pairs, banks, surveys, clock),
         events=EventService(

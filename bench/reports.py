@@ -15,53 +15,26 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from app.assembly import build_dispatcher
 from bench.surveys import Sleeper
 from bot.core.clock import SystemClock
-from bot.core.config import MeetingSettings, QuietHours
-from bot.forms.catalog import DEFAULT_CATALOG
-from bot.forms.engine import FormEngine
-from bot.meetings.service import MeetingService
-from bot.organizations.service import OrganizationService
-from bot.participation.banks import BankService
-from bot.programs.service import ProgramService
+from bot.core.config import Settings
 from bot.reports.service import DistrictReport, ReportService, SchoolReport, SiteExport
-from storage.consents import ConsentsRepo
+from bot.services import Services
 from storage.db import Database, to_db_time
-from storage.forms import FormSessionsRepo
-from storage.meetings import MeetingsRepo
 from storage.models import District, Organization
 from storage.organizations import OrganizationsRepo
-from storage.outbox import OutboxRepo
-from storage.pairs import OrdersRepo, PairsRepo
-from storage.people import PeopleRepo
-from storage.programs import ProgramsRepo
-from storage.reports import ReportsRepo
-from storage.school_years import SchoolYearsRepo
+
+TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 
 
 def _service(db: Database) -> ReportService:
-    clock = SystemClock()
-    people, pairs, outbox = PeopleRepo(db), PairsRepo(db), OutboxRepo(db)
-    sessions = FormSessionsRepo(db)
-    banks = BankService(people, sessions, ConsentsRepo(db), pairs, outbox, DEFAULT_CATALOG, clock)
-    engine = FormEngine(sessions, DEFAULT_CATALOG, clock)
-    meetings = MeetingService(
-        MeetingsRepo(db),
-        pairs,
-        people,
-        OrganizationService(OrganizationsRepo(db), people, clock),
-        banks,
-        outbox,
-        engine,
-        ProgramService(ProgramsRepo(db), pairs, engine, people, outbox, clock),
-        MeetingSettings(),
-        QuietHours(),
-        clock,
-    )
-    return ReportService(
-        ReportsRepo(db), OrdersRepo(db), SchoolYearsRepo(db), pairs, people, banks, meetings, clock
-    )
+    """The report service as the bot assembles it."""
+    settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"))
+    services: Services = build_dispatcher(settings, db, SystemClock())["services"]
+    return services.reports
 
 
 async def _fill(

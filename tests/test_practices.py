@@ -29,6 +29,7 @@ from storage.models import MeetingKind, Pair, Role, RoleGrant
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
+from tests.report_steps import open_reports, uploads
 from tests.steps import CURATOR, MENTEE, MENTOR, active_pair, deliver, drain, write_program
 from tests.steps import services as pair_services
 
@@ -105,6 +106,12 @@ async def _outsiders_refused(
     return other
 
 
+async def _site_page(tg: Harness) -> str:
+    await open_reports(tg)
+    await tg.press(CURATOR, tr.plain("btn-report-site"))
+    return uploads(tg, CURATOR)["nastavnichestvo_2026-2027.html"].decode()
+
+
 async def test_a_case_needs_both_consents_is_published_and_goes_with_a_withdrawal(
     tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
 ) -> None:
@@ -148,6 +155,11 @@ async def test_a_case_needs_both_consents_is_published_and_goes_with_a_withdrawa
         None,
     )
     assert await _services(tg).practices.published_cases(school, "2025/2026") == []
+    # ...and the school website's page carries the case, still without names.
+    page = await _site_page(tg)
+    assert tr.plain("site-section-practices") in page
+    assert "Результат: Замечаний по дисциплине стало вдвое меньше." in page
+    assert "Наставник 11" not in page and "Наставляемая 21" not in page
     assert await _services(tg).practices.published_cases(other, "2026/2027") == []
     # With the mentor's consent to names too, the pair is named.
     await tg.press(MENTOR, AGREE_NAMES)

@@ -227,4 +227,7 @@ site-satisfaction = Средний балл по анкетам удовлетв
 site-growth = Самооценка участников в начале и в конце программы, средний балл из 10.
 site-section-events = Представление практики на мероприятиях
 site-no-events = В этом учебном году практика на мероприятиях пока не представлялась.
+site-section-practices = Лучшие практики наставничества
+site-practice = Цель: { $goal }. Что сделано: { $done }. Результат: { $result }.
+site-practice-names = Наставник: { $mentor }; наставляемые: { $mentees }.
 site-section-acts = Нормативные документы

@@ -22,6 +22,7 @@ from bot.pairs.naming import pair_title
 from bot.pairs.service import PairForm
 from bot.participation.banks import BankService
 from bot.participation.service import QUESTIONNAIRE_OF
+from bot.practices.service import PracticeService, PublishedCase
 from bot.reports import charts, documents, site
 from bot.reports.charts import Chart
 from bot.reports.figures import (
@@ -138,8 +139,10 @@ class ReportService:
         banks: BankService,
         meetings: MeetingService,
         clock: Clock,
+        practices: PracticeService,
         events: EventsRepo | None = None,
     ) -> None:
+        self._practices = practices
         self._events = events
         self._reports = reports
         self._orders = orders
@@ -200,7 +203,8 @@ class ReportService:
             if not first:
                 return ReportRefusal.BUSY
             figures = await self.current_figures(school)
-            export = await asyncio.to_thread(_draw_site, figures)
+            cases = await self._practices.published_cases(school.id, figures.year)
+            export = await asyncio.to_thread(_draw_site, figures, cases)
             log.info("site export made school_id=%s", school.id)
             return export
 
@@ -480,9 +484,9 @@ def _draw_school(figures: SchoolFigures) -> SchoolReport:
     )
 
 
-def _draw_site(figures: SchoolFigures) -> SiteExport:
+def _draw_site(figures: SchoolFigures, cases: list[PublishedCase]) -> SiteExport:
     """On a worker thread: the charts, then the page twice."""
-    found = site.page(figures, charts.school_charts(figures))
+    found = site.page(figures, charts.school_charts(figures), cases)
     return SiteExport(figures.year, site.html(found), site.docx(found))
 
 

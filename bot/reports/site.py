@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from bot.core.documents import as_bytes, centered, new_document
 from bot.core.i18n import tr
+from bot.practices.service import PublishedCase
 from bot.reports import documents
 from bot.reports.charts import Chart
 from bot.reports.documents import Table
@@ -37,8 +39,11 @@ class SitePage:
     sections: tuple[Section, ...]
 
 
-def sections(figures: SchoolFigures, drawn: list[Chart]) -> list[Section]:
-    """The page's parts, in order; tables and charts are the school report's own."""
+def sections(
+    figures: SchoolFigures, drawn: list[Chart], cases: Sequence[PublishedCase] = ()
+) -> list[Section]:
+    """The page's parts, in order; tables and charts are the school report's own, the
+    cases are those both sides of a pair agreed to publish (named only if they agreed)."""
     tables = {t.title: t for t in documents.school_tables(figures)}
     chart = {c.name: c for c in drawn}
     outcomes = figures.outcomes
@@ -105,6 +110,8 @@ def sections(figures: SchoolFigures, drawn: list[Chart]) -> list[Section]:
             tables[tr.plain("report-table-events")] if figures.events else None,
         )
     )
+    if cases:
+        found.append(Section(tr.plain("site-section-practices"), _case_lines(cases)))
     if figures.acts:
         found.append(
             Section(tr.plain("site-section-acts"), (), tables[tr.plain("report-table-acts")])
@@ -112,11 +119,23 @@ def sections(figures: SchoolFigures, drawn: list[Chart]) -> list[Section]:
     return found
 
 
-def page(figures: SchoolFigures, drawn: list[Chart]) -> SitePage:
+def _case_lines(cases: Sequence[PublishedCase]) -> tuple[str, ...]:
+    lines: list[str] = []
+    for case in cases:
+        lines.append(tr.plain("site-practice", goal=case.goal, done=case.done, result=case.result))
+        if case.mentor is not None:
+            mentees = ", ".join(case.mentees or ())
+            lines.append(tr.plain("site-practice-names", mentor=case.mentor, mentees=mentees))
+    return tuple(lines)
+
+
+def page(
+    figures: SchoolFigures, drawn: list[Chart], cases: Sequence[PublishedCase] = ()
+) -> SitePage:
     return SitePage(
         tr.plain("site-title"),
         tr.plain("report-docx-subtitle", school=figures.school, year=figures.year),
-        tuple(sections(figures, drawn)),
+        tuple(sections(figures, drawn, cases)),
     )
 
 
