@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.broadcasts.cards import BroadcastCard
 from bot.core.i18n import tr
 from bot.core.when import shown
 from bot.ui.callbacks import BroadcastAction, BroadcastCb
 from bot.ui.keyboards import Keyboard
 from storage.broadcasts import Content
-
-if TYPE_CHECKING:
-    from bot.broadcasts.service import BroadcastCard
 
 SHOWN = 30  # undelivered recipients listed on the card
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.broadcasts.cards import BroadcastCard, Progress, Reason, Undelivered
 from bot.broadcasts.screens import link_buttons, progress_screen
 from bot.core.clock import Clock
 from bot.core.config import QuietHours
@@ -86,17 +87,6 @@ class BroadcastRefusal(StrEnum):
     FINISHED = "finished"  # cancel: nothing is pending any more
 
 
-class Reason(StrEnum):
-    """Why a recipient did not receive the broadcast, as the sender is told."""
-
-    BLOCKED = "blocked"
-    DEACTIVATED = "deactivated"
-    FILE_REFUSED = "file_refused"
-    REFUSED = "refused"
-    EXPIRED = "expired"
-    UNKNOWN = "unknown"
-
-
 @dataclass(frozen=True, slots=True)
 class Recipient:
     person_id: int
@@ -119,38 +109,6 @@ class Queuing:
     broadcast: Broadcast
     recipients: int
     repeated: bool  # a second tap: the broadcast was already queued, nothing sent twice
-
-
-@dataclass(frozen=True, slots=True)
-class Undelivered:
-    name: str
-    reason: Reason
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    sent: int
-    failed: int
-    pending: int
-    cancelled: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.sent + self.failed + self.pending + self.cancelled
-
-
-@dataclass(frozen=True, slots=True)
-class BroadcastCard:
-    broadcast: Broadcast
-    progress: Progress
-    undelivered: list[Undelivered]
-    goes_at: datetime | None  # not gone yet: when it will (a chosen time, the end of quiet)
-    zone: ZoneInfo
-    survey: str | None = None  # the title of the survey of NOT_ANSWERED
-
-    @property
-    def finished(self) -> bool:
-        return self.progress.pending == 0
 
 
 @dataclass(frozen=True, slots=True)
