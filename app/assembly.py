@@ -239,6 +239,7 @@ def build_dispatcher(
         outbox,
         clock,
         settings.quiet_hours,
+        people,
     )
     reports_repo = ReportsRepo(db)
     reports = ReportService(

@@ -13,6 +13,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 
 from bot.awards.rules import NOMINATIONS, WEIGHTS, Nomination, title_of
 from bot.awards.service import AwardRefusal, Candidate, Contest, Publication, VoteState
+from bot.broadcasts.cards import Scope
+from bot.broadcasts.composer import compose_with
 from bot.core.i18n import tr
 from bot.core.permissions import Action, Actor
 from bot.core.refusals import Refusal
@@ -23,7 +25,6 @@ from bot.ui import keyboards
 from bot.ui.callbacks import AwardAction, AwardCb, SchoolAction, SchoolCb
 from bot.ui.keyboards import Keyboard
 from bot.ui.states import AwardStates
-from handlers import broadcasts
 from handlers.render import fit, show
 from handlers.scope import school_in_scope
 from storage.models import Organization
@@ -265,7 +266,7 @@ async def _publish(
     text = winners_text(publication)
     if action is AwardAction.BROADCAST and isinstance(callback.message, Message):
         await callback.answer()
-        await broadcasts.compose_with(callback.message, state, school.id, text, services)
+        await compose_with(callback.message, state, Scope((school,)), text, services.broadcasts)
         return
     kb = Keyboard()
     year = year_id or 0

@@ -1,27 +1,28 @@
-"""/broadcast and «📣 Рассылка» on the school screen: the curator composes an announcement (a
-text, or a photo or document with a caption), may add link buttons, chooses the audience,
-sees it as recipients will, sends it now or at a chosen time, and watches the progress
-message; the history opens each broadcast's card."""
+"""/broadcast and «📣 Рассылка» on the school screen (the curator's, to the school) and on the
+district screen (the coordinator's, to the curators or all participants of the district's
+schools): an announcement (a text, or a photo or document with a caption), link buttons if
+wanted, the audience, a preview as recipients will see it, sent now or at a chosen time, and a
+progress message; the history opens each broadcast's card."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.broadcasts.cards import Scope
+from bot.broadcasts.composer import ask_audience, begin
 from bot.broadcasts.screens import link_buttons, progress_screen
 from bot.broadcasts.service import (
-    AUDIENCES,
     Audience,
     BroadcastRefusal,
     Draft,
     Queuing,
+    audiences_of,
     check_content,
     parse_buttons,
     payload_of,
@@ -32,12 +33,22 @@ from bot.core.permissions import Action, Actor
 from bot.core.when import explain, parse_when, shown
 from bot.services import Services
 from bot.ui import keyboards
-from bot.ui.callbacks import BroadcastAction, BroadcastCb, MenuCb, SchoolAction, SchoolCb, Screen
+from bot.ui.callbacks import (
+    BroadcastAction,
+    BroadcastCb,
+    DistrictAction,
+    DistrictBroadcastCb,
+    DistrictCb,
+    MenuCb,
+    SchoolAction,
+    SchoolCb,
+    Screen,
+)
 from bot.ui.keyboards import Keyboard
 from bot.ui.states import BroadcastStates
 from handlers.render import show
 from storage.broadcasts import Content
-from storage.models import Organization, Role
+from storage.models import Role
 
 BROADCAST = {"action": Action.BROADCAST}
 FORMATTING = frozenset(
@@ -46,30 +57,27 @@ FORMATTING = frozenset(
 )
 
 
-async def _home(school: Organization, services: Services) -> tuple[str, InlineKeyboardMarkup]:
+async def _home(scope: Scope, services: Services) -> tuple[str, InlineKeyboardMarkup]:
     kb = Keyboard()
-    kb.button(
-        text=tr.plain("btn-broadcast-new"),
-        callback_data=BroadcastCb(action=BroadcastAction.NEW, school_id=school.id),
-    )
-    history = await services.broadcasts.history(school)
-    lines = [tr("broadcasts-title", school=school.name)]
+    kb.button(text=tr.plain("btn-broadcast-new"), callback_data=scope.cb(BroadcastAction.NEW))
+    history = await services.broadcasts.history(scope)
+    lines = [tr("broadcasts-title", school=scope.name)]
     if not history:
         lines.append(tr("broadcasts-none"))
     for broadcast, progress in history:
-        when = shown(broadcast.created_at, ZoneInfo(school.timezone))
+        when = shown(broadcast.created_at, scope.zone)
         kb.button(
             text=tr.plain(
                 "btn-broadcast-past", when=when, sent=progress.sent, total=progress.total
             ),
-            callback_data=BroadcastCb(
-                action=BroadcastAction.CARD, school_id=school.id, v=broadcast.id
-            ),
+            callback_data=scope.cb(BroadcastAction.CARD, broadcast.id),
         )
-    kb.button(
-        text=tr.plain("btn-back"),
-        callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
+    back = (
+        DistrictCb(action=DistrictAction.OPEN, district_id=scope.district.id)
+        if scope.district
+        else SchoolCb(action=SchoolAction.OPEN, school_id=scope.school_id)
     )
+    kb.button(text=tr.plain("btn-back"), callback_data=back)
     kb.adjust(1)
     return "\n".join(lines), kb.as_markup()
 
@@ -81,19 +89,45 @@ async def _refuse(event: Message | CallbackQuery, refusal: BroadcastRefusal) -> 
         await event.answer(tr("broadcast-refusal", reason=refusal), reply_markup=keyboards.cancel())
 
 
-async def _compose(event: Message | CallbackQuery, school_id: int, state: FSMContext) -> None:
+async def _compose(event: Message | CallbackQuery, scope: Scope, state: FSMContext) -> None:
     await state.set_state(BroadcastStates.composing)
-    await state.set_data({"school_id": school_id, "draft": uuid.uuid4().hex})
+    await begin(state, scope)
     await show(event, tr("broadcast-compose"), keyboards.cancel())
 
 
 async def command(message: Message, actor: Actor, state: FSMContext, services: Services) -> None:
-    schools = actor.school_ids(Role.CURATOR)
-    school = await services.broadcasts.school_for(actor, schools[0] if schools else 0)
-    if isinstance(school, BroadcastRefusal):
-        await _refuse(message, school)
+    """The composer of the one school or district the person sends for, or the choice of it
+    (a curator who is a coordinator as well, a curator of two schools)."""
+    service = services.broadcasts
+    scopes = [await service.scope_for(actor, s) for s in actor.school_ids(Role.CURATOR)] + [
+        await service.scope_for(actor, 0, d) for d in actor.district_ids(Role.COORDINATOR)
+    ]
+    found = [scope for scope in scopes if isinstance(scope, Scope)]
+    if not found:
+        await _refuse(message, BroadcastRefusal.FORBIDDEN)
         return
-    await _compose(message, school.id, state)
+    if len(found) == 1:
+        await _compose(message, found[0], state)
+        return
+    kb = Keyboard()
+    for scope in found:
+        label = (
+            tr.plain("btn-district", name=scope.name)
+            if scope.district
+            else tr.plain("btn-school", name=scope.name)
+        )
+        kb.button(text=label, callback_data=scope.cb(BroadcastAction.NEW))
+    kb.button(text=tr.plain("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
+    kb.adjust(1)
+    await message.answer(tr("broadcast-choose"), reply_markup=kb.as_markup())
+
+
+def _scope_ids(data: dict[str, Any]) -> tuple[int, int] | None:
+    """The school (district 0) or the district (school 0) the dialog's draft is for."""
+    school_id, district_id = data.get("school_id"), data.get("district_id", 0)
+    if not isinstance(school_id, int) or not isinstance(district_id, int):
+        return None
+    return (school_id, district_id) if bool(school_id) != bool(district_id) else None
 
 
 def _content(data: dict[str, Any]) -> Content | None:
@@ -122,19 +156,22 @@ def _draft(data: dict[str, Any]) -> Draft | None:
 
 async def pressed(
     callback: CallbackQuery,
-    callback_data: BroadcastCb,
+    callback_data: BroadcastCb | DistrictBroadcastCb,
     actor: Actor,
     state: FSMContext,
     services: Services,
 ) -> None:
     service = services.broadcasts
-    school = await service.school_for(actor, callback_data.school_id)
-    if isinstance(school, BroadcastRefusal):
-        await _refuse(callback, school)
+    if isinstance(callback_data, DistrictBroadcastCb):
+        scope = await service.scope_for(actor, 0, callback_data.district_id)
+    else:
+        scope = await service.scope_for(actor, callback_data.school_id)
+    if isinstance(scope, BroadcastRefusal):
+        await _refuse(callback, scope)
         return
     action = callback_data.action
     if action is BroadcastAction.NEW:
-        await _compose(callback, school.id, state)
+        await _compose(callback, scope, state)
         return
     if action is BroadcastAction.CARD:
         card = await service.card(actor, callback_data.v)
@@ -151,9 +188,9 @@ async def pressed(
         await _queued(callback, again, actor, services)
         return
     if action is BroadcastAction.HOME:
-        await show(callback, *await _home(school, services))
+        await show(callback, *await _home(scope, services))
         return
-    await _draft_step(callback, callback_data, school, actor, state, services)
+    await _draft_step(callback, callback_data, scope, actor, state, services)
 
 
 async def _cancel(
@@ -198,61 +235,38 @@ async def _queued(
     )
 
 
-async def _ask_audience(event: Message | CallbackQuery, school_id: int, services: Services) -> None:
-    kb = Keyboard()
-    for index, audience in enumerate(AUDIENCES):
-        kb.button(
-            text=tr.plain("btn-broadcast-audience", audience=audience),
-            callback_data=BroadcastCb(
-                action=BroadcastAction.AUDIENCE, school_id=school_id, v=index
-            ),
-        )
-    for survey in await services.broadcasts.open_surveys(school_id):
-        kb.button(
-            text=tr.plain("btn-broadcast-survey", title=survey.title),
-            callback_data=BroadcastCb(
-                action=BroadcastAction.SURVEY, school_id=school_id, v=survey.id
-            ),
-        )
-    kb.button(
-        text=tr.plain("btn-broadcast-buttons"),
-        callback_data=BroadcastCb(action=BroadcastAction.BUTTONS, school_id=school_id),
-    )
-    kb.button(text=tr.plain("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
-    kb.adjust(1)
-    await show(event, tr("broadcast-audience-ask"), kb.as_markup())
-
-
 async def _confirm(
-    message: Message, school: Organization, draft: Draft, count: int, services: Services
+    message: Message, scope: Scope, draft: Draft, count: int, services: Services
 ) -> None:
     kb = Keyboard()
     later = draft.due_at is not None
     kb.button(
         text=tr.plain("btn-broadcast-send"),
-        callback_data=BroadcastCb(action=BroadcastAction.SEND, school_id=school.id, v=int(later)),
+        callback_data=scope.cb(BroadcastAction.SEND, int(later)),
     )
     if not later:
         kb.button(
-            text=tr.plain("btn-broadcast-later"),
-            callback_data=BroadcastCb(action=BroadcastAction.LATER, school_id=school.id),
+            text=tr.plain("btn-broadcast-later"), callback_data=scope.cb(BroadcastAction.LATER)
         )
     kb.button(text=tr.plain("btn-cancel"), callback_data=MenuCb(screen=Screen.CANCEL))
     kb.adjust(1)
-    lines = [tr("broadcast-confirm", audience=draft.audience, count=count)]
-    goes_at = services.broadcasts.goes_at(school, draft.due_at)
-    if goes_at is not None:
-        zone = ZoneInfo(school.timezone)
-        lines.append(tr("broadcast-goes-at", when=shown(goes_at, zone)))
-        if draft.due_at is not None and goes_at != draft.due_at:
-            lines.append(tr("broadcast-quiet", when=shown(goes_at, zone)))
+    district = int(scope.district is not None)
+    lines = [tr("broadcast-confirm", audience=draft.audience, count=count, district=district)]
+    timing = services.broadcasts.timing(scope, draft.due_at)
+    if timing.goes_at is not None:
+        lines.append(tr("broadcast-goes-at", when=shown(timing.goes_at, timing.zone)))
+    if scope.district is not None and timing.held:
+        # Some schools of the district are in their quiet hours: theirs go when it ends.
+        lines.append(tr("broadcast-quiet-schools", count=timing.held))
+    elif draft.due_at is not None and timing.held and timing.goes_at is not None:
+        lines.append(tr("broadcast-quiet", when=shown(timing.goes_at, timing.zone)))
     await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
 
 async def _draft_step(
     callback: CallbackQuery,
-    callback_data: BroadcastCb,
-    school: Organization,
+    callback_data: BroadcastCb | DistrictBroadcastCb,
+    scope: Scope,
     actor: Actor,
     state: FSMContext,
     services: Services,
@@ -261,7 +275,7 @@ async def _draft_step(
     content = _content(data)
     if (
         await state.get_state() != BroadcastStates.confirming.state
-        or data.get("school_id") != callback_data.school_id
+        or _scope_ids(data) != (scope.school_id, scope.district_id)
         or content is None
         or not isinstance(data.get("draft"), str)
     ):
@@ -275,15 +289,16 @@ async def _draft_step(
         await show(callback, tr("broadcast-buttons-ask"), keyboards.cancel())
         return
     if action in (BroadcastAction.AUDIENCE, BroadcastAction.SURVEY):
-        if action is BroadcastAction.AUDIENCE and callback_data.v >= len(AUDIENCES):
+        audiences = audiences_of(scope)
+        if action is BroadcastAction.AUDIENCE and callback_data.v >= len(audiences):
             await callback.answer(tr.plain("stale-button"), show_alert=True)
             return
         audience, ref = (
-            (AUDIENCES[callback_data.v], None)
+            (audiences[callback_data.v], None)
             if action is BroadcastAction.AUDIENCE
             else (Audience.NOT_ANSWERED, callback_data.v)
         )
-        count = len(await service.recipients(school.id, audience, ref))
+        count = await service.count(scope, audience, ref)
         if not count:
             await _refuse(callback, BroadcastRefusal.NO_RECIPIENTS)
             return
@@ -298,7 +313,7 @@ async def _draft_step(
             )
             await _confirm(
                 callback.message,  # type: ignore[arg-type]
-                school,
+                scope,
                 Draft(content, audience, ref),
                 count,
                 services,
@@ -315,19 +330,33 @@ async def _draft_step(
     if callback_data.v != int(draft.due_at is not None):
         await callback.answer(tr.plain("stale-button"), show_alert=True)  # an older confirm
         return
-    queued = await service.send(actor, school.id, draft, data["draft"])
+    queued = await service.send(actor, scope.school_id, draft, data["draft"], scope.district_id)
     if not isinstance(queued, BroadcastRefusal):
         # Cleared only once queued: after a crash half-way the same tap queues the rest.
         await state.clear()
     await _queued(callback, queued, actor, services)
 
 
-async def content_typed(message: Message, state: FSMContext, services: Services) -> None:
+async def _dialog_scope(
+    message: Message, actor: Actor, state: FSMContext, services: Services, data: dict[str, Any]
+) -> Scope | None:
+    """The dialog's school or district, checked again; None (and the dialog ended) when the
+    dialog is stale or forged, or the person may no longer send there: begin again."""
+    ids = _scope_ids(data)
+    scope = await services.broadcasts.scope_for(actor, *ids) if ids else None
+    if isinstance(scope, Scope) and isinstance(data.get("draft"), str):
+        return scope
+    await state.clear()
+    await message.answer(tr("broadcast-no-draft"), reply_markup=keyboards.back_to_main())
+    return None
+
+
+async def content_typed(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
     data = await state.get_data()
-    if not isinstance(data.get("school_id"), int) or not isinstance(data.get("draft"), str):
-        # A stale or forged dialog: begin again from the menu.
-        await state.clear()
-        await message.answer(tr("broadcast-no-draft"), reply_markup=keyboards.back_to_main())
+    scope = await _dialog_scope(message, actor, state, services, data)
+    if scope is None:
         return
     media, file_id = None, None
     if message.photo:
@@ -347,71 +376,58 @@ async def content_typed(message: Message, state: FSMContext, services: Services)
         return
     await state.set_state(BroadcastStates.confirming)
     await state.update_data(text=text, media=media, file_id=file_id, buttons=[])
-    await _ask_audience(message, data["school_id"], services)
+    await ask_audience(message, scope, services.broadcasts)
 
 
-async def compose_with(
-    message: Message, state: FSMContext, school_id: int, text: str, services: Services
-) -> None:
-    """A broadcast of a text another screen wrote (the contest's winners): straight to the
-    audience, then the same preview and confirmation as a typed one."""
-    await state.set_state(BroadcastStates.confirming)
-    await state.set_data(
-        {
-            "school_id": school_id,
-            "draft": uuid.uuid4().hex,
-            "text": text,
-            "media": None,
-            "file_id": None,
-            "buttons": [],
-        }
-    )
-    await _ask_audience(message, school_id, services)
-
-
-async def _typed_step(message: Message, state: FSMContext) -> dict[str, Any] | None:
+async def _typed_step(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> tuple[Scope, dict[str, Any]] | None:
     data = await state.get_data()
-    if not isinstance(data.get("school_id"), int) or _content(data) is None:
+    scope = await _dialog_scope(message, actor, state, services, data)
+    if scope is None:
+        return None
+    if _content(data) is None:
         await state.clear()
         await message.answer(tr("broadcast-no-draft"), reply_markup=keyboards.back_to_main())
         return None
-    return data
+    return scope, data
 
 
-async def buttons_typed(message: Message, state: FSMContext, services: Services) -> None:
-    data = await _typed_step(message, state)
-    if data is None:
+async def buttons_typed(
+    message: Message, actor: Actor, state: FSMContext, services: Services
+) -> None:
+    found = await _typed_step(message, actor, state, services)
+    if found is None:
         return
+    scope, _ = found
     buttons = parse_buttons(message.text or "")
     if isinstance(buttons, BroadcastRefusal):
         await _refuse(message, buttons)
         return
     await state.set_state(BroadcastStates.confirming)
     await state.update_data(buttons=[list(b) for b in buttons])
-    await _ask_audience(message, data["school_id"], services)
+    await ask_audience(message, scope, services.broadcasts)
 
 
 async def when_typed(message: Message, actor: Actor, state: FSMContext, services: Services) -> None:
-    data = await _typed_step(message, state)
-    if data is None:
+    found = await _typed_step(message, actor, state, services)
+    draft = _draft(found[1]) if found else None
+    if found is None or draft is None:
+        if found is not None:
+            await state.clear()
+            await message.answer(tr("broadcast-no-draft"), reply_markup=keyboards.back_to_main())
         return
-    school = await services.broadcasts.school_for(actor, data["school_id"])
-    draft = _draft(data)
-    if isinstance(school, BroadcastRefusal) or draft is None:
-        await state.clear()
-        await message.answer(tr("broadcast-no-draft"), reply_markup=keyboards.back_to_main())
-        return
-    zone = ZoneInfo(school.timezone)
-    moment = parse_when(message.text or "", services.clock.now(), zone)
+    scope = found[0]
+    moment = parse_when(message.text or "", services.clock.now(), scope.zone)
     if not isinstance(moment, datetime):
         await message.answer(explain(moment), reply_markup=keyboards.cancel())
         return
-    count = len(await services.broadcasts.recipients(school.id, draft.audience, draft.audience_ref))
+    count = await services.broadcasts.count(scope, draft.audience, draft.audience_ref)
     await state.set_state(BroadcastStates.confirming)
     await state.update_data(due=moment.isoformat())
     await _confirm(
         message,
-        school,
+        scope,
         Draft(draft.content, draft.audience, draft.audience_ref, moment),
         count,
         services,
@@ -422,6 +438,7 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(command, Command("broadcast"), flags=BROADCAST)
     router.callback_query.register(pressed, BroadcastCb.filter(), flags=BROADCAST)
+    router.callback_query.register(pressed, DistrictBroadcastCb.filter(), flags=BROADCAST)
     router.message.register(content_typed, StateFilter(BroadcastStates.composing), flags=BROADCAST)
     router.message.register(buttons_typed, StateFilter(BroadcastStates.buttons), flags=BROADCAST)
     router.message.register(when_typed, StateFilter(BroadcastStates.scheduling), flags=BROADCAST)

@@ -191,6 +191,7 @@ async def _show_district(
             schools,
             can(actor, Action.INVITE_COORDINATOR),
             district_id in actor.district_ids(Role.COORDINATOR),
+            can(actor, Action.BROADCAST_DISTRICT, district_id=district_id),
         ),
     )
 

@@ -1,4 +1,5 @@
-"""Curators' broadcasts; each recipient's copy is one outbox row, read back for the counts."""
+"""Curators' and coordinators' broadcasts; each recipient's copy is one outbox row, read back
+for the counts. A coordinator's is a group: one row per school, all naming the first."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class Broadcast:
     progress_at: datetime | None = None
     finished_at: datetime | None = None
     cancelled_at: datetime | None = None
+    district_broadcast_id: int | None = None  # the group's first row (a coordinator's)
 
     @property
     def text(self) -> str:
@@ -58,8 +60,44 @@ class Delivery:
 _COLUMNS = (
     "id, organization_id, author_id, audience, text, created_at, media, file_id, buttons,"
     " due_at, audience_ref, resend_of, progress_chat_id, progress_message_id, progress_text,"
-    " progress_edits, progress_at, finished_at, cancelled_at"
+    " progress_edits, progress_at, finished_at, cancelled_at, district_broadcast_id"
 )
+_INSERT = (
+    "INSERT INTO broadcasts (organization_id, author_id, audience, text, draft_key, created_at,"
+    " media, file_id, buttons, due_at, audience_ref, resend_of, district_broadcast_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING"
+    " RETURNING id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """What a new broadcast row is made of, besides its school and its draft key."""
+
+    author_id: int
+    audience: str
+    content: Content
+    now: datetime
+    audience_ref: int | None = None
+    due_at: datetime | None = None
+    resend_of: int | None = None
+
+    def values(self, organization_id: int, draft_key: str, group: int | None) -> tuple[object, ...]:
+        return (
+            organization_id,
+            self.author_id,
+            self.audience,
+            self.content.text,
+            draft_key,
+            to_db_time(self.now),
+            self.content.media,
+            self.content.file_id,
+            json.dumps([list(b) for b in self.content.buttons], ensure_ascii=False),
+            to_db_time(self.due_at) if self.due_at else None,
+            self.audience_ref,
+            self.resend_of,
+            group,
+        )
 
 
 class BroadcastsRepo:
@@ -80,32 +118,59 @@ class BroadcastsRepo:
         resend_of: int | None = None,
     ) -> tuple[Broadcast, bool]:
         """The broadcast of this draft, and whether it is new (False: a second tap)."""
+        fields = Fields(author_id, audience, content, now, audience_ref, due_at, resend_of)
         async with self._db.transaction() as conn:
-            row = await conn.fetch_one(
-                "INSERT INTO broadcasts (organization_id, author_id, audience, text, draft_key,"
-                " created_at, media, file_id, buttons, due_at, audience_ref, resend_of)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (draft_key) DO NOTHING"
-                " RETURNING id",
-                (
-                    organization_id,
-                    author_id,
-                    audience,
-                    content.text,
-                    draft_key,
-                    to_db_time(now),
-                    content.media,
-                    content.file_id,
-                    json.dumps([list(b) for b in content.buttons], ensure_ascii=False),
-                    to_db_time(due_at) if due_at else None,
-                    audience_ref,
-                    resend_of,
-                ),
-            )
+            row = await conn.fetch_one(_INSERT, fields.values(organization_id, draft_key, None))
             found = await conn.fetch_one(
                 f"SELECT {_COLUMNS} FROM broadcasts WHERE draft_key = ?", (draft_key,)
             )
         assert found is not None
         return _broadcast(found), row is not None
+
+    async def create_group(
+        self, organization_ids: list[int], fields: Fields, draft_key: str
+    ) -> tuple[list[Broadcast], bool]:
+        """A coordinator's broadcast: one row per school, the first (draft_key) named by all;
+        whether it is new (False: a second tap, or the same draft again after a crash: the
+        rows already made stay, any missing are added). In one transaction."""
+        first, *others = organization_ids
+        async with self._db.transaction() as conn:
+            made = await conn.fetch_one(_INSERT, fields.values(first, draft_key, None))
+            if made is not None:
+                await conn.execute(
+                    "UPDATE broadcasts SET district_broadcast_id = id WHERE id = ?", (made["id"],)
+                )
+            lead = await conn.fetch_one(
+                "SELECT id FROM broadcasts WHERE draft_key = ?", (draft_key,)
+            )
+            assert lead is not None
+            for school_id in others:
+                key = f"{draft_key}:{school_id}"
+                await conn.fetch_one(_INSERT, fields.values(school_id, key, int(lead["id"])))
+            rows = await conn.fetch_all(
+                f"SELECT {_COLUMNS} FROM broadcasts WHERE district_broadcast_id = ? ORDER BY id",
+                (lead["id"],),
+            )
+        return [_broadcast(row) for row in rows], made is not None
+
+    async def group(self, lead_id: int) -> list[Broadcast]:
+        """The rows of a coordinator's broadcast, the first one first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM broadcasts WHERE district_broadcast_id = ? ORDER BY id",
+            (lead_id,),
+        )
+        return [_broadcast(row) for row in rows]
+
+    async def of_district(self, district_id: int, limit: int) -> list[Broadcast]:
+        """The first rows of the coordinator's broadcasts to the district, newest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {', '.join('b.' + c.strip() for c in _COLUMNS.split(','))}"
+            " FROM broadcasts b JOIN organizations o ON o.id = b.organization_id"
+            " WHERE o.district_id = ? AND b.district_broadcast_id = b.id"
+            " ORDER BY b.id DESC LIMIT ?",
+            (district_id, limit),
+        )
+        return [_broadcast(row) for row in rows]
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         row = await self._db.fetch_one(
@@ -115,7 +180,8 @@ class BroadcastsRepo:
 
     async def of_school(self, organization_id: int, limit: int) -> list[Broadcast]:
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM broadcasts WHERE organization_id = ? ORDER BY id DESC LIMIT ?",
+            f"SELECT {_COLUMNS} FROM broadcasts WHERE organization_id = ?"
+            " AND district_broadcast_id IS NULL ORDER BY id DESC LIMIT ?",
             (organization_id, limit),
         )
         return [_broadcast(row) for row in rows]
@@ -267,4 +333,5 @@ def _broadcast(row: Row) -> Broadcast:
         progress_at=moment("progress_at"),
         finished_at=moment("finished_at"),
         cancelled_at=moment("cancelled_at"),
+        district_broadcast_id=row["district_broadcast_id"],
     )

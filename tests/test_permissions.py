@@ -42,7 +42,9 @@ ALLOWED: dict[Action, set[str]] = {
     Action.MANAGE_ROADMAP: {"curator", "coordinator", "administrator"},
     Action.DISTRICT_ROADMAP: {"coordinator", "administrator"},
     Action.MANAGE_LIBRARY: {"curator", "coordinator"},
-    Action.BROADCAST: {"curator"},
+    # The gate; a school's broadcasts are then its curator's only (bot/broadcasts/service.py).
+    Action.BROADCAST: {"curator", "coordinator"},
+    Action.BROADCAST_DISTRICT: {"coordinator"},
     Action.MANAGE_AWARDS: {"curator"},
     # A school's events: its curator or its district's coordinator (bot/events/service.py).
     Action.ORGANISE_EVENTS: {"curator", "coordinator"},

@@ -8,6 +8,10 @@ btn-broadcast-audience = { $audience ->
     [no_meeting] Парам без запланированной встречи
    *[everyone] Всем участникам
  }
+btn-broadcast-district-audience = { $audience ->
+    [curators] Кураторам школ округа
+   *[everyone] Всем участникам школ округа
+ }
 btn-broadcast-survey = Не ответившим на опрос «{$title}»
 btn-broadcast-buttons = 🔗 Добавить кнопки-ссылки
 btn-broadcast-send = 📨 Отправить
@@ -26,7 +30,11 @@ broadcast-confirm = Выше — объявление в том виде, в к�
         [unfinished] не заполнившие анкету
         [no_meeting] участники пар без запланированной встречи
         [not_answered] не ответившие на опрос
-       *[everyone] все участники
+        [curators] кураторы школ округа
+       *[everyone] { $district ->
+            [1] все участники школ округа
+           *[0] все участники
+        }
     } — { $count ->
         [one] {$count} человек
         [few] {$count} человека
@@ -35,6 +43,11 @@ broadcast-confirm = Выше — объявление в том виде, в к�
 broadcast-buttons-ask = Напишите кнопки-ссылки, по одной в строке: текст кнопки и адрес через пробел, например «Положение о наставничестве https://school1.ru/nastavnik». Адрес начинается с https://, http:// или tg:// (не больше 5 кнопок).
 broadcast-when-ask = Когда отправить объявление? Например: «завтра в 9:00», «28.11 15:30», «в пятницу в 10». Время — школьное.
 broadcast-goes-at = Рассылка уйдёт {$when}.
+broadcast-quiet-schools = В { $count ->
+    [one] {$count} школе
+   *[other] {$count} школах
+ } округа в это время действует время тишины: туда сообщения уйдут, когда оно закончится.
+broadcast-choose = Кому вы отправляете объявление: участникам своей школы или школам округа?
 broadcast-quiet = Выбранное время приходится на время тишины в школе: сообщения уйдут {$when}.
 broadcast-cancel-done = Рассылка остановлена. Отменено: {$count}.
 broadcast-cancelled = Отменено: {$count}
@@ -51,10 +64,15 @@ broadcast-card = <b>{ $resend ->
     [no_meeting] парам без запланированной встречи
     [not_answered] не ответившим на опрос «{$survey}»
     [again] тем, кто не получил объявление
-   *[everyone] всем участникам
+    [curators] кураторам школ округа
+   *[everyone] { $district ->
+        [1] всем участникам школ округа
+       *[0] всем участникам
+    }
  }
 broadcast-progress = Доставлено: {$sent} · не доставлено: {$failed} · в очереди: {$pending}
 broadcast-undelivered = <b>Не получили:</b>
+broadcast-undelivered-school = <i>{$school}</i>
 broadcast-undelivered-line = • {$name} — { $reason ->
     [blocked] заблокировал(а) бота
     [deactivated] удалил(а) аккаунт Telegram
@@ -65,6 +83,7 @@ broadcast-undelivered-line = • {$name} — { $reason ->
  }
 broadcast-refusal = { $reason ->
     [forbidden] Рассылку участникам школы может отправить только её куратор.
+    [district_forbidden] Рассылку по округу может отправить только координатор этого округа.
     [not_found] Такой рассылки или школы нет.
     [empty] Объявление пустое. Напишите текст объявления.
     [too_long] Объявление длиннее 4096 символов: Telegram такое не доставит. Сократите текст или разделите его на два объявления.

@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.broadcasts.cards import BroadcastCard
 from bot.core.i18n import tr
 from bot.core.when import shown
-from bot.ui.callbacks import BroadcastAction, BroadcastCb
+from bot.ui.callbacks import BroadcastAction
 from bot.ui.keyboards import Keyboard
 from storage.broadcasts import Content
 
@@ -35,6 +35,7 @@ def progress_screen(card: BroadcastCard, *, live: bool) -> tuple[str, InlineKeyb
             audience=broadcast.audience,
             survey=card.survey or "",
             resend=1 if broadcast.resend_of else 0,
+            district=int(card.scope.district is not None),
         )
     ]
     if card.goes_at is not None:
@@ -53,18 +54,18 @@ def progress_screen(card: BroadcastCard, *, live: bool) -> tuple[str, InlineKeyb
         lines.append(tr("broadcast-finished"))
     if card.undelivered:
         lines.append(tr("broadcast-undelivered"))
+        school = None
         for failed in card.undelivered[:SHOWN]:
+            if failed.school is not None and failed.school != school:
+                school = failed.school  # a district's: listed under each school
+                lines.append(tr("broadcast-undelivered-school", school=school))
             lines.append(tr("broadcast-undelivered-line", name=failed.name, reason=failed.reason))
         if len(card.undelivered) > SHOWN:
             lines.append(tr("broadcast-undelivered-more", count=len(card.undelivered) - SHOWN))
     kb = Keyboard()
-    school_id = broadcast.organization_id
 
     def button(text: str, action: BroadcastAction) -> None:
-        kb.button(
-            text=text,
-            callback_data=BroadcastCb(action=action, school_id=school_id, v=broadcast.id),
-        )
+        kb.button(text=text, callback_data=card.scope.cb(action, broadcast.id))
 
     if not card.finished:
         button(tr.plain("btn-broadcast-cancel"), BroadcastAction.CANCEL)
@@ -72,10 +73,7 @@ def progress_screen(card: BroadcastCard, *, live: bool) -> tuple[str, InlineKeyb
         button(tr.plain("btn-broadcast-again"), BroadcastAction.AGAIN)
     if not live:
         button(tr.plain("btn-broadcast-refresh"), BroadcastAction.CARD)
-        kb.button(
-            text=tr.plain("btn-back"),
-            callback_data=BroadcastCb(action=BroadcastAction.HOME, school_id=school_id),
-        )
+        kb.button(text=tr.plain("btn-back"), callback_data=card.scope.cb(BroadcastAction.HOME))
     kb.adjust(1)
     markup = kb.as_markup()
     return "\n".join(lines), markup if markup.inline_keyboard else None

@@ -1,5 +1,7 @@
-"""A curator's announcement to an audience of their school. Every copy is an outbox row with
-a key per broadcast and recipient, so the rate limits, 429/403 handling, quiet hours and
+"""A curator's announcement to an audience of their school, or a coordinator's to the curators
+or all participants of the district's schools (one broadcast row per school, grouped under the
+first, whose card, progress message and history the coordinator sees). Every copy is an outbox
+row with a key per broadcast and recipient, so the rate limits, 429/403 handling, quiet hours and
 durability are the outbox's, and enqueueing a broadcast twice (a double tap, a restart half-way)
 adds no second copy. The sender's progress message is edited through the outbox as well (an
 urgent row, queued only when its text changed), so the one sender stays the one sender."""
@@ -17,19 +19,20 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.broadcasts.cards import BroadcastCard, Progress, Reason, Undelivered
+from bot.broadcasts.cards import BroadcastCard, Progress, Reason, Scope, Undelivered
 from bot.broadcasts.screens import link_buttons, progress_screen
 from bot.core.clock import Clock
 from bot.core.config import QuietHours
 from bot.core.outbox import Media, message_payload
-from bot.core.permissions import Actor
+from bot.core.permissions import Action, Actor, can
 from bot.core.quiet import in_quiet, quiet_end
 from bot.organizations.service import OrganizationService
 from bot.participation.banks import BankService
 from bot.surveys.service import SurveyService
-from storage.broadcasts import Broadcast, BroadcastsRepo, Content, Delivery
+from storage.broadcasts import Broadcast, BroadcastsRepo, Content, Delivery, Fields
 from storage.models import Organization, OutboxStatus, Role, SurveyAudience, SurveyStatus
 from storage.outbox import OutboxRepo, Queued
+from storage.people import PeopleRepo
 from storage.surveys import SurveysRepo
 
 log = logging.getLogger(__name__)
@@ -62,6 +65,7 @@ class Audience(StrEnum):
     NO_MEETING = "no_meeting"  # both sides of active pairs with no meeting ahead
     NOT_ANSWERED = "not_answered"  # non-respondents of a running survey (audience_ref)
     AGAIN = "again"  # those who did not receive the broadcast `resend_of`
+    CURATORS = "curators"  # a coordinator's: the curators of the district's schools
 
 
 # Chosen by index on the audience keyboard; a survey's non-respondents are chosen by survey.
@@ -72,10 +76,16 @@ AUDIENCES = (
     Audience.UNFINISHED,
     Audience.NO_MEETING,
 )
+DISTRICT_AUDIENCES = (Audience.CURATORS, Audience.EVERYONE)  # a coordinator's, by index
+
+
+def audiences_of(scope: Scope) -> tuple[Audience, ...]:
+    return DISTRICT_AUDIENCES if scope.district else AUDIENCES
 
 
 class BroadcastRefusal(StrEnum):
     FORBIDDEN = "forbidden"
+    DISTRICT_FORBIDDEN = "district_forbidden"  # not the coordinator of that district
     NOT_FOUND = "not_found"
     EMPTY = "empty"
     TOO_LONG = "too_long"
@@ -109,6 +119,16 @@ class Queuing:
     broadcast: Broadcast
     recipients: int
     repeated: bool  # a second tap: the broadcast was already queued, nothing sent twice
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """When a broadcast's first copies go (None: at once), in the zone to show it in, and how
+    many schools' copies wait past that for the end of their quiet hours."""
+
+    goes_at: datetime | None
+    zone: ZoneInfo
+    held: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +254,10 @@ class BroadcastService:
         outbox: OutboxRepo,
         clock: Clock,
         quiet: QuietHours,
+        people: PeopleRepo,
     ) -> None:
         self._repo = repo
+        self._people = people
         self._organizations = organizations
         self._banks = banks
         self._surveys = surveys
@@ -252,6 +274,21 @@ class BroadcastService:
         if school.id not in actor.school_ids(Role.CURATOR):
             return BroadcastRefusal.FORBIDDEN
         return school
+
+    async def scope_for(
+        self, actor: Actor, school_id: int, district_id: int = 0
+    ) -> Scope | BroadcastRefusal:
+        """A school (school_id) for its own curator, or a district (school_id 0) for its own
+        coordinator; a forged id of another is refused."""
+        if school_id:
+            school = await self.school_for(actor, school_id)
+            return school if isinstance(school, BroadcastRefusal) else Scope((school,))
+        district = await self._organizations.district(district_id)
+        if district is None:
+            return BroadcastRefusal.NOT_FOUND
+        if not can(actor, Action.BROADCAST_DISTRICT, district_id=district.id):
+            return BroadcastRefusal.DISTRICT_FORBIDDEN
+        return Scope(tuple(await self._organizations.schools(district.id)), district)
 
     async def open_surveys(self, school_id: int) -> list[SurveyChoice]:
         """The school's running surveys, whose non-respondents can be addressed."""
@@ -274,6 +311,12 @@ class BroadcastService:
                 return []  # a forged or closed survey: nobody
             people = await self._survey_repo.audience(school_id, SurveyAudience.NOT_ANSWERED, ref)
             return [Recipient(a.person_id, a.telegram_id) for a in people]
+        if audience is Audience.CURATORS:
+            return [
+                Recipient(m.person_id, m.telegram_id, Role.CURATOR)
+                for m in await self._people.members(Role.CURATOR, school_id)
+                if m.is_active
+            ]
         if audience is Audience.AGAIN:
             original = await self._repo.get(ref or 0)
             if original is None or original.organization_id != school_id:
@@ -295,6 +338,51 @@ class BroadcastService:
                     )
         return list(chosen.values())
 
+    async def audience(
+        self, scope: Scope, audience: Audience, ref: int | None = None
+    ) -> dict[int, list[Recipient]]:
+        """The recipients by school. Through a district, a person reached in two of its
+        schools gets one copy, through the first; `ref` of AGAIN is the group's first row."""
+        if scope.district is None:
+            if audience is Audience.CURATORS:
+                return {}  # the district's audience, never a school's
+            school = scope.schools[0]
+            return {school.id: await self.recipients(school.id, audience, ref)}
+        refs: dict[int, int | None] = {s.id: None for s in scope.schools}
+        if audience is Audience.AGAIN:
+            refs = {b.organization_id: b.id for b in await self._repo.group(ref or 0)}
+        elif audience not in DISTRICT_AUDIENCES:
+            return {}
+        seen: set[int] = set()
+        found: dict[int, list[Recipient]] = {}
+        for school in scope.schools:
+            if school.id not in refs:
+                continue
+            found[school.id] = []
+            for recipient in await self.recipients(school.id, audience, refs[school.id]):
+                if recipient.person_id not in seen:
+                    seen.add(recipient.person_id)
+                    found[school.id].append(recipient)
+        return found
+
+    async def count(self, scope: Scope, audience: Audience, ref: int | None = None) -> int:
+        return sum(map(len, (await self.audience(scope, audience, ref)).values()))
+
+    def timing(self, scope: Scope, due_at: datetime | None) -> Timing:
+        """`goes_at` over the scope's schools: the earliest moment any of them goes."""
+        now = self._clock.now()
+        moment = max(due_at or now, now)
+        first: tuple[datetime, ZoneInfo] | None = None
+        held = 0
+        for school in scope.schools:
+            goes = self.goes_at(school, due_at) or now
+            held += goes != moment
+            if first is None or goes < first[0]:
+                first = (goes, ZoneInfo(school.timezone))
+        if first is None or first[0] <= now:
+            return Timing(None, scope.zone, held)
+        return Timing(first[0], first[1], held)
+
     def goes_at(self, school: Organization, due_at: datetime | None) -> datetime | None:
         """When copies due at `due_at` (None: now) will go, if not at once: the chosen time,
         or the end of the school's quiet hours it falls into."""
@@ -306,36 +394,55 @@ class BroadcastService:
         return moment if moment > now else None
 
     async def send(
-        self, actor: Actor, school_id: int, draft: Draft, draft_key: str
+        self, actor: Actor, school_id: int, draft: Draft, draft_key: str, district_id: int = 0
     ) -> Queuing | BroadcastRefusal:
-        """Queue the broadcast of this draft; again for the same draft, the copies already
-        queued stay single and any missing (a crash half-way) are added."""
-        school = await self.school_for(actor, school_id)
-        if isinstance(school, BroadcastRefusal):
-            return school
+        """Queue the broadcast of this draft to a school (or, school_id 0, to the district);
+        again for the same draft, the copies already queued stay single and any missing (a
+        crash half-way) are added."""
+        scope = await self.scope_for(actor, school_id, district_id)
+        if isinstance(scope, BroadcastRefusal):
+            return scope
         refusal = check_content(draft.content)
         if refusal is not None:
             return refusal
         if actor.person is None:
             return BroadcastRefusal.FORBIDDEN
-        recipients = await self.recipients(school.id, draft.audience, draft.audience_ref)
-        if not recipients:
+        by_school = await self.audience(scope, draft.audience, draft.audience_ref)
+        total = sum(map(len, by_school.values()))
+        if not total:
             return BroadcastRefusal.NO_RECIPIENTS
         now = self._clock.now()
-        broadcast, new = await self._repo.create(
-            school.id,
+        fields = Fields(
             actor.person.id,
             draft.audience.value,
             draft.content,
-            draft_key,
             now,
             audience_ref=draft.audience_ref,
             due_at=draft.due_at,
             resend_of=draft.audience_ref if draft.audience is Audience.AGAIN else None,
         )
+        if scope.district is None:
+            broadcast, new = await self._repo.create(
+                scope.schools[0].id,
+                fields.author_id,
+                fields.audience,
+                fields.content,
+                draft_key,
+                now,
+                audience_ref=fields.audience_ref,
+                due_at=fields.due_at,
+                resend_of=fields.resend_of,
+            )
+            rows = [broadcast]
+        else:
+            rows, new = await self._repo.create_group(
+                [s.id for s in scope.schools], fields, draft_key
+            )
+            broadcast = rows[0]
         if broadcast.cancelled_at is None:
-            await self._enqueue(broadcast, recipients, now)
-        return Queuing(broadcast, len(recipients), not new)
+            for row in rows:
+                await self._enqueue(row, by_school.get(row.organization_id, []), now)
+        return Queuing(broadcast, total, not new)
 
     async def _enqueue(
         self, broadcast: Broadcast, recipients: list[Recipient], now: datetime
@@ -366,7 +473,11 @@ class BroadcastService:
             return BroadcastRefusal.STILL_SENDING
         draft = Draft(card.broadcast.content, Audience.AGAIN, card.broadcast.id)
         return await self.send(
-            actor, card.broadcast.organization_id, draft, draft_key or f"again:{broadcast_id}"
+            actor,
+            card.scope.school_id,
+            draft,
+            draft_key or f"again:{card.broadcast.id}",
+            card.scope.district_id,
         )
 
     async def cancel(self, actor: Actor, broadcast_id: int) -> int | BroadcastRefusal:
@@ -378,8 +489,10 @@ class BroadcastService:
         if card.finished:
             return BroadcastRefusal.FINISHED
         now = self._clock.now()
-        await self._repo.cancel(card.broadcast.id, now)
-        withdrawn = await self._outbox.withdraw_prefix(_copy_key(card.broadcast.id, None), now)
+        withdrawn = 0
+        for row in await self._rows(card.broadcast):
+            await self._repo.cancel(row.id, now)
+            withdrawn += await self._outbox.withdraw_prefix(_copy_key(row.id, None), now)
         log.info("broadcast cancelled broadcast_id=%s withdrawn=%s", card.broadcast.id, withdrawn)
         await self.report_progress(force=True)
         return withdrawn
@@ -428,52 +541,90 @@ class BroadcastService:
             queued += 1
         return queued
 
-    async def history(self, school: Organization) -> list[tuple[Broadcast, Progress]]:
-        past = await self._repo.of_school(school.id, HISTORY)
-        counts = await self._repo.status_counts([b.id for b in past])
-        return [(b, progress_of(counts[b.id])) for b in past]
+    async def history(self, scope: Scope) -> list[tuple[Broadcast, Progress]]:
+        if scope.district is None:
+            past = await self._repo.of_school(scope.schools[0].id, HISTORY)
+        else:
+            past = await self._repo.of_district(scope.district.id, HISTORY)
+        return [(b, progress_of(await self._counts(await self._rows(b)))) for b in past]
 
     async def card(self, actor: Actor, broadcast_id: int) -> BroadcastCard | BroadcastRefusal:
+        """A curator's broadcast for its school's curator; a coordinator's (any row of the
+        group) for the district's coordinator, shown for the whole group."""
         broadcast = await self._repo.get(broadcast_id)
         if broadcast is None:
             return BroadcastRefusal.NOT_FOUND
-        school = await self.school_for(actor, broadcast.organization_id)
-        if isinstance(school, BroadcastRefusal):
-            return school
-        card = await self._card(broadcast, school)
-        assert card is not None
-        return card
+        if broadcast.district_broadcast_id is None:
+            school = await self.school_for(actor, broadcast.organization_id)
+            if isinstance(school, BroadcastRefusal):
+                return school
+        else:
+            found = await self._organizations.school(broadcast.organization_id)
+            district_id = found.district_id if found else 0
+            if not can(actor, Action.BROADCAST_DISTRICT, district_id=district_id):
+                return BroadcastRefusal.DISTRICT_FORBIDDEN
+        card = await self._card(broadcast)
+        return card if card is not None else BroadcastRefusal.NOT_FOUND
 
-    async def _card(
-        self, broadcast: Broadcast, school: Organization | None = None
-    ) -> BroadcastCard | None:
-        school = school or await self._organizations.school(broadcast.organization_id)
+    async def _rows(self, broadcast: Broadcast) -> list[Broadcast]:
+        """The broadcast's rows: itself, or its group's (the first one first)."""
+        if broadcast.district_broadcast_id is None:
+            return [broadcast]
+        return await self._repo.group(broadcast.district_broadcast_id)
+
+    async def _counts(self, rows: list[Broadcast]) -> dict[OutboxStatus, int]:
+        merged: dict[OutboxStatus, int] = {}
+        for statuses in (await self._repo.status_counts([b.id for b in rows])).values():
+            for status, n in statuses.items():
+                merged[status] = merged.get(status, 0) + n
+        return merged
+
+    async def _scope_of(self, rows: list[Broadcast]) -> Scope | None:
+        school = await self._organizations.school(rows[0].organization_id)
         if school is None:
             return None
+        if rows[0].district_broadcast_id is None:
+            return Scope((school,))
+        district = await self._organizations.district(school.district_id)
+        if district is None:
+            return None
+        by_id = {s.id: s for s in await self._organizations.schools(district.id)}
+        return Scope(
+            tuple(by_id[b.organization_id] for b in rows if b.organization_id in by_id), district
+        )
+
+    async def _card(self, broadcast: Broadcast) -> BroadcastCard | None:
+        rows = await self._rows(broadcast)
+        scope = await self._scope_of(rows) if rows else None
+        if scope is None:
+            return None
+        lead = rows[0]
         # Counts while sending (one grouped query every few seconds); the rows only at the end.
-        progress = progress_of((await self._repo.status_counts([broadcast.id]))[broadcast.id])
+        progress = progress_of(await self._counts(rows))
         undelivered: list[Undelivered] = []
         if progress.pending == 0 and progress.failed:
-            deliveries = await self._repo.deliveries(broadcast.id)
-            names = await self._banks.names(school.id)
-            undelivered = [
-                Undelivered(_name(d, names), reason_of(d.status, d.error))
-                for d in deliveries
-                if d.status in _NOT_RECEIVED
-            ]
+            schools = {s.id: s for s in scope.schools}
+            for row in rows:
+                school = schools.get(row.organization_id)
+                if school is None:
+                    continue
+                names = await self._banks.names(school.id)
+                undelivered += [
+                    Undelivered(
+                        _name(d, names),
+                        reason_of(d.status, d.error),
+                        school.name if scope.district else None,
+                    )
+                    for d in await self._repo.deliveries(row.id)
+                    if d.status in _NOT_RECEIVED
+                ]
         survey = None
-        if broadcast.audience == Audience.NOT_ANSWERED and broadcast.audience_ref:
-            campaign = await self._surveys.get(broadcast.audience_ref)
+        if lead.audience == Audience.NOT_ANSWERED and lead.audience_ref:
+            campaign = await self._surveys.get(lead.audience_ref)
             survey = self._surveys.form(campaign).title if campaign else None
-        goes_at = self.goes_at(school, broadcast.due_at) if progress.sent == 0 else None
-        return BroadcastCard(
-            broadcast,
-            progress,
-            undelivered,
-            goes_at if progress.pending else None,
-            ZoneInfo(school.timezone),
-            survey,
-        )
+        timing = self.timing(scope, lead.due_at)
+        goes_at = timing.goes_at if progress.sent == 0 and progress.pending else None
+        return BroadcastCard(lead, progress, undelivered, goes_at, timing.zone, scope, survey)
 
 
 def _copy_key(broadcast_id: int, person_id: int | None) -> str:

@@ -32,7 +32,8 @@ class Action(StrEnum):
     MANAGE_ROADMAP = "manage_roadmap"  # a school's roadmap (curator), a district template
     DISTRICT_ROADMAP = "district_roadmap"  # the district's template and the schools' progress
     MANAGE_LIBRARY = "manage_library"  # upload materials to the library
-    BROADCAST = "broadcast"  # announcements to the school's participants
+    BROADCAST = "broadcast"  # the gate of the composer: a curator's or a coordinator's
+    BROADCAST_DISTRICT = "broadcast_district"  # announcements to the district's schools
     MANAGE_AWARDS = "manage_awards"  # the contest: shortlists, the vote, the winners
     ORGANISE_EVENTS = "organise_events"  # a school's events (curator), a district's (coordinator)
     DISTRICT_SURVEYS = "district_surveys"  # a survey to every school of the district
@@ -54,7 +55,9 @@ _ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ROADMAP: frozenset({Role.CURATOR, Role.COORDINATOR, Role.ADMIN}),
     Action.DISTRICT_ROADMAP: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.MANAGE_LIBRARY: frozenset({Role.CURATOR, Role.COORDINATOR}),
-    Action.BROADCAST: frozenset({Role.CURATOR}),
+    # The gate; a school's broadcasts are then its curator's only (bot/broadcasts/service.py).
+    Action.BROADCAST: frozenset({Role.CURATOR, Role.COORDINATOR}),
+    Action.BROADCAST_DISTRICT: frozenset({Role.COORDINATOR}),
     Action.MANAGE_AWARDS: frozenset({Role.CURATOR}),
     Action.ORGANISE_EVENTS: frozenset({Role.CURATOR, Role.COORDINATOR}),
     Action.DISTRICT_SURVEYS: frozenset({Role.ADMIN, Role.COORDINATOR}),

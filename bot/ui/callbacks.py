@@ -495,7 +495,7 @@ class LibraryManageCb(CallbackData, prefix="lm"):
 
 
 class BroadcastAction(StrEnum):
-    HOME = "h"  # the school's broadcasts: a new one and the history
+    HOME = "h"  # the school's (the district's) broadcasts: a new one and the history
     NEW = "n"
     AUDIENCE = "a"  # v: the index of the audience
     SEND = "s"  # v: 1 at the chosen time, 0 at once
@@ -510,6 +510,14 @@ class BroadcastAction(StrEnum):
 class BroadcastCb(CallbackData, prefix="bc"):
     action: BroadcastAction
     school_id: Id
+    v: Ref = 0
+
+
+class DistrictBroadcastCb(CallbackData, prefix="bd"):
+    """A coordinator's broadcasts to the district; the actions and `v` as in BroadcastCb."""
+
+    action: BroadcastAction
+    district_id: Id
     v: Ref = 0
 
 

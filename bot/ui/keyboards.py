@@ -16,6 +16,7 @@ from bot.ui.callbacks import (
     BroadcastAction,
     BroadcastCb,
     DistrictAction,
+    DistrictBroadcastCb,
     DistrictCb,
     DistrictReportCb,
     DistrictRoadmapAction,
@@ -122,6 +123,7 @@ def district(
     schools: list[Organization],
     may_invite_coordinator: bool,
     may_organise: bool = False,
+    may_broadcast: bool = False,
 ) -> InlineKeyboardMarkup:
     kb = Keyboard()
     for school in schools:
@@ -150,6 +152,11 @@ def district(
         kb.button(
             text=tr("btn-events"),
             callback_data=EventsCb(action=EventsAction.HOME, school_id=0, district_id=district_id),
+        )
+    if may_broadcast:
+        kb.button(
+            text=tr("btn-broadcasts"),
+            callback_data=DistrictBroadcastCb(action=BroadcastAction.HOME, district_id=district_id),
         )
     if may_invite_coordinator:
         kb.button(
