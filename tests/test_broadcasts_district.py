@@ -326,3 +326,25 @@ async def test_a_restart_mid_broadcast_sends_each_copy_once_and_counts_right(
     assert await _copies(db) == 5
     assert await _count(db, "SELECT COUNT(*) AS n FROM broadcast_recipients") == 5
     assert await _count(db, "SELECT COUNT(*) AS n FROM broadcasts") == 1
+
+
+async def test_a_scheduled_district_broadcast_is_cancelled_in_every_school(
+    tg: Harness, db: Database, clock: FakeClock, school: int
+) -> None:
+    await _district(db, clock, school, "Europe/Samara")
+    await _compose(tg, Audience.CURATORS)
+    await tg.press(COORDINATOR, tr.plain("btn-broadcast-later"))
+    confirm = await tg.send(COORDINATOR, "завтра в 9:00")  # typed in the first school's time
+    assert "Рассылка уйдёт 24.11.2026 09:00" in confirm["text"]
+    live = await tg.press(COORDINATOR, tr.plain("btn-broadcast-send"))
+    assert "уйдёт 24.11.2026 09:00" in live["text"] and "в очереди: 2" in live["text"]
+    await tg.press(COORDINATOR, tr.plain("btn-broadcast-cancel"))
+    assert "Отменено: 2" in tg.alert()
+    await _progress(tg, db, clock)
+    final = _message(tg, COORDINATOR, live["message_id"])["text"]
+    assert "Отменено: 2" in final and "Рассылка завершена" in final
+    rows = await db.fetch_all("SELECT cancelled_at FROM broadcasts")
+    assert len(rows) == 2 and all(r["cancelled_at"] for r in rows)
+    clock.advance(days=1)
+    await drain(tg.bot, db, clock)
+    assert tg.texts(CURATOR) == [] and tg.texts(CURATOR_2) == []
