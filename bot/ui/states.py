@@ -108,7 +108,7 @@ class LibraryStates(StatesGroup):
 
 
 class BroadcastStates(StatesGroup):
-    # data: school_id, draft (a key made when composing began)
+    # data: school_id or district_id (the other 0), draft (a key made when composing began)
     composing = State()
     # data: school_id, draft, text, media, file_id, buttons; audience, ref, due once chosen
     confirming = State()
