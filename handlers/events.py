@@ -31,6 +31,8 @@ from bot.events.service import (
 from bot.services import Services
 from bot.ui import keyboards
 from bot.ui.callbacks import (
+    AttendanceAction,
+    AttendanceCb,
     DistrictAction,
     DistrictCb,
     EventAction,
@@ -51,7 +53,9 @@ from storage.events import EventAnswer, EventStatus
 
 ORGANISE = {"action": Action.ORGANISE_EVENTS}
 MENU = {"action": Action.USE_MENU}
-MARKED = 90  # checklist buttons (Telegram allows 100 a message)
+# Guests on a page of the checklist: with the pages, the bulk mark and «Назад», far below
+# Telegram's 100 buttons a message, and a page still fits a phone's screen.
+CHECKLIST_PAGE = 20
 
 
 async def _refuse(event: Message | CallbackQuery, refusal: EventRefusal) -> None:
@@ -132,7 +136,10 @@ def _card(card: EventCard, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
         button(tr.plain("btn-event-move"), EventAction.MOVE)
         button(tr.plain("btn-event-cancel"), EventAction.CANCEL_ASK)
     if not cancelled and started:
-        button(tr.plain("btn-event-attendance"), EventAction.ATTENDANCE)
+        kb.button(
+            text=tr.plain("btn-event-attendance"),
+            callback_data=AttendanceCb(event_id=event.id, action=AttendanceAction.PAGE),
+        )
         button(tr.plain("btn-event-materials"), EventAction.MATERIALS)
     kb.button(
         text=tr.plain("btn-back"),
@@ -142,24 +149,70 @@ def _card(card: EventCard, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     return fit(lines), kb.as_markup()
 
 
-def _attendance(card: EventCard) -> tuple[str, InlineKeyboardMarkup]:
+def _attendance(card: EventCard, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the checklist: its guests, the bulk mark, the pages around it and the
+    counts of the whole event. A page past the end (a forged button, or guests gone since
+    the button was drawn) shows the last one."""
+    pages = max(1, -(-len(card.guests) // CHECKLIST_PAGE))
+    page = min(max(page, 0), pages - 1)
+    event_id = card.event.id
     kb = Keyboard()
-    for guest in card.guests[:MARKED]:
+    widths: list[int] = []
+    for guest in card.guests[page * CHECKLIST_PAGE : (page + 1) * CHECKLIST_PAGE]:
         kb.button(
             text=tr.plain("btn-event-mark", on="yes" if guest.attended else "no", name=guest.name),
-            callback_data=EventCb(
-                event_id=card.event.id,
-                action=EventAction.MARK,
-                v=guest.person_id,
+            callback_data=AttendanceCb(
+                event_id=event_id,
+                action=AttendanceAction.MARK,
+                page=page,
+                person=guest.person_id,
                 on=not guest.attended,
             ),
         )
+        widths.append(1)
+    if page > 0:
+        kb.button(
+            text=tr.plain("btn-event-page-prev", page=page),
+            callback_data=AttendanceCb(
+                event_id=event_id, action=AttendanceAction.PAGE, page=page - 1
+            ),
+        )
+    if page < pages - 1:
+        kb.button(
+            text=tr.plain("btn-event-page-next", page=page + 2),
+            callback_data=AttendanceCb(
+                event_id=event_id, action=AttendanceAction.PAGE, page=page + 1
+            ),
+        )
+    widths.append(int(page > 0) + int(page < pages - 1))
+    if card.count(EventAnswer.GOING):
+        kb.button(
+            text=tr.plain("btn-event-mark-going"),
+            callback_data=AttendanceCb(
+                event_id=event_id, action=AttendanceAction.ALL_GOING, page=page
+            ),
+        )
+        widths.append(1)
     kb.button(
         text=tr.plain("btn-back"),
-        callback_data=EventCb(event_id=card.event.id, action=EventAction.CARD),
+        callback_data=EventCb(event_id=event_id, action=EventAction.CARD),
     )
-    kb.adjust(1)
-    return tr("event-attendance-title"), kb.as_markup()
+    widths.append(1)
+    kb.adjust(*(w for w in widths if w))
+    text = "\n".join(
+        (
+            tr("event-attendance-title"),
+            tr(
+                "event-attendance-counts",
+                attended=card.attended,
+                invited=len(card.guests),
+                going=card.count(EventAnswer.GOING),
+                page=page + 1,
+                pages=pages,
+            ),
+        )
+    )
+    return text, kb.as_markup()
 
 
 def _cancel_kb() -> InlineKeyboardMarkup:
@@ -451,15 +504,6 @@ async def event_pressed(
             return
     elif action is EventAction.CANCEL:
         result = await service.cancel(actor, event_id)
-    elif action in (EventAction.ATTENDANCE, EventAction.MARK):
-        result = (
-            await service.attendance(actor, event_id)
-            if action is EventAction.ATTENDANCE
-            else await service.mark(actor, event_id, callback_data.v, callback_data.on)
-        )
-        if not isinstance(result, EventRefusal):
-            await show(callback, *_attendance(result))
-            return
     elif action is EventAction.MATERIALS:
         opened = await service.open_materials(actor, event_id)
         if not isinstance(opened, EventRefusal):
@@ -486,6 +530,23 @@ async def event_pressed(
         await _refuse(callback, result)
         return
     await show(callback, *_card(result, now))
+
+
+async def attendance_pressed(
+    callback: CallbackQuery, callback_data: AttendanceCb, actor: Actor, services: Services
+) -> None:
+    service = services.events
+    event_id, action = callback_data.event_id, callback_data.action
+    if action is AttendanceAction.MARK:
+        result = await service.mark(actor, event_id, callback_data.person, callback_data.on)
+    elif action is AttendanceAction.ALL_GOING:
+        result = await service.mark_going(actor, event_id)
+    else:
+        result = await service.attendance(actor, event_id)
+    if isinstance(result, EventRefusal):
+        await _refuse(callback, result)
+        return
+    await show(callback, *_attendance(result, callback_data.page))
 
 
 def _materials_kb(event_id: int) -> InlineKeyboardMarkup:
@@ -625,6 +686,7 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(organiser_pressed, EventsCb.filter(), flags=ORGANISE)
     router.callback_query.register(event_pressed, EventCb.filter(), flags=ORGANISE)
+    router.callback_query.register(attendance_pressed, AttendanceCb.filter(), flags=ORGANISE)
     router.callback_query.register(reply_pressed, EventReplyCb.filter(), flags=MENU)
     router.message.register(title_typed, StateFilter(EventStates.entering_title), flags=ORGANISE)
     router.message.register(time_typed, StateFilter(EventStates.entering_time), flags=ORGANISE)

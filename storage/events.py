@@ -200,6 +200,13 @@ class EventsRepo:
         )
         return changed == 1
 
+    async def mark_going(self, event_id: int) -> int:
+        """Everyone who said «Иду» marked present; the others' marks are left as they are."""
+        return await self._db.execute(
+            "UPDATE event_invitations SET attended = 1 WHERE event_id = ? AND answer = ?",
+            (event_id, EventAnswer.GOING.value),
+        )
+
     async def move(self, event_id: int, starts_at: datetime) -> Event | None:
         """The new time and the next revision; None unless the event is still planned."""
         async with self._db.transaction() as conn:

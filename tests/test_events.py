@@ -13,6 +13,8 @@ from bot.core.i18n import tr
 from bot.reports.documents import school_tables
 from bot.reports.service import ReportRefusal
 from bot.ui.callbacks import (
+    AttendanceAction,
+    AttendanceCb,
     EventAction,
     EventCb,
     EventReplyAction,
@@ -215,7 +217,9 @@ async def test_after_the_event_attendance_materials_and_the_report(
     await tg.press(MENTOR, GOING)
     await tg.press(MENTOR_2, GOING)
     # Before it is held, attendance is refused.
-    await tg.press_data(CURATOR, EventCb(event_id=event_id, action=EventAction.ATTENDANCE).pack())
+    await tg.press_data(
+        CURATOR, AttendanceCb(event_id=event_id, action=AttendanceAction.PAGE).pack()
+    )
     assert "ещё не прошло" in tg.alert()
 
     clock.current = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # 17:00, after the start
@@ -239,14 +243,17 @@ async def test_after_the_event_attendance_materials_and_the_report(
     # A double tap on the same (stale) button leaves the mark as the button said.
     await tg.press_data(
         CURATOR,
-        EventCb(event_id=event_id, action=EventAction.MARK, v=people[MENTOR], on=True).pack(),
+        AttendanceCb(
+            event_id=event_id, action=AttendanceAction.MARK, person=people[MENTOR], on=True
+        ).pack(),
     )
     assert "✅ Наставник 11" in tg.fake.buttons(marked)
     rows = await db.fetch_all("SELECT person_id FROM event_invitations WHERE attended = 1")
     assert [r["person_id"] for r in rows] == [people[MENTOR]]
     # A forged person (not invited) is refused.
     await tg.press_data(
-        CURATOR, EventCb(event_id=event_id, action=EventAction.MARK, v=999, on=True).pack()
+        CURATOR,
+        AttendanceCb(event_id=event_id, action=AttendanceAction.MARK, person=999, on=True).pack(),
     )
     assert "не приглашены" in tg.alert()
 

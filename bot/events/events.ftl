@@ -87,6 +87,11 @@ event-cancel-ask = Отменить мероприятие? Все, кто от�
 btn-event-cancel-confirm = ✖️ Да, отменить
 btn-event-attendance = ☑️ Отметить присутствие
 event-attendance-title = <b>Присутствие</b>: нажмите на участника, чтобы отметить или снять отметку.
+event-attendance-counts = Присутствовали: {$attended} из {$invited} · сказали «Иду»: {$going}
+    Страница {$page} из {$pages}
+btn-event-mark-going = ✅ Отметить всех, кто сказал «Иду»
+btn-event-page-prev = ‹ Назад (стр. {$page})
+btn-event-page-next = Вперёд (стр. {$page}) ›
 btn-event-mark = { $on ->
     [yes] ✅
    *[no] ▫️

@@ -549,6 +549,14 @@ class EventService:
             return EventRefusal.NOT_FOUND  # a forged person: not invited
         return await self.card(actor, event_id)
 
+    async def mark_going(self, actor: Actor, event_id: int) -> EventCard | EventRefusal:
+        held = await self._held(actor, event_id)
+        if isinstance(held, EventRefusal):
+            return held
+        marked = await self._repo.mark_going(event_id)
+        log.info("event attendance of those going event_id=%s marked=%s", event_id, marked)
+        return await self.card(actor, event_id)
+
     async def open_materials(self, actor: Actor, event_id: int) -> Event | EventRefusal:
         held = await self._held(actor, event_id)
         return held if isinstance(held, EventRefusal) else held[0]
