@@ -617,23 +617,41 @@ async def material_sent(
 # --- the invited person ---
 
 
-def _reply(reply: Reply) -> tuple[str, InlineKeyboardMarkup]:
+def _reply(reply: Reply, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+    """Before the event: the invitation with «Иду» / «Не смогу». After it: whether one was
+    marked present and, for one who was, the materials to open again."""
     event = reply.event
-    text = "\n".join(
-        (
-            tr(
-                "event-invitation",
-                kind=kind_name(event.kind),
-                title=event.title,
-                when=shown(event.starts_at, reply.zone),
-                place=event.place,
-            ),
-            tr("event-answer", answer=reply.answer.value if reply.answer else "none"),
-        )
-    )
     kb = Keyboard()
-    kb.attach(Keyboard.from_markup(reply_buttons(event)))
-    kb.row()
+    if now < event.starts_at:
+        text = "\n".join(
+            (
+                tr(
+                    "event-invitation",
+                    kind=kind_name(event.kind),
+                    title=event.title,
+                    when=shown(event.starts_at, reply.zone),
+                    place=event.place,
+                ),
+                tr("event-answer", answer=reply.answer.value if reply.answer else "none"),
+            )
+        )
+        kb.attach(Keyboard.from_markup(reply_buttons(event)))
+        kb.row()
+    else:
+        text = tr(
+            "event-held",
+            kind=kind_name(event.kind),
+            title=event.title,
+            when=shown(event.starts_at, reply.zone),
+            place=event.place,
+            attended="yes" if reply.attended else "no",
+        )
+        if reply.materials:
+            kb.button(
+                text=tr.plain("btn-event-materials-get"),
+                callback_data=EventReplyCb(action=EventReplyAction.MATERIALS, event_id=event.id),
+            )
+            kb.row()
     kb.button(text=tr.plain("btn-events"), callback_data=EventReplyCb(action=EventReplyAction.LIST))
     return text, kb.as_markup()
 
@@ -656,10 +674,22 @@ async def reply_pressed(
                 ),
                 callback_data=EventReplyCb(action=EventReplyAction.OPEN, event_id=mine.event.id),
             )
+        held = await service.with_materials(actor)
+        for mine in held:
+            kb.button(
+                text=tr.plain(
+                    "btn-my-event-materials",
+                    when=shown(mine.event.starts_at, mine.zone),
+                    title=mine.event.title[:40],
+                ),
+                callback_data=EventReplyCb(action=EventReplyAction.OPEN, event_id=mine.event.id),
+            )
         kb.button(text=tr.plain("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
         kb.adjust(1)
-        title = tr("my-events-title") if upcoming else tr("my-events-none")
-        await show(callback, title, kb.as_markup())
+        lines = [tr("my-events-title") if upcoming else tr("my-events-none")]
+        if held:
+            lines.append(tr("my-events-materials"))
+        await show(callback, "\n".join(lines), kb.as_markup())
         return
     if action is EventReplyAction.MATERIALS:
         materials = await service.materials_for(actor, callback_data.event_id)
@@ -667,6 +697,7 @@ async def reply_pressed(
             await _refuse(callback, materials)
             return
         await callback.answer()
+        # The person's own request, so a reply rather than the outbox: their files, now.
         if callback.message is not None:
             for material in materials:
                 await callback.message.answer_document(material.file_id)
@@ -679,7 +710,7 @@ async def reply_pressed(
     if isinstance(reply, EventRefusal):
         await _refuse(callback, reply)
         return
-    await show(callback, *_reply(reply))
+    await show(callback, *_reply(reply, services.clock.now()))
 
 
 def build_router() -> Router:

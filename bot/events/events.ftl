@@ -117,7 +117,18 @@ event-materials-ready = 📎 Материалы мероприятия «{$title
     [one] {$count} файл
     [few] {$count} файла
    *[other] {$count} файлов
- }.
+ } — следующими сообщениями. Открыть их снова можно в карточке мероприятия («📅 Мероприятия» в меню).
+event-material-caption = 📎 {$kind} «{$title}»
+btn-event-open = 📅 Открыть мероприятие
+event-held = 📅 <b>{$kind}: {$title}</b>
+    Прошло: {$when}
+    Место: {$place}
+    { $attended ->
+        [yes] Вы отмечены среди присутствовавших.
+       *[no] Вы не отмечены среди присутствовавших.
+    }
+my-events-materials = Материалы прошедших мероприятий, на которых вы были, — кнопками «📎» ниже.
+btn-my-event-materials = 📎 {$when} · {$title}
 btn-event-going = ✅ Иду
 btn-event-not-going = ❌ Не смогу
 btn-event-materials-get = 📎 Получить материалы
