@@ -1,7 +1,7 @@
 """The attendance checklist of a big event (issue 15), through the dispatcher: a page at a time
 within Telegram's 100 buttons, a mark keeps its page and stores the right person, the bulk
 mark of those who said «Иду», forged and stale pages clamped, foreign presses refused, and
-the school report counting the mentors trained."""
+the school report and the district's XLSX counting the mentors trained."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from storage.events import Event, EventAnswer, EventKind, EventsRepo, Invitee
 from storage.models import Organization, Role, RoleGrant
 from tests import seed
 from tests.harness import FakeClock, Harness
+from tests.report_steps import COORDINATOR, district_with_two_schools, sheet_rows, uploads
 from tests.steps import CURATOR, MENTEE
 
 GUESTS = 250
@@ -192,3 +193,69 @@ async def test_forged_stale_and_foreign_pages(
         await tg.press_data(51, data(action=action, person=people[0], on=True))
         assert tg.alert() == tr.plain("event-refusal", reason="forbidden")
     assert await _attended(db) == {people[-1]}
+
+
+async def test_the_district_report_counts_the_mentors_trained(
+    tg: Harness, db: Database, bot: Bot, clock: FakeClock
+) -> None:
+    district, first, second = await district_with_two_schools(db, clock)
+    mentors = {
+        11: (first, await seed.participant(db, clock, first, 11, Role.MENTOR)),
+        12: (first, await seed.participant(db, clock, first, 12, Role.MENTOR)),
+        13: (second, await seed.participant(db, clock, second, 13, Role.MENTOR)),
+    }
+    coordinator = await db.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (COORDINATOR,))
+    assert coordinator is not None
+    repo = EventsRepo(db)
+    now = clock.now()
+    events = []
+    for kind, title in (
+        (EventKind.MENTOR_SCHOOL, "Школа наставников"),
+        (EventKind.ROUND_TABLE, "Круглый стол"),
+    ):
+        event, _ = await repo.create(
+            None,
+            district,
+            kind,
+            title,
+            now + timedelta(hours=1),
+            "Зал",
+            "mentors",
+            coordinator["id"],
+            title,
+            now,
+        )
+        await repo.invite(
+            event.id, [Invitee(p, t, s, Role.MENTOR) for t, (s, p) in mentors.items()]
+        )
+        events.append(event)
+    # A round table is not a training: who attended it is not counted.
+    await repo.mark(events[1].id, mentors[12][1], True)
+    clock.current = now + timedelta(hours=2)
+
+    # The coordinator marks the training's attendance on the district's screen.
+    await tg.send(COORDINATOR, "/schools")
+    await tg.press(COORDINATOR, "🏛 Устьянский округ")
+    await tg.press(COORDINATOR, tr.plain("btn-events"))
+    await tg.press(
+        COORDINATOR, f"{shown(events[0].starts_at, ZoneInfo('Europe/Moscow'))} · Школа наставников"
+    )
+    await tg.press(COORDINATOR, tr.plain("btn-event-attendance"))
+    await tg.press(COORDINATOR, "▫️ Наставник 11")
+    marked = await tg.press(COORDINATOR, "▫️ Наставник 13")
+    assert "Присутствовали: 2 из 3" in marked["text"]
+
+    await tg.send(COORDINATOR, "/schools")
+    await tg.press(COORDINATOR, "🏛 Устьянский округ")
+    await tg.press(COORDINATOR, tr.plain("btn-district-report"))
+    await tg.press(COORDINATOR, "📊 2026/2027 учебный год")
+    assert any("наставников прошли обучение: 2" in t for t in tg.texts(COORDINATOR))
+    monitoring = sheet_rows(
+        uploads(tg, COORDINATOR)["district_2026-2027.xlsx"], "Мониторинг реализации"
+    )
+    assert monitoring[0][-1] == tr.plain("report-training-mentors")
+    assert [(row[1], row[-1]) for row in monitoring[1:]] == [
+        ("МБОУ ОСОШ № 1", 1),
+        ("МБОУ ОСОШ № 2", 1),  # no pairs yet, but its mentor was trained
+        ("Итого", 2),
+    ]
