@@ -1,13 +1,14 @@
 """An event for a whole school: creating it with its invitations for 2,000 participants (against
-200 in the same run: linear or better), one «Иду» answer with its reminders, and the
-organiser's card of 2,000 answers, with the largest event-loop stall while creating."""
+200 in the same run: linear or better), one «Иду» answer with its reminders, the organiser's
+card of 2,000 answers, with the largest event-loop stall while creating; after it, one tick on
+the attendance checklist and the materials queued to everyone present."""
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,10 +27,23 @@ from storage.models import Person, Role, RoleGrant
 TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 
 
-def _service(db: Database) -> EventService:
+FILES = 3  # materials sent after the event
+
+
+class _Later(SystemClock):
+    """The clock after the event: attendance and materials are for a held event."""
+
+    def __init__(self, moment: datetime) -> None:
+        self._moment = moment
+
+    def now(self) -> datetime:
+        return self._moment
+
+
+def _service(db: Database, clock: SystemClock | None = None) -> EventService:
     """The events service as the bot assembles it (broadcast audiences included)."""
     settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"))
-    services: Services = build_dispatcher(settings, db, SystemClock())["services"]
+    services: Services = build_dispatcher(settings, db, clock or SystemClock())["services"]
     return services.events
 
 
@@ -62,7 +76,7 @@ async def _fill(db: Database, participants: int) -> Actor:
     return Actor(10_001, person, (RoleGrant(Role.CURATOR, organization_id=1),))
 
 
-async def _measure(participants: int) -> tuple[float, float, float, float]:
+async def _measure(participants: int) -> tuple[float, float, float, float, float, float]:
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.db")
         await db.migrate()
@@ -93,14 +107,28 @@ async def _measure(participants: int) -> tuple[float, float, float, float]:
         card = await service.card(actor, created.event.id)
         shown = time.perf_counter() - started
         assert isinstance(card, EventCard) and len(card.guests) == participants
+        later = _Later(created.event.starts_at + timedelta(hours=2))
+        service = _service(db, later)
+        started = time.perf_counter()
+        marked = await service.mark(actor, created.event.id, 2, True)
+        mark = time.perf_counter() - started
+        assert isinstance(marked, EventCard) and marked.attended == 1
+        await service.mark_going(actor, created.event.id)
+        for n in range(FILES):
+            await service.add_material(actor, created.event.id, f"F{n}", f"{n}.pdf")
+        await db.execute("UPDATE event_invitations SET attended = 1")
+        started = time.perf_counter()
+        sent = await service.send_materials(actor, created.event.id)
+        materials = time.perf_counter() - started
+        assert sent == participants, sent
         await db.close()
-    return create, sleeper.worst, answer, shown
+    return create, sleeper.worst, answer, shown, mark, materials
 
 
 async def _run(quick: bool) -> dict[str, dict[str, Any]]:
     small, large = (50, 500) if quick else (200, 2000)
-    base, _, _, base_card = await _measure(small)
-    create, stall, answer, card = await _measure(large)
+    base, _, _, base_card, base_mark, base_materials = await _measure(small)
+    create, stall, answer, card, mark, materials = await _measure(large)
     return {
         "event_create_seconds": {
             "value": round(create, 3),
@@ -127,6 +155,20 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             "size": f"{large} answers",
             "baseline": f"{small} answers",
             "baseline_value": round(base_card, 3),
+        },
+        "event_attendance_mark_ms": {
+            "value": round(mark * 1000, 1),
+            "unit": "ms",
+            "size": f"one tick on the checklist of {large} guests, the card reread",
+            "baseline": f"{small} guests",
+            "baseline_value": round(base_mark * 1000, 1),
+        },
+        "event_materials_queue_seconds": {
+            "value": round(materials, 3),
+            "unit": "s",
+            "size": f"{large} present × ({FILES} documents + a notice) queued",
+            "baseline": f"{small} present",
+            "baseline_value": round(base_materials, 3),
         },
     }
 

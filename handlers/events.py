@@ -31,6 +31,8 @@ from bot.events.service import (
 from bot.services import Services
 from bot.ui import keyboards
 from bot.ui.callbacks import (
+    AttendanceAction,
+    AttendanceCb,
     DistrictAction,
     DistrictCb,
     EventAction,
@@ -51,7 +53,9 @@ from storage.events import EventAnswer, EventStatus
 
 ORGANISE = {"action": Action.ORGANISE_EVENTS}
 MENU = {"action": Action.USE_MENU}
-MARKED = 90  # checklist buttons (Telegram allows 100 a message)
+# Guests on a page of the checklist: with the pages, the bulk mark and «Назад», far below
+# Telegram's 100 buttons a message, and a page still fits a phone's screen.
+CHECKLIST_PAGE = 20
 
 
 async def _refuse(event: Message | CallbackQuery, refusal: EventRefusal) -> None:
@@ -132,7 +136,10 @@ def _card(card: EventCard, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
         button(tr.plain("btn-event-move"), EventAction.MOVE)
         button(tr.plain("btn-event-cancel"), EventAction.CANCEL_ASK)
     if not cancelled and started:
-        button(tr.plain("btn-event-attendance"), EventAction.ATTENDANCE)
+        kb.button(
+            text=tr.plain("btn-event-attendance"),
+            callback_data=AttendanceCb(event_id=event.id, action=AttendanceAction.PAGE),
+        )
         button(tr.plain("btn-event-materials"), EventAction.MATERIALS)
     kb.button(
         text=tr.plain("btn-back"),
@@ -142,24 +149,70 @@ def _card(card: EventCard, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
     return fit(lines), kb.as_markup()
 
 
-def _attendance(card: EventCard) -> tuple[str, InlineKeyboardMarkup]:
+def _attendance(card: EventCard, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the checklist: its guests, the bulk mark, the pages around it and the
+    counts of the whole event. A page past the end (a forged button, or guests gone since
+    the button was drawn) shows the last one."""
+    pages = max(1, -(-len(card.guests) // CHECKLIST_PAGE))
+    page = min(max(page, 0), pages - 1)
+    event_id = card.event.id
     kb = Keyboard()
-    for guest in card.guests[:MARKED]:
+    widths: list[int] = []
+    for guest in card.guests[page * CHECKLIST_PAGE : (page + 1) * CHECKLIST_PAGE]:
         kb.button(
             text=tr.plain("btn-event-mark", on="yes" if guest.attended else "no", name=guest.name),
-            callback_data=EventCb(
-                event_id=card.event.id,
-                action=EventAction.MARK,
-                v=guest.person_id,
+            callback_data=AttendanceCb(
+                event_id=event_id,
+                action=AttendanceAction.MARK,
+                page=page,
+                person=guest.person_id,
                 on=not guest.attended,
             ),
         )
+        widths.append(1)
+    if page > 0:
+        kb.button(
+            text=tr.plain("btn-event-page-prev", page=page),
+            callback_data=AttendanceCb(
+                event_id=event_id, action=AttendanceAction.PAGE, page=page - 1
+            ),
+        )
+    if page < pages - 1:
+        kb.button(
+            text=tr.plain("btn-event-page-next", page=page + 2),
+            callback_data=AttendanceCb(
+                event_id=event_id, action=AttendanceAction.PAGE, page=page + 1
+            ),
+        )
+    widths.append(int(page > 0) + int(page < pages - 1))
+    if card.count(EventAnswer.GOING):
+        kb.button(
+            text=tr.plain("btn-event-mark-going"),
+            callback_data=AttendanceCb(
+                event_id=event_id, action=AttendanceAction.ALL_GOING, page=page
+            ),
+        )
+        widths.append(1)
     kb.button(
         text=tr.plain("btn-back"),
-        callback_data=EventCb(event_id=card.event.id, action=EventAction.CARD),
+        callback_data=EventCb(event_id=event_id, action=EventAction.CARD),
     )
-    kb.adjust(1)
-    return tr("event-attendance-title"), kb.as_markup()
+    widths.append(1)
+    kb.adjust(*(w for w in widths if w))
+    text = "\n".join(
+        (
+            tr("event-attendance-title"),
+            tr(
+                "event-attendance-counts",
+                attended=card.attended,
+                invited=len(card.guests),
+                going=card.count(EventAnswer.GOING),
+                page=page + 1,
+                pages=pages,
+            ),
+        )
+    )
+    return text, kb.as_markup()
 
 
 def _cancel_kb() -> InlineKeyboardMarkup:
@@ -451,15 +504,6 @@ async def event_pressed(
             return
     elif action is EventAction.CANCEL:
         result = await service.cancel(actor, event_id)
-    elif action in (EventAction.ATTENDANCE, EventAction.MARK):
-        result = (
-            await service.attendance(actor, event_id)
-            if action is EventAction.ATTENDANCE
-            else await service.mark(actor, event_id, callback_data.v, callback_data.on)
-        )
-        if not isinstance(result, EventRefusal):
-            await show(callback, *_attendance(result))
-            return
     elif action is EventAction.MATERIALS:
         opened = await service.open_materials(actor, event_id)
         if not isinstance(opened, EventRefusal):
@@ -486,6 +530,23 @@ async def event_pressed(
         await _refuse(callback, result)
         return
     await show(callback, *_card(result, now))
+
+
+async def attendance_pressed(
+    callback: CallbackQuery, callback_data: AttendanceCb, actor: Actor, services: Services
+) -> None:
+    service = services.events
+    event_id, action = callback_data.event_id, callback_data.action
+    if action is AttendanceAction.MARK:
+        result = await service.mark(actor, event_id, callback_data.person, callback_data.on)
+    elif action is AttendanceAction.ALL_GOING:
+        result = await service.mark_going(actor, event_id)
+    else:
+        result = await service.attendance(actor, event_id)
+    if isinstance(result, EventRefusal):
+        await _refuse(callback, result)
+        return
+    await show(callback, *_attendance(result, callback_data.page))
 
 
 def _materials_kb(event_id: int) -> InlineKeyboardMarkup:
@@ -556,23 +617,41 @@ async def material_sent(
 # --- the invited person ---
 
 
-def _reply(reply: Reply) -> tuple[str, InlineKeyboardMarkup]:
+def _reply(reply: Reply, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+    """Before the event: the invitation with «Иду» / «Не смогу». After it: whether one was
+    marked present and, for one who was, the materials to open again."""
     event = reply.event
-    text = "\n".join(
-        (
-            tr(
-                "event-invitation",
-                kind=kind_name(event.kind),
-                title=event.title,
-                when=shown(event.starts_at, reply.zone),
-                place=event.place,
-            ),
-            tr("event-answer", answer=reply.answer.value if reply.answer else "none"),
-        )
-    )
     kb = Keyboard()
-    kb.attach(Keyboard.from_markup(reply_buttons(event)))
-    kb.row()
+    if now < event.starts_at:
+        text = "\n".join(
+            (
+                tr(
+                    "event-invitation",
+                    kind=kind_name(event.kind),
+                    title=event.title,
+                    when=shown(event.starts_at, reply.zone),
+                    place=event.place,
+                ),
+                tr("event-answer", answer=reply.answer.value if reply.answer else "none"),
+            )
+        )
+        kb.attach(Keyboard.from_markup(reply_buttons(event)))
+        kb.row()
+    else:
+        text = tr(
+            "event-held",
+            kind=kind_name(event.kind),
+            title=event.title,
+            when=shown(event.starts_at, reply.zone),
+            place=event.place,
+            attended="yes" if reply.attended else "no",
+        )
+        if reply.materials:
+            kb.button(
+                text=tr.plain("btn-event-materials-get"),
+                callback_data=EventReplyCb(action=EventReplyAction.MATERIALS, event_id=event.id),
+            )
+            kb.row()
     kb.button(text=tr.plain("btn-events"), callback_data=EventReplyCb(action=EventReplyAction.LIST))
     return text, kb.as_markup()
 
@@ -595,10 +674,22 @@ async def reply_pressed(
                 ),
                 callback_data=EventReplyCb(action=EventReplyAction.OPEN, event_id=mine.event.id),
             )
+        held = await service.with_materials(actor)
+        for mine in held:
+            kb.button(
+                text=tr.plain(
+                    "btn-my-event-materials",
+                    when=shown(mine.event.starts_at, mine.zone),
+                    title=mine.event.title[:40],
+                ),
+                callback_data=EventReplyCb(action=EventReplyAction.OPEN, event_id=mine.event.id),
+            )
         kb.button(text=tr.plain("btn-main-menu"), callback_data=MenuCb(screen=Screen.MAIN))
         kb.adjust(1)
-        title = tr("my-events-title") if upcoming else tr("my-events-none")
-        await show(callback, title, kb.as_markup())
+        lines = [tr("my-events-title") if upcoming else tr("my-events-none")]
+        if held:
+            lines.append(tr("my-events-materials"))
+        await show(callback, "\n".join(lines), kb.as_markup())
         return
     if action is EventReplyAction.MATERIALS:
         materials = await service.materials_for(actor, callback_data.event_id)
@@ -606,6 +697,7 @@ async def reply_pressed(
             await _refuse(callback, materials)
             return
         await callback.answer()
+        # The person's own request, so a reply rather than the outbox: their files, now.
         if callback.message is not None:
             for material in materials:
                 await callback.message.answer_document(material.file_id)
@@ -618,13 +710,14 @@ async def reply_pressed(
     if isinstance(reply, EventRefusal):
         await _refuse(callback, reply)
         return
-    await show(callback, *_reply(reply))
+    await show(callback, *_reply(reply, services.clock.now()))
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(organiser_pressed, EventsCb.filter(), flags=ORGANISE)
     router.callback_query.register(event_pressed, EventCb.filter(), flags=ORGANISE)
+    router.callback_query.register(attendance_pressed, AttendanceCb.filter(), flags=ORGANISE)
     router.callback_query.register(reply_pressed, EventReplyCb.filter(), flags=MENU)
     router.message.register(title_typed, StateFilter(EventStates.entering_title), flags=ORGANISE)
     router.message.register(time_typed, StateFilter(EventStates.entering_time), flags=ORGANISE)

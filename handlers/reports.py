@@ -439,6 +439,7 @@ async def district_report(
                     pairs=figures.pairs,
                     completed=figures.completed,
                     events=figures.events,
+                    trained=figures.mentors_trained,
                 ),
                 tr("report-district-missing", schools=", ".join(missing))
                 if missing

@@ -200,6 +200,13 @@ class EventsRepo:
         )
         return changed == 1
 
+    async def mark_going(self, event_id: int) -> int:
+        """Everyone who said «Иду» marked present; the others' marks are left as they are."""
+        return await self._db.execute(
+            "UPDATE event_invitations SET attended = 1 WHERE event_id = ? AND answer = ?",
+            (event_id, EventAnswer.GOING.value),
+        )
+
     async def move(self, event_id: int, starts_at: datetime) -> Event | None:
         """The new time and the next revision; None unless the event is still planned."""
         async with self._db.transaction() as conn:
@@ -254,6 +261,19 @@ class EventsRepo:
         return [
             (_event(row), EventAnswer(row["answer"]) if row["answer"] else None) for row in rows
         ]
+
+    async def with_materials(self, person_id: int, now: datetime, limit: int) -> list[Event]:
+        """The held events the person was marked present at that have materials, newest
+        first: where they open the files again."""
+        cols = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
+        rows = await self._db.fetch_all(
+            f"SELECT {cols} FROM event_invitations i JOIN events e ON e.id = i.event_id"
+            " WHERE i.person_id = ? AND i.attended = 1 AND e.status = ? AND e.starts_at <= ?"
+            " AND EXISTS (SELECT 1 FROM event_materials m WHERE m.event_id = e.id)"
+            " ORDER BY e.starts_at DESC, e.id DESC LIMIT ?",
+            (person_id, EventStatus.PLANNED.value, to_db_time(now), limit),
+        )
+        return [_event(row) for row in rows]
 
     async def training(
         self, organization_id: int, since: datetime | None, until: datetime | None, now: datetime

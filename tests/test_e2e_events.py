@@ -1,6 +1,7 @@
 """End to end, the bot as a process: a curator, as a new user would, creates an event, the
 mentors answer «Иду», the curator sees the answers, the reminder due in the school's quiet hours
-arrives only after they end, and after the event the curator marks attendance.
+arrives only after they end, and after the event the curator marks attendance and sends the
+materials, which reach the one present as a document through the outbox.
 
 The process's clock is set at each start (tests/e2e_clock/sitecustomize.py) and runs on at real
 speed; every restart moves it to the next moment, as a bot that was down and came back would
@@ -86,6 +87,26 @@ async def _events(bot: BotProcess) -> None:
     await bot.press(CURATOR, "📅 Мероприятия")
 
 
+async def _send_materials(bot: BotProcess, path: str) -> None:
+    """The curator attaches a file and sends it: it reaches the one present as a document,
+    through the outbox."""
+    await bot.press(CURATOR, "« Назад")
+    await bot.press(CURATOR, "📎 Прислать материалы")
+    before = len(bot.fake.bot_messages(CURATOR))
+    document = {"document": {"file_id": "PLAN", "file_unique_id": "p1", "file_name": "plan.pdf"}}
+    bot.fake.queue(bot.fake.message_update(CURATOR, None, extra=document))
+    await wait_until(lambda: len(bot.fake.bot_messages(CURATOR)) > before)
+    assert "Материалов: 1" in _texts(bot, CURATOR)[-1]
+    sent = await bot.press(CURATOR, "📤 Разослать материалы присутствовавшим")
+    assert "1 участнику" in str(sent["text"])
+    await wait_until(lambda: any("document" in m for m in bot.fake.bot_messages(MENTORS[0])))
+    received = [m for m in bot.fake.bot_messages(MENTORS[0]) if "document" in m]
+    assert [m["document"]["file_name"] for m in received] == ["PLAN"]
+    assert not any("document" in m for m in bot.fake.bot_messages(MENTORS[1]))
+    queued = _rows(path, "SELECT chat_id, status FROM outbox WHERE kind = 'event_material'")
+    assert [tuple(r) for r in queued] == [(MENTORS[0], "sent")]
+
+
 async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
     path = bot.env["NASTAVNIK_DATABASE_PATH"]
     # Monday 23.11, 10:00: the curator creates an event for tomorrow 08:30.
@@ -152,5 +173,7 @@ async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
         " JOIN people p ON p.id = i.person_id ORDER BY p.telegram_id",
     )
     assert [tuple(r) for r in attended] == [(11, "going", 1), (12, "going", 0)]
+
+    await _send_materials(bot, path)
     err = await bot.stop()
     assert b"Traceback" not in err

@@ -13,6 +13,8 @@ from bot.core.i18n import tr
 from bot.reports.documents import school_tables
 from bot.reports.service import ReportRefusal
 from bot.ui.callbacks import (
+    AttendanceAction,
+    AttendanceCb,
     EventAction,
     EventCb,
     EventReplyAction,
@@ -205,7 +207,7 @@ async def test_moving_and_cancelling_tell_those_who_answered(
     assert "Мероприятие отменено" in tg.alert()
 
 
-async def test_after_the_event_attendance_materials_and_the_report(
+async def test_after_the_event_attendance_and_the_report(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
     people = await _participants(db, clock, school)
@@ -215,7 +217,9 @@ async def test_after_the_event_attendance_materials_and_the_report(
     await tg.press(MENTOR, GOING)
     await tg.press(MENTOR_2, GOING)
     # Before it is held, attendance is refused.
-    await tg.press_data(CURATOR, EventCb(event_id=event_id, action=EventAction.ATTENDANCE).pack())
+    await tg.press_data(
+        CURATOR, AttendanceCb(event_id=event_id, action=AttendanceAction.PAGE).pack()
+    )
     assert "ещё не прошло" in tg.alert()
 
     clock.current = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # 17:00, after the start
@@ -228,6 +232,32 @@ async def test_after_the_event_attendance_materials_and_the_report(
         people[MENTEE]: None,
     }
 
+    marked = await _mark_mentor(tg)
+    # A double tap on the same (stale) button leaves the mark as the button said.
+    await tg.press_data(
+        CURATOR,
+        AttendanceCb(
+            event_id=event_id, action=AttendanceAction.MARK, person=people[MENTOR], on=True
+        ).pack(),
+    )
+    assert "✅ Наставник 11" in tg.fake.buttons(marked)
+    rows = await db.fetch_all("SELECT person_id FROM event_invitations WHERE attended = 1")
+    assert [r["person_id"] for r in rows] == [people[MENTOR]]
+    # A forged person (not invited) is refused.
+    await tg.press_data(
+        CURATOR,
+        AttendanceCb(event_id=event_id, action=AttendanceAction.MARK, person=999, on=True).pack(),
+    )
+    assert "не приглашены" in tg.alert()
+
+    figures = await _figures(tg, school)
+    assert figures.training is not None
+    assert figures.training.held == {EventKind.MENTOR_SCHOOL: 1}
+    assert figures.training.mentors_trained == 1
+
+
+async def _mark_mentor(tg: Harness) -> dict[str, Any]:
+    """The curator, after the event, marks MENTOR present on the checklist."""
     await tg.send(CURATOR, "/menu")
     await tg.press(CURATOR, "🏫 Школа № 1")
     await tg.press(CURATOR, tr.plain("btn-events"))
@@ -235,49 +265,101 @@ async def test_after_the_event_attendance_materials_and_the_report(
     assert tr.plain("btn-event-move") not in tg.fake.buttons(card)
     checklist = await tg.press(CURATOR, tr.plain("btn-event-attendance"))
     assert "▫️ Наставник 11" in tg.fake.buttons(checklist)
-    marked = await tg.press(CURATOR, "▫️ Наставник 11")
-    # A double tap on the same (stale) button leaves the mark as the button said.
-    await tg.press_data(
-        CURATOR,
-        EventCb(event_id=event_id, action=EventAction.MARK, v=people[MENTOR], on=True).pack(),
-    )
-    assert "✅ Наставник 11" in tg.fake.buttons(marked)
-    rows = await db.fetch_all("SELECT person_id FROM event_invitations WHERE attended = 1")
-    assert [r["person_id"] for r in rows] == [people[MENTOR]]
-    # A forged person (not invited) is refused.
-    await tg.press_data(
-        CURATOR, EventCb(event_id=event_id, action=EventAction.MARK, v=999, on=True).pack()
-    )
-    assert "не приглашены" in tg.alert()
+    return await tg.press(CURATOR, "▫️ Наставник 11")
+
+
+async def test_materials_reach_those_present_as_documents_through_the_outbox(
+    tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
+) -> None:
+    people = await _participants(db, clock, school)
+    await _create(tg, "завтра в 15:00")
+    await drain(tg.bot, db, clock)
+    event_id = await _event_id(db)
+    await tg.press(MENTOR, GOING)
+    await tg.press(MENTOR_2, GOING)
+    clock.current = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # 17:00, after the start
+    await _mark_mentor(tg)
 
     await tg.press(CURATOR, tr.plain("btn-back"))
     await tg.press(CURATOR, tr.plain("btn-event-materials"))
     assert "Это не файл" in (await tg.send(CURATOR, "вот материалы"))["text"]
-    document = {"document": {"file_id": "F1", "file_unique_id": "u1", "file_name": "plan.pdf"}}
-    await tg.feed(tg.fake.message_update(CURATOR, None, extra=document))
-    assert "Материалов: 1" in tg.fake.last(CURATOR)["text"]
+    for n in (1, 2):
+        await _attach(tg, n)
+        assert f"Материалов: {n}" in tg.fake.last(CURATOR)["text"]
+    # Sent at 22:30, in the quiet hours: through the outbox, which holds them till 08:00.
+    clock.current = datetime(2026, 11, 24, 19, 30, tzinfo=UTC)
     sent = await tg.press(CURATOR, tr.plain("btn-event-send-materials"))
     assert "1 участнику" in sent["text"]
     await tg.press_data(
         CURATOR, EventCb(event_id=event_id, action=EventAction.SEND_MATERIALS).pack()
     )  # a double tap
-    keys = [k for k in await outbox_keys(db, "pending") if ":mat:" in k]
-    assert len(keys) == 1
+    files = [m["id"] for m in await db.fetch_all("SELECT id FROM event_materials ORDER BY id")]
+    mentor = people[MENTOR]
+    assert [k for k in await outbox_keys(db, "pending") if ":rem:" not in k] == [
+        f"ev:{event_id}:mat:{mentor}",
+        *(f"ev:{event_id}:doc:{file}:{mentor}" for file in files),
+    ]
+    assert _documents(tg) == []  # nothing sent by the handler itself
+    before = len(tg.fake.bot_messages(MENTOR))
     await drain(tg.bot, db, clock)
-    assert "📎 Материалы мероприятия" in tg.texts(MENTOR)[-1]
+    assert len(tg.fake.bot_messages(MENTOR)) == before
+    clock.current = datetime(2026, 11, 25, 5, 0, 1, tzinfo=UTC)
+    await drain(tg.bot, db, clock)
+    notice, *received = tg.fake.bot_messages(MENTOR)[before:]
+    assert "📎 Материалы мероприятия «Школа наставников: первое занятие»" in notice["text"]
+    assert "2 файла" in notice["text"]
+    assert [m["document"]["file_name"] for m in received] == ["F1", "F2"]
+    assert all("«Школа наставников: первое занятие»" in m["caption"] for m in received)
     assert not any("📎" in t for t in tg.texts(MENTOR_2))  # not marked present
+
+    # A file added later goes alone to those who have the others.
+    await tg.press(CURATOR, tr.plain("btn-back"))
+    await tg.press(CURATOR, tr.plain("btn-event-materials"))
+    await _attach(tg, 3)
+    await tg.press(CURATOR, tr.plain("btn-event-send-materials"))
+    before = len(tg.fake.bot_messages(MENTOR))
+    await drain(tg.bot, db, clock)
+    assert [
+        m.get("document", {}).get("file_name") for m in tg.fake.bot_messages(MENTOR)[before:]
+    ] == ["F3"]
+
+    await _opened_again_later(tg, clock, event_id)
+
+
+async def _opened_again_later(tg: Harness, clock: FakeClock, event_id: int) -> None:
+    """A week later the guest opens the materials again from the event card; one not marked
+    present sees neither the event nor the files."""
+    clock.current = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    await tg.send(MENTOR, "/menu")
+    listed = await tg.press(MENTOR, tr.plain("btn-events"))
+    assert "Материалы прошедших мероприятий" in listed["text"]
+    card = await tg.press(MENTOR, "📎 24.11.2026 15:00 · Школа наставников: первое занятие")
+    assert "Вы отмечены среди присутствовавших" in card["text"]
+    assert GOING not in tg.fake.buttons(card)
+    sent_before = len(_documents(tg))
     await tg.press(MENTOR, tr.plain("btn-event-materials-get"))
-    documents = [p for m, p in tg.fake.requests if m == "sendDocument"]
-    assert [(int(p["chat_id"]), p["document"]) for p in documents] == [(MENTOR, "F1")]
+    assert _documents(tg)[sent_before:] == [(MENTOR, "F1"), (MENTOR, "F2"), (MENTOR, "F3")]
+    await tg.send(MENTOR_2, "/menu")
+    none = await tg.press(MENTOR_2, tr.plain("btn-events"))
+    assert "📎" not in " ".join(tg.fake.buttons(none))
     await tg.press_data(
         MENTOR_2, EventReplyCb(action=EventReplyAction.MATERIALS, event_id=event_id).pack()
     )
     assert tg.alert() == tr.plain("event-refusal", reason="not_attended")
+    opened = await tg.press_data(
+        MENTOR_2, EventReplyCb(action=EventReplyAction.OPEN, event_id=event_id).pack()
+    )
+    assert "Вы не отмечены" in opened["text"]
+    assert tr.plain("btn-event-materials-get") not in tg.fake.buttons(opened)
 
-    figures = await _figures(tg, school)
-    assert figures.training is not None
-    assert figures.training.held == {EventKind.MENTOR_SCHOOL: 1}
-    assert figures.training.mentors_trained == 1
+
+async def _attach(tg: Harness, n: int) -> None:
+    document = {"document": {"file_id": f"F{n}", "file_unique_id": f"u{n}", "file_name": "a.pdf"}}
+    await tg.feed(tg.fake.message_update(CURATOR, None, extra=document))
+
+
+def _documents(tg: Harness) -> list[tuple[int, str]]:
+    return [(int(p["chat_id"]), p["document"]) for m, p in tg.fake.requests if m == "sendDocument"]
 
 
 async def _figures(tg: Harness, school_id: int) -> Any:

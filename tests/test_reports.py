@@ -228,6 +228,7 @@ async def test_a_coordinator_gets_the_seed_tables_filled_from_the_schools(
         1,
         0,
         "Педагогические чтения, муниципальный, 15.10.2026, доклад, сертификат",
+        0,
     )
     assert monitoring[2][1:3] == ("МБОУ ОСОШ № 2", "не заполнено")
     assert monitoring[3][1:5] == ("Итого", 1, 1, 0)

@@ -87,6 +87,11 @@ event-cancel-ask = Отменить мероприятие? Все, кто от�
 btn-event-cancel-confirm = ✖️ Да, отменить
 btn-event-attendance = ☑️ Отметить присутствие
 event-attendance-title = <b>Присутствие</b>: нажмите на участника, чтобы отметить или снять отметку.
+event-attendance-counts = Присутствовали: {$attended} из {$invited} · сказали «Иду»: {$going}
+    Страница {$page} из {$pages}
+btn-event-mark-going = ✅ Отметить всех, кто сказал «Иду»
+btn-event-page-prev = ‹ Назад (стр. {$page})
+btn-event-page-next = Вперёд (стр. {$page}) ›
 btn-event-mark = { $on ->
     [yes] ✅
    *[no] ▫️
@@ -112,7 +117,18 @@ event-materials-ready = 📎 Материалы мероприятия «{$title
     [one] {$count} файл
     [few] {$count} файла
    *[other] {$count} файлов
- }.
+ } — следующими сообщениями. Открыть их снова можно в карточке мероприятия («📅 Мероприятия» в меню).
+event-material-caption = 📎 {$kind} «{$title}»
+btn-event-open = 📅 Открыть мероприятие
+event-held = 📅 <b>{$kind}: {$title}</b>
+    Прошло: {$when}
+    Место: {$place}
+    { $attended ->
+        [yes] Вы отмечены среди присутствовавших.
+       *[no] Вы не отмечены среди присутствовавших.
+    }
+my-events-materials = Материалы прошедших мероприятий, на которых вы были, — кнопками «📎» ниже.
+btn-my-event-materials = 📎 {$when} · {$title}
 btn-event-going = ✅ Иду
 btn-event-not-going = ❌ Не смогу
 btn-event-materials-get = 📎 Получить материалы

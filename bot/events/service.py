@@ -17,7 +17,7 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.broadcasts.service import Audience, BroadcastService
 from bot.core.clock import Clock
 from bot.core.i18n import tr
-from bot.core.outbox import message_payload
+from bot.core.outbox import Media, message_payload
 from bot.core.permissions import Action, Actor, can
 from bot.core.when import shown
 from bot.organizations.service import OrganizationService
@@ -155,6 +155,7 @@ class Reply:
     answer: EventAnswer | None
     zone: ZoneInfo
     attended: bool = False
+    materials: bool = False  # files to open again (only for one marked present)
 
 
 def _key(event: Event, *parts: object) -> str:
@@ -383,7 +384,8 @@ class EventService:
         if isinstance(found, EventRefusal):
             return found
         event, invitation, zone = found
-        return Reply(event, invitation.answer, zone, invitation.attended)
+        materials = invitation.attended and bool(await self._repo.materials(event.id))
+        return Reply(event, invitation.answer, zone, invitation.attended, materials)
 
     async def answer(self, actor: Actor, event_id: int, going: bool) -> Reply | EventRefusal:
         """One answer a person, changeable until the event begins; «Иду» schedules the two
@@ -549,6 +551,14 @@ class EventService:
             return EventRefusal.NOT_FOUND  # a forged person: not invited
         return await self.card(actor, event_id)
 
+    async def mark_going(self, actor: Actor, event_id: int) -> EventCard | EventRefusal:
+        held = await self._held(actor, event_id)
+        if isinstance(held, EventRefusal):
+            return held
+        marked = await self._repo.mark_going(event_id)
+        log.info("event attendance of those going event_id=%s marked=%s", event_id, marked)
+        return await self.card(actor, event_id)
+
     async def open_materials(self, actor: Actor, event_id: int) -> Event | EventRefusal:
         held = await self._held(actor, event_id)
         return held if isinstance(held, EventRefusal) else held[0]
@@ -564,12 +574,14 @@ class EventService:
         return len(await self._repo.materials(event_id))
 
     async def send_materials(self, actor: Actor, event_id: int) -> int | EventRefusal:
-        """Those marked present are told through the outbox, with a button that sends them
-        the files; the key names the newest file, so a second tap sends nothing twice."""
+        """Those marked present get a notice and every file as a document, through the
+        outbox (quiet hours, rate limits, a blocked bot). Each file has a key per person, so
+        a second tap sends nothing twice and a file added later goes alone to those who got
+        the others (the notice is once a person)."""
         held = await self._held(actor, event_id)
         if isinstance(held, EventRefusal):
             return held
-        event, host = held
+        event, _ = held
         materials = await self._repo.materials(event.id)
         if not materials:
             return EventRefusal.NO_MATERIALS
@@ -578,30 +590,53 @@ class EventService:
             return EventRefusal.NOBODY_ATTENDED
         kb = Keyboard()
         kb.button(
-            text=tr.plain("btn-event-materials-get"),
-            callback_data=EventReplyCb(action=EventReplyAction.MATERIALS, event_id=event.id),
+            text=tr.plain("btn-event-open"),
+            callback_data=EventReplyCb(action=EventReplyAction.OPEN, event_id=event.id),
         )
-        text = tr(
-            "event-materials-ready",
-            kind=kind_name(event.kind),
-            title=event.title,
-            count=len(materials),
+        kind = kind_name(event.kind)
+        notice = message_payload(
+            tr("event-materials-ready", kind=kind, title=event.title, count=len(materials)),
+            kb.as_markup(),
         )
+        caption = tr("event-material-caption", kind=kind, title=event.title)
+        files = [
+            (m, message_payload(caption, media=Media.DOCUMENT, file_id=m.file_id))
+            for m in materials
+        ]
         now = self._clock.now()
-        payload = message_payload(text, kb.as_markup())
-        await self._outbox.enqueue_many(
-            [
-                Queued(
-                    _key(event, "mat", materials[-1].id, i.person_id),
-                    i.telegram_id,
-                    "event_materials",
-                    payload,
-                    now,
-                    now + MATERIALS_LIFETIME,
+        expires = now + MATERIALS_LIFETIME
+        step = max(1, BATCH // (1 + len(files)))
+        for start in range(0, len(present), step):
+            rows = []
+            for i in present[start : start + step]:
+                # The notice first, then the files: the outbox sends a chat's rows in order.
+                rows.append(
+                    Queued(
+                        _key(event, "mat", i.person_id),
+                        i.telegram_id,
+                        "event_materials",
+                        notice,
+                        now,
+                        expires,
+                    )
                 )
-                for i in present
-            ],
-            now,
+                rows += [
+                    Queued(
+                        _key(event, "doc", m.id, i.person_id),
+                        i.telegram_id,
+                        "event_material",
+                        payload,
+                        now,
+                        expires,
+                    )
+                    for m, payload in files
+                ]
+            await self._outbox.enqueue_many(rows, now)
+        log.info(
+            "event materials queued event_id=%s people=%s files=%s",
+            event.id,
+            len(present),
+            len(files),
         )
         return len(present)
 
@@ -614,6 +649,16 @@ class EventService:
         if not invitation.attended:
             return EventRefusal.NOT_ATTENDED
         return await self._repo.materials(event_id)
+
+    async def with_materials(self, actor: Actor) -> list[Reply]:
+        """The held events the person attended that have materials (to open them again)."""
+        if actor.person is None:
+            return []
+        found = await self._repo.with_materials(actor.person.id, self._clock.now(), LISTED)
+        return [
+            Reply(event, None, await self._zone(event), attended=True, materials=True)
+            for event in found
+        ]
 
     # --- the participant's list ---
 

@@ -243,7 +243,16 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
     for number, school in enumerate(figures.schools, start=1):
         if not school.reported:
             monitoring_rows.append(
-                _row(number, school.name, missing, *("" for _ in figures.forms), missing, missing)
+                _row(
+                    number,
+                    school.name,
+                    missing,
+                    *("" for _ in figures.forms),
+                    missing,
+                    missing,
+                    # Training comes before the pairs: a school may have trained mentors already.
+                    school.mentors_trained or missing,
+                )
             )
             continue
         events = "; ".join(
@@ -264,6 +273,7 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
                 *(school.pairs_by_form.get(form, 0) for form in figures.forms),
                 school.completed,
                 events or tr.plain("report-no-events"),
+                school.mentors_trained,
             )
         )
     monitoring_rows.append(
@@ -274,6 +284,7 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
             *(sum(s.pairs_by_form.get(form, 0) for s in figures.schools) for form in figures.forms),
             figures.completed,
             tr.plain("report-events-count", count=figures.events),
+            figures.mentors_trained,
         )
     )
     monitoring = Table(
@@ -283,7 +294,12 @@ def district_tables(figures: DistrictFigures) -> list[Table]:
             tr.plain("report-district-form", form=tr.plain("pair-form", form=form))
             for form in figures.forms
         ]
-        + [tr.plain("report-district-completed"), tr.plain("report-district-events")],
+        # The seed's columns, then the training the district checks (DOMAIN.md, stage 4).
+        + [
+            tr.plain("report-district-completed"),
+            tr.plain("report-district-events"),
+            tr.plain("report-training-mentors"),
+        ],
         monitoring_rows,
     )
     return [acts, monitoring]

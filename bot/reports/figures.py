@@ -177,6 +177,7 @@ class DistrictSchool:
     completed: int
     events: tuple[PracticeEvent, ...]
     reported: bool  # False: the school has no figures for that year
+    mentors_trained: int = 0  # its mentors marked present at a training (bot/events)
 
     @property
     def pairs(self) -> int:
@@ -205,3 +206,7 @@ class DistrictFigures:
     @property
     def events(self) -> int:
         return sum(len(s.events) for s in self.schools)
+
+    @property
+    def mentors_trained(self) -> int:
+        return sum(s.mentors_trained for s in self.schools)

@@ -401,7 +401,8 @@ class ReportService:
         acts = await self._reports.acts(ids)
         contacts = await self._reports.contacts(ids)
         events = await self._reports.events(ids)
-        current = year_label(self._clock.now().date())
+        now = self._clock.now()
+        current = year_label(now.date())
         rows = []
         forms: set[str] = set()
         for school in schools:
@@ -423,6 +424,11 @@ class ReportService:
                 for e in events.get(school.id, [])
                 if period and _within(e.held_on, period, school)
             )
+            trained = (
+                await self._events.training(school.id, period.since, period.until, now)
+                if self._events and period
+                else None
+            )
             rows.append(
                 DistrictSchool(
                     school.name,
@@ -432,6 +438,7 @@ class ReportService:
                     completed,
                     held,
                     period is not None and bool(by_form or held or period.year_id is not None),
+                    trained.mentors_trained if trained else 0,
                 )
             )
         order = [f.value for f in PairForm]

@@ -615,8 +615,6 @@ class EventAction(StrEnum):
     MOVE = "m"
     CANCEL_ASK = "xa"
     CANCEL = "x"
-    ATTENDANCE = "at"
-    MARK = "mk"  # v: the person; on: present or not
     MATERIALS = "ma"  # send files to the bot
     SEND_MATERIALS = "sm"
 
@@ -625,6 +623,23 @@ class EventCb(CallbackData, prefix="ec"):
     event_id: Id
     action: EventAction
     v: Ref = 0
+    on: bool = False
+
+
+class AttendanceAction(StrEnum):
+    PAGE = "p"
+    MARK = "m"  # person: whom; on: present or not
+    ALL_GOING = "g"  # everyone who said «Иду» marked present
+
+
+class AttendanceCb(CallbackData, prefix="ea"):
+    """The attendance checklist, a page at a time (Telegram allows 100 buttons a message); a
+    mark keeps the page it was made on."""
+
+    event_id: Id
+    action: AttendanceAction
+    page: Index = 0
+    person: Ref = 0
     on: bool = False
 
 
