@@ -24,3 +24,8 @@ CREATE INDEX consents_decided ON consents (decided_at);
 CREATE INDEX role_grants_granted ON role_grants (granted_at);
 CREATE INDEX pair_participants_decided ON pair_participants (decided_at);
 CREATE INDEX pairs_ended ON pairs (ended_at);
+
+-- The survey summaries at the deadline and the launches to finish: every program stage is a
+-- campaign of its own, so the hourly look reads only the rows owed something.
+CREATE INDEX survey_campaigns_due ON survey_campaigns (deadline) WHERE summary_sent = 0;
+CREATE INDEX survey_campaigns_launching ON survey_campaigns (id) WHERE launch_step IS NOT NULL;
