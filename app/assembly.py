@@ -382,10 +382,7 @@ def _periodic_jobs(
     once: OnceMiddleware = dp["once"]
 
     async def remind_about_waiting_mentees() -> None:
-        for school in await services.organizations.all_schools():
-            await services.pairs.remind_about_waiting(
-                school.id, settings.pairs.waiting_reminder_days
-            )
+        await services.pairs.remind_waiting_due(settings.pairs.waiting_reminder_days)
 
     async def backup_database() -> None:
         assert db.path is not None

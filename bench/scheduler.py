@@ -1,6 +1,8 @@
 """One scheduler tick at scale: claiming and sending a batch from a 1,000,000-row outbox, and
-the hourly sweep of idle pairs over 100,000 active pairs, each against a small table in the
-same run. Both tables hold the same few pairs owed a nudge: the sweep should cost what is due."""
+the hourly jobs over 100,000 active pairs with their confirmed programs (the idle-pairs sweep
+with the final-meeting check, the completion sweep) and over 100,000 mentees (the waiting
+reminder), each against a small database in the same run. Both hold the same few rows due:
+each job should cost what is due."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from app.assembly import build_dispatcher
 from bot.core.config import OutboxSettings, Settings, ThrottleSettings
 from bot.core.outbox import OutboxSender
 from bot.core.stalls import StallMonitor
+from bot.services import Services
 from storage.db import Database, to_db_time
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
@@ -34,6 +37,8 @@ from tests.steps import meeting_services, services
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TOKEN = "123456789:AAHfakefakefakefakefakefakefakefake1"
 IDLE = 10  # pairs owed a nudge, in the small and the big table alike
+SCHOOLS = 100  # the big waiting-reminder database: 100 schools of 1,000 mentees
+HOUR, NEXT_DAY = timedelta(hours=1), timedelta(days=1, hours=1)
 
 
 async def _filled(folder: Path, outbox_rows: int, pairs: int) -> Database:
@@ -88,7 +93,98 @@ async def _filled(folder: Path, outbox_rows: int, pairs: int) -> Database:
             " created_at) VALUES (?, 'regular', ?, 'каб.', 'тема', 'confirmed', 1, ?)",
             ((n + 1, idle if n < IDLE else sent, sent) for n in range(pairs)),
         )
+        # Every pair has a confirmed nine-month program; the first IDLE ended a week ago
+        # (overdue, owed the final-meeting question), the others started a month ago.
+        await conn.executemany(
+            "INSERT INTO form_sessions (id, person_id, organization_id, form_id, form_version,"
+            " status, current_question, started_at, updated_at, submitted_at)"
+            " VALUES (?, 1, 1, 'pair_program', 1, 'submitted', '', ?, ?, ?)",
+            ((n + 1, sent, sent, sent) for n in range(pairs)),
+        )
+        ending, recent = NOW.date() - timedelta(days=280), NOW.date() - timedelta(days=30)
+        await conn.executemany(
+            "INSERT INTO form_answers (session_id, question_id, value, answered_at)"
+            " VALUES (?, ?, ?, ?)",
+            (
+                row
+                for n in range(pairs)
+                for row in (
+                    (n + 1, "start_date", f'"{ending if n < IDLE else recent}"', sent),
+                    (n + 1, "months", "9", sent),
+                )
+            ),
+        )
+        await conn.executemany(
+            "INSERT INTO programs (pair_id, session_id, status, updated_at, confirmed_at,"
+            " sweep_at, final_at) VALUES (?, ?, 'confirmed', ?, ?, ?, ?)",
+            ((n + 1, n + 1, sent, sent, sent, sent) for n in range(pairs)),
+        )
     return db
+
+
+async def _mentees(folder: Path, mentees: int, schools: int) -> Database:
+    """`mentees` who submitted their questionnaire a week ago, in `schools` schools with a
+    curator each; IDLE of school 1 have waited three weeks (owed the reminder)."""
+    db = await Database.open(folder / f"bench_mentees_{mentees}.db")
+    await db.migrate()
+    week, idle = to_db_time(NOW - timedelta(days=7)), to_db_time(NOW - timedelta(days=21))
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO districts (name, created_at) VALUES ('d', ?)", (idle,))
+        await conn.executemany(
+            "INSERT INTO organizations (id, district_id, name, timezone, created_at, waiting_at)"
+            " VALUES (?, 1, ?, 'Europe/Moscow', ?, ?)",
+            ((s + 1, f"s{s}", idle, idle) for s in range(schools)),
+        )
+        await conn.executemany(
+            "INSERT INTO people (id, telegram_id, is_active, created_at) VALUES (?, ?, 1, ?)",
+            ((n + 1, 5_000_000 + n, idle) for n in range(mentees + schools)),
+        )
+        await conn.executemany(
+            "INSERT INTO role_grants (person_id, role, organization_id, granted_at)"
+            " VALUES (?, ?, ?, ?)",
+            [(n + 1, "mentee", n % schools + 1, idle) for n in range(mentees)]
+            + [(mentees + s + 1, "curator", s + 1, idle) for s in range(schools)],
+        )
+        await conn.executemany(
+            "INSERT INTO form_sessions (person_id, organization_id, form_id, form_version,"
+            " status, current_question, started_at, updated_at, submitted_at)"
+            " VALUES (?, ?, 'mentee_questionnaire', 1, 'submitted', '', ?, ?, ?)",
+            (
+                (n + 1, n % schools + 1, idle, idle, idle if n < IDLE * schools else week)
+                if n % schools == 0
+                else (n + 1, n % schools + 1, week, week, week)
+                for n in range(mentees)
+            ),
+        )
+    return db
+
+
+def _services(db: Database, clock: FakeClock) -> Services:
+    settings = Settings(token=TOKEN, admins=frozenset(), timezone=ZoneInfo("Europe/Moscow"))
+    found: Services = build_dispatcher(settings, db, clock)["services"]
+    return found
+
+
+async def _hourly(
+    job: Callable[[Services], Coroutine[Any, Any, int]], db: Database, *later: timedelta
+) -> list[tuple[float, int]]:
+    """A job's first run after migration 0032 (everything looked at once), then its runs
+    `later` after it: (seconds, rows looked at) each."""
+    runs = []
+    for at in (timedelta(0), *later):
+        job_services = _services(db, FakeClock(NOW + at))
+        started = time.perf_counter()
+        looked = await job(job_services)
+        runs.append((time.perf_counter() - started, looked))
+    return runs
+
+
+async def _completion(services: Services) -> int:
+    return await services.completion.sweep()
+
+
+async def _waiting(services: Services) -> int:
+    return await services.pairs.remind_waiting_due(14)
 
 
 async def _tick(db: Database) -> tuple[float, float, int]:
@@ -134,10 +230,21 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
                 await _sweep(small),
                 await _sweep(big),
             )
+            small_done = await _hourly(_completion, small, HOUR)
+            big_done = await _hourly(_completion, big, HOUR)
+            mentees = big_pairs
+            few = await _mentees(Path(folder), 1_000, 1)
+            many = await _mentees(Path(folder), mentees, SCHOOLS)
+            small_wait = await _hourly(_waiting, few, HOUR, NEXT_DAY)
+            big_wait = await _hourly(_waiting, many, HOUR, NEXT_DAY)
             gc.collect()
             gc.freeze()  # as the running bot does after start-up (app/assembly.py)
             quiet = await _stall_during(small, lambda: asyncio.sleep(2))
             sweeping = await _stall_during(big, lambda: _every_pair_due(big))
+            completing = await _stall_during(big, lambda: _every_program_due(big))
+            waiting = await _stall_during(many, lambda: _every_school_due(many))
+            await few.close()
+            await many.close()
             exporting = await _stall_during(small, lambda: _order(small))
             gc.unfreeze()
         finally:
@@ -171,6 +278,60 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             "unit": "ms",
             "size": f"the hourly sweep looking at all {big_pairs:,} active pairs (the worst"
             f" hour); /start updates fed meanwhile: p99 {sweeping[1]} ms",
+            "baseline_value": quiet[0],
+            "baseline": f"nothing running; p99 {quiet[1]} ms",
+        },
+        "completion_sweep_time": {
+            "value": round(big_done[1][0] * 1000, 1),
+            "unit": "ms",
+            "size": f"the hourly completion sweep, {big_pairs:,} confirmed programs,"
+            f" {big_done[1][1]} due",
+            "baseline_value": round(small_done[1][0] * 1000, 1),
+            "baseline": f"1,000 programs, {small_done[1][1]} due",
+        },
+        "first_completion_sweep_after_migration_time": {
+            "value": round(big_done[0][0] * 1000, 1),
+            "unit": "ms",
+            "size": f"{big_pairs:,} confirmed programs, each looked at once (migration 0032)",
+            "baseline_value": round(small_done[0][0] * 1000, 1),
+            "baseline": "1,000 programs",
+        },
+        "loop_stall_during_completion_sweep": {
+            "value": completing[0],
+            "unit": "ms",
+            "size": f"the completion sweep looking at all {big_pairs:,} programs (the worst"
+            f" hour); /start updates fed meanwhile: p99 {completing[1]} ms",
+            "baseline_value": quiet[0],
+            "baseline": f"nothing running; p99 {quiet[1]} ms",
+        },
+        "waiting_reminder_time": {
+            "value": round(big_wait[1][0] * 1000, 1),
+            "unit": "ms",
+            "size": f"the hourly waiting reminder, {mentees:,} mentees in {SCHOOLS} schools,"
+            f" {big_wait[1][1]} schools due",
+            "baseline_value": round(small_wait[1][0] * 1000, 1),
+            "baseline": f"1,000 mentees in 1 school, {small_wait[1][1]} due",
+        },
+        "waiting_reminder_next_day_time": {
+            "value": round(big_wait[2][0] * 1000, 1),
+            "unit": "ms",
+            "size": f"the next day's run, {mentees:,} mentees, {big_wait[2][1]} schools due"
+            f" (those owed a reminder, {mentees // SCHOOLS:,} mentees each)",
+            "baseline_value": round(small_wait[2][0] * 1000, 1),
+            "baseline": f"1,000 mentees in 1 school, {small_wait[2][1]} due",
+        },
+        "first_waiting_reminder_after_migration_time": {
+            "value": round(big_wait[0][0] * 1000, 1),
+            "unit": "ms",
+            "size": f"{mentees:,} mentees, every one of {SCHOOLS} schools looked at once",
+            "baseline_value": round(small_wait[0][0] * 1000, 1),
+            "baseline": "1,000 mentees in 1 school",
+        },
+        "loop_stall_during_waiting_reminder": {
+            "value": waiting[0],
+            "unit": "ms",
+            "size": f"the waiting reminder looking at all {SCHOOLS} schools, {mentees:,}"
+            f" mentees (the worst hour); /start updates fed meanwhile: p99 {waiting[1]} ms",
             "baseline_value": quiet[0],
             "baseline": f"nothing running; p99 {quiet[1]} ms",
         },
@@ -237,6 +398,18 @@ async def _every_pair_due(db: Database) -> object:
     await db.execute("UPDATE pairs SET sweep_at = ?", (to_db_time(NOW - timedelta(days=21)),))
     service, _ = meeting_services(db, FakeClock(NOW + timedelta(hours=2)))
     return await service.sweep()
+
+
+async def _every_program_due(db: Database) -> object:
+    """The heaviest completion sweep: every program looked at (as once after 0032)."""
+    await db.execute("UPDATE programs SET sweep_at = ?", (to_db_time(NOW),))
+    return await _completion(_services(db, FakeClock(NOW + timedelta(hours=2))))
+
+
+async def _every_school_due(db: Database) -> object:
+    """The heaviest waiting reminder: every school looked at (as once after 0032)."""
+    await db.execute("UPDATE organizations SET waiting_at = ?", (to_db_time(NOW),))
+    return await _waiting(_services(db, FakeClock(NOW + timedelta(hours=2))))
 
 
 def run(quick: bool) -> dict[str, dict[str, Any]]:

@@ -161,15 +161,16 @@ class MeetingsRepo:
         async with self._db.transaction() as conn:
             if (await conn.execute(sql, params)).rowcount != 1:
                 return False
-            await conn.execute(
-                _LOOK_AGAIN + "id = (SELECT pair_id FROM meetings WHERE id = ?)",
-                (to_db_time(now), meeting_id),
-            )
+            pair_of = "(SELECT pair_id FROM meetings WHERE id = ?)"
+            await conn.execute(_LOOK_AGAIN + "id = " + pair_of, (to_db_time(now), meeting_id))
+            await conn.execute(_FINAL_AGAIN + pair_of, (to_db_time(now), meeting_id))
         return True
 
     async def look_again(self, pair_id: int, now: datetime) -> None:
         """Something the idle check reads changed (a feedback given): the next sweep looks."""
-        await self._db.execute(_LOOK_AGAIN + "id = ?", (to_db_time(now), pair_id))
+        async with self._db.transaction() as conn:
+            await conn.execute(_LOOK_AGAIN + "id = ?", (to_db_time(now), pair_id))
+            await conn.execute(_FINAL_AGAIN + "?", (to_db_time(now), pair_id))
 
     async def attach_feedback(self, meeting_id: int, person_id: int, session_id: int) -> bool:
         """Link a feedback form to the meeting; False if this person already has one."""
@@ -283,6 +284,9 @@ class MeetingsRepo:
 # A pair something happened to is looked at by the next sweep (an active pair only: the
 # others never become idle).
 _LOOK_AGAIN = f"UPDATE pairs SET sweep_at = ? WHERE status = '{PairStatus.ACTIVE.value}' AND "
+# A final meeting confirmed, moved, cancelled or said not to have taken place: the final-meeting
+# check looks at the program again (migration 0032).
+_FINAL_AGAIN = "UPDATE programs SET final_at = ? WHERE status = 'confirmed' AND pair_id = "
 
 
 def _time(value: str | None) -> datetime | None:

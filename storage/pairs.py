@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from storage.db import Database, Row, from_db_time, to_db_time
@@ -23,6 +23,22 @@ from storage.models import (
 
 # Pairs that hold a place: a mentee in one of these is not free, a mentor's load counts them.
 _HOLDING = (PairStatus.INVITED.value, PairStatus.ACTIVE.value)
+
+
+# The waiting reminder re-reads what changed this long before its last run: a transaction
+# still open then commits its earlier time afterwards.
+WAITING_OVERLAP = timedelta(minutes=5)
+
+# Schools where something happened since a moment that can make a mentee wait for a mentor
+# (or bring a curator to remind), each found through the index on its time (migration 0032).
+_TOUCHED = (
+    "SELECT organization_id AS id FROM form_sessions WHERE submitted_at > ?"
+    " UNION SELECT organization_id FROM consents WHERE decided_at > ?"
+    " UNION SELECT organization_id FROM role_grants WHERE granted_at > ?"
+    " UNION SELECT p.organization_id FROM pair_participants pp JOIN pairs p ON p.id = pp.pair_id"
+    " WHERE pp.decided_at > ?"
+    " UNION SELECT organization_id FROM pairs WHERE ended_at > ?"
+)
 
 
 class PairRefusal(StrEnum):
@@ -272,6 +288,50 @@ class PairsRepo:
             (organization_id, Role.MENTEE.value, *_HOLDING, Decision.DECLINED.value),
         )
         return {row["person_id"]: PairStatus(row["status"]) for row in rows}
+
+    async def waiting_due(self, now: datetime, days: str) -> list[int]:
+        """The schools the waiting reminder looks at now: their waiting_at has come, or
+        something happened in them since its last run. Reminding after another number of
+        `days` looks at every school once."""
+        stamp = to_db_time(now)
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one(
+                "SELECT value FROM sweep_settings WHERE name = 'waiting_days'"
+            )
+            if row is None or row["value"] != days:
+                await conn.execute(
+                    "INSERT INTO sweep_settings (name, value) VALUES ('waiting_days', ?)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (days,),
+                )
+                await conn.execute("UPDATE organizations SET waiting_at = ?", (stamp,))
+            ran = await conn.fetch_one(
+                "SELECT value FROM sweep_settings WHERE name = 'waiting_ran'"
+            )
+            due = await conn.fetch_all(
+                "SELECT id FROM organizations WHERE waiting_at <= ?", (stamp,)
+            )
+            touched = []
+            if ran is not None:
+                since = to_db_time(from_db_time(ran["value"]) - WAITING_OVERLAP)
+                touched = await conn.fetch_all(_TOUCHED, (since,) * 5)
+        found = {row["id"] for row in due} | {row["id"] for row in touched}
+        return sorted(found - {None})
+
+    async def waiting_looked(self, organization_id: int, at: datetime | None) -> None:
+        """The school's next waiting look (None: only when something happens in it)."""
+        await self._db.execute(
+            "UPDATE organizations SET waiting_at = ? WHERE id = ?",
+            (to_db_time(at) if at else None, organization_id),
+        )
+
+    async def waiting_ran(self, now: datetime) -> None:
+        """The waiting reminder's run finished: the next one reads what changed since."""
+        await self._db.execute(
+            "INSERT INTO sweep_settings (name, value) VALUES ('waiting_ran', ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (to_db_time(now),),
+        )
 
     async def mentor_loads(self, organization_id: int) -> dict[int, int]:
         rows = await self._db.fetch_all(

@@ -40,6 +40,19 @@ class ProgramTerm:
 
 
 @dataclass(frozen=True)
+class DueProgram:
+    """A program whose look by an hourly sweep has come: its term (None when it is no
+    longer a confirmed program of a working pair), and for the final-meeting check whether
+    the final meeting was held and when the next one planned starts."""
+
+    pair_id: int
+    mark: str  # sweep_at / final_at as stored: moved on only if nothing marked it meanwhile
+    term: ProgramTerm | None
+    final_held: bool = False
+    final_ahead: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ProgramChange:
     """A change proposed by one side: a new end date and/or a new plan of activities."""
 
@@ -82,20 +95,87 @@ _TERMS = (
 )
 
 
+# A due program with what its term needs, read through the index of the sweep's column.
+_DUE = (
+    "SELECT pr.pair_id AS id, pr.{column} AS mark, p.organization_id,"
+    " CASE WHEN pr.status = ? AND p.status = 'active' THEN 1 ELSE 0 END AS working,"
+    " s.value AS start, n.value AS months, pr.ends_on{extra} FROM programs pr"
+    " JOIN pairs p ON p.id = pr.pair_id"
+    " LEFT JOIN form_answers s ON s.session_id = pr.session_id AND s.question_id = 'start_date'"
+    " LEFT JOIN form_answers n ON n.session_id = pr.session_id AND n.question_id = 'months'"
+    " WHERE pr.{column} <= ? ORDER BY pr.{column} LIMIT ?"
+)
+_FINAL = (
+    ", (SELECT MAX(CASE WHEN {held} THEN 1 ELSE 0 END) FROM meetings m"
+    " WHERE m.pair_id = pr.pair_id AND m.kind = ?) AS final_held,"
+    " (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = pr.pair_id AND m.kind = ?"
+    " AND {ahead}) AS final_ahead"
+)
+
+
 class ProgramsRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def terms_without_final_meeting(self, now: datetime) -> list[ProgramTerm]:
-        """The confirmed programs of active pairs whose final meeting was neither held nor is
-        planned ahead, in one query: the hourly check must not cost a query per pair."""
-        stamp = to_db_time(now)
+    async def due_for_sweep(self, now: datetime, limit: int) -> list[DueProgram]:
+        """Up to `limit` programs whose completion-sweep look has come, earliest first."""
         rows = await self._db.fetch_all(
-            _TERMS + " AND NOT EXISTS (SELECT 1 FROM meetings m"
-            f" WHERE m.pair_id = p.id AND m.kind = ? AND ({held_sql()} OR {ahead_sql()}))",
-            (ProgramStatus.CONFIRMED.value, MeetingKind.FINAL.value, stamp, stamp),
+            _DUE.format(column="sweep_at", extra=""),
+            (ProgramStatus.CONFIRMED.value, to_db_time(now), limit),
         )
-        return _terms(rows)
+        return [
+            DueProgram(row["id"], row["mark"], _term(row) if row["working"] else None)
+            for row in rows
+        ]
+
+    async def due_for_final(self, now: datetime, limit: int) -> list[DueProgram]:
+        """Up to `limit` programs whose final-meeting look has come, with their final
+        meetings held and ahead, in one query."""
+        stamp = to_db_time(now)
+        extra = _FINAL.format(held=held_sql(), ahead=ahead_sql())
+        final = MeetingKind.FINAL.value
+        rows = await self._db.fetch_all(
+            _DUE.format(column="final_at", extra=extra),
+            (ProgramStatus.CONFIRMED.value, stamp, final, final, stamp, stamp, limit),
+        )
+        return [
+            DueProgram(
+                row["id"],
+                row["mark"],
+                _term(row) if row["working"] else None,
+                bool(row["final_held"]),
+                from_db_time(row["final_ahead"]) if row["final_ahead"] else None,
+            )
+            for row in rows
+        ]
+
+    async def swept(self, column: str, looked: list[tuple[DueProgram, datetime | None]]) -> None:
+        """Each program looked at is due again at the moment given (None: only when something
+        happens to it); a program marked while the sweep looked keeps its mark."""
+        assert column in ("sweep_at", "final_at")
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                f"UPDATE programs SET {column} = ? WHERE pair_id = ? AND {column} = ?",
+                [(to_db_time(at) if at else None, due.pair_id, due.mark) for due, at in looked],
+            )
+
+    async def sweep_with(self, name: str, value: str, now: datetime) -> None:
+        """The programs' sweep_at (or final_at) were computed with some settings: when they
+        differ from `value`, every confirmed program is looked at again, once."""
+        column = {"program_sweep": "sweep_at", "program_final": "final_at"}[name]
+        async with self._db.transaction() as conn:
+            row = await conn.fetch_one("SELECT value FROM sweep_settings WHERE name = ?", (name,))
+            if row is not None and row["value"] == value:
+                return
+            await conn.execute(
+                "INSERT INTO sweep_settings (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+            await conn.execute(
+                f"UPDATE programs SET {column} = ? WHERE status = ?",
+                (to_db_time(now), ProgramStatus.CONFIRMED.value),
+            )
 
     async def terms(self) -> list[ProgramTerm]:
         """The confirmed programs of every active pair, in one query."""
@@ -146,8 +226,9 @@ class ProgramsRepo:
         marks = ", ".join("?" for _ in expected)
         return (
             await self._db.execute(
-                f"UPDATE programs SET status = ?, updated_at = ?,"
-                " confirmed_at = COALESCE(?, confirmed_at),"
+                # A program confirmed (or no longer) is looked at by the next sweeps.
+                f"UPDATE programs SET status = ?, updated_at = ?, sweep_at = updated_at,"
+                " final_at = updated_at, confirmed_at = COALESCE(?, confirmed_at),"
                 " revision = CASE WHEN status = ? THEN revision + 1 ELSE revision END"
                 f" WHERE pair_id = ? AND status IN ({marks})",
                 (
@@ -276,6 +357,7 @@ class ProgramsRepo:
                 )
             await conn.execute(
                 "UPDATE programs SET revision = revision + 1, updated_at = ?,"
+                " sweep_at = updated_at, final_at = updated_at,"
                 " ends_on = COALESCE(?, ends_on) WHERE pair_id = ?",
                 (stamp, change.ends_on.isoformat() if change.ends_on else None, change.pair_id),
             )
@@ -386,20 +468,21 @@ class ProgramsRepo:
 
 
 def _terms(rows: list[Row]) -> list[ProgramTerm]:
-    terms = []
-    for row in rows:
-        start, months = json.loads(row["start"]), json.loads(row["months"])
-        if start and months:
-            terms.append(
-                ProgramTerm(
-                    row["id"],
-                    row["organization_id"],
-                    date.fromisoformat(str(start)),
-                    int(months),
-                    date.fromisoformat(row["ends_on"]) if row["ends_on"] else None,
-                )
-            )
-    return terms
+    return [term for row in rows if (term := _term(row)) is not None]
+
+
+def _term(row: Row) -> ProgramTerm | None:
+    start = json.loads(row["start"]) if row["start"] else None
+    months = json.loads(row["months"]) if row["months"] else None
+    if not start or not months:
+        return None
+    return ProgramTerm(
+        row["id"],
+        row["organization_id"],
+        date.fromisoformat(str(start)),
+        int(months),
+        date.fromisoformat(row["ends_on"]) if row["ends_on"] else None,
+    )
 
 
 def _change(row: Row) -> ProgramChange:

@@ -672,13 +672,23 @@ class SurveysRepo:
             row["survey_days"],
         )
 
-    async def set_school_offset(self, organization_id: int, column: str, value: object) -> None:
+    async def set_school_offset(
+        self, organization_id: int, column: str, value: object, now: datetime
+    ) -> None:
         assert column in ("reminder_offsets", "midpoint_percent", "survey_days")
-        await self._db.execute(
-            f"INSERT INTO survey_school_settings (organization_id, {column}) VALUES (?, ?)"
-            f" ON CONFLICT (organization_id) DO UPDATE SET {column} = excluded.{column}",
-            (organization_id, value),
-        )
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"INSERT INTO survey_school_settings (organization_id, {column}) VALUES (?, ?)"
+                f" ON CONFLICT (organization_id) DO UPDATE SET {column} = excluded.{column}",
+                (organization_id, value),
+            )
+            if column == "midpoint_percent":
+                # The school's programs reach their midpoint on another day: looked at again.
+                await conn.execute(
+                    "UPDATE programs SET sweep_at = ? WHERE status = 'confirmed' AND pair_id IN"
+                    " (SELECT id FROM pairs WHERE organization_id = ? AND status = 'active')",
+                    (to_db_time(now), organization_id),
+                )
 
 
 def _campaign(row: Row) -> SurveyCampaign:

@@ -5,14 +5,16 @@ kept as revisions, overdue programs, the monitoring surveys, and the bad input a
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
 
 from bot.completion.service import notice_end
 from bot.core.i18n import tr
+from bot.meetings.service import FINAL_REMINDER
 from bot.services import Services
+from bot.surveys.rules import OffsetField
 from bot.ui.callbacks import (
     MeetingAction,
     MeetingCb,
@@ -21,7 +23,7 @@ from bot.ui.callbacks import (
     ProgramChangeCb,
     ProgramEndCb,
 )
-from storage.db import Database
+from storage.db import Database, from_db_time
 from storage.meetings import MeetingsRepo
 from storage.models import MeetingKind, MeetingStatus, Pair, ProgramSurveyStage, Role
 from storage.surveys import SurveysRepo
@@ -399,3 +401,56 @@ async def test_a_mutual_early_ending_needs_both_sides(
     done = await tg.send(MENTEE, "Согласна")
     assert "досрочно по взаимному решению" in done["text"]
     assert await _pair_row(db, pair.id) == ("ended", "mutual")
+
+
+async def test_the_completion_sweep_reads_only_the_programs_due(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    """Issue 17: the hourly sweep costs the programs due for a look, not every program."""
+    pair = await _confirmed_pair(tg, db, clock, bot, school)  # 01.12.2026 – 01.06.2027
+    completion = _services(tg).completion
+    assert await completion.sweep() == 1  # just confirmed: looked at once
+    assert await completion.sweep() == 0
+    clock.advance(days=(date(2027, 1, 20) - date(2026, 11, 23)).days)
+    assert await completion.sweep() == 0  # the midpoint (02.03.2027) has not come
+    # The school moves its midpoint to a quarter: its programs are looked at again.
+    await _services(tg).surveys.set_offsets(school, OffsetField.MIDPOINT, "25")
+    assert await completion.sweep() == 1
+    assert await completion.sweep() == 0  # sent once; a restart reads the same marks
+    stages = await db.fetch_all("SELECT stage FROM program_surveys WHERE pair_id = ?", (pair.id,))
+    assert [r["stage"] for r in stages].count(ProgramSurveyStage.INTERMEDIATE.value) == 1
+    clock.current = datetime(2027, 6, 1, 20, 59, tzinfo=UTC)  # 23:59 МСК on the end day
+    assert await completion.sweep() == 0
+    clock.advance(minutes=1)  # 02.06 in Moscow: overdue
+    assert await completion.sweep() == 1
+    clock.advance(hours=1)
+    assert await completion.sweep() == 1  # an overdue program is looked at every hour
+    asked = await db.fetch_all("SELECT 1 FROM outbox WHERE unique_key LIKE 'programs:%overdue%'")
+    assert len(asked) == 2  # and both sides asked once
+
+
+async def test_the_final_meeting_check_reads_only_the_programs_due(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    pair = await _confirmed_pair(tg, db, clock, bot, school)  # ends 01.06.2027
+    meetings = _services(tg).meetings
+    await meetings.sweep()
+    row = await db.fetch_one("SELECT final_at FROM programs WHERE pair_id = ?", (pair.id,))
+    assert row is not None
+    assert from_db_time(row["final_at"]) == datetime(2027, 5, 17, 21, 0, tzinfo=UTC)  # 18.05 МСК
+    clock.current = datetime(2027, 5, 17, 20, 0, tzinfo=UTC)
+    assert await _services(tg).programs.due_for_final(FINAL_REMINDER, 10) == []
+    clock.current = datetime(2027, 5, 18, 9, 0, tzinfo=UTC)
+    await meetings.sweep()
+    await meetings.sweep()
+    finals = "SELECT COUNT(*) FROM outbox WHERE unique_key LIKE 'final:%'"
+    assert await _count(db, finals) == 2
+    # A final meeting planned: not asked; the check looks again when it was to start.
+    at = datetime(2027, 5, 25, 12, 0, tzinfo=UTC)
+    meeting_id = await _meeting(db, clock, pair, MeetingKind.FINAL, at)
+    clock.advance(hours=1)
+    await meetings.sweep()
+    row = await db.fetch_one("SELECT final_at FROM programs WHERE pair_id = ?", (pair.id,))
+    assert row is not None and from_db_time(row["final_at"]) == at
+    assert await MeetingsRepo(db).cancel(meeting_id, clock.now())  # cancelled: looked at now
+    assert len(await _services(tg).programs.due_for_final(FINAL_REMINDER, 10)) == 1

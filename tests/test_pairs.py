@@ -235,6 +235,67 @@ async def test_curator_reminded_of_long_waiting_mentees(
     assert "Наставляемая 21 — 15 дней" in rows[0]["payload"]
 
 
+async def test_waiting_reminder_looks_only_at_schools_due(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    other = await seed.school(db, clock, "Школа № 2")
+    await seed.participant(db, clock, school, 21, Role.MENTEE)
+    await seed.participant(db, clock, other, 22, Role.MENTEE)
+    service, _ = services(db, clock)
+    clock.advance(hours=1)
+    assert await service.remind_waiting_due(14) == 2  # each school once after the migration
+    for _ in range(3):
+        clock.advance(hours=1)
+        assert await service.remind_waiting_due(14) == 0  # nobody reaches 14 days for now
+    await seed.participant(db, clock, school, 23, Role.MENTEE)
+    clock.advance(hours=1)
+    assert await service.remind_waiting_due(14) == 1  # the school where someone submitted
+    clock.advance(days=14, hours=-3)
+    assert await service.remind_waiting_due(14) == 2
+    rows = await db.fetch_all("SELECT unique_key FROM outbox")
+    assert [r["unique_key"].split(":")[1] for r in rows] == [str(school)]  # no curator in 2
+    clock.advance(hours=1)
+    restarted, _ = services(db, clock)  # a new process: the marks are in the database
+    assert await restarted.remind_waiting_due(14) == 0
+    # A curator who joins today gets today's list, the first one not again.
+    await seed.person(db, clock, 51, RoleGrant(Role.CURATOR, organization_id=school))
+    assert await restarted.remind_waiting_due(14) == 1
+    rows = await db.fetch_all("SELECT chat_id, payload FROM outbox ORDER BY id")
+    assert [r["chat_id"] for r in rows] == [CURATOR, 51]
+    assert "Наставляемая 21 — 14 дней" in rows[1]["payload"]
+    assert "Наставляемая 23" not in rows[1]["payload"]  # 13 days yet
+    clock.advance(days=1)
+    assert await restarted.remind_waiting_due(14) == 2  # tomorrow's list, in both schools
+    rows = await db.fetch_all("SELECT chat_id, payload FROM outbox ORDER BY id")
+    assert [r["chat_id"] for r in rows] == [CURATOR, 51, CURATOR, 51]
+    assert "Наставляемая 23 — 14 дней" in rows[2]["payload"]
+
+
+async def test_waiting_reminder_looks_again_when_a_pair_ends(
+    db: Database, clock: FakeClock, school: int
+) -> None:
+    mentor = await seed.participant(db, clock, school, 11, Role.MENTOR)
+    mentee = await seed.participant(db, clock, school, 21, Role.MENTEE)
+    service, _ = services(db, clock)
+    created = await service.create(school, mentor, [mentee], CURATOR)
+    assert isinstance(created, Pair)
+    await db.execute("DELETE FROM outbox")
+    clock.advance(hours=1)
+    assert await service.remind_waiting_due(14) == 1
+    row = await db.fetch_one("SELECT waiting_at FROM organizations WHERE id = ?", (school,))
+    assert row is not None and row["waiting_at"] is None  # nobody waits: never by the clock
+    clock.advance(days=20)
+    assert await service.remind_waiting_due(14) == 0
+    assert isinstance(await service.withdraw(created), Pair)  # the mentee is free again
+    await db.execute("DELETE FROM outbox WHERE unique_key NOT LIKE 'waiting:%'")
+    clock.advance(hours=1)
+    assert await service.remind_waiting_due(14) == 1
+    rows = await db.fetch_all("SELECT payload FROM outbox WHERE unique_key LIKE 'waiting:%'")
+    assert len(rows) == 1 and "Наставляемая 21 — 20 дней" in rows[0]["payload"]
+    clock.advance(hours=1)
+    assert await service.remind_waiting_due(14) == 0  # reminded today: tomorrow again
+
+
 async def test_preference_round_makes_mutual_choices_win(
     tg: Harness, db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, school: int
 ) -> None:

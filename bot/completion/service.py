@@ -52,13 +52,15 @@ from storage.models import (
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
-from storage.programs import ProgramChange, ProgramEnding, ProgramsRepo
+from storage.programs import ProgramChange, ProgramEnding, ProgramsRepo, ProgramTerm
 from storage.surveys import Addressee
 
 log = logging.getLogger(__name__)
 
 NOTICE_LIFETIME = timedelta(days=7)
 WORKING_WEEK = 5  # Mon-Fri
+SWEEP_BATCH = 500  # programs the hourly sweep reads and queues for in one go
+LOOK_AGAIN = timedelta(minutes=30)  # a program owed something is looked at every hour
 
 
 def notice_end(notified: date, working_days: int) -> date:
@@ -421,34 +423,30 @@ class CompletionService:
         late = (await self._today(pair) - end).days >= max(1, self._settings.overdue_after_days)
         return late and await self._programs.ending(pair.id) is None
 
-    async def sweep(self) -> None:
+    async def sweep(self) -> int:
         """Hourly: endings whose notice ran out take effect; overdue programs are listed for
         the curator and both sides are asked, once; the intermediate feedback goes out at the
-        program's midpoint."""
-        for ending in await self._programs.due_endings(self._clock.now().date()):
+        program's midpoint. Only the programs due for a look are read (programs.sweep_at), in
+        bounded batches. Returns how many programs it looked at."""
+        now = self._clock.now()
+        for ending in await self._programs.due_endings(now.date()):
             pair = await self._pairs.get(ending.pair_id)
             if pair is not None and ending.effective_on <= await self._today(pair):
                 await self._finish(pair, ending.reason)
+        await self._programs.sweep_with(
+            "program_sweep", str(self._settings.overdue_after_days), now
+        )
         listed: dict[int, list[str]] = {}
-        for term in await self._programs.terms():
-            pair = await self._pairs.get(term.pair_id)
-            if pair is None:
-                continue
-            end = term_end(term)
-            if await self._is_overdue(pair, end):
-                await self._ask_overdue(pair, end)
-                title = await title_of(pair, self._pairs)
-                listed.setdefault(pair.organization_id, []).append(
-                    tr("overdue-line", pair=title, end=end.strftime("%d.%m.%Y"))
-                )
-                continue
-            # The school's own midpoint, or the configured one.
-            offsets = await self._surveys.offsets(pair.organization_id)
-            share = offsets.midpoint_percent / 100
-            midpoint = term.start + (end - term.start) * share
-            if midpoint <= await self._today(pair) < end:
-                await self._send(pair, ProgramSurveyStage.INTERMEDIATE)
-        week = self._clock.now().strftime("%G-W%V")
+        looked = 0
+        while True:
+            batch = await self._programs.due_for_sweep(now, SWEEP_BATCH)
+            looks = [(due, await self._look(due.term, now, listed)) for due in batch]
+            # Moved on only once the batch is queued: a sweep killed half-way looks again.
+            await self._programs.swept("sweep_at", looks)
+            looked += len(batch)
+            if len(batch) < SWEEP_BATCH:
+                break
+        week = now.strftime("%G-W%V")
         for school_id, lines in listed.items():
             school = await self._organizations.school(school_id)
             zone = ZoneInfo(school.timezone if school else "Europe/Moscow")
@@ -456,6 +454,38 @@ class CompletionService:
             for curator in await self._people.holders(Role.CURATOR, school_id):
                 key = f"overdue-list:{school_id}:{week}:{curator}"
                 await self._queue(zone, key, curator, text)
+        return looked
+
+    async def _look(
+        self, term: ProgramTerm | None, now: datetime, listed: dict[int, list[str]]
+    ) -> datetime | None:
+        """One program's overdue and midpoint checks; returns when it is due again."""
+        pair = await self._pairs.get(term.pair_id) if term is not None else None
+        if term is None or pair is None:
+            return None  # no longer a confirmed program of a working pair: nothing by the clock
+        end = term_end(term)
+        if await self._is_overdue(pair, end):
+            await self._ask_overdue(pair, end)
+            title = await title_of(pair, self._pairs)
+            listed.setdefault(pair.organization_id, []).append(
+                tr("overdue-line", pair=title, end=end.strftime("%d.%m.%Y"))
+            )
+            # Looked at every hour, as before: the week's list names every overdue program.
+            return now + LOOK_AGAIN
+        # The school's own midpoint, or the configured one.
+        offsets = await self._surveys.offsets(pair.organization_id)
+        share = offsets.midpoint_percent / 100
+        midpoint = term.start + (end - term.start) * share
+        today = await self._today(pair)
+        if midpoint <= today < end and not await self._send(pair, ProgramSurveyStage.INTERMEDIATE):
+            return now + LOOK_AGAIN  # nobody to ask yet: tried again every hour, as before
+        zone = await self._zone(pair)
+        late = end + timedelta(days=max(1, self._settings.overdue_after_days))
+        moments = [datetime.combine(midpoint, time(0), tzinfo=zone)] if today < midpoint else []
+        moments.append(datetime.combine(late, time(0), tzinfo=zone))
+        upcoming = [m for m in moments if m > now]
+        # An ending recorded keeps a late program from being overdue: nothing more by the clock.
+        return min(upcoming) if upcoming else None
 
     async def _ask_overdue(self, pair: Pair, end: date) -> None:
         """Both sides, once for this end date: complete, extend, or say why not."""
@@ -483,11 +513,14 @@ class CompletionService:
 
     # --- the monitoring surveys ---
 
-    async def _send(self, pair: Pair, stage: ProgramSurveyStage) -> None:
-        """Send a stage's survey(s) to the pair's participants, once a stage."""
+    async def _send(self, pair: Pair, stage: ProgramSurveyStage) -> bool:
+        """Send a stage's survey(s) to the pair's participants, once a stage; False while
+        there is nobody to send it to."""
         people = await self._addressees(pair)
-        if not people or not await self._programs.claim_survey(pair.id, stage, self._clock.now()):
-            return
+        if not people:
+            return False
+        if not await self._programs.claim_survey(pair.id, stage, self._clock.now()):
+            return True
         days = (await self._surveys.offsets(pair.organization_id)).survey_days
         deadline = self._clock.now() + timedelta(days=days)
         form, audience = _STAGE_SURVEYS[stage]
@@ -498,6 +531,7 @@ class CompletionService:
         )
         if isinstance(sent, int):
             await self._programs.set_survey(pair.id, stage, sent)
+        return True
 
     async def growth(self, pair: Pair, person_id: int | None) -> Growth | None:
         """The change per competence between the start and the completion self-assessments:

@@ -29,7 +29,7 @@ from bot.organizations.service import OrganizationService
 from bot.pairs.naming import title_of
 from bot.pairs.seats import Seat, pair_seat
 from bot.participation.banks import BankService
-from bot.programs.service import ProgramService
+from bot.programs.service import ProgramService, term_end
 from bot.ui.callbacks import MeetingAction, MeetingCb
 from bot.ui.keyboards import Keyboard
 from storage.meetings import Meeting, MeetingsRepo, PairActivity
@@ -37,6 +37,7 @@ from storage.models import Decision, MeetingKind, MeetingStatus, Pair, PairStatu
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
+from storage.programs import DueProgram
 
 FEEDBACK_DELAY = timedelta(hours=1)
 FEEDBACK_LIFETIME = timedelta(days=14)
@@ -650,24 +651,43 @@ class MeetingService:
                 )
 
     async def _ask_for_final_meetings(self) -> None:
-        """Two weeks before a program ends, ask the pair to plan its final meeting, once."""
+        """Two weeks before a program ends, ask the pair to plan its final meeting, once.
+        Only the programs due for this look are read (programs.final_at), in bounded batches."""
         now = self._clock.now()
-        for term, end in await self._programs.ending_without_final_meeting():
-            today = now.astimezone(await self._zone_of(term.organization_id)).date()
-            if end - today > FINAL_REMINDER:
-                continue
-            pair = await self._pairs.get(term.pair_id)
-            for person_id, chat in await self._participants(pair) if pair else []:
-                await self._outbox.enqueue(
-                    # The end date in the key: an agreed extension asks again before the new end.
-                    f"final:{term.pair_id}:{end.isoformat()}:{person_id}",
-                    chat,
-                    "pair_nudge",
-                    message_payload(tr("plan-final-meeting", end=end.strftime("%d.%m.%Y"))),
-                    now,
-                    now + timedelta(days=7),
-                    now,
-                )
+        while True:
+            batch = await self._programs.due_for_final(FINAL_REMINDER, SWEEP_BATCH)
+            looks = [(due, await self._final_look(due, now)) for due in batch]
+            await self._programs.final_looked(looks)
+            if len(batch) < SWEEP_BATCH:
+                return
+
+    async def _final_look(self, due: DueProgram, now: datetime) -> datetime | None:
+        """Asks if the program ends within two weeks and no final meeting was held or is
+        planned; returns when the answer can next change by the clock alone (a meeting
+        confirmed, moved or cancelled marks the program sooner)."""
+        term = due.term
+        if term is None or due.final_held:
+            return None
+        if due.final_ahead is not None:
+            return due.final_ahead  # a proposal that lapses unconfirmed asks again
+        end = term_end(term)
+        zone = await self._zone_of(term.organization_id)
+        if end - now.astimezone(zone).date() > FINAL_REMINDER:
+            return datetime.combine(end - FINAL_REMINDER, time(0), tzinfo=zone)
+        pair = await self._pairs.get(term.pair_id)
+        for person_id, chat in await self._participants(pair) if pair else []:
+            await self._outbox.enqueue(
+                # The end date in the key: an agreed extension asks again before the new end.
+                f"final:{term.pair_id}:{end.isoformat()}:{person_id}",
+                chat,
+                "pair_nudge",
+                message_payload(tr("plan-final-meeting", end=end.strftime("%d.%m.%Y"))),
+                now,
+                now + timedelta(days=7),
+                now,
+            )
+        # Looked at every hour, as before: someone who joined the pair meanwhile is asked too.
+        return now + timedelta(minutes=30)
 
 
 def _answer_buttons(meeting: Meeting) -> InlineKeyboardMarkup:

@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -569,20 +569,40 @@ class PairService:
 
     async def remind_about_waiting(self, school_id: int, days: int) -> bool:
         """Tell the school's curators, once a day, who has waited `days` or more for a mentor."""
+        return (await self._waiting_look(school_id, days))[0]
+
+    async def remind_waiting_due(self, days: int) -> int:
+        """Hourly: the waiting reminder of the schools due for a look (organizations.waiting_at)
+        or where something happened since the last run, not of every school. Returns how
+        many schools it looked at."""
+        now = self._clock.now()
+        schools = await self._pairs.waiting_due(now, str(days))
+        for school_id in schools:
+            _, again = await self._waiting_look(school_id, days)
+            await self._pairs.waiting_looked(school_id, again)
+        await self._pairs.waiting_ran(now)
+        return len(schools)
+
+    async def _waiting_look(self, school_id: int, days: int) -> tuple[bool, datetime | None]:
+        """Whether the curators were reminded, and when the reminder can next change by the
+        clock alone: the next day once it reminded, else when the earliest waiting mentee
+        reaches `days` (None: nobody is waiting)."""
+        now = self._clock.now()
         waiting = [
             e
             for e in await self._banks.bank(school_id, Role.MENTEE)
-            if e.status is BankStatus.WAITING and e.days_waiting >= days
+            if e.status is BankStatus.WAITING
         ]
-        if not waiting:
-            return False
-        now = self._clock.now()
+        owed = [e for e in waiting if e.days_waiting >= days]
+        if not owed:
+            reached = [e.submitted_at + timedelta(days=days) for e in waiting if e.submitted_at]
+            return False, min(reached, default=None)
         lines = [tr("waiting-title")]
         lines += [
-            tr("waiting-line", name=e.name, days=e.days_waiting) for e in waiting[:WAITING_LISTED]
+            tr("waiting-line", name=e.name, days=e.days_waiting) for e in owed[:WAITING_LISTED]
         ]
-        if len(waiting) > WAITING_LISTED:
-            lines.append(tr("waiting-more", count=len(waiting) - WAITING_LISTED))
+        if len(owed) > WAITING_LISTED:
+            lines.append(tr("waiting-more", count=len(owed) - WAITING_LISTED))
         lines.append(tr("waiting-footer"))
         for curator in await self._people.holders(Role.CURATOR, school_id):
             await self._outbox.enqueue(
@@ -594,7 +614,9 @@ class PairService:
                 now + timedelta(days=1),
                 now,
             )
-        return True
+        # The key is the day's: the next reminder is tomorrow's (a curator who joins today
+        # is a role granted, which brings the school back to the next run).
+        return True, datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
 
     # --- requests to replace or release the mentor ---
 

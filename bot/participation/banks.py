@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.clock import Clock
@@ -55,6 +55,7 @@ class BankEntry:
     answers: dict[str, AnswerValue]
     reachable: bool = True  # False once Telegram said they blocked the bot
     load: int = 0  # a mentor: mentees held now (invited or active)
+    submitted_at: datetime | None = None  # a waiting mentee: when the wait began
 
     @property
     def name(self) -> str:
@@ -128,7 +129,7 @@ class BankService:
         for member in members:
             session = sessions.get(member.person_id)
             given = answers.get(session.id, {}) if session else {}
-            days = 0
+            days, since = 0, None
             if session is None:
                 status = (
                     BankStatus.NOT_STARTED
@@ -144,8 +145,8 @@ class BankService:
                 status = BankStatus.IN_PAIR if active else BankStatus.INVITED
             elif role is Role.MENTEE:
                 status = BankStatus.WAITING
-                submitted = session.submitted_at or today
-                days = max(0, (today - submitted).days)
+                since = session.submitted_at
+                days = max(0, (today - (since or today)).days)
             else:
                 status = BankStatus.COMPLETE
             form = self._catalog.get(form_id, session.form_version) if session else None
@@ -160,6 +161,7 @@ class BankService:
                     given,
                     member.is_active,
                     loads.get(member.person_id, 0),
+                    since,
                 )
             )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aiogram.types import InlineKeyboardMarkup
 
@@ -22,7 +22,7 @@ from storage.models import Pair, ProgramStatus, Role
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
-from storage.programs import Program, ProgramsRepo, ProgramTerm
+from storage.programs import DueProgram, Program, ProgramsRepo, ProgramTerm
 
 NOTICE_LIFETIME = timedelta(days=7)
 TOPICS_OFFERED = 5  # the program's first activities, offered as a new meeting's topic
@@ -109,13 +109,16 @@ class ProgramService:
             return []
         return [a.topic for a in activities(found[1].answers)][:TOPICS_OFFERED]
 
-    async def ending_without_final_meeting(self) -> list[tuple[ProgramTerm, date]]:
-        """Every confirmed program of an active pair whose final meeting was neither held nor
-        is planned, and its end."""
-        return [
-            (term, term_end(term))
-            for term in await self._programs.terms_without_final_meeting(self._clock.now())
-        ]
+    async def due_for_final(self, window: timedelta, limit: int) -> list[DueProgram]:
+        """Up to `limit` confirmed programs whose final-meeting look has come (migration 0032);
+        the meetings sweep says when each is due again (`final_looked`), computed with the
+        `window` before the end: another window looks at every program again."""
+        now = self._clock.now()
+        await self._programs.sweep_with("program_final", str(window.days), now)
+        return await self._programs.due_for_final(now, limit)
+
+    async def final_looked(self, looks: list[tuple[DueProgram, datetime | None]]) -> None:
+        await self._programs.swept("final_at", looks)
 
     async def edit(self, pair: Pair) -> FormState | None:
         """The mentor's form: a new draft, the draft in progress, or the sent program

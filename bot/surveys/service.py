@@ -426,7 +426,7 @@ class SurveyService:
             OffsetField.MIDPOINT: ("midpoint_percent", values[0]),
             OffsetField.SURVEY_DAYS: ("survey_days", values[0]),
         }[field]
-        await self._surveys.set_school_offset(school_id, column, value)
+        await self._surveys.set_school_offset(school_id, column, value, self._clock.now())
         log.info("survey offsets set school_id=%s field=%s", school_id, field.value)
         return await self.offsets(school_id)
 
