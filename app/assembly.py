@@ -300,7 +300,7 @@ def build_dispatcher(
     dp["once"] = once  # the scheduler prunes its marks
     dp.update.outer_middleware(once)
     # Replies that fail on a 5xx or a network error are retried, then queued (bot/core/replies).
-    dp.update.outer_middleware(ReplyGuard(outbox, clock).on_update)
+    dp.update.outer_middleware(ReplyGuard(outbox, fsm, clock).on_update)
     dp.update.outer_middleware(ActorMiddleware(people, settings.admins))
     throttle = ThrottleMiddleware(clock, settings.throttle)
     permission = PermissionMiddleware()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.methods import SendMessage, TelegramMethod
+
 from bot.core.i18n import tr
+from bot.ui.states import FormStates, JoinStates
 from storage.db import Database
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN, AGREE, CURATOR, TEACHER, create_school, invite_token, join_teacher
@@ -118,3 +125,31 @@ async def test_cancel_with_nothing_to_cancel_leads_back_to_the_menu(tg: Harness)
     assert pressed["text"].startswith(tr("nothing-to-cancel"))
     assert tr("btn-help") in tg.fake.buttons(pressed)
     assert tr("btn-districts") in tg.fake.buttons(pressed)
+
+
+async def test_the_dialog_state_is_stored_before_the_reply_leaves(
+    tg: Harness, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state writes of an update are held and stored together, but never after the
+    message that shows where the dialog is: a crash after the reply loses nothing."""
+    token = await create_school(tg)
+    await tg.send(CURATOR, f"/start {token}")
+    await tg.press(CURATOR, "🏫 МБОУ СОШ № 5")
+    link = await tg.press(CURATOR, "🔗 Новая ссылка для учителей")
+    seen: list[tuple[str, str | None]] = []
+    make_request = tg.bot.session.make_request
+
+    async def watched(bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
+        if isinstance(method, SendMessage) and method.chat_id == TEACHER:
+            row = await db.fetch_one(
+                "SELECT state FROM fsm_states WHERE storage_key LIKE ?", (f"%:{TEACHER}:%",)
+            )
+            seen.append((method.text, row["state"] if row else None))
+        return await make_request(bot, method, timeout)
+
+    monkeypatch.setattr(tg.bot.session, "make_request", watched)
+    await tg.send(TEACHER, f"/start {invite_token(link['text'])}")
+    await tg.press(TEACHER, "Я наставляемый")
+    states = [state for text, state in seen]
+    assert states == [JoinStates.choosing_role.state, FormStates.answering.state], seen
+    assert "Согласие на обработку персональных данных" in seen[-1][0]

@@ -6,11 +6,12 @@ import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from aiogram.fsm.storage.base import StorageKey
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 
-from bot.ui.states import DistrictStates
+from bot.ui.states import DistrictStates, SchoolStates
 from storage.backup import backup
 from storage.db import (
     GROUP_COMMIT_UNITS,
@@ -27,6 +28,7 @@ from storage.organizations import OrganizationsRepo
 from tests.engines import BOTH_ENGINES, reopen
 
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)
+BUILT = DefaultKeyBuilder(with_bot_id=True, with_destiny=True).build(KEY)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
@@ -307,3 +309,59 @@ async def test_a_batch_is_bounded(tmp_path: Path) -> None:
         assert statements.count("COMMIT") == 3
     finally:
         await db.close()
+
+
+@BOTH_ENGINES
+async def test_writes_within_an_update_are_stored_once_at_flush(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = SQLStorage(db)
+    await storage.set_state(KEY, DistrictStates.entering_name)
+    writes: list[str] = []
+    execute = db.execute
+
+    async def counted(sql: str, params: Any = ()) -> int:
+        writes.append(sql)
+        return await execute(sql, params)
+
+    monkeypatch.setattr(db, "execute", counted)
+    async with storage.deferring():
+        # What aiogram's clear() does, then the next question's state and data.
+        await storage.set_state(KEY, None)
+        await storage.set_data(KEY, {})
+        await storage.set_state(KEY, SchoolStates.entering_name)
+        await storage.set_data(KEY, {"name": "Школа"})
+        assert await storage.get_state(KEY) == SchoolStates.entering_name.state
+        assert await storage.get_data(KEY) == {"name": "Школа"}
+        assert writes == []  # kept until the update's first reply or its end
+        row = await db.fetch_one("SELECT state FROM fsm_states WHERE storage_key = ?", (BUILT,))
+        assert row is not None and row["state"] == DistrictStates.entering_name.state
+    assert len(writes) == 1
+    again = await reopen(db)
+    try:
+        stored = SQLStorage(again)
+        assert await stored.get_state(KEY) == SchoolStates.entering_name.state
+        assert await stored.get_data(KEY) == {"name": "Школа"}
+    finally:
+        await again.close()
+    writes.clear()
+    async with storage.deferring():  # back to what is stored: nothing to write
+        await storage.set_state(KEY, None)
+        await storage.set_state(KEY, SchoolStates.entering_name)
+    assert writes == []
+
+
+@BOTH_ENGINES
+async def test_update_data_sees_the_writes_kept_in_the_update(db: Database) -> None:
+    storage = SQLStorage(db)
+    async with storage.deferring():
+        await storage.set_state(KEY, DistrictStates.entering_name)
+        await storage.set_data(KEY, {"a": 1})
+        assert await storage.update_data(KEY, {"b": 2}) == {"a": 1, "b": 2}
+    again = await reopen(db)
+    try:
+        stored = SQLStorage(again)
+        assert await stored.get_state(KEY) == DistrictStates.entering_name.state
+        assert await stored.get_data(KEY) == {"a": 1, "b": 2}
+    finally:
+        await again.close()

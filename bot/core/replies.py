@@ -21,6 +21,10 @@ message exists, which is the outage seen. The outbox has made the same trade sin
 
 Only replies are guarded: the outbox's own sends happen outside any update and handle their
 failures themselves (a paused, capped back-off), so they pass straight through.
+
+The guard also holds the update's dialog-state writes (`SQLStorage.deferring`) and stores them
+just before a reply leaves: what the user is shown is never ahead of what is stored, and the
+writes of one update (a `clear()` and the next state) cost one statement.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from weakref import WeakSet
 
 from aiogram import Bot
+from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
@@ -40,6 +46,7 @@ from aiogram.types import Chat, InlineKeyboardMarkup, Message, TelegramObject, U
 
 from bot.core.clock import Clock
 from bot.core.outbox import message_payload
+from storage.fsm import SQLStorage
 from storage.outbox import OutboxRepo
 
 log = logging.getLogger(__name__)
@@ -64,10 +71,18 @@ class ReplyGuard(BaseRequestMiddleware):
     requests made while an update is handled, and attaches the guard to that update's bot),
     and the instance itself as the bot session's request middleware."""
 
-    def __init__(self, outbox: OutboxRepo, clock: Clock, pauses: Sequence[float] = PAUSES) -> None:
+    def __init__(
+        self,
+        outbox: OutboxRepo,
+        fsm: SQLStorage,
+        clock: Clock,
+        pauses: Sequence[float] = PAUSES,
+    ) -> None:
         self._outbox = outbox
+        self._fsm = fsm
         self._clock = clock
         self._pauses = tuple(pauses)
+        self._attached: WeakSet[BaseSession] = WeakSet()  # the sessions that have the guard
 
     async def on_update(
         self,
@@ -78,11 +93,14 @@ class ReplyGuard(BaseRequestMiddleware):
         bot: Bot | None = data.get("bot")
         if not isinstance(event, Update) or bot is None:
             return await handler(event, data)
-        if not any(isinstance(m, ReplyGuard) for m in bot.session.middleware):
-            bot.session.middleware(self)
+        if bot.session not in self._attached:
+            if not any(isinstance(m, ReplyGuard) for m in bot.session.middleware):
+                bot.session.middleware(self)
+            self._attached.add(bot.session)
         token = _handling.set(_Handling(event.update_id))
         try:
-            return await handler(event, data)
+            async with self._fsm.deferring():
+                return await handler(event, data)
         finally:
             _handling.reset(token)
 
@@ -90,6 +108,8 @@ class ReplyGuard(BaseRequestMiddleware):
         handling = _handling.get()
         if handling is None:
             return await make_request(bot, method)
+        if not isinstance(method, AnswerCallbackQuery):  # a spinner stopped shows no step
+            await self._fsm.flush()
         if isinstance(method, SendMessage | EditMessageText):
             handling.replies += 1
         failure: TelegramServerError | TelegramNetworkError | None = None
