@@ -165,6 +165,7 @@ class FakeTelegram:
     history: int | None = None
 
     uploads: list[tuple[int, str, bytes]] = field(default_factory=list)
+    received_at: list[float] = field(default_factory=list)  # time.time() of each of requests
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -280,6 +281,7 @@ class FakeTelegram:
         params = self._validate(spec, raw)
         if method != "getUpdates" and self.history is None:
             self.requests.append((method, params))
+            self.received_at.append(time.time())
         self._inject_faults(method, params)
         handler: Callable[[dict[str, Any]], Any] | None = getattr(self, f"_m_{method}", None)
         if handler is None:

@@ -155,9 +155,11 @@ async def deliver(bot: Bot, db: Database, clock: FakeClock) -> None:
     await sender.tick()
 
 
-async def active_pair(db: Database, clock: FakeClock, school_id: int) -> Pair:
-    mentor = await seed.participant(db, clock, school_id, MENTOR, Role.MENTOR)
-    mentee = await seed.participant(db, clock, school_id, MENTEE, Role.MENTEE)
+async def active_pair(
+    db: Database, clock: FakeClock, school_id: int, mentor_id: int = MENTOR, mentee_id: int = MENTEE
+) -> Pair:
+    mentor = await seed.participant(db, clock, school_id, mentor_id, Role.MENTOR)
+    mentee = await seed.participant(db, clock, school_id, mentee_id, Role.MENTEE)
     service, pairs = services(db, clock)
     created = await service.create(school_id, mentor, [mentee], CURATOR)
     assert isinstance(created, Pair)

@@ -10,11 +10,21 @@ from aiogram import Bot
 from bot.core.config import QuietHours
 from bot.core.quiet import delivery_time, in_quiet
 from storage.db import Database
-from storage.models import OutboxStatus
+from storage.models import OutboxStatus, Role
 from storage.outbox import OutboxRepo
+from tests import seed
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.harness import FakeClock, Harness
-from tests.steps import CURATOR, MENTEE, MENTOR, active_pair, deliver, drain, meeting_services
+from tests.steps import (
+    CURATOR,
+    MENTEE,
+    MENTOR,
+    active_pair,
+    deliver,
+    drain,
+    meeting_services,
+    services,
+)
 
 QUIET = QuietHours(start=time(21, 0), end=time(8, 0))
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -112,6 +122,32 @@ async def test_a_reply_handed_to_the_outbox_at_night_goes_at_once(
     clock.advance(seconds=5)
     await deliver(bot, db, clock)
     assert tg.texts(CURATOR).count(healthy["text"]) == 2
+
+
+async def test_a_repeat_queued_later_in_the_same_night_arrives_once(
+    db: Database, bot: Bot, fake: FakeTelegram, clock: FakeClock, school: int
+) -> None:
+    # The waiting reminder's key is the UTC day: queued at 21:30 and again after midnight UTC
+    # (03:00 in Moscow), both copies were held to 08:00 and reached the curator together.
+    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+    clock.advance(days=20)
+    pairs, _ = services(db, clock)
+    at_school_time(clock, 21)
+    clock.advance(minutes=30)
+    await pairs.remind_waiting_due(14)
+    await drain(bot, db, clock)
+    at_school_time(clock, 3)
+    await pairs.remind_waiting_due(14)
+    await drain(bot, db, clock)
+    assert not fake.bot_messages(CURATOR)
+    waiting = [k for k in await _keys(db) if k.startswith("waiting:")]
+    assert len(waiting) == 2  # the feature queued twice; the outbox sends one
+    at_school_time(clock, 8)
+    await drain(bot, db, clock)
+    assert len(fake.bot_messages(CURATOR)) == 1
+    assert sorted(
+        [(await OutboxRepo(db).by_key(k)).status for k in waiting]  # type: ignore[union-attr]
+    ) == [OutboxStatus.SENT, OutboxStatus.SKIPPED]
 
 
 async def _keys(db: Database) -> list[str]:

@@ -151,15 +151,20 @@ class OutboxSender:
         automatic = [m.chat_id for m in batch if not m.answers_user]
         zones = await self._outbox.zones_of(sorted(set(automatic)))
         ready: list[OutboxMessage] = []
-        held: dict[datetime, list[int]] = {}
+        held: dict[datetime, list[OutboxMessage]] = {}
         for message in batch:
             zone = _zone(zones.get(message.chat_id), self._default_zone)
             if message.answers_user or not in_quiet(now, zone, self._quiet):
                 ready.append(message)
             else:
-                held.setdefault(quiet_end(now, zone, self._quiet), []).append(message.id)
-        for until, ids in held.items():
-            await self._outbox.release(ids, until)
+                held.setdefault(quiet_end(now, zone, self._quiet), []).append(message)
+        for until, messages in held.items():
+            # A job that runs through the night queues again what its key lets it (a daily
+            # key turning at midnight UTC): the copies would all arrive together at the end.
+            twins = await self._outbox.held_twins(messages, until)
+            for twin in twins:
+                await self._outbox.finish(twin, OutboxStatus.SKIPPED, now, "quiet-hours-twin")
+            await self._outbox.release([m.id for m in messages if m.id not in twins], until)
         if held:
             log.info("outbox held for quiet hours count=%s", sum(map(len, held.values())))
         return ready
