@@ -25,12 +25,16 @@ from tests.harness import FakeClock
 from tests.process import ROOT, BotProcess, bot_env
 from tests.steps import ADMIN, CURATOR, MENTEE, MENTOR
 
+# These tests run on the real clock: an empty quiet window (start = end), so the messages
+# they wait for are not held whatever the hour in Moscow when the suite runs.
+ANY_HOUR = {"NASTAVNIK_QUIET_HOURS_START": "00:00", "NASTAVNIK_QUIET_HOURS_END": "00:00"}
+
 
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[BotProcess]:
     fake = FakeTelegram(token=TOKEN)
     runner, url = await serve(fake)
-    env = bot_env(tmp_path, url, NASTAVNIK_OUTBOX_TICK_SECONDS="0.2")
+    env = bot_env(tmp_path, url, **ANY_HOUR, NASTAVNIK_OUTBOX_TICK_SECONDS="0.2")
     bot = BotProcess(fake, env)
     await bot.start()
     try:
@@ -90,6 +94,7 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
     env = bot_env(
         tmp_path,
         url,
+        **ANY_HOUR,
         NASTAVNIK_BOT_MODE="webhook",
         NASTAVNIK_WEBHOOK_URL="https://bot.school.example/telegram/webhook",
         NASTAVNIK_WEBHOOK_LISTEN_PORT=str(port),
@@ -136,7 +141,8 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
 async def test_wrong_token_stops_with_a_message(tmp_path: Path) -> None:
     fake = FakeTelegram(token=TOKEN)
     runner, url = await serve(fake)
-    env = bot_env(tmp_path, url, BOT_TOKEN="987654321:AAHotherotherotherotherotherother12")
+    other = "987654321:AAHotherotherotherotherotherother12"
+    env = bot_env(tmp_path, url, **ANY_HOUR, BOT_TOKEN=other)
     try:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -159,7 +165,7 @@ async def test_bot_api_down_at_start_then_back(tmp_path: Path) -> None:
     fake = FakeTelegram(token=TOKEN)
     fake.faults.append(Fault("*", 502, "Bad Gateway", times=2))
     runner, url = await serve(fake)
-    env = bot_env(tmp_path, url)
+    env = bot_env(tmp_path, url, **ANY_HOUR)
     bot = BotProcess(fake, env)
     await bot.start()
     try:
@@ -254,6 +260,7 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
         bot_env(
             tmp_path,
             url,
+            **ANY_HOUR,
             NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
             NASTAVNIK_OUTBOX_RATE_PER_SECOND="50",
         ),
@@ -314,7 +321,7 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
     fake = FakeTelegram(token=TOKEN)
     runner, url = await serve(fake)
     # A slow tick in the first run, so the invitations are still queued at the kill.
-    bot = BotProcess(fake, bot_env(tmp_path, url, NASTAVNIK_OUTBOX_TICK_SECONDS="60"))
+    bot = BotProcess(fake, bot_env(tmp_path, url, **ANY_HOUR, NASTAVNIK_OUTBOX_TICK_SECONDS="60"))
     db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
     await db.migrate()
     clock = FakeClock(datetime.now(UTC))
