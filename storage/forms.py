@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.db import Database, Row, from_db_time, to_db_time
+from storage.db import Connection, Database, Row, from_db_time, to_db_time
 from storage.fsm import FsmWrite
 from storage.models import ConsentKind, FormSession, FormStatus
 
@@ -153,9 +153,11 @@ class FormSessionsRepo:
         next_question: str,
         now: datetime,
         screen: FsmWrite | None = None,
+        submit_keeping: list[str] | None = None,
     ) -> bool:
         """Store one answer, move the session on and (if it changes) the chat's FSM state to
-        the screen that follows, in one transaction.
+        the screen that follows, in one transaction; with `submit_keeping`, the last answer of
+        a form without a summary (a consent) submits it in that transaction too.
 
         False (nothing written) unless the session is in progress at that very question: a
         double tap or a button from an old message cannot answer twice or out of turn.
@@ -175,6 +177,8 @@ class FormSessionsRepo:
                 " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
                 (session_id, question_id, json.dumps(value, ensure_ascii=False), stamp),
             )
+            if submit_keeping is not None:
+                await _close(conn, session_id, submit_keeping, stamp)
             if screen is not None:
                 await screen.run(conn)
         if screen is not None:
@@ -194,27 +198,8 @@ class FormSessionsRepo:
 
     async def submit(self, session_id: int, keep: list[str], now: datetime) -> bool:
         """Close the session, dropping answers to questions a changed condition hid."""
-        stamp = to_db_time(now)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE form_sessions SET status = ?, submitted_at = ?, updated_at = ?,"
-                " current_question = '' WHERE id = ? AND status = ?",
-                (
-                    FormStatus.SUBMITTED.value,
-                    stamp,
-                    stamp,
-                    session_id,
-                    FormStatus.IN_PROGRESS.value,
-                ),
-            )
-            if cursor.rowcount != 1:
-                return False
-            marks = ", ".join("?" for _ in keep) or "''"
-            await conn.execute(
-                f"DELETE FROM form_answers WHERE session_id = ? AND question_id NOT IN ({marks})",
-                (session_id, *keep),
-            )
-        return True
+            return await _close(conn, session_id, keep, to_db_time(now))
 
     async def reopen(self, session_id: int, now: datetime) -> bool:
         """A submitted questionnaire opened for changes: back to its summary."""
@@ -252,3 +237,20 @@ def _session(row: Row) -> FormSession:
         started_at=from_db_time(row["started_at"]),
         submitted_at=from_db_time(row["submitted_at"]) if row["submitted_at"] else None,
     )
+
+
+async def _close(conn: Connection, session_id: int, keep: list[str], stamp: str) -> bool:
+    """Submit a session in progress, dropping answers to questions a changed condition hid."""
+    cursor = await conn.execute(
+        "UPDATE form_sessions SET status = ?, submitted_at = ?, updated_at = ?,"
+        " current_question = '' WHERE id = ? AND status = ?",
+        (FormStatus.SUBMITTED.value, stamp, stamp, session_id, FormStatus.IN_PROGRESS.value),
+    )
+    if cursor.rowcount != 1:
+        return False
+    marks = ", ".join("?" for _ in keep) or "''"
+    await conn.execute(
+        f"DELETE FROM form_answers WHERE session_id = ? AND question_id NOT IN ({marks})",
+        (session_id, *keep),
+    )
+    return True

@@ -87,20 +87,25 @@ class FormEngine:
     ) -> FormState | None:
         """Store the answer to the question on screen, with the chat's FSM state for the
         screen that follows (`screen`), in one transaction; None if the question is no longer
-        on screen. What follows is worked out here, not read back."""
+        on screen. The last answer of a form without a summary (a consent) submits it in
+        that transaction. What follows is worked out here, not read back."""
         question = state.question
         if question is None:
             return None
         answers = {**state.answers, question.id: value}
         following = state.form.next_unanswered(answers)
         target = following.id if following else SUMMARY
+        final = following is None and not state.form.review
+        now = self._clock.now()
+        keep = list(state.form.final_answers(answers)) if final else None
         if not await self._sessions.answer(
-            state.session.id, question.id, value, target, self._clock.now(), screen
+            state.session.id, question.id, value, target, now, screen, keep
         ):
             return None
-        return replace(
-            state, session=replace(state.session, current_question=target), answers=answers
-        )
+        session = replace(state.session, current_question=target)
+        if final:
+            session = replace(session, status=FormStatus.SUBMITTED, submitted_at=now)
+        return replace(state, session=session, answers=answers)
 
     async def back(self, state: FormState) -> FormState | None:
         previous = state.form.previous(state.session.current_question, state.answers)

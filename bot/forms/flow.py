@@ -210,20 +210,23 @@ class FormFlow:
     ) -> Step | None:
         """Store the answer with the FSM state of the screen that follows, in one
         transaction (None if the question is no longer on screen); a form without a summary
-        (a consent) is submitted at once."""
+        (a consent) is submitted with it."""
         screen = self._fsm.staged(
             key, FormStates.answering, {"session_id": form.session.id, "draft": None}
         )
         answered = await self.engine.answer(form, value, screen)
         if answered is None:
             return None
-        if answered.question is not None or answered.form.review:
+        if answered.in_progress:
             return Screen(answered, answered=(question, value))
-        return await self._submit(answered, message_id, bot)
+        return await self._submitted(answered, message_id, bot)
 
     async def _submit(self, form: FormState, message_id: int | None, bot: Bot) -> Step:
         if not await self.engine.submit(form):
             return Alert(Notice.GONE)
+        return await self._submitted(form, message_id, bot)
+
+    async def _submitted(self, form: FormState, message_id: int | None, bot: Bot) -> Step:
         return Onward(await self._after_submit[form.form.purpose](form, message_id, bot))
 
     async def _own(self, person_id: int | None, session_id: int | None) -> FormState | Notice:

@@ -174,13 +174,19 @@ class ParticipationService:
         if not await self._consent.has_valid(person_id, school_id):
             consent, _ = await self._engine.resume_or_start(person_id, school_id, CONSENT_FORM_ID)
             return Next(tr("consent-first"), consent)
-        form_id = QUESTIONNAIRE_OF[role]
-        latest = await self._engine.latest(person_id, school_id, form_id)
-        if latest is not None and not latest.in_progress:
+        latest = await self._engine.latest(person_id, school_id, QUESTIONNAIRE_OF[role])
+        return await self._questionnaire(person_id, school_id, role, latest)
+
+    async def _questionnaire(
+        self, person_id: int, school_id: int, role: Role, latest: FormState | None
+    ) -> Next:
+        """The questionnaire after its latest session: sent (shown as is), resumed or new."""
+        if latest is None:
+            state = await self._engine.start(person_id, school_id, QUESTIONNAIRE_OF[role])
+            return Next(state.form.intro, state)
+        if not latest.in_progress:
             return Next("", latest)
-        state, resumed = await self._engine.resume_or_start(person_id, school_id, form_id)
-        notice = tr("form-resumed") if resumed else state.form.intro
-        return Next(notice, state, resumed)
+        return Next(tr("form-resumed"), latest, resumed=True)
 
     async def consent_gate(self, state: FormState) -> Next | None:
         """A questionnaire may store answers only under a valid consent (e.g. after a new
@@ -209,10 +215,15 @@ class ParticipationService:
             )
             if not agreed:
                 return Next(tr("consent-declined"))
-            role = await self._pending_role(session.person_id, school.id)
-            if role is None:
+            pending = await self._pending_questionnaire(session.person_id, school.id)
+            if pending is None:
                 return Next(tr("consent-thanks"))
-            following = await self.open_questionnaire(session.person_id, school.id, role)
+            role, latest = pending
+            if state.form.version == self._engine.catalog.current(CONSENT_FORM_ID).version:
+                # The consent just recorded is the valid one: no need to read it back.
+                following = await self._questionnaire(session.person_id, school.id, role, latest)
+            else:
+                following = await self.open_questionnaire(session.person_id, school.id, role)
             return Next(
                 f"{tr('consent-thanks')} {following.notice}".strip(),
                 following.state,
@@ -291,14 +302,17 @@ class ParticipationService:
             )
         return Next(tr("parent-thanks") if agreed else tr("parent-declined"))
 
-    async def _pending_role(self, person_id: int, school_id: int) -> Role | None:
-        """The first of the person's roles in the school whose questionnaire is not sent."""
+    async def _pending_questionnaire(
+        self, person_id: int, school_id: int
+    ) -> tuple[Role, FormState | None] | None:
+        """The first of the person's roles in the school whose questionnaire is not sent, with
+        its session in progress (None when not begun)."""
         for grant in await self._people.grants(person_id):
             if grant.organization_id != school_id or grant.role not in QUESTIONNAIRE_OF:
                 continue
             latest = await self._engine.latest(person_id, school_id, QUESTIONNAIRE_OF[grant.role])
             if latest is None or latest.in_progress:
-                return grant.role
+                return grant.role, latest
         return None
 
     async def _school(self, school_id: int | None) -> Organization:
