@@ -10,6 +10,7 @@ latency runs from its batch's arrival to the end of its handling."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import tempfile
 import time
@@ -25,7 +26,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.types import Message, Update
 
-from app.assembly import build_dispatcher
+from app.assembly import build_dispatcher, settle_heap
 from bot.core.config import InviteSettings, Settings, ThrottleSettings
 from bot.core.i18n import tr
 from bot.organizations.invites import InviteService
@@ -128,7 +129,9 @@ async def _bot_for_a_new_school(
         throttle=ThrottleSettings(burst=1000, per_second=1000),
     )
     fake = FakeTelegram(token=TOKEN, history=2)
-    return db, fake, _bot(fake), build_dispatcher(settings, db, clock), token
+    dp = build_dispatcher(settings, db, clock)
+    settle_heap()  # as the running bot does once started
+    return db, fake, _bot(fake), dp, token
 
 
 async def _nastavnik(teachers: int, folder: Path, url: str = "") -> Run:
@@ -139,6 +142,7 @@ async def _nastavnik(teachers: int, folder: Path, url: str = "") -> Run:
         await _feed_all(dp, bot, step, users, run)
     await bot.session.close()
     await db.close()
+    gc.unfreeze()
     return run
 
 
@@ -197,6 +201,7 @@ async def _whole_questionnaire(teachers: int, folder: Path) -> Run:
     await _feed_all(dp, bot, menu, users, run)
     await bot.session.close()
     await db.close()
+    gc.unfreeze()
     return run
 
 
@@ -210,12 +215,14 @@ async def _bare(updates: int) -> Run:
         await message.answer(message.text or "…")
 
     dp.message.register(echo)
+    settle_heap()  # the same start for both bots
     run = Run()
     users = [2_000_000 + n % 10_000 for n in range(updates)]
     for start in range(0, updates, BATCH):
         batch = users[start : start + BATCH]  # distinct users: 10,000 is a multiple of 100
         await _feed(dp, bot, [fake.message_update(user, "Привет") for user in batch], run)
     await bot.session.close()
+    gc.unfreeze()
     return run
 
 

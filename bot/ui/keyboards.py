@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -61,29 +63,31 @@ class Keyboard(InlineKeyboardBuilder):
 
 
 def main_menu(
-    actor: Actor,
-    curator_schools: list[Organization],
-    questionnaires: list[tuple[Role, Organization]],
+    roles: frozenset[Role],
+    manages: bool,
+    curator_schools: Sequence[Organization],
+    questionnaires: Sequence[tuple[Role, Organization]],
 ) -> InlineKeyboardMarkup:
+    """`manages`: may manage districts or schools."""
     kb = Keyboard()
     for role, school in questionnaires:
         kb.button(
             text=tr.plain("btn-questionnaire", role=role, school=school.name),
             callback_data=ParticipationCb(role=role.value, school_id=school.id),
         )
-    if can(actor, Action.MANAGE_DISTRICTS) or can(actor, Action.MANAGE_SCHOOLS):
+    if manages:
         kb.button(text=tr("btn-districts"), callback_data=MenuCb(screen=Screen.DISTRICTS))
     for school in curator_schools:
         kb.button(
             text=tr.plain("btn-school", name=school.name),
             callback_data=SchoolCb(action=SchoolAction.OPEN, school_id=school.id),
         )
-    if actor.roles & {Role.MENTOR, Role.MENTEE}:
+    if roles & {Role.MENTOR, Role.MENTEE}:
         kb.button(text=tr("btn-my-pairs"), callback_data=MenuCb(screen=Screen.MY_PAIRS))
-    if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR}:
+    if roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR}:
         kb.button(text=tr("btn-events"), callback_data=EventReplyCb(action=EventReplyAction.LIST))
         kb.button(text=tr.plain("btn-my-surveys"), callback_data=MenuCb(screen=Screen.MY_SURVEYS))
-    if actor.roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR, Role.COORDINATOR}:
+    if roles & {Role.MENTOR, Role.MENTEE, Role.CURATOR, Role.COORDINATOR}:
         kb.button(text=tr("btn-library"), callback_data=LibraryCb(action=LibraryAction.HOME))
     kb.button(text=tr("btn-profile"), callback_data=MenuCb(screen=Screen.PROFILE))
 

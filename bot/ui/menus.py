@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.i18n import tr
-from bot.core.permissions import Actor
+from bot.core.permissions import Action, Actor, can
 from bot.organizations.service import OrganizationService
 from bot.ui import keyboards
 from storage.models import Organization, Role
@@ -26,9 +28,22 @@ async def main_menu(
             curator_schools.append(school)
         elif grant.role in (Role.MENTEE, Role.MENTOR):
             questionnaires.append((grant.role, school))
-    roles = ", ".join(tr.plain("role-name", role=role) for role in Role if role in actor.roles)
-    markup = keyboards.main_menu(actor, curator_schools, questionnaires)
-    return tr("main-menu", roles=roles), markup
+    manages = can(actor, Action.MANAGE_DISTRICTS) or can(actor, Action.MANAGE_SCHOOLS)
+    return _main_menu(actor.roles, manages, tuple(curator_schools), tuple(questionnaires))
+
+
+@lru_cache(maxsize=4096)
+def _main_menu(
+    roles: frozenset[Role],
+    manages: bool,
+    curator_schools: tuple[Organization, ...],
+    questionnaires: tuple[tuple[Role, Organization], ...],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Drawn once for all who share it (most teachers of a school): drawing it took a third
+    of a /menu update (bench/updates.py). Telegram's types are frozen, so sharing is safe."""
+    names = ", ".join(tr.plain("role-name", role=role) for role in Role if role in roles)
+    markup = keyboards.main_menu(roles, manages, curator_schools, questionnaires)
+    return tr("main-menu", roles=names), markup
 
 
 async def profile_text(actor: Actor, organizations: OrganizationService) -> str:
