@@ -583,7 +583,7 @@ class MeetingService:
 
     async def sweep(self) -> int:
         """Hourly: nudge pairs that have not met for a while; tell curators about pairs that
-        need attention. Keys are per pair and week, so each goes out once a week at most.
+        need attention. Keys are per pair and school week, so each goes out once a week at most.
         Only the pairs due for a look are read (pairs.sweep_at), in bounded batches, so the
         sweep costs what is due, not what exists. Returns how many pairs it looked at."""
         now = self._clock.now()
