@@ -178,7 +178,16 @@ def build_dispatcher(
     )
     orders = OrdersRepo(db)
     pair_service = PairService(
-        pairs, pair_requests, PreferencesRepo(db), orders, banks, people, outbox, clock
+        pairs,
+        pair_requests,
+        PreferencesRepo(db),
+        orders,
+        banks,
+        people,
+        organizations,
+        outbox,
+        settings.quiet_hours,
+        clock,
     )
     privacy = PrivacyService(
         people, consents, sessions, PersonalDataRepo(db), organizations, outbox, catalog, clock

@@ -193,28 +193,6 @@ class OutboxRepo:
             (status.value, to_db_time(now), error, message_id),
         )
 
-    async def held_twins(self, messages: list[OutboxMessage], until: datetime) -> set[int]:
-        """Of these claimed messages, the ids of those that repeat another already waiting
-        for `until` (same chat, kind and payload), or an earlier one of the list."""
-        if not messages:
-            return set()
-        chats = sorted({m.chat_id for m in messages})
-        marks = ", ".join("?" for _ in chats)
-        rows = await self._db.fetch_all(
-            "SELECT chat_id, kind, payload FROM outbox WHERE status = ? AND next_attempt_at = ?"
-            f" AND chat_id IN ({marks})",
-            (OutboxStatus.PENDING.value, to_db_time(until), *chats),
-        )
-        waiting = [(r["chat_id"], r["kind"], json.loads(r["payload"])) for r in rows]
-        twins = set()
-        for message in messages:
-            same = (message.chat_id, message.kind, message.payload)
-            if same in waiting:
-                twins.add(message.id)
-            else:
-                waiting.append(same)
-        return twins
-
     async def release(
         self, message_ids: list[int], next_attempt_at: datetime, error: str | None = None
     ) -> None:

@@ -144,7 +144,9 @@ def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
         OrdersRepo(db),
         banks,
         people,
+        OrganizationsRepo(db),
         outbox,
+        QuietHours(),
         clock,
     )
     return service, pairs

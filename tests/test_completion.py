@@ -246,6 +246,24 @@ async def test_the_mentors_early_ending_takes_effect_after_three_working_days(
     )
 
 
+async def test_an_early_ending_takes_effect_on_the_far_east_schools_own_day(
+    tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
+) -> None:
+    # Kamchatka's day is ahead of the UTC day until noon: 27.11 begins at 12:00 UTC on 26.11.
+    await db.execute("UPDATE organizations SET timezone = 'Asia/Kamchatka' WHERE id = ?", (school,))
+    clock.advance(hours=14)  # Tuesday 24.11, 11:00 in Kamchatka
+    pair = await _confirmed_pair(tg, db, clock, bot, school)
+    await tg.press_data(MENTOR, ProgramEndCb(pair_id=pair.id, reason="mentor").pack())
+    done = await tg.send(MENTOR, "Перевожусь в другую школу")
+    assert "прекращается 27.11.2026" in done["text"]
+    clock.current = datetime(2026, 11, 26, 11, 0, tzinfo=UTC)  # 26.11, 23:00 in Kamchatka
+    await _services(tg).completion.sweep()
+    assert await _pair_row(db, pair.id) == ("active", None)
+    clock.advance(hours=2)  # 27.11, 01:00 there, still 26.11 in UTC
+    await _services(tg).completion.sweep()
+    assert await _pair_row(db, pair.id) == ("ended", "mentor")
+
+
 async def test_a_revision_proposed_while_another_is_pending_is_refused_and_history_is_kept(
     tg: Harness, db: Database, clock: FakeClock, bot: Bot, school: int
 ) -> None:

@@ -17,7 +17,7 @@ from bot.core.clock import Clock
 from bot.core.config import MonitoringSettings, QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
-from bot.core.quiet import delivery_time
+from bot.core.quiet import delivery_time, school_day
 from bot.forms.model import Form, QuestionKind
 from bot.meetings.service import MeetingService
 from bot.organizations.service import OrganizationService
@@ -429,7 +429,9 @@ class CompletionService:
         program's midpoint. Only the programs due for a look are read (programs.sweep_at), in
         bounded batches. Returns how many programs it looked at."""
         now = self._clock.now()
-        for ending in await self._programs.due_endings(now.date()):
+        # Up to the UTC day after: the furthest east a school's day can be (UTC+14); each
+        # ending is then checked against its own school's day.
+        for ending in await self._programs.due_endings(now.date() + timedelta(days=1)):
             pair = await self._pairs.get(ending.pair_id)
             if pair is not None and ending.effective_on <= await self._today(pair):
                 await self._finish(pair, ending.reason)
@@ -446,10 +448,12 @@ class CompletionService:
             looked += len(batch)
             if len(batch) < SWEEP_BATCH:
                 break
-        week = now.strftime("%G-W%V")
         for school_id, lines in listed.items():
             school = await self._organizations.school(school_id)
             zone = ZoneInfo(school.timezone if school else "Europe/Moscow")
+            # The school's week, as the day a list queued now arrives on: a sweep again in the
+            # same night repeats the key of the list already held for the morning.
+            week = f"{school_day(now, zone, self._quiet):%G-W%V}"
             text = "\n".join([tr("overdue-title"), *lines])
             for curator in await self._people.holders(Role.CURATOR, school_id):
                 key = f"overdue-list:{school_id}:{week}:{curator}"

@@ -158,13 +158,10 @@ class OutboxSender:
                 ready.append(message)
             else:
                 held.setdefault(quiet_end(now, zone, self._quiet), []).append(message)
+        # A periodic job's key carries the school's day (bot.core.quiet.school_day), so a run
+        # again in the same night queues nothing new: each held message is its own.
         for until, messages in held.items():
-            # A job that runs through the night queues again what its key lets it (a daily
-            # key turning at midnight UTC): the copies would all arrive together at the end.
-            twins = await self._outbox.held_twins(messages, until)
-            for twin in twins:
-                await self._outbox.finish(twin, OutboxStatus.SKIPPED, now, "quiet-hours-twin")
-            await self._outbox.release([m.id for m in messages if m.id not in twins], until)
+            await self._outbox.release([m.id for m in messages], until)
         if held:
             log.info("outbox held for quiet hours count=%s", sum(map(len, held.values())))
         return ready

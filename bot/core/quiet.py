@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.config import QuietHours
@@ -32,6 +32,22 @@ def _window_edges(moment: datetime, zone: ZoneInfo, quiet: QuietHours) -> tuple[
 def quiet_end(moment: datetime, zone: ZoneInfo, quiet: QuietHours) -> datetime:
     """The end of the quiet window that contains `moment`."""
     return _window_edges(moment, zone, quiet)[1]
+
+
+def school_day(moment: datetime, zone: ZoneInfo, quiet: QuietHours) -> date:
+    """The school's day a message queued at `moment` reaches its recipient on: today, or in
+    quiet hours the day they end. A daily (or weekly) job's key carries this day, so a run
+    again in the same night, before or after midnight, repeats the key the outbox keeps once."""
+    if in_quiet(moment, zone, quiet):
+        moment = quiet_end(moment, zone, quiet)
+    return moment.astimezone(zone).date()
+
+
+def next_school_day(moment: datetime, zone: ZoneInfo, quiet: QuietHours) -> datetime:
+    """The first moment a message of the school's next day (after `school_day`) can arrive."""
+    midnight = datetime.combine(school_day(moment, zone, quiet) + timedelta(days=1), time(0))
+    start = midnight.replace(tzinfo=zone)
+    return quiet_end(start, zone, quiet) if in_quiet(start, zone, quiet) else start
 
 
 def delivery_time(

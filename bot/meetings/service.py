@@ -20,7 +20,7 @@ from bot.core.config import MeetingSettings, QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.permissions import Actor
-from bot.core.quiet import delivery_time
+from bot.core.quiet import delivery_time, school_day
 from bot.core.when import NeedsTime, WhenError, parse_when, shown
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
@@ -583,7 +583,7 @@ class MeetingService:
 
     async def sweep(self) -> int:
         """Hourly: nudge pairs that have not met for a while; tell curators about pairs that
-        need attention. Keys are per pair and week, so each goes out once a week at most.
+        need attention. Keys are per pair and school week, so each goes out once a week at most.
         Only the pairs due for a look are read (pairs.sweep_at), in bounded batches, so the
         sweep costs what is due, not what exists. Returns how many pairs it looked at."""
         now = self._clock.now()
@@ -626,7 +626,10 @@ class MeetingService:
         pair = await self._pairs.get(activity.pair_id)
         if pair is None or idle < self._settings.nudge_after_days:
             return
-        week = now.strftime("%G-W%V")
+        # The school's week: a sweep again in the same night (a new week begins at midnight)
+        # repeats the keys of the nudges already held for the morning.
+        day = school_day(now, await self.zone(pair), self._quiet)
+        week = f"{day:%G-W%V}"
         for person_id, chat in await self._participants(pair):
             await self._outbox.enqueue(
                 f"nudge:{pair.id}:{week}:{person_id}",

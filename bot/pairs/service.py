@@ -8,15 +8,17 @@ import asyncio
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.clock import Clock
+from bot.core.config import QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
+from bot.core.quiet import next_school_day, school_day
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.pairs.documents import OrderReference, pairs_order
 from bot.pairs.matching import Match, Profile, propose, score, top_candidates
@@ -37,6 +39,7 @@ from storage.models import (
     RequestStatus,
     Role,
 )
+from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import (
     OrdersRepo,
@@ -196,7 +199,9 @@ class PairService:
         orders: OrdersRepo,
         banks: BankService,
         people: PeopleRepo,
+        organizations: OrganizationsRepo,
         outbox: OutboxRepo,
+        quiet: QuietHours,
         clock: Clock,
     ) -> None:
         self._pairs = pairs
@@ -205,7 +210,9 @@ class PairService:
         self._orders = orders
         self._banks = banks
         self._people = people
+        self._organizations = organizations
         self._outbox = outbox
+        self._quiet = quiet
         self._clock = clock
 
     async def candidates(self, school_id: int) -> Candidates:
@@ -604,9 +611,12 @@ class PairService:
         if len(owed) > WAITING_LISTED:
             lines.append(tr("waiting-more", count=len(owed) - WAITING_LISTED))
         lines.append(tr("waiting-footer"))
+        school = await self._organizations.school(school_id)
+        zone = ZoneInfo(school.timezone if school else "Europe/Moscow")
+        day = school_day(now, zone, self._quiet)
         for curator in await self._people.holders(Role.CURATOR, school_id):
             await self._outbox.enqueue(
-                f"waiting:{school_id}:{now.date()}:{curator}",
+                f"waiting:{school_id}:{day}:{curator}",
                 curator,
                 "curator_notice",
                 message_payload("\n".join(lines)),
@@ -614,9 +624,9 @@ class PairService:
                 now + timedelta(days=1),
                 now,
             )
-        # The key is the day's: the next reminder is tomorrow's (a curator who joins today
-        # is a role granted, which brings the school back to the next run).
-        return True, datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
+        # The key is the school's day: the next reminder is the next day's, from its morning
+        # (a curator who joins today is a role granted, which brings the school back sooner).
+        return True, next_school_day(now, zone, self._quiet)
 
     # --- requests to replace or release the mentor ---
 
