@@ -273,14 +273,11 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             "baseline_value": round(small_sweep * 1000, 1),
             "baseline": f"1,000 active pairs, {IDLE} due",
         },
-        "loop_stall_during_sweep": {
-            "value": sweeping[0],
-            "unit": "ms",
-            "size": f"the hourly sweep looking at all {big_pairs:,} active pairs (the worst"
-            f" hour); /start updates fed meanwhile: p99 {sweeping[1]} ms",
-            "baseline_value": quiet[0],
-            "baseline": f"nothing running; p99 {quiet[1]} ms",
-        },
+        "loop_stall_during_sweep": _stall(
+            sweeping,
+            quiet,
+            f"the hourly sweep looking at all {big_pairs:,} active pairs (the worst hour)",
+        ),
         "completion_sweep_time": {
             "value": round(big_done[1][0] * 1000, 1),
             "unit": "ms",
@@ -296,14 +293,11 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             "baseline_value": round(small_done[0][0] * 1000, 1),
             "baseline": "1,000 programs",
         },
-        "loop_stall_during_completion_sweep": {
-            "value": completing[0],
-            "unit": "ms",
-            "size": f"the completion sweep looking at all {big_pairs:,} programs (the worst"
-            f" hour); /start updates fed meanwhile: p99 {completing[1]} ms",
-            "baseline_value": quiet[0],
-            "baseline": f"nothing running; p99 {quiet[1]} ms",
-        },
+        "loop_stall_during_completion_sweep": _stall(
+            completing,
+            quiet,
+            f"the completion sweep looking at all {big_pairs:,} programs (the worst hour)",
+        ),
         "waiting_reminder_time": {
             "value": round(big_wait[1][0] * 1000, 1),
             "unit": "ms",
@@ -327,27 +321,31 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             "baseline_value": round(small_wait[0][0] * 1000, 1),
             "baseline": "1,000 mentees in 1 school",
         },
-        "loop_stall_during_waiting_reminder": {
-            "value": waiting[0],
-            "unit": "ms",
-            "size": f"the waiting reminder looking at all {SCHOOLS} schools, {mentees:,}"
-            f" mentees (the worst hour); /start updates fed meanwhile: p99 {waiting[1]} ms",
-            "baseline_value": quiet[0],
-            "baseline": f"nothing running; p99 {quiet[1]} ms",
-        },
-        "loop_stall_during_export": {
-            "value": exporting[0],
-            "unit": "ms",
-            "size": f"the pairs order .docx for 1,000 working pairs; /start updates fed"
-            f" meanwhile: p99 {exporting[1]} ms",
-            "baseline_value": quiet[0],
-            "baseline": f"nothing running; p99 {quiet[1]} ms",
-        },
+        "loop_stall_during_waiting_reminder": _stall(
+            waiting,
+            quiet,
+            f"the waiting reminder looking at all {SCHOOLS} schools, {mentees:,} mentees"
+            " (the worst hour)",
+        ),
+        "loop_stall_during_export": _stall(
+            exporting, quiet, "the pairs order .docx for 1,000 working pairs"
+        ),
         "first_sweep_after_migration_time": {
             "value": round(big_first * 1000, 1),
             "unit": "ms",
             "size": f"{big_pairs:,} active pairs, each looked at once (migration 0023)",
         },
+    }
+
+
+def _stall(during: tuple[float, float], quiet: tuple[float, float], work: str) -> dict[str, Any]:
+    """The largest loop stall while `work` ran (_stall_during), against an idle loop's."""
+    return {
+        "value": during[0],
+        "unit": "ms",
+        "size": f"{work}; /start updates fed meanwhile: p99 {during[1]} ms",
+        "baseline_value": quiet[0],
+        "baseline": f"nothing running; p99 {quiet[1]} ms",
     }
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import TOKEN
-from tests.fake_telegram import FakeTelegram, wait_until
+from tests.fake_telegram import FakeTelegram, serve, wait_until
 from tests.steps import ADMIN
 
 ROOT = Path(__file__).resolve().parent.parent
+CLOCK_DIR = ROOT / "tests" / "e2e_clock"
 
 
 @dataclass
@@ -35,6 +38,13 @@ class BotProcess:
         )
         # A restarted process identifies itself again: wait for its own getMe.
         await wait_until(lambda: sum(m == "getMe" for m, _ in self.fake.requests) > identified)
+
+    async def start_at(self, moment: str) -> None:
+        """(Re)start the process with its clock at `moment` (needs `moved_clock`)."""
+        if self.process is not None and self.process.returncode is None:
+            await self.stop()
+        self.env["E2E_CLOCK_START"] = moment
+        await self.start()
 
     async def stop(self, kill: bool = False) -> bytes:
         assert self.process is not None
@@ -73,14 +83,59 @@ class BotProcess:
         return self.fake.last(user_id)
 
 
-def bot_env(tmp_path: Path, api_server: str, **extra: str) -> dict[str, str]:
-    """The environment the bot process runs with: no config file, everything from variables."""
-    return {
+def bot_env(
+    tmp_path: Path,
+    api_server: str,
+    *,
+    quiet_hours: bool = True,
+    moved_clock: bool = False,
+    **extra: str,
+) -> dict[str, str]:
+    """The environment the bot process runs with: no config file, everything from variables.
+
+    `quiet_hours=False`: an empty quiet window (start = end), for a test on the real clock, so
+    the messages it waits for are not held whatever the hour in Moscow when the suite runs.
+    `moved_clock`: the process's clock starts at E2E_CLOCK_START (tests/e2e_clock)."""
+    env = {
         **os.environ,
         "BOT_TOKEN": TOKEN,
         "NASTAVNIK_CONFIG": str(tmp_path / "absent.toml"),
         "NASTAVNIK_BOT_API_SERVER": api_server,
         "NASTAVNIK_BOT_ADMINS": str(ADMIN),
         "NASTAVNIK_DATABASE_PATH": str(tmp_path / "bot.db"),
-        **extra,
     }
+    if not quiet_hours:
+        env |= {"NASTAVNIK_QUIET_HOURS_START": "00:00", "NASTAVNIK_QUIET_HOURS_END": "00:00"}
+    if moved_clock:
+        env["PYTHONPATH"] = os.pathsep.join([str(CLOCK_DIR), str(ROOT)])
+    return env | extra
+
+
+@asynccontextmanager
+async def bot_process(
+    tmp_path: Path,
+    fake: FakeTelegram | None = None,
+    *,
+    quiet_hours: bool = True,
+    moved_clock: bool = False,
+    **extra: str,
+) -> AsyncIterator[BotProcess]:
+    """The fake Bot API served on 127.0.0.1 and the bot process set up against it, with a
+    fast outbox tick; the test starts it (`start`, `start_at`). Stopped and served no more at
+    the end."""
+    fake = FakeTelegram() if fake is None else fake
+    runner, url = await serve(fake)
+    env = bot_env(
+        tmp_path,
+        url,
+        quiet_hours=quiet_hours,
+        moved_clock=moved_clock,
+        **{"NASTAVNIK_OUTBOX_TICK_SECONDS": "0.2", **extra},
+    )
+    process = BotProcess(fake, env)
+    try:
+        yield process
+    finally:
+        if process.process is not None:
+            await process.stop()
+        await runner.cleanup()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot
@@ -21,9 +23,10 @@ from bot.participation.banks import BankService
 from bot.programs.service import ProgramService
 from storage.consents import ConsentsRepo
 from storage.db import Database
+from storage.events import Event, EventKind, EventsRepo, Invitee
 from storage.forms import FormSessionsRepo
 from storage.meetings import MeetingsRepo
-from storage.models import Pair, PairStatus, Role
+from storage.models import Pair, PairStatus, Role, RoleGrant
 from storage.organizations import OrganizationsRepo
 from storage.outbox import OutboxRepo
 from storage.pairs import OrdersRepo, PairRequestsRepo, PairsRepo, PreferencesRepo
@@ -260,3 +263,70 @@ async def give_feedback(tg: Harness, person: int) -> dict[str, Any]:
     await tg.press(person, "Пропустить »")
     await tg.send(person, "Посетить урок наставника")
     return await tg.press(person, "📨 Отправить")
+
+
+async def district_of(db: Database, school: int) -> int:
+    found = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (school,))
+    assert found is not None
+    return int(found["district_id"])
+
+
+async def coordinator(db: Database, clock: FakeClock, school: int, telegram_id: int) -> int:
+    """`telegram_id` made the coordinator of `school`'s district; returns the district id."""
+    district = await district_of(db, school)
+    await seed.person(db, clock, telegram_id, RoleGrant(Role.COORDINATOR, district_id=district))
+    return district
+
+
+async def other_school(db: Database, clock: FakeClock, curator: int) -> int:
+    """«Школа № 2», in a district of its own, with `curator` as its curator."""
+    school = await seed.school(db, clock, "Школа № 2")
+    await seed.person(db, clock, curator, RoleGrant(Role.CURATOR, organization_id=school))
+    return school
+
+
+async def teachers(
+    db: Database,
+    clock: FakeClock,
+    school: int,
+    mentors: Iterable[int] = (MENTOR,),
+    mentees: Iterable[int] = (MENTEE,),
+) -> dict[int, int]:
+    """Mentors, then mentees, who joined `school` with their questionnaires submitted:
+    Telegram id → person id."""
+    return {
+        **{m: await seed.participant(db, clock, school, m, Role.MENTOR) for m in mentors},
+        **{m: await seed.participant(db, clock, school, m, Role.MENTEE) for m in mentees},
+    }
+
+
+async def school_event(
+    db: Database,
+    clock: FakeClock,
+    school: int,
+    kind: EventKind,
+    starts_at: datetime,
+    guests: dict[int, int],
+    title: str,
+    place: str,
+    key: str,
+) -> Event:
+    """An event of `school` for its mentors, created by its curator, with `guests` (Telegram id
+    → person id, mentors of the school) invited; straight through the repository."""
+    curator = await db.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (CURATOR,))
+    assert curator is not None
+    repo = EventsRepo(db)
+    event, _ = await repo.create(
+        school,
+        await district_of(db, school),
+        kind,
+        title,
+        starts_at,
+        place,
+        "mentors",
+        curator["id"],
+        key,
+        clock.now(),
+    )
+    await repo.invite(event.id, [Invitee(p, t, school, Role.MENTOR) for t, p in guests.items()])
+    return event

@@ -13,20 +13,13 @@ from bot.core.permissions import Actor
 from bot.ui.callbacks import BroadcastAction, BroadcastCb
 from storage.broadcasts import Content
 from storage.db import Database
-from storage.models import Role, RoleGrant
 from storage.people import PeopleRepo
-from tests import seed
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.harness import FakeClock, Harness
-from tests.steps import CURATOR, MENTEE, MENTOR, STICKER, active_pair, drain
+from tests.steps import CURATOR, MENTEE, MENTOR, STICKER, active_pair, drain, other_school, teachers
 
 TEXT = "<b>Собрание наставников</b> в пятницу в 15:00, кабинет 12."
 SHOWN = "Собрание наставников в пятницу в 15:00, кабинет 12."  # as the fake parses the HTML
-
-
-async def _participants(db: Database, clock: FakeClock, school: int) -> None:
-    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
-    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
 
 
 async def _compose(tg: Harness) -> dict[str, Any]:
@@ -66,7 +59,7 @@ async def _copies(db: Database) -> int:
 async def test_a_curator_sends_an_announcement_to_the_mentors(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.MENTORS))
@@ -91,7 +84,7 @@ async def test_a_curator_sends_an_announcement_to_the_mentors(
 async def test_the_card_lists_who_did_not_receive_it_and_why(
     tg: Harness, db: Database, clock: FakeClock, school: int, fake: FakeTelegram
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     fake.blocked.add(MENTEE)
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
@@ -110,7 +103,7 @@ async def test_the_card_lists_who_did_not_receive_it_and_why(
 async def test_bad_announcements_are_refused_with_a_clear_message(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await _compose(tg)
     for text, extra, expected in (
         (None, STICKER, "Объявление пустое"),
@@ -133,7 +126,7 @@ async def test_bad_announcements_are_refused_with_a_clear_message(
 async def test_an_audience_of_nobody_is_refused(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)  # both finished their questionnaires
+    await teachers(db, clock, school)  # both finished their questionnaires
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.UNFINISHED))
@@ -145,7 +138,7 @@ async def test_an_audience_of_nobody_is_refused(
 async def test_a_double_tap_on_send_sends_once(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.EVERYONE))
@@ -164,7 +157,7 @@ async def test_enqueueing_the_same_broadcast_twice_makes_no_second_copy(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
     # What a restart half-way does: the same draft is queued again.
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     person, grants = await PeopleRepo(db).with_grants(CURATOR)
     actor = Actor(CURATOR, person, tuple(grants))
     service = tg.dp["services"].broadcasts
@@ -182,7 +175,7 @@ async def test_enqueueing_the_same_broadcast_twice_makes_no_second_copy(
 async def test_a_broadcast_queued_at_night_waits_and_the_curator_is_told_when(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     clock.advance(hours=11)  # 23:00 in Moscow
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
@@ -199,7 +192,7 @@ async def test_a_broadcast_queued_at_night_waits_and_the_curator_is_told_when(
 async def test_a_mentee_cannot_start_or_send_a_broadcast(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await tg.send(MENTEE, "/broadcast")
     assert "только её куратор" not in tg.fake.last(MENTEE)["text"]  # refused before the handler
     for action in (
@@ -217,8 +210,7 @@ async def test_a_mentee_cannot_start_or_send_a_broadcast(
     row = await db.fetch_one("SELECT COUNT(*) AS n FROM broadcasts")
     assert row is not None and row["n"] == 0
     # Another school's curator, forging this school's id, is refused by the service too.
-    other = await seed.school(db, clock, "Школа № 2")
-    await seed.person(db, clock, 77, RoleGrant(Role.CURATOR, organization_id=other))
+    await other_school(db, clock, 77)
     await tg.send(77, "/menu")
     await tg.press_data(77, BroadcastCb(action=BroadcastAction.NEW, school_id=school).pack())
     assert "только её куратор" in tg.alert()
@@ -236,7 +228,7 @@ def _requests(tg: Harness, method: str, chat_id: int) -> list[dict[str, Any]]:
 async def test_a_document_with_a_caption_and_a_link_button_reaches_the_mentors(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await _compose(tg)
     caption = {**DOCUMENT, "caption": "План недели наставника"}
     await tg.feed(tg.fake.message_update(CURATOR, None, extra=caption))
@@ -262,7 +254,7 @@ async def test_a_document_with_a_caption_and_a_link_button_reaches_the_mentors(
 async def test_a_long_caption_and_bad_buttons_are_refused(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await _compose(tg)
     await tg.feed(tg.fake.message_update(CURATOR, None, extra={**DOCUMENT, "caption": "а" * 1025}))
     assert "Подпись к файлу длиннее 1024" in tg.fake.last(CURATOR)["text"]
@@ -283,7 +275,7 @@ async def test_a_long_caption_and_bad_buttons_are_refused(
 async def test_a_file_telegram_refuses_fails_once_with_its_reason(
     tg: Harness, db: Database, clock: FakeClock, school: int, fake: FakeTelegram
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await _compose(tg)
     await tg.feed(tg.fake.message_update(CURATOR, None, extra=DOCUMENT))
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.MENTORS))
@@ -301,7 +293,7 @@ async def test_a_file_telegram_refuses_fails_once_with_its_reason(
 async def test_a_scheduled_broadcast_waits_for_its_time_or_for_the_end_of_quiet_hours(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)  # 12:00 on 23.11.2026 in Moscow
+    await teachers(db, clock, school)  # 12:00 on 23.11.2026 in Moscow
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.EVERYONE))
@@ -330,7 +322,7 @@ async def test_a_scheduled_broadcast_waits_for_its_time_or_for_the_end_of_quiet_
 async def test_a_scheduled_broadcast_is_cancelled_before_it_starts(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     await _compose(tg)
     await tg.send(CURATOR, TEXT)
     await tg.press(CURATOR, tr.plain("btn-broadcast-audience", audience=Audience.EVERYONE))
@@ -352,7 +344,7 @@ async def test_a_scheduled_broadcast_is_cancelled_before_it_starts(
 async def test_progress_is_edited_only_when_it_changed_and_sent_again_to_who_missed_it(
     tg: Harness, db: Database, clock: FakeClock, school: int, fake: FakeTelegram
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school)
     fake.blocked.add(MENTEE)
     await _compose(tg)
     await tg.send(CURATOR, TEXT)

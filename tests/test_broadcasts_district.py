@@ -26,7 +26,7 @@ from storage.people import PeopleRepo
 from tests import seed
 from tests.fake_telegram import FakeTelegram
 from tests.harness import FakeClock, Harness
-from tests.steps import CURATOR, MENTEE, MENTOR, deliver, drain
+from tests.steps import CURATOR, MENTEE, MENTOR, coordinator, deliver, district_of, drain, teachers
 
 TEXT = "<b>Совещание кураторов</b> в четверг в 15:00."
 SHOWN = "Совещание кураторов в четверг в 15:00."
@@ -40,16 +40,13 @@ FORBIDDEN = tr.plain("broadcast-refusal", reason="district_forbidden")
 async def _district(db: Database, clock: FakeClock, school: int, zone: str) -> tuple[int, int]:
     """The district of `school` with a second school in `zone`, its curator and a mentor, and
     the district's coordinator. Returns (district id, second school id)."""
-    found = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (school,))
-    assert found is not None
-    district = int(found["district_id"])
+    district = await district_of(db, school)
     other = await OrganizationsRepo(db).create_school(district, "Школа № 2", zone, clock.now())
     assert other is not None
     await seed.person(db, clock, CURATOR_2, RoleGrant(Role.CURATOR, organization_id=other.id))
-    await seed.person(db, clock, COORDINATOR, RoleGrant(Role.COORDINATOR, district_id=district))
-    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
-    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
-    await seed.participant(db, clock, other.id, MENTOR_2, Role.MENTOR)
+    await coordinator(db, clock, school, COORDINATOR)
+    await teachers(db, clock, school)
+    await teachers(db, clock, other.id, (MENTOR_2,), ())
     return district, other.id
 
 
@@ -180,9 +177,7 @@ async def test_forged_presses_for_a_district_are_refused_and_store_nothing(
 ) -> None:
     district, _ = await _district(db, clock, school, "Europe/Moscow")
     foreign = await seed.school(db, clock, "Школа № 3")  # in a district of its own
-    row = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (foreign,))
-    assert row is not None
-    foreign_district = int(row["district_id"])
+    foreign_district = await district_of(db, foreign)
     actions = (
         BroadcastAction.HOME,
         BroadcastAction.NEW,
@@ -245,8 +240,8 @@ async def test_forged_presses_for_a_district_are_refused_and_store_nothing(
 async def test_a_curator_who_is_also_the_coordinator_chooses_where_to_send(
     tg: Harness, db: Database, clock: FakeClock, school: int
 ) -> None:
-    district, _ = await _district(db, clock, school, "Europe/Moscow")
-    await seed.person(db, clock, CURATOR, RoleGrant(Role.COORDINATOR, district_id=district))
+    await _district(db, clock, school, "Europe/Moscow")
+    await coordinator(db, clock, school, CURATOR)
     chosen = await tg.send(CURATOR, "/broadcast")
     assert "Кому вы отправляете объявление" in chosen["text"]
     assert {"🏫 Школа № 1", DISTRICT} <= set(tg.fake.buttons(chosen))
@@ -274,10 +269,8 @@ async def test_a_restart_mid_broadcast_sends_each_copy_once_and_counts_right(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     people = (MENTOR, MENTEE, 402, 403, 404)
-    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
-    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
-    for extra in people[2:]:
-        await seed.participant(db, clock, school, extra, Role.MENTOR)
+    await teachers(db, clock, school)
+    await teachers(db, clock, school, people[2:], ())
     # The copies are queued two at a time; the process dies queueing the second batch.
     monkeypatch.setattr(broadcast_service, "BATCH", 2)
     enqueue_many = OutboxRepo.enqueue_many

@@ -4,7 +4,6 @@ counts; each mentor gets the document once, the mentee nothing."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,47 +16,32 @@ from bot.core.i18n import tr
 from storage.db import Database
 from storage.models import Role, RoleGrant
 from tests import seed
-from tests.fake_telegram import FakeTelegram, serve, wait_until
+from tests.fake_telegram import wait_until
 from tests.harness import FakeClock
-from tests.process import ROOT, BotProcess, bot_env
+from tests.process import BotProcess, bot_process
 from tests.steps import CURATOR
 
 MENTORS = (11, 12, 13)
 MENTEE = 21
 FILE_ID = "BQACAgIAAxk-plan"
-CLOCK_DIR = Path(__file__).resolve().parent / "e2e_clock"
 CAPTION = "План недели наставника: встречи и материалы"
 
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
-    fake = FakeTelegram()
-    runner, url = await serve(fake)
-    # Midday in the school's zone: outside quiet hours, whenever the test runs.
-    env = bot_env(
-        tmp_path,
-        url,
-        NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
-        E2E_CLOCK_START="2026-11-24T12:00:00+03:00",
-        PYTHONPATH=os.pathsep.join([str(CLOCK_DIR), str(ROOT)]),
-    )
-    process = BotProcess(fake, env)
-    db = await Database.open(env["NASTAVNIK_DATABASE_PATH"])
-    await db.migrate()
-    clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
-    school = await seed.school(db, clock)
-    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
-    for mentor in MENTORS:
-        await seed.participant(db, clock, school, mentor, Role.MENTOR)
-    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
-    await db.close()
-    try:
-        await process.start()
-        yield process
-    finally:
-        if process.process is not None:
-            await process.stop()
-        await runner.cleanup()
+    async with bot_process(tmp_path, moved_clock=True) as bot:
+        db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
+        await db.migrate()
+        clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+        school = await seed.school(db, clock)
+        await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
+        for mentor in MENTORS:
+            await seed.participant(db, clock, school, mentor, Role.MENTOR)
+        await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+        await db.close()
+        # Midday in the school's zone: outside quiet hours, whenever the test runs.
+        await bot.start_at("2026-11-24T12:00:00+03:00")
+        yield bot
 
 
 def _requests(bot: BotProcess, method: str, chat_id: int) -> list[dict[str, Any]]:

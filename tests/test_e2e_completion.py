@@ -9,7 +9,6 @@ with its clock in May (tests/e2e_clock/sitecustomize.py)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -30,9 +29,9 @@ from storage.meetings import MeetingsRepo
 from storage.models import MeetingKind, Role, RoleGrant
 from tests import seed
 from tests.conftest import TOKEN
-from tests.fake_telegram import FakeTelegram, RecordingSession, serve, wait_until
+from tests.fake_telegram import FakeTelegram, RecordingSession, wait_until
 from tests.harness import FakeClock, Harness
-from tests.process import ROOT, BotProcess, bot_env
+from tests.process import BotProcess, bot_process
 from tests.steps import (
     ADMIN,
     CURATOR,
@@ -45,7 +44,6 @@ from tests.steps import (
     write_program,
 )
 
-CLOCK_DIR = Path(__file__).resolve().parent / "e2e_clock"
 TAKE = "📝 Пройти опрос"
 GROWTH = GROWTH_SELF_ASSESSMENT.title
 
@@ -107,23 +105,9 @@ async def _arrange(path: str, tmp_path: Path) -> None:
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
-    fake = FakeTelegram()
-    runner, url = await serve(fake)
-    env = bot_env(
-        tmp_path,
-        url,
-        NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
-        NASTAVNIK_THROTTLE_PER_SECOND="50",
-        PYTHONPATH=os.pathsep.join([str(CLOCK_DIR), str(ROOT)]),
-    )
-    await _arrange(env["NASTAVNIK_DATABASE_PATH"], tmp_path)
-    process = BotProcess(fake, env)
-    try:
-        yield process
-    finally:
-        if process.process is not None:
-            await process.stop()
-        await runner.cleanup()
+    async with bot_process(tmp_path, moved_clock=True, NASTAVNIK_THROTTLE_PER_SECOND="50") as bot:
+        await _arrange(bot.env["NASTAVNIK_DATABASE_PATH"], tmp_path)
+        yield bot
 
 
 def _texts(bot: BotProcess, user: int) -> list[str]:
@@ -183,8 +167,7 @@ def _rows(path: str, sql: str) -> list[sqlite3.Row]:
 async def test_a_pair_from_its_final_meeting_to_a_completed_program(bot: BotProcess) -> None:
     path = bot.env["NASTAVNIK_DATABASE_PATH"]
     # Tuesday 11.05.2027, an hour after the final meeting: both are asked for feedback.
-    bot.env["E2E_CLOCK_START"] = "2027-05-11T17:01:00+03:00"
-    await bot.start()
+    await bot.start_at("2027-05-11T17:01:00+03:00")
     feedback = tr("btn-feedback")
     await wait_until(lambda: all(_has_button(bot, p, feedback) for p in (MENTOR, MENTEE)))
     await _feedback(bot, MENTOR)

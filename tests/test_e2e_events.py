@@ -9,7 +9,6 @@ see it, so the restarts also prove that what is owed lives in the database."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -20,52 +19,30 @@ import pytest
 from storage.db import Database, from_db_time
 from storage.models import Role, RoleGrant
 from tests import seed
-from tests.fake_telegram import FakeTelegram, serve, wait_until
+from tests.fake_telegram import wait_until
 from tests.harness import FakeClock
-from tests.process import ROOT, BotProcess, bot_env
+from tests.process import BotProcess, bot_process
 from tests.steps import CURATOR
 
 MENTORS = (11, 12)
 MENTEE = 21
 GOING = "✅ Иду"
 TITLE = "Школа наставников: первое занятие"
-CLOCK_DIR = Path(__file__).resolve().parent / "e2e_clock"
 
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
-    fake = FakeTelegram()
-    runner, url = await serve(fake)
-    env = bot_env(
-        tmp_path,
-        url,
-        NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
-        PYTHONPATH=os.pathsep.join([str(CLOCK_DIR), str(ROOT)]),
-    )
-    process = BotProcess(fake, env)
-    db = await Database.open(env["NASTAVNIK_DATABASE_PATH"])
-    await db.migrate()
-    clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
-    school = await seed.school(db, clock)
-    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
-    for mentor in MENTORS:
-        await seed.participant(db, clock, school, mentor, Role.MENTOR)
-    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
-    await db.close()
-    try:
-        yield process
-    finally:
-        if process.process is not None:
-            await process.stop()
-        await runner.cleanup()
-
-
-async def _at(bot: BotProcess, moment: str) -> None:
-    """(Re)start the bot process with its clock at `moment` (school time, Moscow)."""
-    if bot.process is not None and bot.process.returncode is None:
-        await bot.stop()
-    bot.env["E2E_CLOCK_START"] = moment
-    await bot.start()
+    async with bot_process(tmp_path, moved_clock=True) as bot:
+        db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
+        await db.migrate()
+        clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+        school = await seed.school(db, clock)
+        await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
+        for mentor in MENTORS:
+            await seed.participant(db, clock, school, mentor, Role.MENTOR)
+        await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+        await db.close()
+        yield bot
 
 
 def _texts(bot: BotProcess, user: int) -> list[str]:
@@ -110,7 +87,7 @@ async def _send_materials(bot: BotProcess, path: str) -> None:
 async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
     path = bot.env["NASTAVNIK_DATABASE_PATH"]
     # Monday 23.11, 10:00: the curator creates an event for tomorrow 08:30.
-    await _at(bot, "2026-11-23T10:00:00+03:00")
+    await bot.start_at("2026-11-23T10:00:00+03:00")
     await _events(bot)
     await bot.press(CURATOR, "➕ Новое мероприятие")
     await bot.press(CURATOR, "«Школа наставников»")
@@ -139,7 +116,7 @@ async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
 
     # Tuesday 24.11, just before 08:00: the reminder an hour before (07:30) falls into the
     # quiet hours and arrives at their end, once to each who goes.
-    await _at(bot, "2026-11-24T07:59:40+03:00")
+    await bot.start_at("2026-11-24T07:59:40+03:00")
     before = {m: len(bot.fake.bot_messages(m)) for m in MENTORS}
     await wait_until(
         lambda: all(len(bot.fake.bot_messages(m)) > before[m] for m in MENTORS), timeout=120
@@ -157,7 +134,7 @@ async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
     assert all(from_db_time(r["finished_at"]) >= quiet_end for r in sent)
 
     # 10:00, after the event: an answer is refused, the curator marks who attended.
-    await _at(bot, "2026-11-24T10:00:00+03:00")
+    await bot.start_at("2026-11-24T10:00:00+03:00")
     answers = len(bot.fake.callback_answers)
     await bot.press(MENTORS[1], "❌ Не смогу")
     await wait_until(lambda: len(bot.fake.callback_answers) > answers)

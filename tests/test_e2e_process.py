@@ -20,28 +20,19 @@ from storage.db import Database, to_db_time
 from storage.models import Role, RoleGrant
 from tests import seed
 from tests.conftest import TOKEN
-from tests.fake_telegram import FakeTelegram, Fault, serve, wait_until
+from tests.fake_telegram import FakeTelegram, Fault, wait_until
 from tests.harness import FakeClock
-from tests.process import ROOT, BotProcess, bot_env
+from tests.process import ROOT, BotProcess, bot_process
 from tests.steps import ADMIN, CURATOR, MENTEE, MENTOR
 
-# These tests run on the real clock: an empty quiet window (start = end), so the messages
-# they wait for are not held whatever the hour in Moscow when the suite runs.
-ANY_HOUR = {"NASTAVNIK_QUIET_HOURS_START": "00:00", "NASTAVNIK_QUIET_HOURS_END": "00:00"}
+# These tests run on the real clock: quiet_hours=False everywhere a message is waited for.
 
 
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[BotProcess]:
-    fake = FakeTelegram(token=TOKEN)
-    runner, url = await serve(fake)
-    env = bot_env(tmp_path, url, **ANY_HOUR, NASTAVNIK_OUTBOX_TICK_SECONDS="0.2")
-    bot = BotProcess(fake, env)
-    await bot.start()
-    try:
+    async with bot_process(tmp_path, quiet_hours=False) as bot:
+        await bot.start()
         yield bot
-    finally:
-        await bot.stop()
-        await runner.cleanup()
 
 
 def _token(text: object) -> str:
@@ -85,24 +76,20 @@ async def test_dialog_survives_kill_9(running: BotProcess) -> None:
 
 
 async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
-    fake = FakeTelegram(token=TOKEN)
-    runner, url = await serve(fake)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     secret = "s3cret-token-for-tests"
-    env = bot_env(
+    async with bot_process(
         tmp_path,
-        url,
-        **ANY_HOUR,
+        quiet_hours=False,
         NASTAVNIK_BOT_MODE="webhook",
         NASTAVNIK_WEBHOOK_URL="https://bot.school.example/telegram/webhook",
         NASTAVNIK_WEBHOOK_LISTEN_PORT=str(port),
         NASTAVNIK_WEBHOOK_SECRET_TOKEN=secret,
-    )
-    bot = BotProcess(fake, env)
-    await bot.start()
-    try:
+    ) as bot:
+        fake = bot.fake
+        await bot.start()
         await wait_until(lambda: any(m == "setWebhook" for m, _ in fake.requests))
         hook = dict(next(p for m, p in fake.requests if m == "setWebhook"))
         assert hook["secret_token"] == secret
@@ -131,31 +118,24 @@ async def test_webhook_mode_checks_the_secret_token(tmp_path: Path) -> None:
         # Acknowledged only once handled: the reply is already there (Telegram would resend
         # an update whose handling a crash cut short).
         assert "администратор" in fake.last(ADMIN)["text"]
-
-    finally:
         err = await bot.stop()
-        await runner.cleanup()
     assert b"Traceback" not in err
 
 
 async def test_wrong_token_stops_with_a_message(tmp_path: Path) -> None:
-    fake = FakeTelegram(token=TOKEN)
-    runner, url = await serve(fake)
     other = "987654321:AAHotherotherotherotherotherother12"
-    env = bot_env(tmp_path, url, **ANY_HOUR, BOT_TOKEN=other)
-    try:
+    # A raw process: BotProcess.start would wait for a getMe that a wrong token never gets.
+    async with bot_process(tmp_path, BOT_TOKEN=other) as bot:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "app",
             cwd=ROOT,
-            env=env,
+            env=bot.env,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
         _, err = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        await runner.cleanup()
     assert process.returncode == 2
     assert "BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
 
@@ -164,16 +144,10 @@ async def test_bot_api_down_at_start_then_back(tmp_path: Path) -> None:
     """Bot API answering 502 when the bot starts: it waits, then serves as usual."""
     fake = FakeTelegram(token=TOKEN)
     fake.faults.append(Fault("*", 502, "Bad Gateway", times=2))
-    runner, url = await serve(fake)
-    env = bot_env(tmp_path, url, **ANY_HOUR)
-    bot = BotProcess(fake, env)
-    await bot.start()
-    try:
+    async with bot_process(tmp_path, fake, quiet_hours=False) as bot:
+        await bot.start()
         menu = await bot.say(ADMIN, "/menu")
         assert "администратор" in str(menu["text"])
-    finally:
-        await bot.stop()
-        await runner.cleanup()
 
 
 async def test_kill_9_between_two_questionnaire_answers(running: BotProcess) -> None:
@@ -253,23 +227,13 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
     """kill -9 in the middle of sending 200 queued messages, then a restart: every message
     goes out exactly once, except at most the one in flight at the kill, which is recorded as
     unknown and never resent (so nothing is ever sent twice)."""
-    fake = FakeTelegram(token=TOKEN)
-    runner, url = await serve(fake)
-    bot = BotProcess(
-        fake,
-        bot_env(
-            tmp_path,
-            url,
-            **ANY_HOUR,
-            NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
-            NASTAVNIK_OUTBOX_RATE_PER_SECOND="50",
-        ),
-    )
-    path = bot.env["NASTAVNIK_DATABASE_PATH"]
     chats = list(range(6_000_000, 6_000_200))
-    try:
+    async with bot_process(
+        tmp_path, quiet_hours=False, NASTAVNIK_OUTBOX_RATE_PER_SECOND="50"
+    ) as bot:
+        fake = bot.fake
         await bot.start()
-        db = sqlite3.connect(path)
+        db = sqlite3.connect(bot.env["NASTAVNIK_DATABASE_PATH"])
         now = datetime.now(UTC)
         db.executemany(
             "INSERT INTO outbox (unique_key, chat_id, kind, payload, due_at, expires_at, status,"
@@ -305,9 +269,6 @@ async def test_kill_9_during_an_outbox_drain(tmp_path: Path) -> None:
         await wait_until(settled, timeout=30)
         final = statuses()
         db.close()
-    finally:
-        await bot.stop()
-        await runner.cleanup()
     assert final.get("sent", 0) + final.get("unknown", 0) == len(chats)
     assert final.get("unknown", 0) <= 1
     assert all(len(fake.chats.get(chat, [])) <= 1 for chat in chats)  # never twice
@@ -319,16 +280,6 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
     they go out. After a restart each person gets exactly one invitation. The mentor accepts,
     kill -9 again; after a restart the mentee's acceptance starts the pair, once."""
     fake = FakeTelegram(token=TOKEN)
-    runner, url = await serve(fake)
-    # A slow tick in the first run, so the invitations are still queued at the kill.
-    bot = BotProcess(fake, bot_env(tmp_path, url, **ANY_HOUR, NASTAVNIK_OUTBOX_TICK_SECONDS="60"))
-    db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
-    await db.migrate()
-    clock = FakeClock(datetime.now(UTC))
-    school = await seed.school(db, clock)
-    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
-    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
-    await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
 
     def invitations(user: int) -> int:
         return sum(
@@ -336,37 +287,46 @@ async def test_kill_9_around_a_pair_invitation(tmp_path: Path) -> None:
             for m in fake.bot_messages(user)
         )
 
-    try:
-        await bot.start()
-        await bot.say(CURATOR, "/menu")
-        await bot.press(CURATOR, "🏫 Школа № 1")
-        await bot.press(CURATOR, tr("btn-pairs"))
-        await bot.press(CURATOR, tr("btn-propose"))
-        accepted = await bot.press(CURATOR, tr("btn-accept-all", count=1))
-        assert tr("drafts-accepted", created=1, refused=0) in str(accepted["text"])
-        await bot.stop(kill=True)
-        assert invitations(MENTOR) == invitations(MENTEE) == 0
+    # A slow tick in the first run, so the invitations are still queued at the kill.
+    async with bot_process(
+        tmp_path, fake, quiet_hours=False, NASTAVNIK_OUTBOX_TICK_SECONDS="60"
+    ) as bot:
+        db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
+        try:
+            await db.migrate()
+            clock = FakeClock(datetime.now(UTC))
+            school = await seed.school(db, clock)
+            await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
+            await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
+            await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
+            await bot.start()
+            await bot.say(CURATOR, "/menu")
+            await bot.press(CURATOR, "🏫 Школа № 1")
+            await bot.press(CURATOR, tr("btn-pairs"))
+            await bot.press(CURATOR, tr("btn-propose"))
+            accepted = await bot.press(CURATOR, tr("btn-accept-all", count=1))
+            assert tr("drafts-accepted", created=1, refused=0) in str(accepted["text"])
+            await bot.stop(kill=True)
+            assert invitations(MENTOR) == invitations(MENTEE) == 0
 
-        bot.env["NASTAVNIK_OUTBOX_TICK_SECONDS"] = "0.2"
-        await bot.start()
-        await wait_until(lambda: invitations(MENTOR) == invitations(MENTEE) == 1)
-        await bot.press(MENTOR, tr("btn-accept"))
-        assert fake.last(MENTOR)["text"] == tr("pair-accepted")
-        await bot.stop(kill=True)
+            bot.env["NASTAVNIK_OUTBOX_TICK_SECONDS"] = "0.2"
+            await bot.start()
+            await wait_until(lambda: invitations(MENTOR) == invitations(MENTEE) == 1)
+            await bot.press(MENTOR, tr("btn-accept"))
+            assert fake.last(MENTOR)["text"] == tr("pair-accepted")
+            await bot.stop(kill=True)
 
-        await bot.start()
-        await bot.press(MENTEE, tr("btn-accept"))
-        await wait_until(
-            lambda: any(
-                "пара начала работу" in str(m.get("text")) for m in fake.bot_messages(CURATOR)
+            await bot.start()
+            await bot.press(MENTEE, tr("btn-accept"))
+            await wait_until(
+                lambda: any(
+                    "пара начала работу" in str(m.get("text")) for m in fake.bot_messages(CURATOR)
+                )
             )
-        )
-        await bot._settle()
-        pairs = await db.fetch_all("SELECT status FROM pairs")
-    finally:
-        await bot.stop()
-        await db.close()
-        await runner.cleanup()
+            await bot._settle()
+            pairs = await db.fetch_all("SELECT status FROM pairs")
+        finally:
+            await db.close()
     assert [row["status"] for row in pairs] == ["active"]
     assert invitations(MENTOR) == invitations(MENTEE) == 1
     started = [m for m in fake.bot_messages(CURATOR) if "пара начала работу" in str(m.get("text"))]

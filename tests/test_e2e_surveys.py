@@ -7,7 +7,6 @@ nothing of the campaign is kept in memory."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -19,53 +18,30 @@ from bot.surveys.templates import MENTEE_SATISFACTION
 from storage.db import Database, from_db_time
 from storage.models import Role, RoleGrant
 from tests import seed
-from tests.fake_telegram import FakeTelegram, serve, wait_until
+from tests.fake_telegram import wait_until
 from tests.harness import FakeClock
-from tests.process import ROOT, BotProcess, bot_env
+from tests.process import BotProcess, bot_process
 from tests.steps import CURATOR
 
 MENTEES = (21, 22, 23, 24)
 MENTOR = 11
 TAKE = "📝 Пройти опрос"
-CLOCK_DIR = Path(__file__).resolve().parent / "e2e_clock"
 
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
-    fake = FakeTelegram()
-    runner, url = await serve(fake)
-    env = bot_env(
-        tmp_path,
-        url,
-        NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
-        # Answering 13 questions as fast as a test can press is not a flood here.
-        NASTAVNIK_THROTTLE_PER_SECOND="50",
-        PYTHONPATH=os.pathsep.join([str(CLOCK_DIR), str(ROOT)]),
-    )
-    process = BotProcess(fake, env)
-    db = await Database.open(env["NASTAVNIK_DATABASE_PATH"])
-    await db.migrate()
-    clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
-    school = await seed.school(db, clock)
-    await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
-    for mentee in MENTEES:
-        await seed.participant(db, clock, school, mentee, Role.MENTEE)
-    await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
-    await db.close()
-    try:
-        yield process
-    finally:
-        if process.process is not None:
-            await process.stop()
-        await runner.cleanup()
-
-
-async def _at(bot: BotProcess, moment: str) -> None:
-    """(Re)start the bot process with its clock at `moment` (school time, Moscow)."""
-    if bot.process is not None and bot.process.returncode is None:
-        await bot.stop()
-    bot.env["E2E_CLOCK_START"] = moment
-    await bot.start()
+    # Answering 13 questions as fast as a test can press is not a flood here.
+    async with bot_process(tmp_path, moved_clock=True, NASTAVNIK_THROTTLE_PER_SECOND="50") as bot:
+        db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
+        await db.migrate()
+        clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+        school = await seed.school(db, clock)
+        await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
+        for mentee in MENTEES:
+            await seed.participant(db, clock, school, mentee, Role.MENTEE)
+        await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
+        await db.close()
+        yield bot
 
 
 def _texts(bot: BotProcess, user: int) -> list[str]:
@@ -140,14 +116,14 @@ async def _launch(bot: BotProcess) -> None:
 
 async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     # Monday 23.11, 10:00: the curator makes a survey from a template and launches it.
-    await _at(bot, "2026-11-23T10:00:00+03:00")
+    await bot.start_at("2026-11-23T10:00:00+03:00")
     await _launch(bot)
     await _answer(bot, 21, "6")
     assert "ответили: 1 (25%)" in await _card(bot)
 
     # Friday 27.11, just before 08:00: the reminder due at 07:30 waits for the quiet hours'
     # end, then reaches the three who have not answered, not the one who has.
-    await _at(bot, "2026-11-27T07:59:40+03:00")
+    await bot.start_at("2026-11-27T07:59:40+03:00")
     before = {m: len(bot.fake.bot_messages(m)) for m in MENTEES}
     await wait_until(
         lambda: all(len(bot.fake.bot_messages(m)) > before[m] for m in (22, 23, 24)), timeout=120
@@ -167,7 +143,7 @@ async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     # Monday 30.11, after the deadline (07:30): the summary reaches the curator by itself at
     # the end of the quiet hours (the outbox's, issue 15), the reminder of Sunday morning that
     # was never sent is not sent late, answers are refused.
-    await _at(bot, "2026-11-30T07:59:40+03:00")
+    await bot.start_at("2026-11-30T07:59:40+03:00")
     await wait_until(lambda: any("Итоги опроса" in t for t in _texts(bot, CURATOR)), timeout=120)
     summary = next(t for t in _texts(bot, CURATOR) if "Итоги опроса" in t)
     assert "Получили: 4 · ответили: 3 (75%)" in summary

@@ -23,25 +23,27 @@ from bot.ui.callbacks import (
     EventsCb,
 )
 from storage.db import Database, from_db_time
-from storage.events import EventKind, EventsRepo, Invitee
-from storage.models import Organization, Role, RoleGrant
-from tests import seed
+from storage.events import EventKind, EventsRepo
+from storage.models import Organization
 from tests.harness import FakeClock, Harness
-from tests.steps import CURATOR, MENTEE, MENTOR, deliver, drain, outbox_keys
+from tests.steps import (
+    CURATOR,
+    MENTEE,
+    MENTOR,
+    coordinator,
+    deliver,
+    district_of,
+    drain,
+    other_school,
+    outbox_keys,
+    school_event,
+    teachers,
+)
 
 COORDINATOR = 60
 MENTOR_2 = 12
 GOING = tr.plain("btn-event-going")
 NOT_GOING = tr.plain("btn-event-not-going")
-
-
-async def _participants(db: Database, clock: FakeClock, school: int) -> dict[int, int]:
-    """Telegram id → person id."""
-    return {
-        MENTOR: await seed.participant(db, clock, school, MENTOR, Role.MENTOR),
-        MENTOR_2: await seed.participant(db, clock, school, MENTOR_2, Role.MENTOR),
-        MENTEE: await seed.participant(db, clock, school, MENTEE, Role.MENTEE),
-    }
 
 
 async def _begin(tg: Harness, user: int = CURATOR, screen: str = "🏫 Школа № 1") -> None:
@@ -79,7 +81,7 @@ async def _answers(db: Database) -> dict[int, str | None]:
 async def test_a_curator_creates_an_event_and_sees_the_answers(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    people = await _participants(db, clock, school)
+    people = await teachers(db, clock, school, (MENTOR, MENTOR_2))
     await _begin(tg)
     await tg.send(CURATOR, "Школа наставников: первое занятие")
     # A day in the past is refused with a clear message, and the time is asked again.
@@ -135,7 +137,7 @@ async def test_a_curator_creates_an_event_and_sees_the_answers(
 async def test_a_reminder_in_quiet_hours_waits_for_their_end(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    people = await _participants(db, clock, school)
+    people = await teachers(db, clock, school, (MENTOR, MENTOR_2))
     await _create(tg, "завтра в 8:30")  # 24.11 08:30 in Moscow, 05:30 UTC
     await drain(tg.bot, db, clock)
     await tg.press(MENTOR, GOING)
@@ -164,7 +166,7 @@ async def test_a_reminder_in_quiet_hours_waits_for_their_end(
 async def test_moving_and_cancelling_tell_those_who_answered(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    people = await _participants(db, clock, school)
+    people = await teachers(db, clock, school, (MENTOR, MENTOR_2))
     await _create(tg, "25.11 15:00")
     await drain(tg.bot, db, clock)
     event_id = await _event_id(db)
@@ -210,7 +212,7 @@ async def test_moving_and_cancelling_tell_those_who_answered(
 async def test_after_the_event_attendance_and_the_report(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    people = await _participants(db, clock, school)
+    people = await teachers(db, clock, school, (MENTOR, MENTOR_2))
     await _create(tg, "завтра в 15:00", audience="Всех участников")
     await drain(tg.bot, db, clock)
     event_id = await _event_id(db)
@@ -271,7 +273,7 @@ async def _mark_mentor(tg: Harness) -> dict[str, Any]:
 async def test_materials_reach_those_present_as_documents_through_the_outbox(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    people = await _participants(db, clock, school)
+    people = await teachers(db, clock, school, (MENTOR, MENTOR_2))
     await _create(tg, "завтра в 15:00")
     await drain(tg.bot, db, clock)
     event_id = await _event_id(db)
@@ -376,7 +378,7 @@ async def _figures(tg: Harness, school_id: int) -> Any:
 async def test_participants_see_their_upcoming_events_from_the_menu(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
+    await teachers(db, clock, school, (MENTOR, MENTOR_2))
     await _create(tg, "25.11 15:00")
     await drain(tg.bot, db, clock)
     await tg.send(MENTOR, "/menu")
@@ -396,10 +398,7 @@ async def test_participants_see_their_upcoming_events_from_the_menu(
 async def test_a_coordinator_invites_the_curators_of_the_district(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    found = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (school,))
-    assert found is not None
-    district = int(found["district_id"])
-    await seed.person(db, clock, COORDINATOR, RoleGrant(Role.COORDINATOR, district_id=district))
+    district = await coordinator(db, clock, school, COORDINATOR)
     await tg.send(COORDINATOR, "/menu")
     await tg.press(COORDINATOR, tr("btn-districts"))
     await tg.press(COORDINATOR, "🏛 Округ Школа № 1")
@@ -422,11 +421,9 @@ async def test_a_coordinator_invites_the_curators_of_the_district(
 async def test_forged_and_foreign_presses_are_refused(
     tg: Harness, db: Database, bot: Bot, clock: FakeClock, school: int
 ) -> None:
-    await _participants(db, clock, school)
-    other = await seed.school(db, clock, "Школа № 2")
-    row = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (other,))
-    assert row is not None
-    other_district = int(row["district_id"])
+    await teachers(db, clock, school, (MENTOR, MENTOR_2))
+    other = await other_school(db, clock, 51)
+    other_district = await district_of(db, other)
     await _create(tg, "25.11 15:00")
     event_id = await _event_id(db)
     await tg.send(MENTEE, "/menu")
@@ -444,11 +441,7 @@ async def test_forged_and_foreign_presses_are_refused(
     assert row is not None and row["status"] == "planned"
 
     # A coordinator addressing a school (or a district) outside their district.
-    found = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (school,))
-    assert found is not None
-    await seed.person(
-        db, clock, COORDINATOR, RoleGrant(Role.COORDINATOR, district_id=int(found["district_id"]))
-    )
+    await coordinator(db, clock, school, COORDINATOR)
     await tg.send(COORDINATOR, "/menu")
     for data in (
         EventsCb(action=EventsAction.HOME, school_id=other, district_id=other_district).pack(),
@@ -457,7 +450,6 @@ async def test_forged_and_foreign_presses_are_refused(
         await tg.press_data(COORDINATOR, data)
         assert tr.plain("event-refusal", reason="forbidden") == tg.alert()
     # The curator of another school cannot reach this school's event.
-    await seed.person(db, clock, 51, RoleGrant(Role.CURATOR, organization_id=other))
     await tg.send(51, "/menu")
     await tg.press_data(51, EventCb(event_id=event_id, action=EventAction.CARD).pack())
     assert tr.plain("event-refusal", reason="forbidden") == tg.alert()
@@ -478,39 +470,16 @@ async def test_the_training_figures_count_only_held_training(
     db: Database, clock: FakeClock, school: int
 ) -> None:
     repo = EventsRepo(db)
-    mentor = await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
-    curator = await db.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (CURATOR,))
-    assert curator is not None
-    found = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (school,))
-    assert found is not None
+    guests = await teachers(db, clock, school, mentees=())
     now = clock.now()
-    held, _ = await repo.create(
-        school,
-        found["district_id"],
-        EventKind.SETUP_SESSION,
-        "a",
-        now + timedelta(hours=1),
-        "p",
-        "mentors",
-        curator["id"],
-        "k1",
-        now,
+    held = await school_event(
+        db, clock, school, EventKind.SETUP_SESSION, now + timedelta(hours=1), guests, "a", "p", "k1"
     )
-    later, _ = await repo.create(
-        school,
-        found["district_id"],
-        EventKind.ROUND_TABLE,
-        "b",
-        now + timedelta(days=3),
-        "p",
-        "mentors",
-        curator["id"],
-        "k2",
-        now,
+    later = await school_event(
+        db, clock, school, EventKind.ROUND_TABLE, now + timedelta(days=3), guests, "b", "p", "k2"
     )
     for event in (held, later):
-        await repo.invite(event.id, [Invitee(mentor, MENTOR, school, Role.MENTOR)])
-        await repo.mark(event.id, mentor, True)
+        await repo.mark(event.id, guests[MENTOR], True)
     after = now + timedelta(days=1)
     training = await repo.training(school, None, None, after)
     assert training.held == {EventKind.SETUP_SESSION: 1}  # the later one is not held yet

@@ -23,7 +23,7 @@ from storage.models import Organization, Role, RoleGrant
 from tests import seed
 from tests.harness import FakeClock, Harness
 from tests.report_steps import COORDINATOR, district_with_two_schools, sheet_rows, uploads
-from tests.steps import CURATOR, MENTEE
+from tests.steps import CURATOR, MENTEE, other_school, school_event
 
 GUESTS = 250
 FIRST = 1000  # the guests' Telegram ids: FIRST, FIRST + 1, ...
@@ -33,30 +33,23 @@ GOING = 30  # the first GOING guests said «Иду»
 async def _held_event(db: Database, clock: FakeClock, school: int) -> tuple[Event, list[int]]:
     """A «Школа наставников» of GUESTS mentors, begun an hour ago; the person ids in the order
     of their Telegram ids."""
-    found = await db.fetch_one("SELECT district_id FROM organizations WHERE id = ?", (school,))
-    curator = await db.fetch_one("SELECT id FROM people WHERE telegram_id = ?", (CURATOR,))
-    assert found is not None and curator is not None
-    repo = EventsRepo(db)
-    now = clock.now()
-    event, _ = await repo.create(
-        school,
-        found["district_id"],
-        EventKind.MENTOR_SCHOOL,
-        "Школа наставников",
-        now + timedelta(hours=1),
-        "Актовый зал",
-        "mentors",
-        curator["id"],
-        "draft",
-        now,
-    )
     people = [
         await seed.person(db, clock, FIRST + n, RoleGrant(Role.MENTOR, organization_id=school))
         for n in range(GUESTS)
     ]
-    await repo.invite(
-        event.id, [Invitee(p, FIRST + n, school, Role.MENTOR) for n, p in enumerate(people)]
+    now = clock.now()
+    event = await school_event(
+        db,
+        clock,
+        school,
+        EventKind.MENTOR_SCHOOL,
+        now + timedelta(hours=1),
+        {FIRST + n: p for n, p in enumerate(people)},
+        "Школа наставников",
+        "Актовый зал",
+        "draft",
     )
+    repo = EventsRepo(db)
     for person_id in people[:GOING]:
         await repo.answer(event.id, person_id, EventAnswer.GOING, now)
     clock.current = now + timedelta(hours=2)
@@ -186,8 +179,7 @@ async def test_forged_stale_and_foreign_pages(
     for action in AttendanceAction:
         await tg.press_data(MENTEE, data(action=action, person=people[0], on=True))
         assert tg.alert() == tr.plain("forbidden")
-    other = await seed.school(db, clock, "Школа № 2")
-    await seed.person(db, clock, 51, RoleGrant(Role.CURATOR, organization_id=other))
+    await other_school(db, clock, 51)
     await tg.send(51, "/menu")
     for action in AttendanceAction:
         await tg.press_data(51, data(action=action, person=people[0], on=True))
