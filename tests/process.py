@@ -6,13 +6,18 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from storage.db import Database
+from storage.models import Role, RoleGrant
+from tests import seed
 from tests.conftest import TOKEN
 from tests.fake_telegram import FakeTelegram, serve, wait_until
+from tests.harness import FakeClock
 from tests.steps import ADMIN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +43,23 @@ class BotProcess:
         )
         # A restarted process identifies itself again: wait for its own getMe.
         await wait_until(lambda: sum(m == "getMe" for m, _ in self.fake.requests) > identified)
+
+    async def seed_school(self, curator: int, *groups: tuple[Role, Sequence[int]]) -> None:
+        """Before the process starts: a school with its curator and participants, the groups
+        in the order given."""
+        db = await Database.open(self.env["NASTAVNIK_DATABASE_PATH"])
+        await db.migrate()
+        clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+        school = await seed.school(db, clock)
+        await seed.person(db, clock, curator, RoleGrant(Role.CURATOR, organization_id=school))
+        for role, telegram_ids in groups:
+            for telegram_id in telegram_ids:
+                await seed.participant(db, clock, school, telegram_id, role)
+        await db.close()
+
+    def texts(self, user_id: int) -> list[str]:
+        """What the bot has sent the user, oldest first."""
+        return [str(m.get("text", "")) for m in self.fake.bot_messages(user_id)]
 
     async def start_at(self, moment: str) -> None:
         """(Re)start the process with its clock at `moment` (needs `moved_clock`)."""

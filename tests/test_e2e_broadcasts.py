@@ -5,7 +5,6 @@ counts; each mentor gets the document once, the mentee nothing."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,8 @@ import pytest
 
 from bot.broadcasts.service import Audience
 from bot.core.i18n import tr
-from storage.db import Database
-from storage.models import Role, RoleGrant
-from tests import seed
+from storage.models import Role
 from tests.fake_telegram import wait_until
-from tests.harness import FakeClock
 from tests.process import BotProcess, bot_process
 from tests.steps import CURATOR
 
@@ -30,15 +26,7 @@ CAPTION = "План недели наставника: встречи и мат�
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
     async with bot_process(tmp_path, moved_clock=True) as bot:
-        db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
-        await db.migrate()
-        clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
-        school = await seed.school(db, clock)
-        await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
-        for mentor in MENTORS:
-            await seed.participant(db, clock, school, mentor, Role.MENTOR)
-        await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
-        await db.close()
+        await bot.seed_school(CURATOR, (Role.MENTOR, MENTORS), (Role.MENTEE, [MENTEE]))
         # Midday in the school's zone: outside quiet hours, whenever the test runs.
         await bot.start_at("2026-11-24T12:00:00+03:00")
         yield bot

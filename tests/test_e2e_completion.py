@@ -110,10 +110,6 @@ async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
         yield bot
 
 
-def _texts(bot: BotProcess, user: int) -> list[str]:
-    return [str(m.get("text", "")) for m in bot.fake.bot_messages(user)]
-
-
 def _has_button(bot: BotProcess, user: int, label: str) -> bool:
     return any(label in bot.fake.buttons(m) for m in bot.fake.bot_messages(user))
 
@@ -176,7 +172,7 @@ async def test_a_pair_from_its_final_meeting_to_a_completed_program(bot: BotProc
     await bot.press(MENTOR, "🤝 1")
     await bot.press(MENTOR, tr("btn-program-complete"))
     assert bot.fake.callback_answers[-1].get("text") == tr("completion-waiting")
-    await wait_until(lambda: any("Подтвердите и вы" in t for t in _texts(bot, MENTEE)))
+    await wait_until(lambda: any("Подтвердите и вы" in t for t in bot.texts(MENTEE)))
     await _feedback(bot, MENTEE)
     await bot.press(MENTEE, tr("btn-program-complete"))
     assert "Программа завершена: программа выполнена" in str(
@@ -188,10 +184,10 @@ async def test_a_pair_from_its_final_meeting_to_a_completed_program(bot: BotProc
     # The final surveys reach each side (outside quiet hours: it is the afternoon).
     await wait_until(
         lambda: (
-            any(f"Опрос «{MENTEE_SATISFACTION.title}»" in t for t in _texts(bot, MENTEE))
-            and any("Опрос «Анкета удовлетворённости наставника»" in t for t in _texts(bot, MENTOR))
+            any(f"Опрос «{MENTEE_SATISFACTION.title}»" in t for t in bot.texts(MENTEE))
+            and any("Опрос «Анкета удовлетворённости наставника»" in t for t in bot.texts(MENTOR))
             and all(
-                any(f"Опрос «{GROWTH}»" in t for t in _texts(bot, p)[-3:]) for p in (MENTOR, MENTEE)
+                any(f"Опрос «{GROWTH}»" in t for t in bot.texts(p)[-3:]) for p in (MENTOR, MENTEE)
             )
         )
     )

@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import Database, from_db_time
-from storage.models import Role, RoleGrant
-from tests import seed
+from storage.db import from_db_time
+from storage.models import Role
 from tests.fake_telegram import wait_until
-from tests.harness import FakeClock
 from tests.process import BotProcess, bot_process
 from tests.steps import CURATOR
 
@@ -33,20 +31,8 @@ TITLE = "Школа наставников: первое занятие"
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
     async with bot_process(tmp_path, moved_clock=True) as bot:
-        db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
-        await db.migrate()
-        clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
-        school = await seed.school(db, clock)
-        await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
-        for mentor in MENTORS:
-            await seed.participant(db, clock, school, mentor, Role.MENTOR)
-        await seed.participant(db, clock, school, MENTEE, Role.MENTEE)
-        await db.close()
+        await bot.seed_school(CURATOR, (Role.MENTOR, MENTORS), (Role.MENTEE, [MENTEE]))
         yield bot
-
-
-def _texts(bot: BotProcess, user: int) -> list[str]:
-    return [str(m.get("text", "")) for m in bot.fake.bot_messages(user)]
 
 
 def _rows(path: str, sql: str) -> list[sqlite3.Row]:
@@ -73,7 +59,7 @@ async def _send_materials(bot: BotProcess, path: str) -> None:
     document = {"document": {"file_id": "PLAN", "file_unique_id": "p1", "file_name": "plan.pdf"}}
     bot.fake.queue(bot.fake.message_update(CURATOR, None, extra=document))
     await wait_until(lambda: len(bot.fake.bot_messages(CURATOR)) > before)
-    assert "Материалов: 1" in _texts(bot, CURATOR)[-1]
+    assert "Материалов: 1" in bot.texts(CURATOR)[-1]
     sent = await bot.press(CURATOR, "📤 Разослать материалы присутствовавшим")
     assert "1 участнику" in str(sent["text"])
     await wait_until(lambda: any("document" in m for m in bot.fake.bot_messages(MENTORS[0])))
@@ -106,8 +92,8 @@ async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
             for mentor in MENTORS
         )
     )
-    assert "Начало: 24.11.2026 08:30" in _texts(bot, MENTORS[0])[-1]
-    assert _texts(bot, MENTEE) == []
+    assert "Начало: 24.11.2026 08:30" in bot.texts(MENTORS[0])[-1]
+    assert bot.texts(MENTEE) == []
     for mentor in MENTORS:
         answered = await bot.press(mentor, GOING)
         assert "Ваш ответ: иду" in str(answered["text"])
@@ -122,7 +108,7 @@ async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
         lambda: all(len(bot.fake.bot_messages(m)) > before[m] for m in MENTORS), timeout=120
     )
     for mentor in MENTORS:
-        assert "🔔 Напоминание" in _texts(bot, mentor)[-1]
+        assert "🔔 Напоминание" in bot.texts(mentor)[-1]
     sent = _rows(
         path,
         "SELECT chat_id, due_at, finished_at, status FROM outbox"

@@ -15,11 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.surveys.templates import MENTEE_SATISFACTION
-from storage.db import Database, from_db_time
-from storage.models import Role, RoleGrant
-from tests import seed
+from storage.db import from_db_time
+from storage.models import Role
 from tests.fake_telegram import wait_until
-from tests.harness import FakeClock
 from tests.process import BotProcess, bot_process
 from tests.steps import CURATOR
 
@@ -32,20 +30,8 @@ TAKE = "📝 Пройти опрос"
 async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
     # Answering 13 questions as fast as a test can press is not a flood here.
     async with bot_process(tmp_path, moved_clock=True, NASTAVNIK_THROTTLE_PER_SECOND="50") as bot:
-        db = await Database.open(bot.env["NASTAVNIK_DATABASE_PATH"])
-        await db.migrate()
-        clock = FakeClock(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
-        school = await seed.school(db, clock)
-        await seed.person(db, clock, CURATOR, RoleGrant(Role.CURATOR, organization_id=school))
-        for mentee in MENTEES:
-            await seed.participant(db, clock, school, mentee, Role.MENTEE)
-        await seed.participant(db, clock, school, MENTOR, Role.MENTOR)
-        await db.close()
+        await bot.seed_school(CURATOR, (Role.MENTEE, MENTEES), (Role.MENTOR, [MENTOR]))
         yield bot
-
-
-def _texts(bot: BotProcess, user: int) -> list[str]:
-    return [str(m.get("text", "")) for m in bot.fake.bot_messages(user)]
 
 
 async def _answer(bot: BotProcess, user: int, scale: str) -> None:
@@ -59,7 +45,7 @@ async def _answer(bot: BotProcess, user: int, scale: str) -> None:
     await bot.press(user, "Да")
     await bot.press(user, "Нет")
     await bot.press(user, "📨 Отправить")
-    await wait_until(lambda: any("Спасибо, ответы приняты" in t for t in _texts(bot, user)))
+    await wait_until(lambda: any("Спасибо, ответы приняты" in t for t in bot.texts(user)))
 
 
 async def _card(bot: BotProcess) -> str:
@@ -111,7 +97,7 @@ async def _launch(bot: BotProcess) -> None:
         invitation = bot.fake.last(mentee)
         assert "Ответьте, пожалуйста, до 30.11.2026 07:30" in str(invitation["text"])
         assert TAKE in bot.fake.buttons(invitation)
-    assert not any("Опрос" in t for t in _texts(bot, MENTOR))
+    assert not any("Опрос" in t for t in bot.texts(MENTOR))
 
 
 async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
@@ -144,15 +130,15 @@ async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     # the end of the quiet hours (the outbox's, issue 15), the reminder of Sunday morning that
     # was never sent is not sent late, answers are refused.
     await bot.start_at("2026-11-30T07:59:40+03:00")
-    await wait_until(lambda: any("Итоги опроса" in t for t in _texts(bot, CURATOR)), timeout=120)
-    summary = next(t for t in _texts(bot, CURATOR) if "Итоги опроса" in t)
+    await wait_until(lambda: any("Итоги опроса" in t for t in bot.texts(CURATOR)), timeout=120)
+    summary = next(t for t in bot.texts(CURATOR) if "Итоги опроса" in t)
     assert "Получили: 4 · ответили: 3 (75%)" in summary
     assert "Комфорт общения: среднее 8,0 из 10 (ответов: 3; 6×1, 8×1, 10×1)" in summary
     assert "«Совместные уроки 22»" in summary
     await bot._settle()
     late = [r for r in _reminders(bot.env["NASTAVNIK_DATABASE_PATH"]) if r["status"] == "sent"]
     assert sorted(r["chat_id"] for r in late) == [22, 23, 24]
-    assert not any("Итоги" in t for m in MENTEES for t in _texts(bot, m))
+    assert not any("Итоги" in t for m in MENTEES for t in bot.texts(m))
     await bot.press(24, TAKE)
     assert "Срок ответа на этот опрос истёк" in str(bot.fake.callback_answers[-1].get("text"))
     err = await bot.stop()

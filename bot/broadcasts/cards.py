@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.core.zones import school_zone
 from bot.ui.callbacks import BroadcastAction, BroadcastCb, DistrictBroadcastCb
 from storage.broadcasts import Broadcast
 from storage.models import District, Organization
@@ -38,7 +39,7 @@ class Scope:
     @property
     def zone(self) -> ZoneInfo:
         """The zone times are typed and shown in: the school's, or the district's first."""
-        return ZoneInfo(self.schools[0].timezone if self.schools else "Europe/Moscow")
+        return school_zone(self.schools[0] if self.schools else None)
 
     def cb(self, action: BroadcastAction, v: int = 0) -> CallbackData:
         if self.district is not None:

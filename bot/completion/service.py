@@ -18,6 +18,7 @@ from bot.core.config import MonitoringSettings, QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.quiet import delivery_time, school_day
+from bot.core.zones import school_zone
 from bot.forms.model import Form, QuestionKind
 from bot.meetings.service import MeetingService
 from bot.organizations.service import OrganizationService
@@ -173,7 +174,7 @@ class CompletionService:
 
     async def _zone(self, pair: Pair) -> ZoneInfo:
         school = await self._organizations.school(pair.organization_id)
-        return ZoneInfo(school.timezone if school else "Europe/Moscow")
+        return school_zone(school)
 
     async def _today(self, pair: Pair) -> date:
         return self._clock.now().astimezone(await self._zone(pair)).date()
@@ -450,7 +451,7 @@ class CompletionService:
                 break
         for school_id, lines in listed.items():
             school = await self._organizations.school(school_id)
-            zone = ZoneInfo(school.timezone if school else "Europe/Moscow")
+            zone = school_zone(school)
             # The school's week, as the day a list queued now arrives on: a sweep again in the
             # same night repeats the key of the list already held for the morning.
             week = f"{school_day(now, zone, self._quiet):%G-W%V}"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import tr
+from storage.models import Organization
 
 SCHOOL_TIMEZONES: tuple[str, ...] = (
     "Europe/Kaliningrad",
@@ -25,6 +26,11 @@ SCHOOL_TIMEZONES: tuple[str, ...] = (
     "Asia/Kamchatka",
 )
 MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def school_zone(school: Organization | None) -> ZoneInfo:
+    """The school's zone; Moscow's for a school that is gone (its messages still need a time)."""
+    return ZoneInfo(school.timezone) if school else MOSCOW
 
 
 def timezone_label(zone: ZoneInfo | str, at: datetime | None = None) -> str:

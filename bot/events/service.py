@@ -20,6 +20,7 @@ from bot.core.i18n import tr
 from bot.core.outbox import Media, message_payload
 from bot.core.permissions import Action, Actor, can
 from bot.core.when import shown
+from bot.core.zones import school_zone
 from bot.organizations.service import OrganizationService
 from bot.participation.banks import BankService, unnamed
 from bot.ui.callbacks import EventReplyAction, EventReplyCb
@@ -92,7 +93,7 @@ class Host:
     @property
     def zone(self) -> ZoneInfo:
         first = self.school or (self.schools[0] if self.schools else None)
-        return ZoneInfo(first.timezone if first else "Europe/Moscow")
+        return school_zone(first)
 
     @property
     def audiences(self) -> tuple[EventAudience, ...]:
@@ -376,7 +377,7 @@ class EventService:
         if invitation is None:
             return EventRefusal.NOT_FOUND
         school = await self._organizations.school(invitation.organization_id)
-        zone = ZoneInfo(school.timezone if school else "Europe/Moscow")
+        zone = school_zone(school)
         return event, invitation, zone
 
     async def invitation(self, actor: Actor, event_id: int) -> Reply | EventRefusal:
@@ -673,4 +674,4 @@ class EventService:
         if school is None:
             schools = await self._organizations.schools(event.district_id)
             school = schools[0] if schools else None
-        return ZoneInfo(school.timezone if school else "Europe/Moscow")
+        return school_zone(school)

@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.core.clock import Clock
+from bot.core.zones import school_zone
 from bot.forms.answers import Invalid, parse_typed
 from bot.forms.engine import SUMMARY, FormEngine, FormState
 from bot.forms.model import AnswerValue, FormPurpose, Question, QuestionKind
@@ -24,8 +24,6 @@ from bot.organizations.service import OrganizationService
 from bot.ui.callbacks import FormAction, FormCb
 from bot.ui.states import FormStates
 from storage.fsm import SQLStorage
-
-DEFAULT_ZONE = "Europe/Moscow"
 
 
 @dataclass(frozen=True)
@@ -241,7 +239,7 @@ class FormFlow:
 
     async def _today(self, form: FormState) -> date:
         school = await self._organizations.school(form.session.organization_id or 0)
-        zone = ZoneInfo(school.timezone if school else DEFAULT_ZONE)
+        zone = school_zone(school)
         return self._clock.now().astimezone(zone).date()
 
 

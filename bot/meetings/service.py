@@ -22,6 +22,7 @@ from bot.core.outbox import message_payload
 from bot.core.permissions import Actor
 from bot.core.quiet import delivery_time, school_day
 from bot.core.when import NeedsTime, WhenError, parse_when, shown
+from bot.core.zones import school_zone
 from bot.forms.catalog import MEETING_FEEDBACK
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.flow import Next
@@ -198,7 +199,7 @@ class MeetingService:
 
     async def _zone_of(self, school_id: int) -> ZoneInfo:
         school = await self._organizations.school(school_id)
-        return ZoneInfo(school.timezone if school else "Europe/Moscow")
+        return school_zone(school)
 
     async def _own_pair(self, actor: Actor, pair_id: int) -> Pair | MeetingRefusal:
         """The pair, if the actor is its mentor or one of its mentees."""

@@ -19,6 +19,7 @@ from bot.core.config import QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.quiet import next_school_day, school_day
+from bot.core.zones import school_zone
 from bot.forms.catalog import STUDENT_CATEGORY
 from bot.pairs.documents import OrderReference, pairs_order
 from bot.pairs.matching import Match, Profile, propose, score, top_candidates
@@ -612,7 +613,7 @@ class PairService:
             lines.append(tr("waiting-more", count=len(owed) - WAITING_LISTED))
         lines.append(tr("waiting-footer"))
         school = await self._organizations.school(school_id)
-        zone = ZoneInfo(school.timezone if school else "Europe/Moscow")
+        zone = school_zone(school)
         day = school_day(now, zone, self._quiet)
         for curator in await self._people.holders(Role.CURATOR, school_id):
             await self._outbox.enqueue(

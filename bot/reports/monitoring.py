@@ -18,6 +18,7 @@ from bot.core.config import QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.when import NeedsTime, WhenError, parse_when, shown
+from bot.core.zones import school_zone
 from bot.reports.service import ReportService
 from bot.roadmap.service import RoadmapService
 from bot.surveys.rules import reminder_times
@@ -89,7 +90,7 @@ class Submitted:
 
 def _zone(schools: list[Organization]) -> ZoneInfo:
     """A district has no zone of its own: its first school's, as the roadmap reads it."""
-    return ZoneInfo(schools[0].timezone if schools else "Europe/Moscow")
+    return school_zone(schools[0] if schools else None)
 
 
 def _submit_button(request_id: int, school_id: int) -> InlineKeyboardMarkup:

@@ -20,6 +20,7 @@ from bot.core.config import QuietHours
 from bot.core.i18n import Html, tr
 from bot.core.outbox import message_payload
 from bot.core.permissions import Action, Actor, can
+from bot.core.zones import school_zone
 from bot.participation.banks import BankService, to_xlsx
 from bot.roadmap import documents, rules
 from bot.roadmap.rules import Deadline, DeadlineRefusal, RoadmapView
@@ -119,7 +120,7 @@ class RoadmapService:
             if school is not None:
                 return ZoneInfo(school.timezone)
         schools = await self._organizations.schools(roadmap.district_id)
-        return ZoneInfo(schools[0].timezone if schools else "Europe/Moscow")
+        return school_zone(schools[0] if schools else None)
 
     # Opening.
 
@@ -164,7 +165,7 @@ class RoadmapService:
     async def district_template(self, district_id: int) -> Roadmap:
         """The district's template of the current year, begun from the default one."""
         schools = await self._organizations.schools(district_id)
-        zone = ZoneInfo(schools[0].timezone if schools else "Europe/Moscow")
+        zone = school_zone(schools[0] if schools else None)
         start = self._start(zone)
         label = rules.year_label(start)
         found = await self._roadmaps.find(RoadmapKind.DISTRICT, district_id, label)

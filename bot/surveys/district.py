@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.when import WhenError
+from bot.core.zones import school_zone
 from bot.forms.model import Form
 from bot.surveys import rules
 from bot.surveys.rules import Rate
@@ -70,7 +71,7 @@ class DistrictSurveyService:
         """The deadline is typed in the time of the district's first school (a district's
         schools share a region, so nearly always its time zone)."""
         schools = await self._organizations.schools(district_id)
-        return ZoneInfo(schools[0].timezone if schools else "Europe/Moscow")
+        return school_zone(schools[0] if schools else None)
 
     async def create(self, district_id: int, template: Form, coordinator: int) -> DistrictSurvey:
         survey_id = await self._repo.create_district(

@@ -18,6 +18,7 @@ from bot.core.i18n import tr
 from bot.core.outbox import message_payload
 from bot.core.quiet import delivery_time
 from bot.core.when import WhenError, shown
+from bot.core.zones import school_zone
 from bot.forms.catalog import FormCatalog
 from bot.forms.engine import FormEngine, FormState
 from bot.forms.flow import Next
@@ -153,7 +154,7 @@ class SurveyService:
 
     async def zone(self, campaign: SurveyCampaign) -> ZoneInfo:
         school = await self._organizations.school(campaign.organization_id)
-        return ZoneInfo(school.timezone if school else "Europe/Moscow")
+        return school_zone(school)
 
     async def get(self, survey_id: int) -> SurveyCampaign | None:
         return await self._surveys.get(survey_id)
