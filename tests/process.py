@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -60,6 +61,21 @@ class BotProcess:
     def texts(self, user_id: int) -> list[str]:
         """What the bot has sent the user, oldest first."""
         return [str(m.get("text", "")) for m in self.fake.bot_messages(user_id)]
+
+    def rows(self, sql: str) -> list[sqlite3.Row]:
+        """Read the process's database directly (a second connection, as a curator's backup)."""
+        db = sqlite3.connect(self.env["NASTAVNIK_DATABASE_PATH"])
+        db.row_factory = sqlite3.Row
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+
+    async def delivered(self, sql: str) -> list[sqlite3.Row]:
+        """The outbox rows `sql` selects (with their status) once none is still being sent: the
+        fake records a message a moment before the bot marks its row sent."""
+        await wait_until(lambda: all(r["status"] != "sending" for r in self.rows(sql)))
+        return self.rows(sql)
 
     async def start_at(self, moment: str) -> None:
         """(Re)start the process with its clock at `moment` (needs `moved_clock`)."""

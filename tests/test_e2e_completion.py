@@ -9,7 +9,6 @@ with its clock in May (tests/e2e_clock/sitecustomize.py)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,17 +150,7 @@ async def _growth(bot: BotProcess, person: int) -> None:
     assert "Спасибо, ответы приняты" in str(thanks["text"])
 
 
-def _rows(path: str, sql: str) -> list[sqlite3.Row]:
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute(sql).fetchall()
-    finally:
-        db.close()
-
-
 async def test_a_pair_from_its_final_meeting_to_a_completed_program(bot: BotProcess) -> None:
-    path = bot.env["NASTAVNIK_DATABASE_PATH"]
     # Tuesday 11.05.2027, an hour after the final meeting: both are asked for feedback.
     await bot.start_at("2027-05-11T17:01:00+03:00")
     feedback = tr("btn-feedback")
@@ -178,7 +167,7 @@ async def test_a_pair_from_its_final_meeting_to_a_completed_program(bot: BotProc
     assert "Программа завершена: программа выполнена" in str(
         bot.fake.callback_answers[-1].get("text")
     )
-    pair = _rows(path, "SELECT status, end_reason FROM pairs")
+    pair = bot.rows("SELECT status, end_reason FROM pairs")
     assert [(p["status"], p["end_reason"]) for p in pair] == [("completed", "completed")]
 
     # The final surveys reach each side (outside quiet hours: it is the afternoon).
@@ -195,8 +184,7 @@ async def test_a_pair_from_its_final_meeting_to_a_completed_program(bot: BotProc
     await _satisfaction(bot, MENTOR, "Анкета удовлетворённости наставника")
     await _growth(bot, MENTEE)
     await _growth(bot, MENTOR)
-    answered = _rows(
-        path,
+    answered = bot.rows(
         "SELECT c.form_id, COUNT(*) AS n FROM survey_responses r JOIN survey_campaigns c"
         " ON c.id = r.survey_id GROUP BY c.form_id ORDER BY c.form_id",
     )

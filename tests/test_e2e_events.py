@@ -9,7 +9,6 @@ see it, so the restarts also prove that what is owed lives in the database."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,22 +34,13 @@ async def bot(tmp_path: Path) -> AsyncIterator[BotProcess]:
         yield bot
 
 
-def _rows(path: str, sql: str) -> list[sqlite3.Row]:
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute(sql).fetchall()
-    finally:
-        db.close()
-
-
 async def _events(bot: BotProcess) -> None:
     await bot.say(CURATOR, "/menu")
     await bot.press(CURATOR, "🏫 Школа № 1")
     await bot.press(CURATOR, "📅 Мероприятия")
 
 
-async def _send_materials(bot: BotProcess, path: str) -> None:
+async def _send_materials(bot: BotProcess) -> None:
     """The curator attaches a file and sends it: it reaches the one present as a document,
     through the outbox."""
     await bot.press(CURATOR, "« Назад")
@@ -66,12 +56,11 @@ async def _send_materials(bot: BotProcess, path: str) -> None:
     received = [m for m in bot.fake.bot_messages(MENTORS[0]) if "document" in m]
     assert [m["document"]["file_name"] for m in received] == ["PLAN"]
     assert not any("document" in m for m in bot.fake.bot_messages(MENTORS[1]))
-    queued = _rows(path, "SELECT chat_id, status FROM outbox WHERE kind = 'event_material'")
+    queued = await bot.delivered("SELECT chat_id, status FROM outbox WHERE kind = 'event_material'")
     assert [tuple(r) for r in queued] == [(MENTORS[0], "sent")]
 
 
 async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
-    path = bot.env["NASTAVNIK_DATABASE_PATH"]
     # Monday 23.11, 10:00: the curator creates an event for tomorrow 08:30.
     await bot.start_at("2026-11-23T10:00:00+03:00")
     await _events(bot)
@@ -109,8 +98,7 @@ async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
     )
     for mentor in MENTORS:
         assert "🔔 Напоминание" in bot.texts(mentor)[-1]
-    sent = _rows(
-        path,
+    sent = await bot.delivered(
         "SELECT chat_id, due_at, finished_at, status FROM outbox"
         " WHERE unique_key LIKE 'ev:%:rem:%' ORDER BY chat_id",
     )
@@ -130,13 +118,12 @@ async def test_an_event_from_creation_to_attendance(bot: BotProcess) -> None:
     await bot.press(CURATOR, "☑️ Отметить присутствие")
     marked = await bot.press(CURATOR, "▫️ Наставник 11")
     assert "✅ Наставник 11" in bot.fake.buttons(marked)
-    attended = _rows(
-        path,
+    attended = bot.rows(
         "SELECT p.telegram_id, i.answer, i.attended FROM event_invitations i"
         " JOIN people p ON p.id = i.person_id ORDER BY p.telegram_id",
     )
     assert [tuple(r) for r in attended] == [(11, "going", 1), (12, "going", 0)]
 
-    await _send_materials(bot, path)
+    await _send_materials(bot)
     err = await bot.stop()
     assert b"Traceback" not in err

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -56,12 +55,11 @@ from storage.organizations import OrganizationsRepo
 from storage.people import PeopleRepo
 from tests import seed
 from tests.conftest import TOKEN
-from tests.fake_telegram import FakeTelegram, RecordingSession, serve, wait_until
+from tests.fake_telegram import FakeTelegram, RecordingSession, wait_until
 from tests.harness import FakeClock, Harness
-from tests.process import ROOT, BotProcess, bot_env
+from tests.process import BotProcess, bot_process
 from tests.steps import ADMIN, CURATOR, MENTEE, MENTOR, active_pair, deliver, propose
 
-CLOCK_DIR = Path(__file__).resolve().parent / "e2e_clock"
 MSK = ZoneInfo("Europe/Moscow")
 QUIET = QuietHours()  # the default window: the bot runs without a config file
 IDLE_MENTOR, IDLE_MENTEE, WAITING = 12, 23, 22
@@ -156,30 +154,14 @@ class _Night:
     bot: BotProcess
     runs: list[_Run]
 
-    @property
-    def path(self) -> str:
-        return self.bot.env["NASTAVNIK_DATABASE_PATH"]
-
 
 @pytest.fixture
 async def night(tmp_path: Path) -> AsyncIterator[_Night]:
-    fake = FakeTelegram()
-    runner, url = await serve(fake)
-    env = bot_env(
-        tmp_path,
-        url,
-        NASTAVNIK_OUTBOX_TICK_SECONDS="0.2",
-        NASTAVNIK_BACKUP_FOLDER=str(tmp_path / "backups"),
-        PYTHONPATH=os.pathsep.join([str(CLOCK_DIR), str(ROOT)]),
-    )
-    process = BotProcess(fake, env)
-    await _arrange(env["NASTAVNIK_DATABASE_PATH"], tmp_path)
-    try:
-        yield _Night(process, [])
-    finally:
-        if process.process is not None:
-            await process.stop()
-        await runner.cleanup()
+    async with bot_process(
+        tmp_path, moved_clock=True, NASTAVNIK_BACKUP_FOLDER=str(tmp_path / "backups")
+    ) as bot:
+        await _arrange(bot.env["NASTAVNIK_DATABASE_PATH"], tmp_path)
+        yield _Night(bot, [])
 
 
 async def _at(night: _Night, moment: str, *, jobs: bool = True) -> None:
@@ -204,21 +186,12 @@ async def _at(night: _Night, moment: str, *, jobs: bool = True) -> None:
             lambda: (
                 {
                     r["job"]
-                    for r in _rows(night.path, f"SELECT job FROM job_runs WHERE slot = '{slot}'")
+                    for r in night.bot.rows(f"SELECT job FROM job_runs WHERE slot = '{slot}'")
                 }
                 >= {"remind_about_waiting_mentees", "sweep", "end_and_monitor_programs"}
             )
         )
         await asyncio.sleep(0.6)  # the jobs' rows queued, the sender's ticks hold them
-
-
-def _rows(path: str, sql: str) -> list[sqlite3.Row]:
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute(sql).fetchall()
-    finally:
-        db.close()
 
 
 @dataclass(frozen=True)
@@ -260,9 +233,7 @@ async def _schedule_broadcast(bot: BotProcess) -> None:
     confirm = await bot.say(CURATOR, "завтра в 3:00")
     assert "сообщения уйдут 24.11.2026 08:00" in str(confirm["text"]), confirm["text"]
     await bot.press(CURATOR, tr.plain("btn-broadcast-send"))
-    copies = _rows(
-        night_path(bot), "SELECT chat_id, due_at, status FROM outbox WHERE kind = 'broadcast'"
-    )
+    copies = bot.rows("SELECT chat_id, due_at, status FROM outbox WHERE kind = 'broadcast'")
     assert sorted((r["chat_id"], r["status"]) for r in copies) == [
         (MENTOR, "pending"),
         (IDLE_MENTOR, "pending"),
@@ -270,15 +241,10 @@ async def _schedule_broadcast(bot: BotProcess) -> None:
     assert {from_db_time(r["due_at"]) for r in copies} == {datetime(2026, 11, 24, 3, 0, tzinfo=MSK)}
 
 
-def night_path(bot: BotProcess) -> str:
-    return bot.env["NASTAVNIK_DATABASE_PATH"]
-
-
-def _automatic(path: str) -> list[sqlite3.Row]:
+def _automatic(bot: BotProcess) -> list[sqlite3.Row]:
     """The outbox rows of the night: queued by the bot on its own, not marked sent in the
     arrangement (their finished_at would be the afternoon's)."""
-    return _rows(
-        path,
+    return bot.rows(
         "SELECT id, unique_key, chat_id, kind, payload, due_at, status, finished_at, last_error"
         " FROM outbox"
         " WHERE answers_user = 0 AND (status != 'sent' OR finished_at > '2026-11-23T12:00')"
@@ -294,7 +260,7 @@ async def test_no_automatic_message_reaches_anyone_in_the_quiet_hours(night: _Ni
     for moment in ("21:10", "01:00"):
         day = "23" if moment == "21:10" else "24"
         await _at(night, f"2026-11-{day}T{moment}:00+03:00")
-    queued = {r["kind"] for r in _automatic(night.path)}
+    queued = {r["kind"] for r in _automatic(night.bot)}
     assert {"pair_nudge", "curator_notice", "event_reminder", "broadcast"} <= queued, queued
 
     # 03:00: the broadcast falls due and waits; the curator's own /menu is answered at once.
@@ -315,7 +281,7 @@ async def test_no_automatic_message_reaches_anyone_in_the_quiet_hours(night: _Ni
     def owed() -> list[sqlite3.Row]:
         return [
             r
-            for r in _automatic(night.path)
+            for r in _automatic(night.bot)
             if from_db_time(r["due_at"]) <= MORNING + timedelta(minutes=1)
         ]
 

@@ -56,16 +56,11 @@ async def _card(bot: BotProcess) -> str:
     return str(card["text"])
 
 
-def _reminders(path: str) -> list[sqlite3.Row]:
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute(
-            "SELECT chat_id, due_at, finished_at, status FROM outbox"
-            " WHERE unique_key LIKE 'sv:%:s0:%' ORDER BY due_at, chat_id"
-        ).fetchall()
-    finally:
-        db.close()
+async def _reminders(bot: BotProcess) -> list[sqlite3.Row]:
+    return await bot.delivered(
+        "SELECT chat_id, due_at, finished_at, status FROM outbox"
+        " WHERE unique_key LIKE 'sv:%:s0:%' ORDER BY due_at, chat_id"
+    )
 
 
 async def _launch(bot: BotProcess) -> None:
@@ -116,7 +111,7 @@ async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     )
     for mentee in (22, 23, 24):
         assert "🔔 Напоминание: опрос" in str(bot.fake.last(mentee)["text"])
-    sent = [r for r in _reminders(bot.env["NASTAVNIK_DATABASE_PATH"]) if r["status"] == "sent"]
+    sent = [r for r in await _reminders(bot) if r["status"] == "sent"]
     assert sorted(r["chat_id"] for r in sent) == [22, 23, 24]
     quiet_end = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
     assert all(from_db_time(r["due_at"]) == quiet_end for r in sent)
@@ -136,7 +131,7 @@ async def test_a_survey_from_template_to_summary(bot: BotProcess) -> None:
     assert "Комфорт общения: среднее 8,0 из 10 (ответов: 3; 6×1, 8×1, 10×1)" in summary
     assert "«Совместные уроки 22»" in summary
     await bot._settle()
-    late = [r for r in _reminders(bot.env["NASTAVNIK_DATABASE_PATH"]) if r["status"] == "sent"]
+    late = [r for r in await _reminders(bot) if r["status"] == "sent"]
     assert sorted(r["chat_id"] for r in late) == [22, 23, 24]
     assert not any("Итоги" in t for m in MENTEES for t in bot.texts(m))
     await bot.press(24, TAKE)
