@@ -9,8 +9,11 @@ from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.core.i18n import tr
+from bot.core.permissions import Actor
+from bot.ui.commands import commands_for
 from bot.ui.states import FormStates, JoinStates
 from storage.db import Database
+from storage.models import Role, RoleGrant
 from tests.harness import FakeClock, Harness
 from tests.steps import ADMIN, AGREE, CURATOR, TEACHER, create_school, invite_token, join_teacher
 
@@ -153,3 +156,17 @@ async def test_the_dialog_state_is_stored_before_the_reply_leaves(
     states = [state for text, state in seen]
     assert states == [JoinStates.choosing_role.state, FormStates.answering.state], seen
     assert "Согласие на обработку персональных данных" in seen[-1][0]
+
+
+def test_a_person_with_two_roles_sees_each_command_once() -> None:
+    grants = (RoleGrant(Role.ADMIN), RoleGrant(Role.COORDINATOR, district_id=1))
+    listed = commands_for(Actor(ADMIN, None, grants))
+    names = [command.command for command in listed]
+    assert len(names) == len(set(names)) and "schools" in names and "status" in names
+    schools = next(command for command in listed if command.command == "schools")
+    assert schools.description == tr.plain("command-schools")
+    stranger = commands_for(Actor(TEACHER, None, ()))
+    assert [(c.command, c.description) for c in stranger] == [
+        ("start", tr.plain("command-start")),
+        ("help", tr.plain("command-help")),
+    ]

@@ -1,4 +1,4 @@
-"""The command list each person sees in Telegram's menu, set per chat by role."""
+"""The command list each person sees in Telegram's menu, set per chat by role (commands.ftl)."""
 
 from __future__ import annotations
 
@@ -8,32 +8,35 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
+from bot.core.i18n import tr
 from bot.core.permissions import Actor
 from storage.models import Role
 
 log = logging.getLogger(__name__)
 
 _STRANGER = [
-    BotCommand(command="start", description="Начать"),
-    BotCommand(command="help", description="Что умеет бот"),
+    BotCommand(command="start", description=tr.plain("command-start")),
+    BotCommand(command="help", description=tr.plain("command-help")),
 ]
 _MEMBER = [
-    BotCommand(command="menu", description="Главное меню"),
-    BotCommand(command="help", description="Что умеет бот"),
-    BotCommand(command="cancel", description="Прервать текущий шаг"),
-    BotCommand(command="privacy", description="Мои данные и согласие"),
-    BotCommand(command="mydata", description="Получить мои данные файлом"),
-    BotCommand(command="revoke", description="Отозвать согласие"),
+    BotCommand(command="menu", description=tr.plain("command-menu")),
+    BotCommand(command="help", description=tr.plain("command-help")),
+    BotCommand(command="cancel", description=tr.plain("command-cancel")),
+    BotCommand(command="privacy", description=tr.plain("command-privacy")),
+    BotCommand(command="mydata", description=tr.plain("command-mydata")),
+    BotCommand(command="revoke", description=tr.plain("command-revoke")),
 ]
 _BY_ROLE: dict[Role, list[BotCommand]] = {
     Role.ADMIN: [
-        BotCommand(command="schools", description="Округа и школы"),
-        BotCommand(command="status", description="Состояние бота"),
+        BotCommand(command="schools", description=tr.plain("command-schools")),
+        BotCommand(command="status", description=tr.plain("command-status")),
     ],
-    Role.COORDINATOR: [BotCommand(command="schools", description="Школы округа")],
+    Role.COORDINATOR: [
+        BotCommand(command="schools", description=tr.plain("command-schools-district"))
+    ],
     Role.CURATOR: [
-        BotCommand(command="teacherlink", description="Ссылка для учителей"),
-        BotCommand(command="broadcast", description="Рассылка участникам школы"),
+        BotCommand(command="teacherlink", description=tr.plain("command-teacherlink")),
+        BotCommand(command="broadcast", description=tr.plain("command-broadcast")),
     ],
 }
 
@@ -45,7 +48,8 @@ def commands_for(actor: Actor) -> list[BotCommand]:
     for role in Role:
         if role in actor.roles:
             for command in _BY_ROLE.get(role, []):
-                if command not in commands:
+                # An admin who is also a coordinator sees /schools once, not twice in the menu.
+                if all(command.command != listed.command for listed in commands):
                     commands.append(command)
     return commands
 
