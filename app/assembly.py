@@ -151,7 +151,9 @@ def build_dispatcher(
     invites = InviteService(InvitesRepo(db, people), clock, settings.invites)
     engine = FormEngine(sessions, catalog, clock)
     consent = ConsentService(consents, catalog, clock)
-    banks = BankService(people, sessions, consents, pairs, outbox, catalog, clock)
+    banks = BankService(
+        people, sessions, consents, pairs, outbox, catalog, settings.quiet_hours, clock
+    )
     programs_repo = ProgramsRepo(db)
     program_service = ProgramService(programs_repo, pairs, engine, people, outbox, clock)
     organization_service = OrganizationService(organizations, people, clock)

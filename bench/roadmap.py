@@ -43,6 +43,7 @@ def _service(db: Database) -> RoadmapService:
         PairsRepo(db),
         OutboxRepo(db),
         DEFAULT_CATALOG,
+        QuietHours(),
         clock,
     )
     return RoadmapService(

@@ -245,7 +245,7 @@ async def remind(
     if scope is None:
         return
     school, role = scope
-    queued = await services.banks.remind_unfinished(school.id, role)
+    queued = await services.banks.remind_unfinished(school, role)
     text = tr("bank-reminded", count=queued) if queued else tr("bank-reminded-none")
     await callback.answer(text, show_alert=True)
 

@@ -138,7 +138,14 @@ async def fill_mentee(
 def services(db: Database, clock: FakeClock) -> tuple[PairService, PairsRepo]:
     people, outbox, pairs = PeopleRepo(db), OutboxRepo(db), PairsRepo(db)
     banks = BankService(
-        people, FormSessionsRepo(db), ConsentsRepo(db), pairs, outbox, DEFAULT_CATALOG, clock
+        people,
+        FormSessionsRepo(db),
+        ConsentsRepo(db),
+        pairs,
+        outbox,
+        DEFAULT_CATALOG,
+        QuietHours(),
+        clock,
     )
     service = PairService(
         pairs,
@@ -218,6 +225,7 @@ def meeting_services(
         PairsRepo(db),
         outbox,
         DEFAULT_CATALOG,
+        QuietHours(),
         clock,
     )
     service = MeetingService(

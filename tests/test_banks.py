@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
@@ -248,3 +249,24 @@ async def test_curator_reissues_a_parent_link_and_the_old_one_dies(
     forged = ParentLinkCb(school_id=school, person_id=student + 1).pack()
     await tg.press_data(CURATOR, forged)
     assert tg.alert() == tr("parent-link-not-needed")
+
+
+async def test_reminders_pressed_at_night_and_before_morning_arrive_once(
+    tg: Harness, db: Database
+) -> None:
+    await populated_school(tg)
+    await open_bank(tg)
+    # 23:30 and then 07:00 in Moscow (the school's zone): both in quiet hours, both for the
+    # same morning, though the UTC date changed between the two presses.
+    tg.clock.current = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)
+    await tg.press(CURATOR, tr("btn-remind"))
+    assert tg.alert() == "Напоминание отправлено: 2 человека."
+    tg.clock.current = datetime(2026, 11, 24, 4, 0, tzinfo=UTC)
+    await tg.press(CURATOR, tr("btn-remind"))
+    assert tg.alert() == tr("bank-reminded-none")
+    rows = await db.fetch_all("SELECT unique_key FROM outbox WHERE kind = 'questionnaire_reminder'")
+    assert len(rows) == 2 and all(row["unique_key"].endswith(":2026-11-24") for row in rows)
+    # The next school day is a new day for reminders.
+    tg.clock.current = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+    await tg.press(CURATOR, tr("btn-remind"))
+    assert tg.alert() == "Напоминание отправлено: 2 человека."

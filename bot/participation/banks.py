@@ -9,15 +9,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.clock import Clock
+from bot.core.config import QuietHours
 from bot.core.i18n import tr
 from bot.core.outbox import message_payload
+from bot.core.quiet import school_day
+from bot.core.zones import school_zone
 from bot.forms.answers import render
 from bot.forms.catalog import STUDENT_CATEGORY, FormCatalog
 from bot.forms.model import AnswerValue, Form
 from bot.participation.service import QUESTIONNAIRE_OF
 from storage.consents import ConsentsRepo
 from storage.forms import FormSessionsRepo
-from storage.models import ConsentKind, FormStatus, PairStatus, Role
+from storage.models import ConsentKind, FormStatus, Organization, PairStatus, Role
 from storage.outbox import OutboxRepo
 from storage.pairs import PairsRepo
 from storage.people import PeopleRepo
@@ -105,6 +108,7 @@ class BankService:
         pairs: PairsRepo,
         outbox: OutboxRepo,
         catalog: FormCatalog,
+        quiet: QuietHours,
         clock: Clock,
     ) -> None:
         self._people = people
@@ -113,6 +117,7 @@ class BankService:
         self._consents = consents
         self._outbox = outbox
         self._catalog = catalog
+        self._quiet = quiet
         self._clock = clock
 
     async def bank(self, school_id: int, role: Role) -> list[BankEntry]:
@@ -191,14 +196,16 @@ class BankService:
             waiting=sum(1 for e in entries if e.status is BankStatus.WAITING),
         )
 
-    async def remind_unfinished(self, school_id: int, role: Role) -> int:
-        """Queue one reminder per unfinished participant per day; returns how many were new."""
+    async def remind_unfinished(self, school: Organization, role: Role) -> int:
+        """Queue one reminder per unfinished participant per school day (a press at night and
+        another before 08:00 are one reminder in the morning); returns how many were new."""
         now = self._clock.now()
+        day = school_day(now, school_zone(school), self._quiet)
         queued = 0
-        for entry in await self.bank(school_id, role):
+        for entry in await self.bank(school.id, role):
             if not entry.status.unfinished:
                 continue
-            key = f"bank-reminder:{school_id}:{role.value}:{entry.person_id}:{now.date()}"
+            key = f"bank-reminder:{school.id}:{role.value}:{entry.person_id}:{day}"
             if await self._outbox.enqueue(
                 key,
                 entry.telegram_id,
