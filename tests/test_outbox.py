@@ -17,6 +17,7 @@ from storage.db import Database, to_db_time
 from storage.models import OutboxStatus
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
+from tests.engines import SQLITE_ONLY
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.harness import FakeClock
 
@@ -177,6 +178,9 @@ async def test_global_rate_limit_spaces_sends(
     assert clock.slept == pytest.approx(49 / 25)
 
 
+# A worker of this same process plays the dead one: PostgreSQL rightly sees its session alive
+# (tests/test_postgres_processes.py kills a real process).
+@SQLITE_ONLY
 async def test_restart_requeues_claimed_and_never_resends_in_flight(
     sender: OutboxSender, outbox: OutboxRepo, clock: FakeClock, fake: FakeTelegram, db: Database
 ) -> None:
@@ -192,6 +196,7 @@ async def test_restart_requeues_claimed_and_never_resends_in_flight(
     assert list(fake.chats) == [11]
 
 
+@SQLITE_ONLY
 async def test_claim_cost_does_not_read_finished_rows(
     outbox: OutboxRepo, db: Database, clock: FakeClock
 ) -> None:
