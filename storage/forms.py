@@ -31,7 +31,11 @@ _LOAD = (
     " a.question_id, a.value, (SELECT CASE WHEN c.decision = 'agree' THEN c.text_version END"
     " FROM consents c WHERE c.person_id = s.person_id AND c.organization_id = s.organization_id"
     " AND c.kind = ? AND c.withdrawn_at IS NULL ORDER BY c.id DESC LIMIT 1) AS consent_version"
-    " FROM form_sessions s LEFT JOIN form_answers a ON a.session_id = s.id WHERE s.id = ?"
+    " FROM form_sessions s LEFT JOIN form_answers a ON a.session_id = s.id WHERE s.id = "
+)
+_LATEST_ID = (
+    "(SELECT id FROM form_sessions WHERE person_id = ? AND form_id = ?"
+    " AND COALESCE(organization_id, 0) = ? ORDER BY id DESC LIMIT 1)"
 )
 
 
@@ -82,25 +86,19 @@ class FormSessionsRepo:
         )
 
     async def load(self, session_id: int) -> LoadedSession | None:
-        rows = await self._db.fetch_all(_LOAD, (ConsentKind.PERSONAL_DATA.value, session_id))
-        if not rows:
-            return None
-        answers = {
-            row["question_id"]: json.loads(row["value"])
-            for row in rows
-            if row["question_id"] is not None
-        }
-        return LoadedSession(_session(rows[0]), answers, rows[0]["consent_version"])
+        rows = await self._db.fetch_all(_LOAD + "?", (ConsentKind.PERSONAL_DATA.value, session_id))
+        return _loaded(rows)
 
-    async def latest(
+    async def load_latest(
         self, person_id: int, form_id: str, organization_id: int | None
-    ) -> FormSession | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM form_sessions WHERE person_id = ? AND form_id = ?"
-            " AND COALESCE(organization_id, 0) = ? ORDER BY id DESC LIMIT 1",
-            (person_id, form_id, organization_id or 0),
+    ) -> LoadedSession | None:
+        """The person's newest session of the form there, loaded as `load` does, in the same
+        one statement."""
+        rows = await self._db.fetch_all(
+            _LOAD + _LATEST_ID,
+            (ConsentKind.PERSONAL_DATA.value, person_id, form_id, organization_id or 0),
         )
-        return _session(row) if row else None
+        return _loaded(rows)
 
     async def for_school(self, organization_id: int, form_id: str) -> list[FormSession]:
         """The latest session of each person for this form in the school."""
@@ -222,6 +220,17 @@ class FormSessionsRepo:
             f"SELECT {_COLUMNS} FROM form_sessions WHERE person_id = ? ORDER BY id", (person_id,)
         )
         return [_session(row) for row in rows]
+
+
+def _loaded(rows: list[Row]) -> LoadedSession | None:
+    if not rows:
+        return None
+    answers = {
+        row["question_id"]: json.loads(row["value"])
+        for row in rows
+        if row["question_id"] is not None
+    }
+    return LoadedSession(_session(rows[0]), answers, rows[0]["consent_version"])
 
 
 def _session(row: Row) -> FormSession:

@@ -65,8 +65,8 @@ class FormEngine:
     async def latest(
         self, person_id: int, organization_id: int | None, form_id: str
     ) -> FormState | None:
-        session = await self._sessions.latest(person_id, form_id, organization_id)
-        return await self.load(session.id) if session else None
+        loaded = await self._sessions.load_latest(person_id, form_id, organization_id)
+        return self._state(loaded) if loaded else None
 
     async def resume_or_start(
         self, person_id: int, organization_id: int | None, form_id: str

@@ -194,13 +194,12 @@ class LibraryService:
             return []
         named: set[str] = set()
         for school_id in actor.school_ids(Role.MENTEE):
-            session = await self._sessions.latest(
+            loaded = await self._sessions.load_latest(
                 actor.person.id, "mentee_questionnaire", school_id
             )
-            if session is None or session.status is not FormStatus.SUBMITTED:
+            if loaded is None or loaded.session.status is not FormStatus.SUBMITTED:
                 continue
-            answers = await self._sessions.answers(session.id)
-            named |= {str(v) for v in answers.get("difficulties") or []}
+            named |= {str(v) for v in loaded.answers.get("difficulties") or []}
         return [m for m in await self.visible(actor) if m.topic in named]
 
     async def material(self, actor: Actor, material_id: int) -> Opened | LibraryRefusal:
