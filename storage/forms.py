@@ -31,10 +31,11 @@ _LOAD = (
     " a.question_id, a.value, (SELECT CASE WHEN c.decision = 'agree' THEN c.text_version END"
     " FROM consents c WHERE c.person_id = s.person_id AND c.organization_id = s.organization_id"
     " AND c.kind = ? AND c.withdrawn_at IS NULL ORDER BY c.id DESC LIMIT 1) AS consent_version"
-    " FROM form_sessions s LEFT JOIN form_answers a ON a.session_id = s.id WHERE s.id = "
+    " FROM form_sessions s LEFT JOIN form_answers a ON a.session_id = s.id WHERE s.id = {session}"
 )
-_LATEST_ID = (
-    "(SELECT id FROM form_sessions WHERE person_id = ? AND form_id = ?"
+_LOAD_BY_ID = _LOAD.format(session="?")
+_LOAD_LATEST = _LOAD.format(
+    session="(SELECT id FROM form_sessions WHERE person_id = ? AND form_id = ?"
     " AND COALESCE(organization_id, 0) = ? ORDER BY id DESC LIMIT 1)"
 )
 
@@ -86,7 +87,7 @@ class FormSessionsRepo:
         )
 
     async def load(self, session_id: int) -> LoadedSession | None:
-        rows = await self._db.fetch_all(_LOAD + "?", (ConsentKind.PERSONAL_DATA.value, session_id))
+        rows = await self._db.fetch_all(_LOAD_BY_ID, (ConsentKind.PERSONAL_DATA.value, session_id))
         return _loaded(rows)
 
     async def load_latest(
@@ -95,7 +96,7 @@ class FormSessionsRepo:
         """The person's newest session of the form there, loaded as `load` does, in the same
         one statement."""
         rows = await self._db.fetch_all(
-            _LOAD + _LATEST_ID,
+            _LOAD_LATEST,
             (ConsentKind.PERSONAL_DATA.value, person_id, form_id, organization_id or 0),
         )
         return _loaded(rows)
