@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.assembly import build_dispatcher
+from bench import settled_heap
 from bench.surveys import Sleeper
 from bot.core.clock import SystemClock
 from bot.core.config import Settings
@@ -214,7 +215,6 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
         service = _service(db)
         # Warm up the imports (matplotlib, openpyxl, python-docx): the bot pays them once.
         await service.school_report(made[-1], None)
-        gc.freeze()
 
         async def school_report() -> None:
             report = await service.school_report(made[0], None)
@@ -231,9 +231,10 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             )
             assert isinstance(report, DistrictReport) and len(report.figures.schools) == schools
 
-        school_figures = await _measure(school_report)
-        district_figures = await _measure(district_report)
-        site_figures = await _measure(site_export)
+        with settled_heap():  # as the bot runs once started
+            school_figures = await _measure(school_report)
+            district_figures = await _measure(district_report)
+            site_figures = await _measure(site_export)
         await db.close()
     size = f"{participants} participants, {meetings} meetings"
     return {

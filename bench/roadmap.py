@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import settled_heap
 from bench.surveys import Sleeper
 from bot.core.clock import SystemClock
 from bot.core.config import QuietHours
@@ -116,20 +116,17 @@ async def _sweep(schools: int) -> tuple[float, float, int]:
         await db.migrate()
         await _fill(db, schools)
         service = _service(db)
-        # As the running bot does after start-up (app/assembly.py): what exists now lives on.
-        gc.collect()
-        gc.freeze()
-        sleeper = Sleeper()
-        watcher = asyncio.create_task(sleeper.run())
-        await asyncio.sleep(0.02)
-        started = time.perf_counter()
-        report = await service.sweep()
-        seconds = time.perf_counter() - started
-        sleeper.stop()
-        await watcher
+        with settled_heap():
+            sleeper = Sleeper()
+            watcher = asyncio.create_task(sleeper.run())
+            await asyncio.sleep(0.02)
+            started = time.perf_counter()
+            report = await service.sweep()
+            seconds = time.perf_counter() - started
+            sleeper.stop()
+            await watcher
         assert report.roadmaps == schools, report
         await db.close()
-        gc.unfreeze()
     return seconds, sleeper.worst, report.queued
 
 

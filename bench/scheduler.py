@@ -7,7 +7,6 @@ each job should cost what is due."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import statistics
 import tempfile
 import time
@@ -22,6 +21,7 @@ from aiogram import Bot
 from aiogram.types import Update
 
 from app.assembly import build_dispatcher
+from bench import settled_heap
 from bot.core.config import OutboxSettings, Settings, ThrottleSettings
 from bot.core.outbox import OutboxSender
 from bot.core.stalls import StallMonitor
@@ -237,16 +237,14 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             many = await _mentees(Path(folder), mentees, SCHOOLS)
             small_wait = await _hourly(_waiting, few, HOUR, NEXT_DAY)
             big_wait = await _hourly(_waiting, many, HOUR, NEXT_DAY)
-            gc.collect()
-            gc.freeze()  # as the running bot does after start-up (app/assembly.py)
-            quiet = await _stall_during(small, lambda: asyncio.sleep(2))
-            sweeping = await _stall_during(big, lambda: _every_pair_due(big))
-            completing = await _stall_during(big, lambda: _every_program_due(big))
-            waiting = await _stall_during(many, lambda: _every_school_due(many))
-            await few.close()
-            await many.close()
-            exporting = await _stall_during(small, lambda: _order(small))
-            gc.unfreeze()
+            with settled_heap():
+                quiet = await _stall_during(small, lambda: asyncio.sleep(2))
+                sweeping = await _stall_during(big, lambda: _every_pair_due(big))
+                completing = await _stall_during(big, lambda: _every_program_due(big))
+                waiting = await _stall_during(many, lambda: _every_school_due(many))
+                await few.close()
+                await many.close()
+                exporting = await _stall_during(small, lambda: _order(small))
         finally:
             await small.close()
             await big.close()

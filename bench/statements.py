@@ -28,7 +28,7 @@ from aiogram.types import Update
 
 import storage.db
 from app.assembly import build_dispatcher
-from bench import updates
+from bench import settled_heap, updates
 from bench.updates import TOKEN, _bot, _press, school_with_teacher_link
 from bot.core.config import Settings, ThrottleSettings
 from storage.db import Database, SQLiteDatabase
@@ -281,7 +281,7 @@ async def profile_mixed(teachers: int, folder: Path) -> tuple[Profile, Profile]:
     run, profiler = updates.Run(), cProfile.Profile(time.thread_time)
     users = range(1_000_000, 1_000_000 + teachers)
     commits = db.commits
-    with counting(db) as count, hops_on(db) as hops:
+    with settled_heap(), counting(db) as count, hops_on(db) as hops:
         for step in updates.teacher_steps(fake, token):
             profiler.enable()
             await updates._feed_all(dp, bot, step, users, run)

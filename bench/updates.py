@@ -10,7 +10,6 @@ latency runs from its batch's arrival to the end of its handling."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import statistics
 import tempfile
 import time
@@ -26,7 +25,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.types import Message, Update
 
-from app.assembly import build_dispatcher, settle_heap
+from app.assembly import build_dispatcher
+from bench import settled_heap
 from bot.core.config import InviteSettings, Settings, ThrottleSettings
 from bot.core.i18n import tr
 from bot.organizations.invites import InviteService
@@ -130,7 +130,6 @@ async def _bot_for_a_new_school(
     )
     fake = FakeTelegram(token=TOKEN, history=2)
     dp = build_dispatcher(settings, db, clock)
-    settle_heap()  # as the running bot does once started
     return db, fake, _bot(fake), dp, token
 
 
@@ -138,11 +137,11 @@ async def _nastavnik(teachers: int, folder: Path, url: str = "") -> Run:
     db, fake, bot, dp, token = await _bot_for_a_new_school(folder, url)
     run = Run()
     users = range(1_000_000, 1_000_000 + teachers)
-    for step in teacher_steps(fake, token):  # every teacher takes a step, then the next one
-        await _feed_all(dp, bot, step, users, run)
+    with settled_heap():
+        for step in teacher_steps(fake, token):  # every teacher takes a step, then the next
+            await _feed_all(dp, bot, step, users, run)
     await bot.session.close()
     await db.close()
-    gc.unfreeze()
     return run
 
 
@@ -181,8 +180,6 @@ async def _whole_questionnaire(teachers: int, folder: Path) -> Run:
     run = Run()
     users = range(1_000_000, 1_000_000 + teachers)
     join, role, consent, *_, menu = teacher_steps(fake, token)
-    for step in (join, role, consent):
-        await _feed_all(dp, bot, step, users, run)
     filling = set(users)
     sent: set[int] = set()
 
@@ -192,16 +189,18 @@ async def _whole_questionnaire(teachers: int, folder: Path) -> Run:
             sent.add(user)
         return update
 
-    for _ in range(60):  # a questionnaire takes fewer steps than this
-        await _feed_all(dp, bot, answer, sorted(filling), run)
-        filling -= sent
-        if not filling:
-            break
-    assert not filling, f"{len(filling)} teachers never reached the summary"
-    await _feed_all(dp, bot, menu, users, run)
+    with settled_heap():
+        for step in (join, role, consent):
+            await _feed_all(dp, bot, step, users, run)
+        for _ in range(60):  # a questionnaire takes fewer steps than this
+            await _feed_all(dp, bot, answer, sorted(filling), run)
+            filling -= sent
+            if not filling:
+                break
+        assert not filling, f"{len(filling)} teachers never reached the summary"
+        await _feed_all(dp, bot, menu, users, run)
     await bot.session.close()
     await db.close()
-    gc.unfreeze()
     return run
 
 
@@ -215,14 +214,13 @@ async def _bare(updates: int) -> Run:
         await message.answer(message.text or "…")
 
     dp.message.register(echo)
-    settle_heap()  # the same start for both bots
     run = Run()
     users = [2_000_000 + n % 10_000 for n in range(updates)]
-    for start in range(0, updates, BATCH):
-        batch = users[start : start + BATCH]  # distinct users: 10,000 is a multiple of 100
-        await _feed(dp, bot, [fake.message_update(user, "Привет") for user in batch], run)
+    with settled_heap():  # the same start for both bots
+        for start in range(0, updates, BATCH):
+            batch = users[start : start + BATCH]  # distinct users: 10,000 is a multiple of 100
+            await _feed(dp, bot, [fake.message_update(user, "Привет") for user in batch], run)
     await bot.session.close()
-    gc.unfreeze()
     return run
 
 
