@@ -53,26 +53,39 @@ def main() -> None:
     results: dict[str, dict[str, Any]] = {}
     if args.only and RESULTS.exists():
         results = json.loads(RESULTS.read_text())
+    today = f"{datetime.now(UTC):%Y-%m-%d}"
     for name in args.only or BENCHES:
-        results.update(BENCHES[name].run(args.quick))
+        measured = BENCHES[name].run(args.quick)
+        results.update({key: {**figure, "measured": today} for key, figure in measured.items()})
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    table = render(results, args.only or list(BENCHES), args.quick, datetime.now(UTC))
+    (HERE.parent / "BENCHMARKS.md").write_text(table)
+    print(table)  # noqa: T201
+
+
+def render(results: dict[str, dict[str, Any]], ran: list[str], quick: bool, at: datetime) -> str:
+    """BENCHMARKS.md: every figure kept, with the day it was measured."""
     lines = [
         "# Benchmarks",
         "",
-        f"Last run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
-        f"(2 cores), Python {platform.python_version()}{' (quick sizes)' if args.quick else ''}."
-        " Regenerate with `python -m bench`; baselines are measured in the same run.",
+        f"Last run {at:%Y-%m-%d %H:%M} UTC on {platform.machine()} "
+        f"(2 cores), Python {platform.python_version()}{' (quick sizes)' if quick else ''}:"
+        f" {', '.join(ran)}. Regenerate with `python -m bench`"
+        " (`--only NAME` re-measures some and keeps the others, each row says when it was"
+        " measured); baselines are measured in the same run as their figure.",
         "",
-        "| figure | value | size | baseline (same run) |",
-        "|---|---|---|---|",
+        "| figure | value | size | baseline (same run) | measured |",
+        "|---|---|---|---|---|",
     ]
     for name, figure in results.items():
         baseline = figure.get("baseline_value")
         unit = figure["unit"]
         base = "" if baseline is None else f"{baseline} {unit} ({figure.get('baseline', '')})"
-        lines.append(f"| {name} | {figure['value']} {unit} | {figure['size']} | {base} |")
-    (HERE.parent / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))  # noqa: T201
+        lines.append(
+            f"| {name} | {figure['value']} {unit} | {figure['size']} | {base}"
+            f" | {figure.get('measured', '')} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
