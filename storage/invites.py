@@ -87,10 +87,11 @@ class InvitesRepo:
 
     async def redeem(
         self, invite_id: int, telegram_id: int, grant: RoleGrant | None, now: datetime
-    ) -> bool:
-        """Use the invite once and grant the role, all or nothing.
+    ) -> int | None:
+        """Use the invite once and grant the role, all or nothing; the person's id (the row is
+        created for someone new).
 
-        False when the invite was used up, revoked or expired in the meantime: a race between
+        None when the invite was used up, revoked or expired in the meantime: a race between
         two redemptions is lost here, never half-way.
         """
         async with self._db.transaction() as conn:
@@ -100,8 +101,8 @@ class InvitesRepo:
                 (invite_id, to_db_time(now)),
             )
             if cursor.rowcount != 1:
-                return False
+                return None
             person_id = await self._people.ensure_in(conn, telegram_id, now)
             if grant is not None:
                 await self._people.grant_in(conn, person_id, grant, now)
-        return True
+        return person_id

@@ -8,6 +8,7 @@ import pytest
 from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 
+from bench.statements import counting
 from bot.core.i18n import tr
 from bot.core.permissions import Actor
 from bot.ui.commands import commands_for
@@ -170,3 +171,22 @@ def test_a_person_with_two_roles_sees_each_command_once() -> None:
         ("start", tr.plain("command-start")),
         ("help", tr.plain("command-help")),
     ]
+
+
+async def test_choosing_a_role_reads_the_person_and_the_consent_form_once(
+    tg: Harness, db: Database
+) -> None:
+    token = await create_school(tg)
+    await tg.send(CURATOR, f"/start {token}")
+    await tg.press(CURATOR, "🏫 МБОУ СОШ № 5")
+    link = await tg.press(CURATOR, "🔗 Новая ссылка для учителей")
+    await tg.send(TEACHER, f"/start {invite_token(link['text'])}")
+    with counting(db) as chosen:
+        await tg.press(TEACHER, "Я наставляемый")
+    assert tg.fake.last(TEACHER)["text"].startswith(tr("consent-first"))
+    # The actor with their roles, and the redemption's own lookup of the new row: the person
+    # is not read a third time. The consent form is looked for once, then started.
+    people = [sql for sql in chosen.sql if sql.startswith("SELECT") and " FROM people" in sql]
+    assert len(people) == 2, people
+    forms = [sql for sql in chosen.sql if "FROM form_sessions" in sql]
+    assert len(forms) == 2, forms  # the latest session (none yet), the one just started

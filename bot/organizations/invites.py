@@ -11,8 +11,9 @@ from enum import StrEnum
 
 from bot.core.clock import Clock
 from bot.core.config import InviteSettings
+from bot.core.permissions import Actor
 from storage.invites import InvitesRepo
-from storage.models import Invite, InviteKind, Role, RoleGrant
+from storage.models import Invite, InviteKind, Person, Role, RoleGrant
 
 # Telegram allows 1-64 characters of A-Z, a-z, 0-9, _ and - in a /start payload.
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
@@ -95,9 +96,16 @@ class InviteService:
     async def check_id(self, invite_id: int) -> Invite | InviteProblem:
         return self._usable(await self._invites.by_id(invite_id))
 
-    async def redeem(self, invite: Invite, telegram_id: int, grant: RoleGrant | None) -> bool:
-        """Use the invite; a parent link grants no role (grant=None), it only registers them."""
-        return await self._invites.redeem(invite.id, telegram_id, grant, self._clock.now())
+    async def redeem(self, actor: Actor, invite: Invite, grant: RoleGrant | None) -> Person | None:
+        """Use the invite; a parent link grants no role (grant=None), it only registers them.
+        The person who used it (new or not); None when it was used up meanwhile."""
+        person_id = await self._invites.redeem(
+            invite.id, actor.telegram_id, grant, self._clock.now()
+        )
+        if person_id is None:
+            return None
+        # Someone inactive never gets this far (bot/ui/middlewares.py): a new row is active.
+        return actor.person or Person(person_id, actor.telegram_id, is_active=True)
 
     def _usable(self, invite: Invite | None) -> Invite | InviteProblem:
         if invite is None:

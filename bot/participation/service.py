@@ -119,7 +119,8 @@ class ParticipationService:
         grant = grant_for(checked)
         if grant in actor.grants:
             return JoinRefusal.ALREADY_HELD
-        if not await self._invites.redeem(checked, actor.telegram_id, grant):
+        person = await self._invites.redeem(actor, checked, grant)
+        if person is None:
             return InviteProblem.USED
         if grant.organization_id is not None:
             school = await self._organizations.school(grant.organization_id)
@@ -127,15 +128,14 @@ class ParticipationService:
         else:
             district = await self._organizations.district(grant.district_id or 0)
             place = district.name if district else ""
-        joined = Actor(actor.telegram_id, actor.person, (*actor.grants, grant))
+        joined = Actor(actor.telegram_id, person, (*actor.grants, grant))
         return Joined(joined, grant, place)
 
     async def _parent_form(self, invite: Invite, actor: Actor) -> InviteProblem | FormState:
         """A parent opened the link a student forwarded: their consent form, nothing else."""
-        if not await self._invites.redeem(invite, actor.telegram_id, None):
+        parent = await self._invites.redeem(actor, invite, None)
+        if parent is None:
             return InviteProblem.USED
-        parent = await self._people.by_telegram_id(actor.telegram_id)
-        assert parent is not None  # registered by the redemption
         return await self._engine.start(
             parent.id, invite.organization_id, PARENT_FORM_ID, invite.subject_person_id
         )
@@ -152,11 +152,11 @@ class ParticipationService:
         grant = grant_for(checked, role)
         if grant in actor.grants:
             return JoinRefusal.ALREADY_HELD
-        if not await self._invites.redeem(checked, actor.telegram_id, grant):
+        person = await self._invites.redeem(actor, checked, grant)
+        if person is None:
             return JoinRefusal.STALE
-        person = await self._people.by_telegram_id(actor.telegram_id)
         school = await self._organizations.school(grant.organization_id or 0)
-        if person is None or school is None:
+        if school is None:
             return JoinRefusal.GONE
         joined = Actor(actor.telegram_id, person, (*actor.grants, grant))
         following = await self.open_questionnaire(person.id, school.id, role)
