@@ -53,12 +53,13 @@ def main() -> None:
     results: dict[str, dict[str, Any]] = {}
     if args.only and RESULTS.exists():
         results = json.loads(RESULTS.read_text())
-    today = f"{datetime.now(UTC):%Y-%m-%d}"
+    started = datetime.now(UTC)
+    day = f"{started:%Y-%m-%d}"
     for name in args.only or BENCHES:
         measured = BENCHES[name].run(args.quick)
-        results.update({key: {**figure, "measured": today} for key, figure in measured.items()})
+        results.update({key: {**figure, "measured": day} for key, figure in measured.items()})
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    table = render(results, args.only or list(BENCHES), args.quick, datetime.now(UTC))
+    table = render(results, args.only or list(BENCHES), args.quick, started)
     (HERE.parent / "BENCHMARKS.md").write_text(table)
     print(table)  # noqa: T201
 

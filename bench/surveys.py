@@ -104,30 +104,29 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             launch_seconds = time.perf_counter() - started
             sleeper.stop()
             await watcher
-            assert launched == count, launched
-            row = await db.fetch_one("SELECT COUNT(*) AS n FROM outbox")
-            queued = int(row["n"]) if row else 0
+        assert launched == count, launched
+        row = await db.fetch_one("SELECT COUNT(*) AS n FROM outbox")
+        queued = int(row["n"]) if row else 0
 
-            answers = {
-                q.id: (
-                    7 if q.kind.value == "scale" else True if q.kind.value == "yes_no" else "текст"
-                )
-                for q in MENTEE_SATISFACTION.questions
-            }
-            answers["frequency"] = "weekly"
-            async with db.transaction() as conn:
-                await conn.executemany(
-                    "INSERT INTO survey_responses (id, survey_id, person_id, role, answers)"
-                    " VALUES (?, ?, NULL, 'mentee', ?)",
-                    [
-                        (
-                            secrets.token_hex(16),
-                            campaign.id,
-                            json.dumps({**answers, "comfort": n % 10 + 1}),
-                        )
-                        for n in range(count)
-                    ],
-                )
+        answers = {
+            q.id: (7 if q.kind.value == "scale" else True if q.kind.value == "yes_no" else "текст")
+            for q in MENTEE_SATISFACTION.questions
+        }
+        answers["frequency"] = "weekly"
+        async with db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO survey_responses (id, survey_id, person_id, role, answers)"
+                " VALUES (?, ?, NULL, 'mentee', ?)",
+                [
+                    (
+                        secrets.token_hex(16),
+                        campaign.id,
+                        json.dumps({**answers, "comfort": n % 10 + 1}),
+                    )
+                    for n in range(count)
+                ],
+            )
+        with settled_heap():
             results_sleeper = Sleeper()
             watcher = asyncio.create_task(results_sleeper.run())
             await asyncio.sleep(0.02)
@@ -137,7 +136,7 @@ async def _run(quick: bool) -> dict[str, dict[str, Any]]:
             results_seconds = time.perf_counter() - started
             results_sleeper.stop()
             await watcher
-            assert summary.groups[0].respondents == count and content
+        assert summary.groups[0].respondents == count and content
         await db.close()
     return {
         "survey_launch_seconds": {
